@@ -1,0 +1,26 @@
+import type { DesiredResource } from "../../resources/kube-object.ts";
+import { config, volumes } from "./config.ts";
+import { type AppContext } from "./context.ts";
+import { identity } from "./identity.ts";
+import { ingress } from "./ingress.ts";
+import { monitoring } from "./monitoring.ts";
+import { networkPolicy } from "./network-policy.ts";
+import { autoscaler, disruptionBudget } from "./scaling.ts";
+import { services } from "./service.ts";
+import { deployments } from "./workload.ts";
+
+/** The builders an app is made of; each reads the app and returns its objects. */
+export const APP_BUILDERS: readonly ((ctx: AppContext) => DesiredResource[])[] = [
+  identity,
+  config,
+  volumes,
+  deployments,
+  services,
+  autoscaler,
+  disruptionBudget,
+  ingress,
+  monitoring,
+  networkPolicy,
+];
+
+export const synthApp = (ctx: AppContext): DesiredResource[] => APP_BUILDERS.flatMap((build) => build(ctx));

@@ -1,0 +1,102 @@
+/**
+ * The app's NetworkPolicy, on top of the namespace's default-deny. Every allow is derived from a declaration:
+ * DNS always; the ingress controller (namespace AND pods in one peer) when the app has an ingress; Prometheus on the
+ * metrics port; apps that declare `connects` to this one; `allowFrom` callers; egress to connected apps and to
+ * declared external endpoints.
+ */
+import type { INetworkPolicyEgressRule } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyEgressRule";
+import type { INetworkPolicyIngressRule } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyIngressRule";
+import type { INetworkPolicyPeer } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer";
+import { INGRESS_CONTROLLERS } from "../../resources/cluster-catalog.ts";
+import { desired, type DesiredResource } from "../../resources/kube-object.ts";
+import { ANNOTATION, LABEL } from "../../resources/labels.ts";
+import { type AppContext, appContext, appSelector, commonLabels, mainPort, needsApiToken } from "./context.ts";
+
+/** Private ranges are excluded from "the internet" so an external-endpoint allow never opens the cluster network. */
+const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
+
+const peer = (namespace: string, podLabels?: Record<string, string>): INetworkPolicyPeer => ({
+  namespaceSelector: { matchLabels: { [LABEL.namespaceName]: namespace } },
+  ...(podLabels ? { podSelector: { matchLabels: podLabels } } : {}),
+});
+
+const tcp = (port: number | string) => ({ protocol: "TCP" as const, port });
+
+export const DNS_EGRESS: INetworkPolicyEgressRule = {
+  to: [peer("kube-system", { "k8s-app": "kube-dns" })],
+  ports: [{ protocol: "UDP", port: 53 }, tcp(53)],
+};
+
+export function networkPolicy(ctx: AppContext): DesiredResource[] {
+  const { app, platform } = ctx;
+  const k8s = platform.spec.kubernetes;
+  const ingressRules: INetworkPolicyIngressRule[] = [];
+  const egressRules: INetworkPolicyEgressRule[] = [DNS_EGRESS];
+  const portOf = (name: string) => app.ports.find((p) => p.name === name)!;
+
+  if (app.ingress && k8s.ingress) {
+    const profile = INGRESS_CONTROLLERS[k8s.ingress.controller];
+    const target = portOf(app.ingress.port ?? mainPort(ctx).name);
+    ingressRules.push({
+      from: [peer(k8s.ingress.namespace ?? profile.namespace, k8s.ingress.podLabels ?? profile.podLabels)],
+      ports: [{ protocol: target.protocol, port: target.port }],
+    });
+  }
+  if (app.monitoring && k8s.prometheus) {
+    const metrics = portOf(app.monitoring.port);
+    if (metrics) ingressRules.push({ from: [peer(k8s.prometheus.namespace, k8s.prometheus.podLabels)], ports: [tcp(metrics.port)] });
+  }
+  const allPorts = app.ports.map((p) => ({ protocol: p.protocol, port: p.port }));
+  for (const [callerName, caller] of Object.entries(platform.spec.apps)) {
+    if (!caller.connects.includes(ctx.name) || callerName === ctx.name) continue;
+    const callerCtx = appContext(platform, callerName);
+    ingressRules.push({ from: [peer(callerCtx.namespace, appSelector(callerCtx))], ports: allPorts });
+  }
+  for (const from of app.allowFrom) {
+    const ports = from.ports ? app.ports.filter((p) => from.ports!.includes(p.name)) : app.ports;
+    ingressRules.push({ from: [peer(from.namespace, from.podLabels)], ports: ports.map((p) => ({ protocol: p.protocol, port: p.port })) });
+  }
+
+  for (const target of app.connects) {
+    if (!(target in platform.spec.apps) || target === ctx.name) continue;
+    const targetCtx = appContext(platform, target);
+    egressRules.push({ to: [peer(targetCtx.namespace, appSelector(targetCtx))], ports: targetCtx.app.ports.map((p) => ({ protocol: p.protocol, port: p.port })) });
+  }
+  const hosts: string[] = [];
+  // Endpoints that resolve to the same address ranges and ports share one rule.
+  const byDestination = new Map<string, INetworkPolicyEgressRule>();
+  for (const endpoint of app.egress) {
+    hosts.push(...endpoint.hosts);
+    const blocks = endpoint.cidrs?.map((cidr) => ({ ipBlock: { cidr } })) ?? [{ ipBlock: { cidr: "0.0.0.0/0", except: PRIVATE_RANGES } }];
+    const ports = [...new Set(endpoint.ports)].sort((a, b) => a - b).map(tcp);
+    const key = JSON.stringify([blocks, ports]);
+    if (!byDestination.has(key)) byDestination.set(key, { to: blocks, ports });
+  }
+  egressRules.push(...byDestination.values());
+  if (needsApiToken(ctx)) {
+    // The API server sits outside pod CIDRs (on AKS a public or private endpoint); it is reached on 443.
+    egressRules.push({ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [tcp(443), tcp(6443)] });
+  }
+
+  return [
+    desired(
+      {
+        apiVersion: "networking.k8s.io/v1",
+        kind: "NetworkPolicy",
+        metadata: {
+          name: ctx.name,
+          namespace: ctx.namespace,
+          labels: commonLabels(ctx),
+          ...(hosts.length ? { annotations: { [ANNOTATION.egressHosts]: [...new Set(hosts)].join(",") } } : {}),
+        },
+        spec: {
+          podSelector: { matchLabels: appSelector(ctx) },
+          policyTypes: ["Ingress", "Egress"],
+          ingress: ingressRules,
+          egress: egressRules,
+        },
+      },
+      ctx.origin,
+    ),
+  ];
+}

@@ -1,0 +1,47 @@
+import type { Diagnostic } from "../diagnostics/diagnostic.ts";
+import { API_AVAILABILITY, SCHEMAS, SUPPORTED_VERSIONS } from "./schema-registry.ts";
+import { type CheckInput, type ObjectCheck, fieldFromPointer, objectProblem } from "./check.ts";
+
+interface AjvError {
+  instancePath: string;
+  message?: string;
+  params?: Record<string, unknown>;
+}
+
+/** Every object validates against the schema of its kind, and its API is served by the target Kubernetes version. */
+export const kubernetesSchema: ObjectCheck = (input: CheckInput) => {
+  const out: Diagnostic[] = [];
+  const version = input.spec.platform.spec.kubernetes.version;
+  const minor = Number(version.split(".")[1]);
+  if (minor < SUPPORTED_VERSIONS.min || minor > SUPPORTED_VERSIONS.max) {
+    out.push({
+      severity: "error",
+      code: "K8S-VERSION",
+      path: "spec.kubernetes.version",
+      location: input.spec.locate.value(["spec", "kubernetes", "version"]),
+      message: `Kubernetes ${version} is outside the versions berth renders for (1.${SUPPORTED_VERSIONS.min}–1.${SUPPORTED_VERSIONS.max})`,
+      hint: "choose a supported version; AKS supports the three most recent minors",
+    });
+  }
+  for (const r of input.resources) {
+    const gvk = `${r.object.apiVersion}/${r.object.kind}`;
+    const Model = SCHEMAS[gvk];
+    if (!Model) {
+      out.push(objectProblem(input, r, "K8S-SCHEMA", ".", `no schema known for ${gvk}; berth validates every object it writes`));
+      continue;
+    }
+    const served = API_AVAILABILITY[gvk];
+    if (served && (minor < served.since || (served.removedIn !== undefined && minor >= served.removedIn)))
+      out.push(objectProblem(input, r, "K8S-API-VERSION", ".apiVersion", `${gvk} is not served by Kubernetes ${version}`));
+    try {
+      new Model(r.object as never).validate();
+    } catch (err) {
+      const errors = (err as { errors?: AjvError[] }).errors ?? [{ instancePath: "", message: (err as Error).message }];
+      for (const e of errors) {
+        const extra = e.params && "allowedValues" in e.params ? `: ${(e.params.allowedValues as unknown[]).join(", ")}` : "";
+        out.push(objectProblem(input, r, "K8S-SCHEMA", fieldFromPointer(e.instancePath), `${e.message ?? "is invalid"}${extra}`));
+      }
+    }
+  }
+  return out;
+};

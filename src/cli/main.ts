@@ -1,0 +1,78 @@
+import { Command, CommanderError, Option } from "commander";
+import { runBuild } from "./commands/build.ts";
+import { listExamples, runInit } from "./commands/init.ts";
+import { runSchema } from "./commands/schema.ts";
+import { runValidate } from "./commands/validate.ts";
+import { EXIT } from "./exit-codes.ts";
+import { type CliIO, processIO } from "./io.ts";
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** Runs one berth command; returns the exit code. Only `--debug` ever shows a stack trace. */
+export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
+  const debug = argv.includes("--debug");
+  let code: number = EXIT.ok;
+  const program = new Command("berth")
+    .description("One spec in, a whole data platform out: Kubernetes manifests with secure defaults, checked before anything is applied.")
+    .version("0.1.0")
+    .option("--debug", "show stack traces for internal errors")
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .showSuggestionAfterError(true);
+
+  const envOption = () => new Option("-e, --env <name>", "environment overlay from spec.environments");
+  const setOption = () => new Option("--set <path=value>", "override one field, e.g. apps.qna.replicas=3 (repeatable)").argParser(collect);
+
+  program
+    .command("build")
+    .description("render Kubernetes manifests into DIR/manifests/ (and DIR/inventory.json); writes nothing unless every check passes")
+    .argument("<path>", "berth.yaml or a folder holding it")
+    .addOption(envOption())
+    .option("-o, --out <dir>", "output folder (default: out/<platform>/<env>)")
+    .addOption(setOption())
+    .option("--json", "print the result as JSON")
+    .action((path, flags) => {
+      code = runBuild(path, flags, io);
+    });
+
+  program
+    .command("validate")
+    .description("check the spec and everything it would render; without --env, the base and every environment")
+    .argument("<path>", "berth.yaml or a folder holding it")
+    .addOption(envOption())
+    .addOption(setOption())
+    .option("--json", "print the result as JSON")
+    .action((path, flags) => {
+      code = runValidate(path, flags, io);
+    });
+
+  program
+    .command("schema")
+    .description("print the JSON Schema of berth.yaml (for editors: # yaml-language-server: $schema=<file>)")
+    .action(() => {
+      code = runSchema(io);
+    });
+
+  program
+    .command("init")
+    .description("write a berth.yaml to start from")
+    .argument("[dir]", "folder to write berth.yaml into", ".")
+    .addOption(new Option("--example <name>", `start from a bundled example (${listExamples().join(", ")})`))
+    .option("--force", "overwrite an existing berth.yaml")
+    .action((dir, flags) => {
+      code = runInit(dir, flags, io);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") return EXIT.ok;
+      return EXIT.badInput;
+    }
+    io.err(`berth: internal error: ${(err as Error).message}`);
+    io.err(debug ? String((err as Error).stack) : "(run again with --debug for the stack trace)");
+    return EXIT.failure;
+  }
+}

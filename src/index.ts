@@ -1,0 +1,76 @@
+/**
+ * berth's library API. The CLI is a thin layer over these functions; stages never touch the network.
+ *   load → resolve(env) → synth → check → output
+ */
+import { synthPlatform } from "./catalog/platform.ts";
+import { checkObjects } from "./checks/index.ts";
+import { type Diagnostic, hasErrors, uniqueDiagnostics } from "./diagnostics/diagnostic.ts";
+import { renderInventory } from "./output/inventory.ts";
+import { type RenderedFile, renderManifests } from "./output/manifests.ts";
+import { writeOutput } from "./output/write.ts";
+import type { DesiredResource } from "./resources/kube-object.ts";
+import { declaredEnvironments, loadSource, type ResolvedSpec, resolveSpec } from "./spec/resolve.ts";
+
+export type { Diagnostic } from "./diagnostics/diagnostic.ts";
+export type { DesiredResource, KubeObject } from "./resources/kube-object.ts";
+export type { Platform } from "./spec/schema.ts";
+export { platformJsonSchema } from "./spec/json-schema.ts";
+
+export interface BuildOptions {
+  /** berth.yaml, or a folder holding it. */
+  readonly path: string;
+  readonly env?: string;
+  readonly set?: readonly string[];
+}
+
+export interface BuildResult {
+  readonly ok: boolean;
+  readonly diagnostics: Diagnostic[];
+  readonly spec?: ResolvedSpec;
+  readonly resources?: DesiredResource[];
+  readonly files?: RenderedFile[];
+}
+
+/** Renders one environment in memory; nothing is written. */
+export function build(options: BuildOptions): BuildResult {
+  const loaded = loadSource(options.path);
+  if (!loaded.source) return { ok: false, diagnostics: loaded.diagnostics };
+  const resolved = resolveSpec(loaded.source, { env: options.env, set: options.set });
+  const diagnostics = [...loaded.diagnostics, ...resolved.diagnostics];
+  if (!resolved.spec || hasErrors(diagnostics)) return { ok: false, diagnostics: uniqueDiagnostics(diagnostics) };
+  const resources = synthPlatform(resolved.spec);
+  diagnostics.push(...checkObjects({ resources, spec: resolved.spec }));
+  const unique = uniqueDiagnostics(diagnostics);
+  if (hasErrors(unique)) return { ok: false, diagnostics: unique, spec: resolved.spec, resources };
+  const files = [
+    ...renderManifests(resources, { platform: resolved.spec.platform.metadata.name, env: options.env }),
+    renderInventory(resolved.spec, resources),
+  ];
+  return { ok: true, diagnostics: unique, spec: resolved.spec, resources, files };
+}
+
+/** Writes a successful build to DIR/manifests/ and DIR/inventory.json; a failed build writes nothing. */
+export function writeBuild(result: BuildResult, outDir: string): boolean {
+  if (!result.ok || !result.files) return false;
+  writeOutput(outDir, result.files);
+  return true;
+}
+
+export interface ValidateResult {
+  readonly ok: boolean;
+  /** Each environment checked ("(base)" when the spec declares none or none was chosen). */
+  readonly environments: { readonly env: string; readonly diagnostics: Diagnostic[] }[];
+}
+
+/** Checks the base and every declared environment (or the one chosen), exactly as build would. */
+export function validate(options: BuildOptions): ValidateResult {
+  if (options.env !== undefined) {
+    const r = build(options);
+    return { ok: r.ok, environments: [{ env: options.env, diagnostics: r.diagnostics }] };
+  }
+  const loaded = loadSource(options.path);
+  if (!loaded.source) return { ok: false, environments: [{ env: "(base)", diagnostics: loaded.diagnostics }] };
+  const envs = declaredEnvironments(loaded.source);
+  const results = [undefined, ...envs].map((env) => ({ env: env ?? "(base)", result: build({ ...options, env }) }));
+  return { ok: results.every((r) => r.result.ok), environments: results.map((r) => ({ env: r.env, diagnostics: r.result.diagnostics })) };
+}

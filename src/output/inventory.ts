@@ -1,0 +1,66 @@
+/**
+ * inventory.json: what the build produced and what it expects to find in the cluster. Names and keys only —
+ * never a secret value.
+ */
+import { appNamespace } from "../catalog/app/context.ts";
+import type { ResolvedSpec } from "../spec/resolve.ts";
+import type { DesiredResource } from "../resources/kube-object.ts";
+import type { RenderedFile } from "./manifests.ts";
+import { compareObjects, fileFor, OUTPUT_GROUPS } from "./layout.ts";
+
+const fileRank = (kind: string) => {
+  const i = OUTPUT_GROUPS.findIndex((g) => g.kinds.includes(kind));
+  return i < 0 ? OUTPUT_GROUPS.length : i;
+};
+
+export function renderInventory(spec: ResolvedSpec, resources: readonly DesiredResource[]): RenderedFile {
+  const p = spec.platform;
+  // A declared secret must exist in every namespace whose apps read it (env) or serve it (ingress TLS).
+  const namespacesUsing = (secret: string) =>
+    [
+      ...new Set(
+        Object.values(p.spec.apps)
+          .filter((a) => Object.values(a.env).some((v) => typeof v === "object" && "secret" in v && v.secret === secret) || (a.ingress?.tls && "secretName" in a.ingress.tls && a.ingress.tls.secretName === secret))
+          .map((a) => appNamespace(p, a)),
+      ),
+    ].sort();
+  const ordered = [...resources].sort((a, b) => fileRank(a.object.kind) - fileRank(b.object.kind) || compareObjects(a.object, b.object));
+  const inventory = {
+    apiVersion: "berth.dev/v1alpha1",
+    kind: "BuildInventory",
+    platform: p.metadata.name,
+    environment: spec.env ?? null,
+    kubernetesVersion: p.spec.kubernetes.version,
+    objects: ordered.map((r) => ({
+      apiVersion: r.object.apiVersion,
+      kind: r.object.kind,
+      namespace: r.object.metadata.namespace ?? null,
+      name: r.object.metadata.name,
+      file: `manifests/${fileFor(r.object.kind)}`,
+    })),
+    requires: {
+      secrets: Object.entries(p.spec.secrets).map(([name, s]) => ({
+        name,
+        type: s.type,
+        keys: s.keys,
+        namespaces: namespacesUsing(name),
+        ...(s.keyVault ? { keyVault: s.keyVault } : {}),
+      })),
+      ingressController: p.spec.kubernetes.ingress?.controller ?? null,
+      certManagerIssuers: p.spec.kubernetes.certManager?.issuers ?? [],
+      prometheusOperator: p.spec.kubernetes.prometheus ? { namespace: p.spec.kubernetes.prometheus.namespace } : null,
+      metricsAdapter: p.spec.kubernetes.metricsAdapter ?? null,
+      workloadIdentities: Object.entries(p.spec.apps)
+        .filter(([, a]) => a.identity)
+        .map(([name, a]) => ({
+          identity: a.identity!,
+          clientId: p.spec.identities[a.identity!]!.azure.clientId,
+          serviceAccount: name,
+          namespace: appNamespace(p, a),
+          federatedSubject: `system:serviceaccount:${appNamespace(p, a)}:${name}`,
+          audience: "api://AzureADTokenExchange",
+        })),
+    },
+  };
+  return { path: "inventory.json", content: `${JSON.stringify(inventory, null, 2)}\n` };
+}

@@ -1,0 +1,43 @@
+import type { SpecPath } from "../spec/path.ts";
+
+/** A Kubernetes object as berth renders it: plain data, serializable as is. */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
+  [field: string]: unknown;
+}
+
+export type Provider = "kubernetes";
+
+/**
+ * A desired resource: provider + type + scope + name is its identity (the key); `origin` is the spec path that
+ * asked for it, so any problem found in the object can point back into berth.yaml.
+ */
+export interface DesiredResource {
+  readonly key: string;
+  readonly provider: Provider;
+  readonly object: KubeObject;
+  readonly origin: SpecPath;
+}
+
+export const CLUSTER_SCOPE = "_cluster";
+
+export const resourceKey = (o: KubeObject): string =>
+  `kubernetes:${o.apiVersion}/${o.kind}:${o.metadata.namespace ?? CLUSTER_SCOPE}:${o.metadata.name}`;
+
+/** `Deployment mlops/qna`, how objects are named in messages. */
+export const describeObject = (o: KubeObject): string =>
+  `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata.name}`;
+
+export const desired = (object: KubeObject, origin: SpecPath): DesiredResource => ({
+  key: resourceKey(object),
+  provider: "kubernetes",
+  object,
+  origin,
+});

@@ -1,0 +1,29 @@
+/** Label keys berth writes, in one place so selectors, policies and checks agree. */
+export const LABEL = {
+  name: "app.kubernetes.io/name",
+  partOf: "app.kubernetes.io/part-of",
+  managedBy: "app.kubernetes.io/managed-by",
+  version: "app.kubernetes.io/version",
+  component: "app.kubernetes.io/component",
+  track: "berth.dev/track",
+  /** Short forms many dashboards and meshes read. */
+  app: "app",
+  shortVersion: "version",
+  workloadIdentity: "azure.workload.identity/use",
+  namespaceName: "kubernetes.io/metadata.name",
+} as const;
+
+export const ANNOTATION = {
+  clientId: "azure.workload.identity/client-id",
+  tenantId: "azure.workload.identity/tenant-id",
+  egressHosts: "berth.dev/egress-hosts",
+} as const;
+
+export const PSS_LABELS = (version: string): Record<string, string> => ({
+  "pod-security.kubernetes.io/enforce": "restricted",
+  "pod-security.kubernetes.io/enforce-version": `v${version}`,
+  "pod-security.kubernetes.io/audit": "restricted",
+  "pod-security.kubernetes.io/warn": "restricted",
+});
+
+export type Track = "stable" | "canary";

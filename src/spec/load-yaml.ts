@@ -1,0 +1,141 @@
+import { readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode } from "yaml";
+import type { Diagnostic, SourceLocation } from "../diagnostics/diagnostic.ts";
+import { formatPath, pathKey, type SpecPath } from "./path.ts";
+
+/** A parsed YAML file as plain data plus where every key and value came from. */
+export interface SourceDocument {
+  readonly file: string;
+  readonly data: unknown;
+  readonly values: ReadonlyMap<string, SourceLocation>;
+  readonly keys: ReadonlyMap<string, SourceLocation>;
+}
+
+export const SPEC_FILE_NAME = "berth.yaml";
+
+/** A path argument may be the spec file or a folder holding `berth.yaml`. */
+export function resolveSpecFile(pathArg: string): string {
+  try {
+    if (statSync(pathArg).isDirectory()) return join(pathArg, SPEC_FILE_NAME);
+  } catch {
+    // Missing paths are reported by the reader, with the name the user typed.
+  }
+  return pathArg;
+}
+
+export function readSpecSource(file: string): { text?: string; diagnostics: Diagnostic[] } {
+  try {
+    return { text: readFileSync(file, "utf8"), diagnostics: [] };
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message;
+    return {
+      diagnostics: [
+        {
+          severity: "error",
+          code: "SPEC-FILE",
+          path: file,
+          message: `cannot read the spec: ${reason}`,
+          hint: `pass a berth.yaml file or a folder that holds one (berth init writes a starter)`,
+        },
+      ],
+    };
+  }
+}
+
+export function parseYamlSource(file: string, text: string): { doc?: SourceDocument; diagnostics: Diagnostic[] } {
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  const at = (offset: number): SourceLocation => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { file, line, col };
+  };
+  const diagnostics: Diagnostic[] = [];
+  const list = Array.isArray(docs) ? docs : [docs];
+  for (const d of list) {
+    for (const e of d.errors) {
+      diagnostics.push({
+        severity: "error",
+        code: e.code === "DUPLICATE_KEY" ? "SPEC-DUPLICATE-KEY" : "SPEC-YAML",
+        path: "(document)",
+        location: at(e.pos[0]),
+        message: e.code === "DUPLICATE_KEY" ? "the same key appears twice in one mapping" : firstLine(e.message),
+        hint:
+          e.code === "DUPLICATE_KEY"
+            ? "YAML 1.2 forbids duplicate keys; berth never picks the last one silently — remove one of them"
+            : "check the indentation and quoting around this position",
+      });
+    }
+  }
+  if (diagnostics.length > 0) return { diagnostics };
+  const nonEmpty = list.filter((d) => d.contents !== null);
+  if (list.length > 1) {
+    const second = list[1]!;
+    return {
+      diagnostics: [
+        {
+          severity: "error",
+          code: "SPEC-MULTIPLE-DOCUMENTS",
+          path: "(document 2)",
+          location: at(second.range[0]),
+          message: `expected one YAML document, found ${list.length}`,
+          hint: "a berth.yaml holds exactly one Platform; put environment differences under spec.environments",
+        },
+      ],
+    };
+  }
+  if (nonEmpty.length === 0) {
+    return {
+      diagnostics: [
+        {
+          severity: "error",
+          code: "SPEC-EMPTY",
+          path: "(document)",
+          location: { file, line: 1, col: 1 },
+          message: "spec is empty",
+          hint: "start from `berth init`, which writes a commented berth.yaml",
+        },
+      ],
+    };
+  }
+  const doc = nonEmpty[0]!;
+  const values = new Map<string, SourceLocation>();
+  const keys = new Map<string, SourceLocation>();
+  const toData = (node: unknown, path: SpecPath): unknown => {
+    if (isAlias(node)) return toData(node.resolve(doc), path);
+    const n = node as YamlNode | null;
+    if (n?.range) values.set(pathKey(path), at(n.range[0]));
+    if (isMap(node)) {
+      const out: Record<string, unknown> = {};
+      for (const item of node.items) {
+        if (!isPair(item)) continue;
+        const keyNode = item.key;
+        if (!isScalar(keyNode)) {
+          diagnostics.push({
+            severity: "error",
+            code: "SPEC-YAML",
+            path: formatPath(path),
+            location: keyNode && (keyNode as YamlNode).range ? at((keyNode as YamlNode).range![0]) : undefined,
+            message: "mapping keys must be plain strings",
+          });
+          continue;
+        }
+        const key = String(keyNode.value);
+        const childPath = [...path, key];
+        if (keyNode.range) keys.set(pathKey(childPath), at(keyNode.range[0]));
+        if (item.value === null || item.value === undefined) {
+          out[key] = null;
+          if (keyNode.range) values.set(pathKey(childPath), at(keyNode.range[0]));
+        } else out[key] = toData(item.value, childPath);
+      }
+      return out;
+    }
+    if (isSeq(node)) return node.items.map((item, i) => toData(item, [...path, i]));
+    if (isScalar(node)) return node.value;
+    return null;
+  };
+  const data = toData(doc.contents, []);
+  return { doc: { file, data, values, keys }, diagnostics };
+}
+
+const firstLine = (s: string) => s.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");

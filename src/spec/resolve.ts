@@ -1,0 +1,165 @@
+import { parse as parseYamlValue } from "yaml";
+import type { Diagnostic, SourceLocation } from "../diagnostics/diagnostic.ts";
+import { hasErrors } from "../diagnostics/diagnostic.ts";
+import { didYouMean } from "../util/did-you-mean.ts";
+import { issueToDiagnostics, type Locator } from "./issues.ts";
+import { parseYamlSource, readSpecSource, resolveSpecFile, type SourceDocument } from "./load-yaml.ts";
+import { mergeOverlay, parseSetPath, setAtPath } from "./merge.ts";
+import { formatPath, pathKey, type SpecPath } from "./path.ts";
+import { checkSpecRules } from "./rules/index.ts";
+import { API_VERSION, KIND, PlatformSchema, type Platform } from "./schema.ts";
+
+export interface ResolveOptions {
+  /** Environment overlay to apply (spec.environments.<env>). */
+  readonly env?: string;
+  /** `path=value` overrides, applied after the environment. */
+  readonly set?: readonly string[];
+}
+
+/** The spec for one environment: typed, defaulted, checked, with a way back to where each value was written. */
+export interface ResolvedSpec {
+  readonly platform: Platform;
+  readonly env?: string;
+  readonly file: string;
+  readonly locate: Locator;
+}
+
+export interface ResolveResult {
+  readonly spec?: ResolvedSpec;
+  readonly diagnostics: Diagnostic[];
+}
+
+const isMap = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+export function loadSource(pathArg: string): { source?: SourceDocument; diagnostics: Diagnostic[] } {
+  const file = resolveSpecFile(pathArg);
+  const read = readSpecSource(file);
+  if (read.text === undefined) return { diagnostics: read.diagnostics };
+  const parsed = parseYamlSource(file, read.text);
+  return { source: parsed.doc, diagnostics: parsed.diagnostics };
+}
+
+/** Names of the environments a source declares (for `validate` of every environment). */
+export function declaredEnvironments(source: SourceDocument): string[] {
+  const envs = (source.data as { spec?: { environments?: unknown } } | null)?.spec?.environments;
+  return isMap(envs) ? Object.keys(envs) : [];
+}
+
+export function resolveSpec(source: SourceDocument, options: ResolveOptions = {}): ResolveResult {
+  const diagnostics: Diagnostic[] = [];
+  const setLocations = new Map<string, SourceLocation>();
+  const overlayRoot: SpecPath | undefined = options.env ? ["spec", "environments", options.env] : undefined;
+
+  const baseValue = (p: SpecPath) => source.values.get(pathKey(p));
+  const locateValue = (p: SpecPath): SourceLocation | undefined => {
+    for (let n = p.length; n >= 0; n--) {
+      const head = p.slice(0, n);
+      const set = setLocations.get(pathKey(head));
+      if (set) return set;
+      if (overlayRoot && head[0] === "spec" && head.length >= 1) {
+        const o = baseValue([...overlayRoot, ...head.slice(1)]);
+        if (o) return o;
+      }
+      const b = baseValue(head);
+      if (b) return b;
+    }
+    return undefined;
+  };
+  const locateKey = (p: SpecPath): SourceLocation | undefined => {
+    const set = setLocations.get(pathKey(p));
+    if (set) return set;
+    if (overlayRoot && p[0] === "spec") {
+      const o = source.keys.get(pathKey([...overlayRoot, ...p.slice(1)]));
+      if (o) return o;
+    }
+    return source.keys.get(pathKey(p)) ?? locateValue(p);
+  };
+  const locate: Locator = { value: locateValue, key: locateKey };
+
+  const raw = source.data;
+  if (!isMap(raw)) {
+    return { diagnostics: [{ severity: "error", code: "SPEC-TYPE", path: "(document)", location: baseValue([]), message: `expected a mapping (apiVersion, kind, metadata, spec), got ${Array.isArray(raw) ? "a list" : "a value"}` }] };
+  }
+  const versionProblem = checkApiVersion(raw, locate);
+  if (versionProblem) return { diagnostics: [versionProblem] };
+
+  let document: Record<string, unknown> = raw;
+  const spec = raw.spec;
+  if (options.env !== undefined) {
+    const envs = isMap(spec) && isMap(spec.environments) ? spec.environments : {};
+    const overlay = envs[options.env];
+    if (!(options.env in envs)) {
+      const names = Object.keys(envs);
+      return {
+        diagnostics: [
+          {
+            severity: "error",
+            code: "SPEC-UNKNOWN-ENVIRONMENT",
+            path: `spec.environments.${options.env}`,
+            location: baseValue(["spec", "environments"]) ?? baseValue(["spec"]),
+            message: `environment "${options.env}" is not declared${names.length ? ` (declared: ${names.join(", ")})` : ""}`,
+            hint: didYouMean(options.env, names) ?? "add it under spec.environments, or leave out --env to build the base",
+          },
+        ],
+      };
+    }
+    if (overlay !== null && overlay !== undefined && !isMap(overlay)) {
+      diagnostics.push({ severity: "error", code: "SPEC-TYPE", path: formatPath(overlayRoot!), location: baseValue(overlayRoot!), message: "expected a mapping (a partial spec)" });
+    } else if (isMap(spec)) {
+      const { environments, ...baseSpec } = spec;
+      const merged = mergeOverlay(baseSpec, overlay ?? {}, ["spec"], overlayRoot!, (p) => source.values.get(pathKey(p)), diagnostics) as Record<string, unknown>;
+      document = { ...raw, spec: { ...merged, environments } };
+    }
+  }
+
+  if (options.set?.length) {
+    document = structuredClone(document);
+    options.set.forEach((arg, i) => {
+      const eq = arg.indexOf("=");
+      const where: SourceLocation = { file: `--set[${i + 1}]`, line: 1, col: eq + 2 };
+      const path = eq > 0 ? parseSetPath(arg.slice(0, eq)) : undefined;
+      if (!path) {
+        diagnostics.push({ severity: "error", code: "SPEC-SET", path: arg, location: { ...where, col: 1 }, message: `expected path=value, got "${arg}"`, hint: "e.g. --set apps.qna.replicas=3" });
+        return;
+      }
+      let value: unknown;
+      try {
+        value = parseYamlValue(arg.slice(eq + 1));
+      } catch {
+        value = arg.slice(eq + 1);
+      }
+      const problem = setAtPath(document, path, value ?? "");
+      if (problem) diagnostics.push({ severity: "error", code: "SPEC-SET", path: formatPath(path), location: where, message: problem });
+      else setLocations.set(pathKey(path), where);
+    });
+  }
+  if (hasErrors(diagnostics)) return { diagnostics };
+
+  const parsed = PlatformSchema.safeParse(document, { reportInput: true });
+  if (!parsed.success) {
+    return { diagnostics: parsed.error.issues.flatMap((issue) => issueToDiagnostics(issue, locate)) };
+  }
+  const resolved: ResolvedSpec = { platform: parsed.data, env: options.env, file: source.file, locate };
+  diagnostics.push(...checkSpecRules(resolved));
+  return { spec: resolved, diagnostics };
+}
+
+function checkApiVersion(raw: Record<string, unknown>, locate: Locator): Diagnostic | undefined {
+  const v = raw.apiVersion;
+  if (typeof v !== "string" || v === API_VERSION) {
+    if (v === API_VERSION && raw.kind !== undefined && raw.kind !== KIND && typeof raw.kind === "string")
+      return { severity: "error", code: "SPEC-KIND", path: "kind", location: locate.value(["kind"]), message: `expected kind "${KIND}", got "${raw.kind}"` };
+    return undefined;
+  }
+  const m = /^berth\.dev\/(v[0-9]+(?:(alpha|beta)[0-9]+)?)$/.exec(v);
+  return {
+    severity: "error",
+    code: "SPEC-UNSUPPORTED-VERSION",
+    path: "apiVersion",
+    location: locate.value(["apiVersion"]),
+    message: m
+      ? `unsupported version "${v}": this berth reads ${API_VERSION} only and will not guess at another version's meaning`
+      : `expected apiVersion "${API_VERSION}", got "${v}"`,
+    hint: m ? "upgrade berth, or write the spec for berth.dev/v1alpha1" : `set apiVersion: ${API_VERSION}`,
+  };
+}

@@ -1,0 +1,64 @@
+import type { Diagnostic } from "../../diagnostics/diagnostic.ts";
+import { didYouMean } from "../../util/did-you-mean.ts";
+import { problem, type SpecRule } from "./rule.ts";
+
+/** Every name the spec uses refers to something the spec declares. */
+export const references: SpecRule = (spec) => {
+  const out: Diagnostic[] = [];
+  const { apps, identities, secrets } = spec.platform.spec;
+  const appNames = Object.keys(apps);
+  for (const [name, app] of Object.entries(apps)) {
+    const at = ["spec", "apps", name];
+    app.connects.forEach((target, i) => {
+      if (!(target in apps))
+        out.push(problem(spec, [...at, "connects", i], "SPEC-UNKNOWN-DEPENDENCY", `unknown dependency '${target}': no app of that name`, didYouMean(target, appNames) ?? `apps: ${appNames.join(", ")}`));
+      else if (target === name) out.push(problem(spec, [...at, "connects", i], "SPEC-CYCLE", `cycle: ${name} -> ${name}`, "an app does not need to connect to itself"));
+    });
+    if (app.identity && !(app.identity in identities))
+      out.push(problem(spec, [...at, "identity"], "SPEC-UNKNOWN-IDENTITY", `identity "${app.identity}" is not declared in spec.identities`, didYouMean(app.identity, Object.keys(identities))));
+    for (const [envName, value] of Object.entries(app.env)) {
+      if (typeof value !== "object") continue;
+      if ("secret" in value) {
+        const declared = secrets[value.secret];
+        if (!declared)
+          out.push(problem(spec, [...at, "env", envName, "secret"], "SPEC-UNKNOWN-SECRET", `secret "${value.secret}" is not declared in spec.secrets`, didYouMean(value.secret, Object.keys(secrets)) ?? "declare it with its keys under spec.secrets"));
+        else if (!declared.keys.includes(value.key))
+          out.push(problem(spec, [...at, "env", envName, "key"], "SPEC-UNKNOWN-SECRET-KEY", `secret "${value.secret}" has no key "${value.key}" (keys: ${declared.keys.join(", ")})`, didYouMean(value.key, declared.keys)));
+      }
+      if ("config" in value) {
+        if (!app.config) out.push(problem(spec, [...at, "env", envName], "SPEC-UNKNOWN-CONFIG-KEY", `env ${envName} reads config key "${value.config}" but the app has no config`, "add config.data to the app"));
+        else if (!(value.config in app.config.data))
+          out.push(problem(spec, [...at, "env", envName, "config"], "SPEC-UNKNOWN-CONFIG-KEY", `config has no key "${value.config}"`, didYouMean(value.config, Object.keys(app.config.data))));
+      }
+    }
+    if (app.config && !app.config.mountPath && !Object.values(app.env).some((v) => typeof v === "object" && "config" in v))
+      out.push(problem(spec, [...at, "config"], "SPEC-UNUSED-CONFIG", "the config is neither read by an env entry nor mounted, so the app would never see it", "reference its keys with env: { NAME: { config: key } } or set config.mountPath"));
+  }
+  out.push(...cycles(spec));
+  return out;
+};
+
+/** connects orders the rollout, so it must not loop; the error prints the loop, as kapp does. */
+function cycles(spec: Parameters<SpecRule>[0]): Diagnostic[] {
+  const apps = spec.platform.spec.apps;
+  const out: Diagnostic[] = [];
+  const state = new Map<string, "visiting" | "done">();
+  const reported = new Set<string>();
+  const visit = (name: string, trail: string[]) => {
+    if (state.get(name) === "done") return;
+    if (state.get(name) === "visiting") {
+      const loop = [...trail.slice(trail.indexOf(name)), name];
+      const key = [...loop.slice(0, -1)].sort().join(",");
+      if (!reported.has(key) && loop.length > 2) {
+        reported.add(key);
+        out.push(problem(spec, ["spec", "apps", loop[0]!, "connects"], "SPEC-CYCLE", `cycle: ${loop.join(" -> ")}`, "connects orders the rollout; remove one direction (traffic back to a caller is allowed by the caller's own connects)"));
+      }
+      return;
+    }
+    state.set(name, "visiting");
+    for (const next of apps[name]?.connects ?? []) if (next in apps && next !== name) visit(next, [...trail, name]);
+    state.set(name, "done");
+  };
+  for (const name of Object.keys(apps)) visit(name, []);
+  return out;
+}

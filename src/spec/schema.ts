@@ -1,0 +1,350 @@
+/**
+ * The berth.yaml schema. This zod schema is the one source of the spec's TypeScript types, its defaults, the JSON
+ * Schema printed by `berth schema` and the generated spec reference (docs/spec-reference.md).
+ */
+import { z } from "zod";
+import * as f from "./formats.ts";
+
+export const API_VERSION = "berth.dev/v1alpha1";
+export const KIND = "Platform";
+
+/** A string checked by one of the formats; the format's hint travels with the issue. */
+const formatted = (check: f.FormatCheck, description?: string) => {
+  const s = z.string().superRefine((value, ctx) => {
+    const problem = check(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem.message, params: { hint: problem.hint }, input: value });
+  });
+  return description ? s.describe(description) : s;
+};
+
+const Name = formatted(f.dnsLabel, "An RFC 1123 label: lower-case letters, digits and '-', at most 63 characters.");
+const ObjectName = formatted(f.dnsSubdomain, "A Kubernetes object name (RFC 1123 subdomain).");
+const DataKey = formatted(f.dataKey, "A ConfigMap or Secret data key.");
+const PortNumber = z.int().min(1).max(65535).describe("A port number, 1–65535.");
+const PortName = formatted(f.portName, "A port name (IANA service name): at most 15 lower-case letters, digits and '-'.");
+const Labels = z
+  .record(formatted(f.labelKey), formatted(f.labelValue))
+  .describe("Extra labels, merged into every object generated for this entry.");
+const Percent = z.int().min(1).max(100);
+
+// ---- cluster -------------------------------------------------------------------------------------------------
+
+const StorageClass = z
+  .strictObject({
+    accessModes: z
+      .array(z.enum(["ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod"]))
+      .min(1)
+      .describe("Access modes the class's provisioner supports; PVC requests are checked against them."),
+  })
+  .describe("A storage class that exists in the cluster, with what it can do.");
+
+const IngressController = z
+  .strictObject({
+    controller: z
+      .enum(["ingress-nginx", "app-routing"])
+      .default("ingress-nginx")
+      .describe("Which controller serves Ingresses: community ingress-nginx, or AKS application routing (managed nginx)."),
+    className: z.string().optional().describe("ingressClassName; defaults to the controller's usual class (nginx, webapprouting.kubernetes.azure.com)."),
+    namespace: Name.optional().describe("Namespace the controller's pods run in (ingress-nginx, app-routing-system by default)."),
+    podLabels: Labels.optional().describe("Labels of the controller's pods, used to admit only them in NetworkPolicies."),
+  })
+  .describe("The ingress controller installed in the cluster.");
+
+const Issuer = z.strictObject({
+  name: ObjectName,
+  kind: z.enum(["ClusterIssuer", "Issuer"]).default("ClusterIssuer"),
+});
+
+const Prometheus = z
+  .strictObject({
+    namespace: Name.default("monitoring").describe("Namespace Prometheus runs in; its pods are allowed to scrape metrics ports."),
+    podLabels: Labels.default({ "app.kubernetes.io/name": "prometheus" }).describe("Labels of the Prometheus pods."),
+    selectorLabels: Labels.default({}).describe(
+      "Labels Prometheus selects ServiceMonitors and PrometheusRules by (serviceMonitorSelector / ruleSelector), e.g. release: kube-prometheus-stack.",
+    ),
+  })
+  .describe("The Prometheus Operator installation that scrapes apps with `monitoring`.");
+
+const Kubernetes = z
+  .strictObject({
+    version: formatted(f.kubernetesVersion).describe('Target Kubernetes minor version, as a quoted string ("1.31"). See docs for the supported range.'),
+    ingress: IngressController.optional(),
+    certManager: z
+      .strictObject({ issuers: z.array(Issuer).min(1).describe("Issuers that exist in the cluster.") })
+      .optional()
+      .describe("cert-manager, when installed: ingress TLS can be issued by one of these issuers."),
+    prometheus: Prometheus.optional(),
+    metricsAdapter: z
+      .enum(["prometheus-adapter", "keda"])
+      .optional()
+      .describe("A custom metrics adapter, required before an autoscaler may use a Pods metric."),
+    storageClasses: z
+      .record(ObjectName, StorageClass)
+      .default({})
+      .describe("Storage classes of the cluster beyond the built-in AKS ones (managed-csi, managed-csi-premium, azurefile-csi, azurefile-csi-premium, azurefile-csi-nfs, default)."),
+    defaultStorageClass: ObjectName.default("managed-csi").describe("Storage class for volumes that do not name one."),
+  })
+  .describe("The cluster berth renders for and the add-ons it already runs.");
+
+// ---- apps ----------------------------------------------------------------------------------------------------
+
+const AppPort = z.strictObject({
+  name: PortName.describe("Port name; probes, ingress and monitoring refer to ports by this name."),
+  port: PortNumber.describe("Container port the app listens on."),
+  servicePort: PortNumber.optional().describe("Port the Service exposes; defaults to `port`."),
+  protocol: z.enum(["TCP", "UDP"]).default("TCP"),
+});
+
+const Probe = z
+  .strictObject({
+    type: z.enum(["http", "tcp"]).default("http"),
+    path: formatted(f.urlPath).optional().describe("HTTP path (required for http probes), exactly as the app serves it."),
+    port: z.union([PortName, PortNumber]).optional().describe("Port name or number; defaults to the first port."),
+    initialDelaySeconds: z.int().min(0).optional(),
+    periodSeconds: z.int().min(1).default(10),
+    timeoutSeconds: z.int().min(1).default(2),
+    failureThreshold: z.int().min(1).default(3),
+  })
+  .describe("A health probe.");
+
+const EnvValue = z.union([
+  z.string().describe("A literal value. Never put secrets here: use { secret, key }."),
+  z.strictObject({ config: DataKey.describe("Key of this app's config (ConfigMap).") }),
+  z.strictObject({ secret: ObjectName.describe("A secret declared under spec.secrets."), key: DataKey }),
+  z.strictObject({
+    field: z
+      .enum(["metadata.name", "metadata.namespace", "spec.nodeName", "spec.serviceAccountName", "status.podIP"])
+      .describe("A pod field (downward API)."),
+  }),
+]);
+
+const Quantities = (cpu: string, memory: string) =>
+  z
+    .strictObject({
+      cpu: formatted(f.cpuQuantity).default(cpu),
+      memory: formatted(f.memoryQuantity).default(memory),
+      ephemeralStorage: formatted(f.storageQuantity).optional().describe("ephemeral-storage, e.g. 1Gi."),
+    })
+    .prefault({});
+
+const Resources = z
+  .strictObject({
+    requests: Quantities("100m", "128Mi").describe("What the scheduler reserves. Defaults: cpu 100m, memory 128Mi."),
+    limits: Quantities("500m", "256Mi").describe("The most the container may use. Defaults: cpu 500m, memory 256Mi."),
+  })
+  .prefault({})
+  .describe("CPU and memory per container; requests must not exceed limits.");
+
+const Autoscale = z
+  .strictObject({
+    min: z.int().min(1).default(2),
+    max: z.int().min(1),
+    cpu: Percent.optional().describe("Target average CPU utilization, % of requests."),
+    memory: Percent.optional().describe("Target average memory utilization, % of requests."),
+    pods: z
+      .array(
+        z.strictObject({
+          metric: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, "must be a metric name").describe("Custom per-pod metric name."),
+          averageValue: z.string().describe('Target average per pod, a quantity such as "100".'),
+        }),
+      )
+      .default([])
+      .describe("Custom Pods metrics; need spec.kubernetes.metricsAdapter."),
+  })
+  .describe("A HorizontalPodAutoscaler (autoscaling/v2) on the stable Deployment.");
+
+const Tls = z.union([
+  z.strictObject({ issuer: ObjectName.describe("A cert-manager issuer declared in spec.kubernetes.certManager.issuers.") }),
+  z.strictObject({ secretName: ObjectName.describe("An existing kubernetes.io/tls Secret, declared under spec.secrets.") }),
+]);
+
+const AppIngress = z
+  .strictObject({
+    host: formatted(f.hostname),
+    paths: z.array(formatted(f.urlPath)).min(1).default(["/"]),
+    port: PortName.optional().describe("Which app port to route to; defaults to the first port."),
+    tls: Tls.optional().describe("TLS from a cert-manager issuer or an existing secret."),
+    rateLimit: z
+      .strictObject({
+        rps: z.int().min(1).optional().describe("Requests per second per client IP."),
+        connections: z.int().min(1).optional().describe("Concurrent connections per client IP."),
+      })
+      .optional()
+      .describe("Rate limits, rendered as the declared controller's annotations."),
+    annotations: z
+      .record(z.string(), z.string())
+      .default({})
+      .describe("Extra annotations. Snippet annotations are refused: current controllers disable them for security."),
+  })
+  .describe("Expose the app through the cluster's ingress controller.");
+
+const Canary = z
+  .strictObject({
+    image: formatted(f.pinnedImage).describe("The new version's image."),
+    replicas: z.int().min(1).default(1),
+    weight: z.int().min(0).max(100).describe("Percent of ingress traffic sent to the canary."),
+  })
+  .describe("Run a second Deployment of a new version beside the stable one. Promote: set `image` to the canary's and remove `canary`. Roll back: remove `canary`.");
+
+const Volume = z
+  .strictObject({
+    mountPath: formatted(f.absolutePath),
+    size: formatted(f.storageQuantity),
+    accessMode: z.enum(["ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod"]).default("ReadWriteOnce"),
+    storageClass: ObjectName.optional().describe("Defaults to spec.kubernetes.defaultStorageClass."),
+    readOnly: z.boolean().default(false),
+  })
+  .describe("A PersistentVolumeClaim, mounted into the app.");
+
+const Alert = z.strictObject({
+  name: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, "must be a Prometheus alert name (letters, digits, '_')"),
+  expr: z.string().min(1).describe('PromQL. Metrics must be among `keepMetrics` (when set); a `job` matcher must name the app\'s Service.'),
+  for: formatted(f.promDuration).default("5m"),
+  severity: z.enum(["critical", "warning", "info"]).default("warning"),
+  summary: z.string().min(1),
+  description: z.string().optional(),
+});
+
+const Monitoring = z
+  .strictObject({
+    port: PortName.describe("Name of the app port serving metrics."),
+    path: formatted(f.urlPath).default("/metrics"),
+    interval: formatted(f.promDuration).default("30s"),
+    keepMetrics: z
+      .array(z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, "must be a metric name"))
+      .optional()
+      .describe("Only these metrics are kept at scrape time; alerts may use only these."),
+    alerts: z.array(Alert).default([]),
+  })
+  .describe("A ServiceMonitor and, with alerts, a PrometheusRule; needs spec.kubernetes.prometheus.");
+
+const PolicyRule = z.strictObject({
+  apiGroups: z.array(z.string()).min(1),
+  resources: z.array(z.string()).min(1),
+  verbs: z.array(z.enum(["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"])).min(1),
+  resourceNames: z.array(z.string()).optional(),
+});
+
+const Endpoint = z.strictObject({
+  name: Name.describe("What this endpoint is (databricks, entra-id, key-vault)."),
+  hosts: z.array(formatted(f.hostname)).min(1).describe("Host names, recorded on the policy: NetworkPolicy itself cannot match names."),
+  cidrs: z.array(formatted(f.cidr)).optional().describe("Address ranges to allow; without them, any address outside private ranges."),
+  ports: z.array(PortNumber).default([443]),
+});
+
+const AllowFrom = z.strictObject({
+  namespace: Name.describe("Namespace of the callers."),
+  podLabels: Labels.optional().describe("Labels of the calling pods; without them, every pod of the namespace."),
+  ports: z.array(PortName).optional().describe("Port names they may reach; defaults to all app ports."),
+});
+
+const Security = z
+  .strictObject({
+    runAsUser: z.int().min(1).default(10001).describe("Non-zero UID the containers run as."),
+    runAsGroup: z.int().min(1).default(10001),
+    fsGroup: z.int().min(1).default(10001),
+    writablePaths: z
+      .array(formatted(f.absolutePath))
+      .default(["/tmp"])
+      .describe("Writable emptyDir mounts; the root filesystem is read-only."),
+  })
+  .prefault({});
+
+const App = z
+  .strictObject({
+    namespace: Name.optional().describe("Namespace; defaults to spec.namespace."),
+    image: formatted(f.pinnedImage).describe("Container image with a version tag or digest; `latest` and untagged images are refused."),
+    command: z.array(z.string()).optional(),
+    args: z.array(z.string()).optional(),
+    replicas: z.int().min(0).default(2).describe("Replicas of the stable Deployment (ignored when autoscale is set)."),
+    ports: z.array(AppPort).min(1),
+    probes: z
+      .strictObject({ liveness: Probe, readiness: Probe, startup: Probe.optional() })
+      .describe("Liveness and readiness are required; paths and ports exactly as the app serves them."),
+    env: z.record(formatted(f.envName), EnvValue).default({}).describe("Environment variables, named exactly as the app reads them."),
+    config: z
+      .strictObject({
+        name: ObjectName.optional().describe("ConfigMap name; defaults to <app>-config."),
+        data: z.record(DataKey, z.string()).describe("Configuration values (strings: quote numbers)."),
+        mountPath: formatted(f.absolutePath).optional().describe("Also mount the keys as files here."),
+      })
+      .optional()
+      .describe("A ConfigMap for this app; env entries use its keys with { config: key }."),
+    resources: Resources,
+    autoscale: Autoscale.optional(),
+    disruption: z
+      .strictObject({ maxUnavailable: z.union([z.int().min(0), z.string().regex(/^[0-9]{1,3}%$/)]) })
+      .optional()
+      .describe("PodDisruptionBudget; created by default with maxUnavailable 1 when the app runs two or more replicas."),
+    ingress: AppIngress.optional(),
+    canary: Canary.optional(),
+    volumes: z.record(Name, Volume).default({}),
+    monitoring: Monitoring.optional(),
+    identity: Name.optional().describe("An Azure workload identity declared in spec.identities."),
+    rbac: z
+      .strictObject({ rules: z.array(PolicyRule).default([]) })
+      .optional()
+      .describe("A Role bound to the app's ServiceAccount; rules may be empty. The API token is mounted only when rules are not empty."),
+    connects: z.array(Name).default([]).describe("Apps this app calls: allows the traffic and orders the rollout."),
+    egress: z.array(Endpoint).default([]).describe("External endpoints the app calls (HTTPS by default)."),
+    allowFrom: z.array(AllowFrom).default([]).describe("Callers outside berth's apps that may reach this app."),
+    security: Security,
+    labels: Labels.default({}),
+  })
+  .describe("One of your own services.");
+
+// ---- platform ------------------------------------------------------------------------------------------------
+
+const Identity = z.strictObject({
+  azure: z.strictObject({
+    clientId: formatted(f.guid).describe("Client ID of the user-assigned managed identity."),
+    tenantId: formatted(f.guid).optional(),
+  }),
+});
+
+const Secret = z
+  .strictObject({
+    keys: z.array(DataKey).min(1).describe("Keys the secret holds; references are checked against them."),
+    type: z.enum(["Opaque", "kubernetes.io/tls"]).default("Opaque"),
+    keyVault: z
+      .strictObject({ vault: formatted(f.keyVaultName), name: formatted(f.keyVaultSecretName) })
+      .optional()
+      .describe("Where the value is kept in Azure Key Vault."),
+  })
+  .describe("A secret that exists before deploy. berth never takes secret values in the spec.");
+
+const specShape = {
+  namespace: Name.optional().describe("Default namespace of apps; defaults to metadata.name."),
+  kubernetes: Kubernetes,
+  identities: z.record(Name, Identity).default({}),
+  secrets: z.record(ObjectName, Secret).default({}).describe("Pre-existing secrets the apps read."),
+  apps: z.record(Name, App).default({}),
+};
+
+export const EnvironmentOverlay = z
+  .record(z.string(), z.unknown())
+  .describe("A partial spec deep-merged over the base: maps merge key by key, lists replace whole, null removes a key.");
+
+const PlatformSpec = z.strictObject({
+  ...specShape,
+  environments: z.record(Name, EnvironmentOverlay).default({}).describe("Per-environment overlays, chosen with --env."),
+});
+
+export const PlatformSchema = z.strictObject({
+  apiVersion: z.literal(API_VERSION),
+  kind: z.literal(KIND),
+  metadata: z.strictObject({
+    name: formatted(f.releaseName).describe("Platform name: default namespace and Helm release name."),
+    labels: Labels.optional(),
+  }),
+  spec: PlatformSpec,
+});
+
+export type Platform = z.output<typeof PlatformSchema>;
+export type PlatformInput = z.input<typeof PlatformSchema>;
+export type AppSpec = z.output<typeof App>;
+export type ProbeSpec = z.output<typeof Probe>;
+export type EnvValueSpec = z.output<typeof EnvValue>;
+export type VolumeSpec = z.output<typeof Volume>;
+export type KubernetesSpec = z.output<typeof Kubernetes>;
+export type SecretSpec = z.output<typeof Secret>;
