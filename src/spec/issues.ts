@@ -6,6 +6,8 @@ import { knownKeysAt } from "./json-schema.ts";
 import { formatPath, type SpecPath } from "./path.ts";
 
 export interface Locator {
+  /** The scalar at `path` exactly as written in the file, when it was written there. */
+  raw?(path: SpecPath): string | undefined;
   /** Where the value at `path` was written (walking up to the nearest written ancestor). */
   value(path: SpecPath): SourceLocation | undefined;
   /** Where the key naming `path` was written. */
@@ -47,8 +49,10 @@ export function issueToDiagnostics(issue: Issue, locate: Locator): Diagnostic[] 
         return [{ ...base, code: "SPEC-REQUIRED", location: at(), message: `Required value: expected ${expected}`, hint: `add ${String(path.at(-1))}` }];
       }
       let hint: string | undefined;
-      if (issue.expected === "string" && (typeof input === "number" || typeof input === "boolean"))
-        hint = `quote it: "${String(input)}" (YAML reads unquoted ${typeof input === "number" ? "numbers such as 3.10 as 3.1" : "true/false as booleans"})`;
+      if (issue.expected === "string" && (typeof input === "number" || typeof input === "boolean")) {
+        const written = locate.raw?.(path) ?? String(input);
+        hint = `quote it: "${written}"${typeof input === "number" && written !== String(input) ? ` (unquoted, YAML reads ${written} as the number ${String(input)})` : ""}`;
+      }
       else if (issue.expected === "boolean" && typeof input === "string" && YAML11_BOOLEANS.has(input))
         hint = `write true or false; YAML 1.2 reads "${input}" as a string`;
       else if ((issue.expected === "number" || issue.expected === "int") && typeof input === "string" && /^-?[0-9.]+$/.test(input))
@@ -62,7 +66,7 @@ export function issueToDiagnostics(issue: Issue, locate: Locator): Diagnostic[] 
         path: formatPath([...path, key]),
         code: "SPEC-UNKNOWN-FIELD",
         location: locate.key([...path, key]) ?? at(),
-        message: `unknown field "${formatPath([...path, key])}"`,
+        message: `unknown field "${key}"`,
         hint: secretValueHint(key) ?? didYouMean(key, known) ?? (known.length ? `allowed here: ${known.join(", ")}` : undefined),
       }));
     }

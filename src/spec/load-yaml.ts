@@ -7,6 +7,8 @@ import { formatPath, pathKey, type SpecPath } from "./path.ts";
 /** A parsed YAML file as plain data plus where every key and value came from. */
 export interface SourceDocument {
   readonly file: string;
+  /** The text as written, for hints that quote the user's own spelling (`1.30`, not the parsed 1.3). */
+  readonly lines: readonly string[];
   readonly data: unknown;
   readonly values: ReadonlyMap<string, SourceLocation>;
   readonly keys: ReadonlyMap<string, SourceLocation>;
@@ -53,7 +55,8 @@ export function parseYamlSource(file: string, text: string): { doc?: SourceDocum
   const diagnostics: Diagnostic[] = [];
   const list = Array.isArray(docs) ? docs : [docs];
   for (const d of list) {
-    for (const e of d.errors) {
+    // After the first syntax error the parser's further complaints are mostly echoes of it.
+    for (const e of d.errors.slice(0, 1)) {
       diagnostics.push({
         severity: "error",
         code: e.code === "DUPLICATE_KEY" ? "SPEC-DUPLICATE-KEY" : "SPEC-YAML",
@@ -68,7 +71,7 @@ export function parseYamlSource(file: string, text: string): { doc?: SourceDocum
     }
   }
   if (diagnostics.length > 0) return { diagnostics };
-  const nonEmpty = list.filter((d) => d.contents !== null);
+  const nonEmpty = list.filter((d) => d.contents !== null && !(isScalar(d.contents) && d.contents.value === null));
   if (list.length > 1) {
     const second = list[1]!;
     return {
@@ -135,7 +138,7 @@ export function parseYamlSource(file: string, text: string): { doc?: SourceDocum
     return null;
   };
   const data = toData(doc.contents, []);
-  return { doc: { file, data, values, keys }, diagnostics };
+  return { doc: { file, lines: text.split(/\r?\n/), data, values, keys }, diagnostics };
 }
 
 const firstLine = (s: string) => s.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");

@@ -30,7 +30,7 @@ export function mergeOverlay(
       continue;
     }
     const current = base[key];
-    if (current !== undefined && current !== null && isMap(current) !== isMap(value)) {
+    if (current !== undefined && current !== null && shape(current) !== shape(value)) {
       conflict(current, value, [...basePath, key], [...overlayPath, key], locate, diagnostics);
       continue;
     }

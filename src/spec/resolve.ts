@@ -74,17 +74,22 @@ export function resolveSpec(source: SourceDocument, options: ResolveOptions = {}
     }
     return source.keys.get(pathKey(p)) ?? locateValue(p);
   };
-  const locate: Locator = { value: locateValue, key: locateKey };
+  const raw = (p: SpecPath): string | undefined => {
+    const at = locateValue(p);
+    if (!at || at.file !== source.file) return undefined;
+    return /^[^\s#,\]}]+/.exec(source.lines[at.line - 1]?.slice(at.col - 1) ?? "")?.[0];
+  };
+  const locate: Locator = { value: locateValue, key: locateKey, raw };
 
-  const raw = source.data;
-  if (!isMap(raw)) {
-    return { diagnostics: [{ severity: "error", code: "SPEC-TYPE", path: "(document)", location: baseValue([]), message: `expected a mapping (apiVersion, kind, metadata, spec), got ${Array.isArray(raw) ? "a list" : "a value"}` }] };
+  const data = source.data;
+  if (!isMap(data)) {
+    return { diagnostics: [{ severity: "error", code: "SPEC-TYPE", path: "(document)", location: baseValue([]), message: `expected a mapping (apiVersion, kind, metadata, spec), got ${Array.isArray(data) ? "a list" : "a value"}` }] };
   }
-  const versionProblem = checkApiVersion(raw, locate);
+  const versionProblem = checkApiVersion(data, locate);
   if (versionProblem) return { diagnostics: [versionProblem] };
 
-  let document: Record<string, unknown> = raw;
-  const spec = raw.spec;
+  let document: Record<string, unknown> = data;
+  const spec = data.spec;
   if (options.env !== undefined) {
     const envs = isMap(spec) && isMap(spec.environments) ? spec.environments : {};
     const overlay = envs[options.env];
@@ -108,7 +113,7 @@ export function resolveSpec(source: SourceDocument, options: ResolveOptions = {}
     } else if (isMap(spec)) {
       const { environments, ...baseSpec } = spec;
       const merged = mergeOverlay(baseSpec, overlay ?? {}, ["spec"], overlayRoot!, (p) => source.values.get(pathKey(p)), diagnostics) as Record<string, unknown>;
-      document = { ...raw, spec: { ...merged, environments } };
+      document = { ...data, spec: { ...merged, environments } };
     }
   }
 
@@ -133,12 +138,12 @@ export function resolveSpec(source: SourceDocument, options: ResolveOptions = {}
       else setLocations.set(pathKey(path), where);
     });
   }
-  if (hasErrors(diagnostics)) return { diagnostics };
-
+  // Merge and --set problems do not stop the schema check: every problem is reported in one run.
   const parsed = PlatformSchema.safeParse(document, { reportInput: true });
   if (!parsed.success) {
-    return { diagnostics: parsed.error.issues.flatMap((issue) => issueToDiagnostics(issue, locate)) };
+    return { diagnostics: [...diagnostics, ...parsed.error.issues.flatMap((issue) => issueToDiagnostics(issue, locate))] };
   }
+  if (hasErrors(diagnostics)) return { diagnostics };
   const resolved: ResolvedSpec = { platform: parsed.data, env: options.env, file: source.file, locate };
   diagnostics.push(...checkSpecRules(resolved));
   return { spec: resolved, diagnostics };
