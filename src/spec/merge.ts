@@ -80,7 +80,7 @@ export function parseSetPath(text: string): SpecPath | undefined {
   return segments[0] === "spec" || segments[0] === "metadata" ? segments : ["spec", ...segments];
 }
 
-/** Writes a value at a path, creating mappings on the way (lists only by index). */
+/** Writes a value at a path, creating mappings on the way (lists only by index); null removes the key, as in overlays. */
 export function setAtPath(root: Record<string, unknown>, path: SpecPath, value: unknown): string | undefined {
   let node: unknown = root;
   for (let i = 0; i < path.length - 1; i++) {
@@ -94,6 +94,8 @@ export function setAtPath(root: Record<string, unknown>, path: SpecPath, value: 
     if (typeof next !== "object") return `${formatPath(path.slice(0, i + 1))} is a ${typeof next}, not a mapping`;
     node = next;
   }
-  (node as Record<string | number, unknown>)[path[path.length - 1]!] = value;
+  const last = path[path.length - 1]!;
+  if (value === null && !Array.isArray(node)) delete (node as Record<string | number, unknown>)[last];
+  else (node as Record<string | number, unknown>)[last] = value;
   return undefined;
 }

@@ -127,13 +127,15 @@ export function resolveSpec(source: SourceDocument, options: ResolveOptions = {}
         diagnostics.push({ severity: "error", code: "SPEC-SET", path: arg, location: { ...where, col: 1 }, message: `expected path=value, got "${arg}"`, hint: "e.g. --set apps.qna.replicas=3" });
         return;
       }
-      let value: unknown;
+      // The value is read as YAML (3 is a number, null removes the key); an empty value is the empty string.
+      const text = arg.slice(eq + 1);
+      let value: unknown = text;
       try {
-        value = parseYamlValue(arg.slice(eq + 1));
+        if (text !== "") value = parseYamlValue(text);
       } catch {
-        value = arg.slice(eq + 1);
+        value = text;
       }
-      const problem = setAtPath(document, path, value ?? "");
+      const problem = setAtPath(document, path, value);
       if (problem) diagnostics.push({ severity: "error", code: "SPEC-SET", path: formatPath(path), location: where, message: problem });
       else setLocations.set(pathKey(path), where);
     });

@@ -8,14 +8,30 @@ const KEYWORDS = new Set([
   "inf", "nan",
 ]);
 
-export interface PromqlRefs {
-  readonly metrics: string[];
-  readonly jobs: string[];
+export interface JobMatcher {
+  readonly op: "=" | "=~";
+  readonly value: string;
 }
 
+export interface PromqlRefs {
+  readonly metrics: string[];
+  readonly jobs: JobMatcher[];
+}
+
+/** Whether a job matcher can select one of the given job names (regex matchers are anchored, as in PromQL). */
+export const jobMatches = (m: JobMatcher, jobs: readonly string[]): boolean => {
+  if (m.op === "=") return jobs.includes(m.value);
+  try {
+    const re = new RegExp(`^(?:${m.value})$`);
+    return jobs.some((j) => re.test(j));
+  } catch {
+    return false;
+  }
+};
+
 export function readPromql(expr: string): PromqlRefs {
-  const jobs: string[] = [];
-  for (const m of expr.matchAll(/\bjob\s*=~?\s*"([^"]*)"/g)) jobs.push(m[1]!);
+  const jobs: JobMatcher[] = [];
+  for (const m of expr.matchAll(/\bjob\s*(=~|=)\s*"([^"]*)"/g)) jobs.push({ op: m[1] as "=" | "=~", value: m[2]! });
   const masked = expr
     .replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g, '""')
     .replace(/\{[^}]*\}/g, " ")

@@ -1,7 +1,7 @@
 import type { Diagnostic } from "../../diagnostics/diagnostic.ts";
 import { INGRESS_CONTROLLERS } from "../../resources/cluster-catalog.ts";
 import { didYouMean } from "../../util/did-you-mean.ts";
-import { readPromql } from "../../util/promql.ts";
+import { jobMatches, readPromql } from "../../util/promql.ts";
 import { problem, type SpecRule } from "./rule.ts";
 
 /** Ingress, canary and monitoring are consistent with the app's ports and with what the cluster runs. */
@@ -50,8 +50,8 @@ export const exposure: SpecRule = (spec) => {
           for (const metric of refs.metrics.filter((m) => !mon.keepMetrics!.includes(m) && !/^(up|scrape_.*)$/.test(m)))
             out.push(problem(spec, [...at, "monitoring", "alerts", i, "expr"], "SPEC-ALERT-DROPPED-METRIC", `alert ${alert.name} uses metric "${metric}", which keepMetrics drops at scrape time`, didYouMean(metric, mon.keepMetrics) ?? `add "${metric}" to monitoring.keepMetrics`));
         }
-        for (const job of refs.jobs.filter((j) => !jobs.includes(j)))
-          out.push(problem(spec, [...at, "monitoring", "alerts", i, "expr"], "SPEC-ALERT-UNKNOWN-JOB", `alert ${alert.name} matches job="${job}", but the scraped targets have job ${jobs.map((j) => `"${j}"`).join(" or ")} (the Service name)`, didYouMean(job, jobs)));
+        for (const job of refs.jobs.filter((j) => !jobMatches(j, jobs)))
+          out.push(problem(spec, [...at, "monitoring", "alerts", i, "expr"], "SPEC-ALERT-UNKNOWN-JOB", `alert ${alert.name} matches job${job.op}"${job.value}", but the scraped targets have job ${jobs.map((j) => `"${j}"`).join(" or ")} (the Service name)`, didYouMean(job.value, jobs)));
       });
     }
   }
