@@ -14,13 +14,14 @@ export interface PodIdentity {
   readonly fsGroup: number;
 }
 
-export const RESTRICTED_CONTAINER_SECURITY = {
+/** A fresh container securityContext each call, so no two containers share (or alias, in YAML) one object. */
+export const restrictedContainerSecurity = (): NonNullable<IContainer["securityContext"]> => ({
   allowPrivilegeEscalation: false,
   readOnlyRootFilesystem: true,
   runAsNonRoot: true,
   capabilities: { drop: ["ALL"] },
   seccompProfile: { type: "RuntimeDefault" },
-} as const;
+});
 
 export function restrictedPodSecurity(id: PodIdentity): NonNullable<IPodSpec["securityContext"]> {
   return {
@@ -66,7 +67,7 @@ export function securePodSpec(input: PodSpecInput): IPodSpec {
           ],
         }
       : {}),
-    containers: input.containers.map((c) => ({ ...c, securityContext: { ...RESTRICTED_CONTAINER_SECURITY, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" } } })),
+    containers: input.containers.map((c) => ({ ...c, securityContext: restrictedContainerSecurity() })),
     ...(input.volumes.length ? { volumes: input.volumes } : {}),
   };
 }

@@ -15,7 +15,7 @@ export function platformJsonSchema(): JsonSchema {
   const schema = z.toJSONSchema(PlatformSchema, { io: "input", unrepresentable: "any", target: "draft-2020-12" }) as JsonSchema;
   const spec = (schema.properties as Record<string, JsonSchema>).spec!;
   const specProps = spec.properties as Record<string, JsonSchema>;
-  const overlayProps = Object.fromEntries(Object.entries(specProps).filter(([k]) => k !== "environments").map(([k, v]) => [k, withoutRequired(v)]));
+  const overlayProps = Object.fromEntries(Object.entries(specProps).filter(([k]) => k !== "environments").map(([k, v]) => [k, { anyOf: [withoutRequired(v), { type: "null" }] }]));
   specProps.environments = {
     ...specProps.environments,
     additionalProperties: {
@@ -31,15 +31,17 @@ export function platformJsonSchema(): JsonSchema {
   return schema;
 }
 
+/** An overlay's shape: nothing required, no defaults, and null allowed everywhere (null removes the key). */
 function withoutRequired(node: unknown): JsonSchema {
   if (Array.isArray(node)) return node.map(withoutRequired) as unknown as JsonSchema;
   if (typeof node !== "object" || node === null) return node as JsonSchema;
   const out: JsonSchema = {};
   for (const [k, v] of Object.entries(node)) {
     if (k === "required" || k === "default" || k === "minItems") continue;
-    out[k] = typeof v === "object" ? withoutRequired(v) : v;
+    if (k === "properties") out[k] = Object.fromEntries(Object.entries(v as JsonSchema).map(([name, p]) => [name, { anyOf: [withoutRequired(p), { type: "null" }] }]));
+    else if (k === "additionalProperties" && typeof v === "object") out[k] = { anyOf: [withoutRequired(v), { type: "null" }] };
+    else out[k] = typeof v === "object" ? withoutRequired(v) : v;
   }
-  if (out.type === "null" || (Array.isArray(out.type) && !out.type.includes("null"))) return out;
   return out;
 }
 

@@ -81,7 +81,7 @@ const Kubernetes = z
     storageClasses: z
       .record(ObjectName, StorageClass)
       .default({})
-      .describe("Storage classes of the cluster beyond the built-in AKS ones (managed-csi, managed-csi-premium, azurefile-csi, azurefile-csi-premium, azurefile-csi-nfs, default)."),
+      .describe("Storage classes of the cluster beyond the built-in AKS ones (default, managed-csi, managed-csi-premium, azurefile-csi, azurefile-csi-premium and their legacy names), e.g. azurefile-csi-nfs."),
     defaultStorageClass: ObjectName.default("managed-csi").describe("Storage class for volumes that do not name one."),
   })
   .describe("The cluster berth renders for and the add-ons it already runs.");
@@ -278,7 +278,7 @@ const App = z
       .describe("PodDisruptionBudget; created by default with maxUnavailable 1 when the app runs two or more replicas."),
     ingress: AppIngress.optional(),
     canary: Canary.optional(),
-    volumes: z.record(Name, Volume).default({}),
+    volumes: z.record(Name, Volume).default({}).describe("PersistentVolumeClaims named <app>-<volume>, each mounted into the app."),
     monitoring: Monitoring.optional(),
     identity: Name.optional().describe("An Azure workload identity declared in spec.identities."),
     rbac: z
@@ -316,9 +316,9 @@ const Secret = z
 const specShape = {
   namespace: Name.optional().describe("Default namespace of apps; defaults to metadata.name."),
   kubernetes: Kubernetes,
-  identities: z.record(Name, Identity).default({}),
+  identities: z.record(Name, Identity).default({}).describe("Azure workload identities (user-assigned managed identities) apps can run as."),
   secrets: z.record(ObjectName, Secret).default({}).describe("Pre-existing secrets the apps read."),
-  apps: z.record(Name, App).default({}),
+  apps: z.record(Name, App).default({}).describe("Your own services, by name; the name becomes the Deployment, Service and ServiceAccount name."),
 };
 
 export const EnvironmentOverlay = z

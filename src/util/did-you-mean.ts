@@ -25,7 +25,10 @@ export function closest(word: string, candidates: Iterable<string>): string | un
       bestDistance = d;
     }
   }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+  if (best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3))) return best;
+  // A shortened name ("mlops" for "mlops-qna") is as good a clue as a typo.
+  const prefixed = [...candidates].filter((c) => c.toLowerCase().startsWith(lower) && lower.length >= 3);
+  return prefixed.length === 1 ? prefixed[0] : undefined;
 }
 
 export const didYouMean = (word: string, candidates: Iterable<string>): string | undefined => {
