@@ -47,7 +47,7 @@ describe("seed 000: Databricks service on AKS", () => {
       assert.deepEqual(svc.spec.ports.map((p: { port: number }) => p.port), [8080]);
       const hpa = find(objs, "HorizontalPodAutoscaler", "databricks-service");
       assert.equal(hpa.apiVersion, "autoscaling/v2");
-      assert.deepEqual([hpa.spec.minReplicas, hpa.spec.maxReplicas], env === "dev" ? [2, 4] : [2, 10]);
+      assert.deepEqual([hpa.spec.minReplicas, hpa.spec.maxReplicas], [2, 10]);
       assert.deepEqual(hpa.spec.metrics.map((m: { resource: { name: string; target: { averageUtilization: number } } }) => [m.resource.name, m.resource.target.averageUtilization]), [["cpu", 70], ["memory", 80]]);
       assert.deepEqual(find(objs, "Role", "databricks-service").rules, []);
       assert.equal(find(objs, "RoleBinding", "databricks-service").subjects[0].name, pod.spec.serviceAccountName);
