@@ -5,6 +5,7 @@
 import { synthPlatform } from "./catalog/platform.ts";
 import { checkObjects } from "./checks/index.ts";
 import { type Diagnostic, hasErrors, uniqueDiagnostics } from "./diagnostics/diagnostic.ts";
+import { renderChart } from "./output/chart/index.ts";
 import { renderInventory } from "./output/inventory.ts";
 import { type RenderedFile, renderManifests } from "./output/manifests.ts";
 import { writeOutput } from "./output/write.ts";
@@ -44,6 +45,7 @@ export function build(options: BuildOptions): BuildResult {
   if (hasErrors(unique)) return { ok: false, diagnostics: unique, spec: resolved.spec, resources };
   const files = [
     ...renderManifests(resources, { platform: resolved.spec.platform.metadata.name, env: options.env }),
+    ...renderChart(resolved.spec, resources),
     renderInventory(resolved.spec, resources),
   ];
   return { ok: true, diagnostics: unique, spec: resolved.spec, resources, files };

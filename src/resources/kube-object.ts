@@ -16,14 +16,26 @@ export interface KubeObject {
 export type Provider = "kubernetes";
 
 /**
+ * A field of an object that chart users may tune through values.yaml: the object keeps the plain value, the chart
+ * template reads it from `.Values` at `values` (whose default is that same value).
+ */
+export interface Tunable {
+  readonly field: readonly (string | number)[];
+  readonly values: readonly string[];
+}
+
+/**
  * A desired resource: provider + type + scope + name is its identity (the key); `origin` is the spec path that
- * asked for it, so any problem found in the object can point back into berth.yaml.
+ * asked for it, so any problem found in the object can point back into berth.yaml. `group` is the values key that
+ * switches it on and off in the chart (`apps.qna`); platform-wide objects have none.
  */
 export interface DesiredResource {
   readonly key: string;
   readonly provider: Provider;
   readonly object: KubeObject;
   readonly origin: SpecPath;
+  readonly group?: readonly string[];
+  readonly tunables?: readonly Tunable[];
 }
 
 export const CLUSTER_SCOPE = "_cluster";
@@ -35,9 +47,15 @@ export const resourceKey = (o: KubeObject): string =>
 export const describeObject = (o: KubeObject): string =>
   `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata.name}`;
 
-export const desired = (object: KubeObject, origin: SpecPath): DesiredResource => ({
+export const desired = (
+  object: KubeObject,
+  origin: SpecPath,
+  extra: { group?: readonly string[]; tunables?: readonly Tunable[] } = {},
+): DesiredResource => ({
   key: resourceKey(object),
   provider: "kubernetes",
   object,
   origin,
+  ...(extra.group ? { group: extra.group } : {}),
+  ...(extra.tunables?.length ? { tunables: extra.tunables } : {}),
 });

@@ -28,6 +28,12 @@ export function volumes(ctx: AppContext): DesiredResource[] {
         spec: { accessModes: [v.accessMode], storageClassName: v.storageClass ?? storageClass, resources: { requests: { storage: v.size } } },
       },
       [...ctx.origin, "volumes", name],
+      {
+        tunables: [
+          { field: ["spec", "resources", "requests", "storage"], values: ["apps", ctx.name, "persistence", name, "size"] },
+          { field: ["spec", "storageClassName"], values: ["apps", ctx.name, "persistence", name, "storageClass"] },
+        ],
+      },
     ),
   );
 }

@@ -23,4 +23,6 @@ export const APP_BUILDERS: readonly ((ctx: AppContext) => DesiredResource[])[] =
   networkPolicy,
 ];
 
-export const synthApp = (ctx: AppContext): DesiredResource[] => APP_BUILDERS.flatMap((build) => build(ctx));
+/** Every object of an app belongs to its chart group: `apps.<name>.enabled` switches them together. */
+export const synthApp = (ctx: AppContext): DesiredResource[] =>
+  APP_BUILDERS.flatMap((build) => build(ctx)).map((r) => ({ ...r, group: ["apps", ctx.name] }));

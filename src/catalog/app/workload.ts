@@ -4,7 +4,7 @@ import type { IEnvVar } from "kubernetes-models/v1/EnvVar";
 import type { IProbe } from "kubernetes-models/v1/Probe";
 import type { IVolume } from "kubernetes-models/v1/Volume";
 import type { IVolumeMount } from "kubernetes-models/v1/VolumeMount";
-import { desired, type DesiredResource } from "../../resources/kube-object.ts";
+import { desired, type DesiredResource, type Tunable } from "../../resources/kube-object.ts";
 import type { Track } from "../../resources/labels.ts";
 import { securePodSpec, writableVolumes } from "../../resources/pod.ts";
 import type { ProbeSpec } from "../../spec/schema.ts";
@@ -12,7 +12,18 @@ import { type AppContext, claimName, commonLabels, configMapName, mainPort, need
 
 export function deployments(ctx: AppContext): DesiredResource[] {
   const tracks: Track[] = ctx.app.canary ? ["stable", "canary"] : ["stable"];
-  return tracks.map((track) => desired(deployment(ctx, track), track === "canary" ? [...ctx.origin, "canary"] : ctx.origin));
+  return tracks.map((track) => desired(deployment(ctx, track), track === "canary" ? [...ctx.origin, "canary"] : ctx.origin, { tunables: tunables(ctx, track) }));
+}
+
+/** What a chart user may change per app: the image and replica count of each track, and the container resources. */
+function tunables(ctx: AppContext, track: Track): Tunable[] {
+  const container = ["spec", "template", "spec", "containers", 0];
+  const values = track === "canary" ? ["apps", ctx.name, "canary"] : ["apps", ctx.name];
+  return [
+    { field: [...container, "image"], values: [...values, "image"] },
+    { field: [...container, "resources"], values: ["apps", ctx.name, "resources"] },
+    ...(track === "canary" || !ctx.app.autoscale ? [{ field: ["spec", "replicas"], values: [...values, "replicas"] }] : []),
+  ];
 }
 
 function deployment(ctx: AppContext, track: Track) {

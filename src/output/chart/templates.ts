@@ -1,0 +1,52 @@
+/**
+ * Chart templates: the very objects of the manifests, with tunable fields read from .Values and each group wrapped
+ * in its `enabled` switch. Literal `{{` and `}}` in objects (alert annotations, for one) are escaped for Go templates.
+ */
+import { stringify } from "yaml";
+import type { DesiredResource, KubeObject } from "../../resources/kube-object.ts";
+import { compareObjects, OUTPUT_GROUPS } from "../layout.ts";
+
+const PLACEHOLDER = /__BERTH_VALUE_(\d+)__/g;
+
+const valuesRef = (path: readonly string[]) => `index .Values ${path.map((p) => JSON.stringify(p)).join(" ")}`;
+
+const escapeBraces = (text: string) => text.replace(/\{\{|\}\}/g, (m) => (m === "{{" ? '{{ "{{" }}' : '{{ "}}" }}'));
+
+function setField(o: unknown, path: readonly (string | number)[], value: unknown): void {
+  let node = o as Record<string | number, unknown>;
+  for (const k of path.slice(0, -1)) node = node[k] as Record<string | number, unknown>;
+  node[path[path.length - 1]!] = value;
+}
+
+export function objectTemplate(r: DesiredResource): string {
+  const refs: (readonly string[])[] = [];
+  const clone = structuredClone(r.object) as KubeObject;
+  for (const t of r.tunables ?? []) {
+    setField(clone, t.field, `__BERTH_VALUE_${refs.length}__`);
+    refs.push(t.values);
+  }
+  const text = escapeBraces(stringify(clone, { lineWidth: 0, aliasDuplicateObjects: false, indentSeq: true }));
+  return `---\n${text.replace(PLACEHOLDER, (_, i: string) => `{{ ${valuesRef(refs[Number(i)]!)} | toJson }}`)}`;
+}
+
+const KIND_ORDER = OUTPUT_GROUPS.flatMap((g) => g.kinds);
+const byApplyOrder = (a: DesiredResource, b: DesiredResource) =>
+  (KIND_ORDER.indexOf(a.object.kind) + 1 || 999) - (KIND_ORDER.indexOf(b.object.kind) + 1 || 999) || compareObjects(a.object, b.object);
+
+/** One template per group (`templates/apps-qna.yaml`), plus `templates/platform.yaml` for shared objects. */
+export function renderTemplates(resources: readonly DesiredResource[]): { path: string; content: string }[] {
+  const groups = new Map<string, { group?: readonly string[]; items: DesiredResource[] }>();
+  for (const r of resources) {
+    const key = r.group ? r.group.join("-") : "platform";
+    const entry = groups.get(key) ?? { group: r.group, items: [] };
+    entry.items.push(r);
+    groups.set(key, entry);
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => (a === "platform" ? -1 : b === "platform" ? 1 : a.localeCompare(b)))
+    .map(([key, { group, items }]) => {
+      const body = items.sort(byApplyOrder).map(objectTemplate).join("");
+      const content = group ? `{{- if ${valuesRef([...group, "enabled"])} }}\n${body}{{- end }}\n` : body;
+      return { path: `chart/templates/${key}.yaml`, content };
+    });
+}
