@@ -10,6 +10,7 @@ import { renderInventory } from "./output/inventory.ts";
 import { type RenderedFile, renderManifests } from "./output/manifests.ts";
 import { writeOutput } from "./output/write.ts";
 import type { DesiredResource } from "./resources/kube-object.ts";
+import type { GeneratedSecret } from "./resources/secrets.ts";
 import { declaredEnvironments, loadSource, type ResolvedSpec, resolveSpec } from "./spec/resolve.ts";
 
 export type { Diagnostic } from "./diagnostics/diagnostic.ts";
@@ -29,6 +30,7 @@ export interface BuildResult {
   readonly diagnostics: Diagnostic[];
   readonly spec?: ResolvedSpec;
   readonly resources?: DesiredResource[];
+  readonly secrets?: GeneratedSecret[];
   readonly files?: RenderedFile[];
 }
 
@@ -39,16 +41,16 @@ export function build(options: BuildOptions): BuildResult {
   const resolved = resolveSpec(loaded.source, { env: options.env, set: options.set });
   const diagnostics = [...loaded.diagnostics, ...resolved.diagnostics];
   if (!resolved.spec || hasErrors(diagnostics)) return { ok: false, diagnostics: uniqueDiagnostics(diagnostics) };
-  const resources = synthPlatform(resolved.spec);
-  diagnostics.push(...checkObjects({ resources, spec: resolved.spec }));
+  const { resources, secrets } = synthPlatform(resolved.spec);
+  diagnostics.push(...checkObjects({ resources, secrets, spec: resolved.spec }));
   const unique = uniqueDiagnostics(diagnostics);
   if (hasErrors(unique)) return { ok: false, diagnostics: unique, spec: resolved.spec, resources };
   const files = [
     ...renderManifests(resources, { platform: resolved.spec.platform.metadata.name, env: options.env }),
-    ...renderChart(resolved.spec, resources),
-    renderInventory(resolved.spec, resources),
+    ...renderChart(resolved.spec, resources, secrets),
+    renderInventory(resolved.spec, resources, secrets),
   ];
-  return { ok: true, diagnostics: unique, spec: resolved.spec, resources, files };
+  return { ok: true, diagnostics: unique, spec: resolved.spec, resources, secrets, files };
 }
 
 /** Writes a successful build to DIR/manifests/ and DIR/inventory.json; a failed build writes nothing. */

@@ -2,10 +2,13 @@ import type { Diagnostic, Severity } from "../diagnostics/diagnostic.ts";
 import { formatPath } from "../spec/path.ts";
 import type { ResolvedSpec } from "../spec/resolve.ts";
 import { type DesiredResource, describeObject } from "../resources/kube-object.ts";
+import type { GeneratedSecret } from "../resources/secrets.ts";
 
 /** What every check of generated objects receives: all objects at once, and the spec to point back into. */
 export interface CheckInput {
   readonly resources: readonly DesiredResource[];
+  /** Secrets berth will generate; references to them resolve. */
+  readonly secrets?: readonly GeneratedSecret[];
   readonly spec: ResolvedSpec;
 }
 

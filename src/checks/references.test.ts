@@ -8,7 +8,7 @@ import { checkObjects } from "./index.ts";
 const mlops = () => {
   const { source } = loadSource("examples/mlops-qna");
   const { spec } = resolveSpec(source!, { env: "prod" });
-  return { spec: spec!, resources: synthPlatform(spec!) };
+  return { spec: spec!, resources: synthPlatform(spec!).resources };
 };
 
 describe("cross-reference checks on generated objects", () => {

@@ -106,6 +106,7 @@ export const references: ObjectCheck = (input: CheckInput) => {
   const namespaces = new Set(input.resources.map((r) => r.object.metadata.namespace).filter((n): n is string => !!n));
   const secretKeys = new Map<string, string[]>();
   for (const [name, secret] of Object.entries(input.spec.platform.spec.secrets)) for (const ns of namespaces) secretKeys.set(id("Secret", ns, name), secret.keys);
+  for (const g of input.secrets ?? []) for (const ns of g.namespaces) secretKeys.set(id("Secret", ns, g.name), [...g.keys]);
   for (const r of input.resources) {
     if (r.object.kind === "Certificate") secretKeys.set(id("Secret", r.object.metadata.namespace, get(r.object, "spec", "secretName") as string), ["tls.crt", "tls.key", "ca.crt"]);
     if (r.object.kind === "Secret") secretKeys.set(id("Secret", r.object.metadata.namespace, r.object.metadata.name), Object.keys({ ...(get(r.object, "data") as object), ...(get(r.object, "stringData") as object) }));
@@ -123,7 +124,7 @@ export const references: ObjectCheck = (input: CheckInput) => {
       const candidates = input.resources.filter((x) => x.object.kind === ref.kind && x.object.metadata.namespace === ns).map((x) => x.object.metadata.name);
       if (ref.kind === "Secret") {
         const keys = secretKeys.get(id("Secret", ns, ref.name));
-        if (!keys) out.push(objectProblem(input, r, "REF-SECRET", ref.field, `Secret "${ref.name}" is neither generated nor declared in spec.secrets`, "declare it under spec.secrets with its keys"));
+        if (!keys) out.push(objectProblem(input, r, "REF-SECRET", ref.field, `Secret "${ref.name}" is neither generated in namespace ${ns} nor declared in spec.secrets`, "declare it under spec.secrets with its keys"));
         else if (ref.key && !keys.includes(ref.key)) out.push(objectProblem(input, r, "REF-SECRET-KEY", ref.field, `Secret "${ref.name}" has no key "${ref.key}"`, didYouMean(ref.key, keys)));
         continue;
       }

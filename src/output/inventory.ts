@@ -5,6 +5,7 @@
 import { appNamespace } from "../catalog/app/context.ts";
 import type { ResolvedSpec } from "../spec/resolve.ts";
 import type { DesiredResource } from "../resources/kube-object.ts";
+import type { GeneratedSecret } from "../resources/secrets.ts";
 import type { RenderedFile } from "./manifests.ts";
 import { compareObjects, fileFor, OUTPUT_GROUPS } from "./layout.ts";
 
@@ -13,7 +14,7 @@ const fileRank = (kind: string) => {
   return i < 0 ? OUTPUT_GROUPS.length : i;
 };
 
-export function renderInventory(spec: ResolvedSpec, resources: readonly DesiredResource[]): RenderedFile {
+export function renderInventory(spec: ResolvedSpec, resources: readonly DesiredResource[], generated: readonly GeneratedSecret[] = []): RenderedFile {
   const p = spec.platform;
   // A declared secret must exist in every namespace whose apps read it (env) or serve it (ingress TLS).
   const namespacesUsing = (secret: string) =>
@@ -38,6 +39,10 @@ export function renderInventory(spec: ResolvedSpec, resources: readonly DesiredR
       name: r.object.metadata.name,
       file: `manifests/${fileFor(r.object.kind)}`,
     })),
+    creates: {
+      // Generated at deploy time, once, and kept; the same values in every namespace listed. Names and keys only.
+      secrets: generated.map((g) => ({ name: g.name, keys: g.keys, namespaces: g.namespaces, length: g.length })),
+    },
     requires: {
       secrets: Object.entries(p.spec.secrets).map(([name, s]) => ({
         name,

@@ -3,29 +3,12 @@
  * Schema printed by `berth schema` and the generated spec reference (docs/spec-reference.md).
  */
 import { z } from "zod";
+import { COMPONENT_OPTIONS } from "../catalog/components/options.ts";
 import * as f from "./formats.ts";
+import { DataKey, formatted, Labels, Name, ObjectName, Percent, PortName, PortNumber, Resources } from "./schema-parts.ts";
 
 export const API_VERSION = "berth.dev/v1alpha1";
 export const KIND = "Platform";
-
-/** A string checked by one of the formats; the format's hint travels with the issue. */
-const formatted = (check: f.FormatCheck, description?: string) => {
-  const s = z.string().superRefine((value, ctx) => {
-    const problem = check(value);
-    if (problem) ctx.addIssue({ code: "custom", message: problem.message, params: { hint: problem.hint }, input: value });
-  });
-  return description ? s.describe(description) : s;
-};
-
-const Name = formatted(f.dnsLabel, "An RFC 1123 label: lower-case letters, digits and '-', at most 63 characters.");
-const ObjectName = formatted(f.dnsSubdomain, "A Kubernetes object name (RFC 1123 subdomain).");
-const DataKey = formatted(f.dataKey, "A ConfigMap or Secret data key.");
-const PortNumber = z.int().min(1).max(65535).describe("A port number, 1–65535.");
-const PortName = formatted(f.portName, "A port name (IANA service name): at most 15 lower-case letters, digits and '-'.");
-const Labels = z
-  .record(formatted(f.labelKey), formatted(f.labelValue))
-  .describe("Extra labels, merged into every object generated for this entry.");
-const Percent = z.int().min(1).max(100);
 
 // ---- cluster -------------------------------------------------------------------------------------------------
 
@@ -116,24 +99,13 @@ const EnvValue = z.union([
       .enum(["metadata.name", "metadata.namespace", "spec.nodeName", "spec.serviceAccountName", "status.podIP"])
       .describe("A pod field (downward API)."),
   }),
+  z.strictObject({
+    from: Name.describe("A component this app connects to (listed in connects)."),
+    value: z
+      .enum(["host", "port", "database", "user", "password", "url"])
+      .describe("What the connection offers: the password arrives as a secretKeyRef, the url embeds it by $(VAR) reference."),
+  }),
 ]);
-
-const Quantities = (cpu: string, memory: string) =>
-  z
-    .strictObject({
-      cpu: formatted(f.cpuQuantity).default(cpu),
-      memory: formatted(f.memoryQuantity).default(memory),
-      ephemeralStorage: formatted(f.storageQuantity).optional().describe("ephemeral-storage, e.g. 1Gi."),
-    })
-    .prefault({});
-
-const Resources = z
-  .strictObject({
-    requests: Quantities("100m", "128Mi").describe("What the scheduler reserves. Defaults: cpu 100m, memory 128Mi."),
-    limits: Quantities("500m", "256Mi").describe("The most the container may use. Defaults: cpu 500m, memory 256Mi."),
-  })
-  .prefault({})
-  .describe("CPU and memory per container; requests must not exceed limits.");
 
 const Autoscale = z
   .strictObject({
@@ -285,7 +257,10 @@ const App = z
       .strictObject({ rules: z.array(PolicyRule).default([]) })
       .optional()
       .describe("A Role bound to the app's ServiceAccount; rules may be empty. The API token is mounted only when rules are not empty."),
-    connects: z.array(Name).default([]).describe("Apps this app calls: allows the traffic and orders the rollout."),
+    connects: z
+      .array(Name)
+      .default([])
+      .describe("Apps and components this app uses: allows the traffic, orders the rollout; a component gives the app its own credentials."),
     egress: z.array(Endpoint).default([]).describe("External endpoints the app calls (HTTPS by default)."),
     allowFrom: z.array(AllowFrom).default([]).describe("Callers outside berth's apps that may reach this app."),
     security: Security,
@@ -318,6 +293,18 @@ const specShape = {
   kubernetes: Kubernetes,
   identities: z.record(Name, Identity).default({}).describe("Azure workload identities (user-assigned managed identities) apps can run as."),
   secrets: z.record(ObjectName, Secret).default({}).describe("Pre-existing secrets the apps read."),
+  openshift: z
+    .boolean()
+    .default(false)
+    .describe("Render for OpenShift's restricted SCC: no fixed UIDs, so the namespace's range applies."),
+  namespaces: z
+    .record(Name, Name)
+    .default({})
+    .describe("Short names for namespaces: a component or app may say `namespace: core` for `core: datalyptica-core`."),
+  components: z
+    .record(Name, z.discriminatedUnion("type", COMPONENT_OPTIONS))
+    .default({})
+    .describe("Catalog components (postgresql, redis, …), each with its own small set of options."),
   apps: z.record(Name, App).default({}).describe("Your own services, by name; the name becomes the Deployment, Service and ServiceAccount name."),
 };
 

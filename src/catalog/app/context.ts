@@ -2,6 +2,7 @@ import { imageVersion } from "../../spec/formats.ts";
 import type { SpecPath } from "../../spec/path.ts";
 import type { AppSpec, Platform } from "../../spec/schema.ts";
 import { LABEL, type Track } from "../../resources/labels.ts";
+import type { ConnectionInfo } from "../components/component-type.ts";
 
 /** Everything an app builder reads: the app, where it lives, and the label sets all builders must agree on. */
 export interface AppContext {
@@ -10,14 +11,16 @@ export interface AppContext {
   readonly app: AppSpec;
   readonly namespace: string;
   readonly origin: SpecPath;
+  /** What each component in `connects` offers this app. */
+  readonly connections: readonly ConnectionInfo[];
 }
 
 export const appNamespace = (platform: Platform, app: AppSpec): string =>
-  app.namespace ?? platform.spec.namespace ?? platform.metadata.name;
+  app.namespace ? (platform.spec.namespaces[app.namespace] ?? app.namespace) : (platform.spec.namespace ?? platform.metadata.name);
 
-export const appContext = (platform: Platform, name: string): AppContext => {
+export const appContext = (platform: Platform, name: string, connections: readonly ConnectionInfo[] = []): AppContext => {
   const app = platform.spec.apps[name]!;
-  return { platform, name, app, namespace: appNamespace(platform, app), origin: ["spec", "apps", name] };
+  return { platform, name, app, namespace: appNamespace(platform, app), origin: ["spec", "apps", name], connections };
 };
 
 /** Labels on every object of the app. */

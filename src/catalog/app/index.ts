@@ -4,7 +4,7 @@ import { type AppContext } from "./context.ts";
 import { identity } from "./identity.ts";
 import { ingress } from "./ingress.ts";
 import { monitoring } from "./monitoring.ts";
-import { networkPolicy } from "./network-policy.ts";
+import { appNetworkPolicy } from "./network-policy.ts";
 import { autoscaler, disruptionBudget } from "./scaling.ts";
 import { services } from "./service.ts";
 import { deployments } from "./workload.ts";
@@ -20,7 +20,7 @@ export const APP_BUILDERS: readonly ((ctx: AppContext) => DesiredResource[])[] =
   disruptionBudget,
   ingress,
   monitoring,
-  networkPolicy,
+  appNetworkPolicy,
 ];
 
 /** Every object of an app belongs to its chart group: `apps.<name>.enabled` switches them together. */

@@ -4,34 +4,20 @@
  * metrics port; apps that declare `connects` to this one; `allowFrom` callers; egress to connected apps and to
  * declared external endpoints.
  */
-import type { INetworkPolicyEgressRule } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyEgressRule";
-import type { INetworkPolicyIngressRule } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyIngressRule";
-import type { INetworkPolicyPeer } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer";
 import { INGRESS_CONTROLLERS } from "../../resources/cluster-catalog.ts";
 import { desired, type DesiredResource } from "../../resources/kube-object.ts";
-import { ANNOTATION, LABEL } from "../../resources/labels.ts";
+import { ANNOTATION } from "../../resources/labels.ts";
+import { type EgressRule, type IngressRule, networkPolicy, peer, tcp } from "../../resources/network-policy.ts";
 import { type AppContext, appContext, appSelector, commonLabels, mainPort, needsApiToken } from "./context.ts";
 
 /** Private ranges are excluded from "the internet" so an external-endpoint allow never opens the cluster network. */
 const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
 
-const peer = (namespace: string, podLabels?: Record<string, string>): INetworkPolicyPeer => ({
-  namespaceSelector: { matchLabels: { [LABEL.namespaceName]: namespace } },
-  ...(podLabels ? { podSelector: { matchLabels: podLabels } } : {}),
-});
-
-const tcp = (port: number | string) => ({ protocol: "TCP" as const, port });
-
-export const DNS_EGRESS: INetworkPolicyEgressRule = {
-  to: [peer("kube-system", { "k8s-app": "kube-dns" })],
-  ports: [{ protocol: "UDP", port: 53 }, tcp(53)],
-};
-
-export function networkPolicy(ctx: AppContext): DesiredResource[] {
+export function appNetworkPolicy(ctx: AppContext): DesiredResource[] {
   const { app, platform } = ctx;
   const k8s = platform.spec.kubernetes;
-  const ingressRules: INetworkPolicyIngressRule[] = [];
-  const egressRules: INetworkPolicyEgressRule[] = [DNS_EGRESS];
+  const ingressRules: IngressRule[] = [];
+  const egressRules: EgressRule[] = [];
   const portOf = (name: string) => app.ports.find((p) => p.name === name)!;
 
   if (app.ingress && k8s.ingress) {
@@ -57,6 +43,7 @@ export function networkPolicy(ctx: AppContext): DesiredResource[] {
     ingressRules.push({ from: [peer(from.namespace, from.podLabels)], ports: ports.map((p) => ({ protocol: p.protocol, port: p.port })) });
   }
 
+  for (const c of ctx.connections) egressRules.push({ to: [peer(c.namespace, c.podLabels)], ports: c.ports.map(tcp) });
   for (const target of app.connects) {
     if (!(target in platform.spec.apps) || target === ctx.name) continue;
     const targetCtx = appContext(platform, target);
@@ -64,7 +51,7 @@ export function networkPolicy(ctx: AppContext): DesiredResource[] {
   }
   const hosts: string[] = [];
   // Endpoints that resolve to the same address ranges and ports share one rule.
-  const byDestination = new Map<string, INetworkPolicyEgressRule>();
+  const byDestination = new Map<string, EgressRule>();
   for (const endpoint of app.egress) {
     hosts.push(...endpoint.hosts);
     const blocks = endpoint.cidrs?.map((cidr) => ({ ipBlock: { cidr } })) ?? [{ ipBlock: { cidr: "0.0.0.0/0", except: PRIVATE_RANGES } }];
@@ -80,22 +67,15 @@ export function networkPolicy(ctx: AppContext): DesiredResource[] {
 
   return [
     desired(
-      {
-        apiVersion: "networking.k8s.io/v1",
-        kind: "NetworkPolicy",
-        metadata: {
-          name: ctx.name,
-          namespace: ctx.namespace,
-          labels: commonLabels(ctx),
-          ...(hosts.length ? { annotations: { [ANNOTATION.egressHosts]: [...new Set(hosts)].join(",") } } : {}),
-        },
-        spec: {
-          podSelector: { matchLabels: appSelector(ctx) },
-          policyTypes: ["Ingress", "Egress"],
-          ingress: ingressRules,
-          egress: egressRules,
-        },
-      },
+      networkPolicy({
+        name: ctx.name,
+        namespace: ctx.namespace,
+        labels: commonLabels(ctx),
+        ...(hosts.length ? { annotations: { [ANNOTATION.egressHosts]: [...new Set(hosts)].join(",") } } : {}),
+        podSelector: appSelector(ctx),
+        ingress: ingressRules,
+        egress: egressRules,
+      }),
       ctx.origin,
     ),
   ];

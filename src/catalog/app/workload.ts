@@ -99,12 +99,28 @@ function probe(ctx: AppContext, p: ProbeSpec): IProbe {
   };
 }
 
-/** Env entries keep the names exactly as written; secrets and config arrive by reference, never by value. */
+/**
+ * Env entries keep the names exactly as written; secrets and config arrive by reference, never by value. A connection
+ * URL embeds its password through a `$(VAR)` reference to a helper variable declared before it, as Kubernetes requires.
+ */
 function envVars(ctx: AppContext): IEnvVar[] {
-  return Object.entries(ctx.app.env).map(([name, value]): IEnvVar => {
+  const helpers: IEnvVar[] = [];
+  const entries = Object.entries(ctx.app.env).map(([name, value]): IEnvVar => {
     if (typeof value === "string") return { name, value };
     if ("config" in value) return { name, valueFrom: { configMapKeyRef: { name: configMapName(ctx), key: value.config } } };
     if ("secret" in value) return { name, valueFrom: { secretKeyRef: { name: value.secret, key: value.key } } };
+    if ("from" in value) {
+      const c = ctx.connections.find((x) => x.provider === value.from)!;
+      if (value.value === "password") return { name, valueFrom: { secretKeyRef: { name: c.password!.name, key: c.password!.key } } };
+      if (value.value === "url") {
+        const helper = `BERTH_${c.provider.toUpperCase().replace(/-/g, "_")}_PASSWORD`;
+        if (!helpers.some((h) => h.name === helper)) helpers.push({ name: helper, valueFrom: { secretKeyRef: { name: c.password!.name, key: c.password!.key } } });
+        return { name, value: c.url!.replace("{password}", `$(${helper})`) };
+      }
+      const plain = { host: c.host, port: String(c.port), database: c.database, user: c.user }[value.value];
+      return { name, value: plain ?? "" };
+    }
     return { name, valueFrom: { fieldRef: { fieldPath: value.field } } };
   });
+  return [...helpers, ...entries];
 }

@@ -6,13 +6,15 @@
 import { stringify } from "yaml";
 import type { ResolvedSpec } from "../../spec/resolve.ts";
 import type { DesiredResource } from "../../resources/kube-object.ts";
+import type { GeneratedSecret } from "../../resources/secrets.ts";
+import { secretsTemplate } from "./secrets.ts";
 import type { RenderedFile } from "../manifests.ts";
 import { renderTemplates } from "./templates.ts";
 import { chartValues, valuesSchema } from "./values.ts";
 
 export const CHART_VERSION = "0.1.0";
 
-export function renderChart(spec: ResolvedSpec, resources: readonly DesiredResource[]): RenderedFile[] {
+export function renderChart(spec: ResolvedSpec, resources: readonly DesiredResource[], secrets: readonly GeneratedSecret[] = []): RenderedFile[] {
   const platform = spec.platform;
   const name = platform.metadata.name;
   const values = chartValues(resources);
@@ -33,6 +35,7 @@ export function renderChart(spec: ResolvedSpec, resources: readonly DesiredResou
     { path: "chart/values.schema.json", content: `${JSON.stringify(valuesSchema(values), null, 2)}\n` },
     { path: "chart/.helmignore", content: "*.orig\n*.swp\n.DS_Store\n" },
     ...renderTemplates(resources),
+    ...(secrets.length ? [{ path: "chart/templates/secrets.yaml", content: secretsTemplate(secrets) }] : []),
     { path: "chart/templates/NOTES.txt", content: notes(resources) },
     { path: "chart/README.md", content: readme(name, spec.env, values) },
   ];

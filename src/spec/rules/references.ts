@@ -5,13 +5,15 @@ import { problem, type SpecRule } from "./rule.ts";
 /** Every name the spec uses refers to something the spec declares. */
 export const references: SpecRule = (spec) => {
   const out: Diagnostic[] = [];
-  const { apps, identities, secrets } = spec.platform.spec;
+  const { apps, identities, secrets, components } = spec.platform.spec;
   const appNames = Object.keys(apps);
+  const componentNames = Object.keys(components);
+  const targets = [...appNames, ...componentNames];
   for (const [name, app] of Object.entries(apps)) {
     const at = ["spec", "apps", name];
     app.connects.forEach((target, i) => {
-      if (!(target in apps))
-        out.push(problem(spec, [...at, "connects", i], "SPEC-UNKNOWN-DEPENDENCY", `unknown dependency '${target}': no app of that name`, didYouMean(target, appNames) ?? `apps: ${appNames.join(", ")}`));
+      if (!(target in apps) && !(target in components))
+        out.push(problem(spec, [...at, "connects", i], "SPEC-UNKNOWN-DEPENDENCY", `unknown dependency '${target}': no app or component of that name`, didYouMean(target, targets) ?? `declared: ${targets.join(", ")}`));
       else if (target === name) out.push(problem(spec, [...at, "connects", i], "SPEC-CYCLE", `cycle: ${name} -> ${name}`, "an app does not need to connect to itself"));
     });
     if (app.identity && !(app.identity in identities))
@@ -25,6 +27,13 @@ export const references: SpecRule = (spec) => {
         else if (!declared.keys.includes(value.key))
           out.push(problem(spec, [...at, "env", envName, "key"], "SPEC-UNKNOWN-SECRET-KEY", `secret "${value.secret}" has no key "${value.key}" (keys: ${declared.keys.join(", ")})`, didYouMean(value.key, declared.keys)));
       }
+      if ("from" in value) {
+        const provider = components[value.from];
+        if (!provider || !app.connects.includes(value.from))
+          out.push(problem(spec, [...at, "env", envName, "from"], "SPEC-NOT-CONNECTED", `env ${envName} reads from "${value.from}", which is not a component this app connects to`, provider ? `add ${value.from} to connects` : didYouMean(value.from, app.connects.filter((c) => c in components))));
+        else if (!(OFFERS[provider.type] ?? []).includes(value.value))
+          out.push(problem(spec, [...at, "env", envName, "value"], "SPEC-NOT-OFFERED", `a ${provider.type} connection offers ${(OFFERS[provider.type] ?? []).join(", ")}, not ${value.value}`));
+      }
       if ("config" in value) {
         if (!app.config) out.push(problem(spec, [...at, "env", envName], "SPEC-UNKNOWN-CONFIG-KEY", `env ${envName} reads config key "${value.config}" but the app has no config`, "add config.data to the app"));
         else if (!(value.config in app.config.data))
@@ -34,13 +43,27 @@ export const references: SpecRule = (spec) => {
     if (app.config && !app.config.mountPath && !Object.values(app.env).some((v) => typeof v === "object" && "config" in v))
       out.push(problem(spec, [...at, "config"], "SPEC-UNUSED-CONFIG", "the config is neither read by an env entry nor mounted, so the app would never see it", "reference its keys with env: { NAME: { config: key } } or set config.mountPath"));
   }
-  out.push(...cycles(spec));
+  for (const [name, component] of Object.entries(components)) {
+    component.connects.forEach((target, i) => {
+      const at = ["spec", "components", name, "connects", i];
+      if (target === name) out.push(problem(spec, at, "SPEC-CYCLE", `cycle: ${name} -> ${name}`, "a component does not need to connect to itself"));
+      else if (!(target in components))
+        out.push(problem(spec, at, "SPEC-UNKNOWN-DEPENDENCY", `unknown dependency '${target}': no component of that name${target in apps ? " (components connect to components; an app connects to a component from the app's side)" : ""}`, didYouMean(target, componentNames)));
+    });
+  }
+  out.push(...cycles(spec, "apps", Object.fromEntries(Object.entries(apps).map(([n, a]) => [n, a.connects]))));
+  out.push(...cycles(spec, "components", Object.fromEntries(Object.entries(components).map(([n, c]) => [n, c.connects]))));
   return out;
 };
 
+/** What each component type offers a connecting app's env (`{ from, value }`). */
+const OFFERS: Readonly<Record<string, readonly string[]>> = {
+  postgresql: ["host", "port", "database", "user", "password", "url"],
+  redis: ["host", "port", "password", "url"],
+};
+
 /** connects orders the rollout, so it must not loop; the error prints the loop, as kapp does. */
-function cycles(spec: Parameters<SpecRule>[0]): Diagnostic[] {
-  const apps = spec.platform.spec.apps;
+function cycles(spec: Parameters<SpecRule>[0], kind: "apps" | "components", edges: Record<string, readonly string[]>): Diagnostic[] {
   const out: Diagnostic[] = [];
   const state = new Map<string, "visiting" | "done">();
   const reported = new Set<string>();
@@ -51,14 +74,14 @@ function cycles(spec: Parameters<SpecRule>[0]): Diagnostic[] {
       const key = [...loop.slice(0, -1)].sort().join(",");
       if (!reported.has(key) && loop.length > 2) {
         reported.add(key);
-        out.push(problem(spec, ["spec", "apps", loop[0]!, "connects"], "SPEC-CYCLE", `cycle: ${loop.join(" -> ")}`, "connects orders the rollout; remove one direction (traffic back to a caller is allowed by the caller's own connects)"));
+        out.push(problem(spec, ["spec", kind, loop[0]!, "connects"], "SPEC-CYCLE", `cycle: ${loop.join(" -> ")}`, "connects orders the rollout; remove one direction (traffic back to a caller is allowed by the caller's own connects)"));
       }
       return;
     }
     state.set(name, "visiting");
-    for (const next of apps[name]?.connects ?? []) if (next in apps && next !== name) visit(next, [...trail, name]);
+    for (const next of edges[name] ?? []) if (next in edges && next !== name) visit(next, [...trail, name]);
     state.set(name, "done");
   };
-  for (const name of Object.keys(apps)) visit(name, []);
+  for (const name of Object.keys(edges)) visit(name, []);
   return out;
 }

@@ -1,0 +1,63 @@
+/**
+ * The contract every catalog type fulfils. A type declares its options (options.ts), what it offers a component
+ * that connects to it (host, port, database, credentials), and builds its objects and generated secrets.
+ */
+import type { DesiredResource } from "../../resources/kube-object.ts";
+import type { GeneratedSecret } from "../../resources/secrets.ts";
+import type { SpecPath } from "../../spec/path.ts";
+import type { Platform } from "../../spec/schema.ts";
+
+export type ComponentOptions = Platform["spec"]["components"][string];
+
+export interface SecretKeyRef {
+  readonly name: string;
+  readonly key: string;
+}
+
+/** What a provider hands a consumer that connects to it; consumers turn it into their own env names. */
+export interface ConnectionInfo {
+  readonly provider: string;
+  readonly type: string;
+  readonly host: string;
+  readonly port: number;
+  readonly database?: string;
+  readonly user?: string;
+  readonly password?: SecretKeyRef;
+  /** Ports the consumer's pods must reach (NetworkPolicy). */
+  readonly ports: readonly number[];
+  /** The connection URL with `{password}` where a `$(VAR)` reference to the password goes; never the value. */
+  readonly url?: string;
+  /** Labels of the provider's pods (NetworkPolicy peer). */
+  readonly podLabels: Record<string, string>;
+  readonly namespace: string;
+}
+
+export interface Consumer {
+  readonly name: string;
+  readonly namespace: string;
+  readonly podLabels: Record<string, string>;
+}
+
+export interface ComponentContext<O extends ComponentOptions = ComponentOptions> {
+  readonly platform: Platform;
+  readonly name: string;
+  readonly options: O;
+  readonly namespace: string;
+  readonly origin: SpecPath;
+  /** What each component this one connects to offers it. */
+  readonly connections: readonly ConnectionInfo[];
+  /** Who connects to this component. */
+  readonly consumers: readonly Consumer[];
+}
+
+export interface ComponentBuild {
+  readonly resources: DesiredResource[];
+  readonly secrets: GeneratedSecret[];
+}
+
+export interface ComponentType<O extends ComponentOptions = ComponentOptions> {
+  readonly type: O["type"];
+  /** Ports consumers may reach, and the labels of the pods serving them. */
+  offer(ctx: ComponentContext<O>, consumer: Consumer): ConnectionInfo;
+  build(ctx: ComponentContext<O>): ComponentBuild;
+}

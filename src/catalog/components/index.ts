@@ -1,0 +1,79 @@
+/**
+ * The catalog: component type → implementation, and the synth of every declared component with its connections
+ * resolved (each consumer learns what its providers offer it; each provider learns who its consumers are).
+ */
+import type { DesiredResource } from "../../resources/kube-object.ts";
+import type { GeneratedSecret } from "../../resources/secrets.ts";
+import type { Platform } from "../../spec/schema.ts";
+import type { ComponentContext, ComponentOptions, ComponentType, Consumer } from "./component-type.ts";
+import { postgresql } from "./postgresql/index.ts";
+import { redis } from "./redis/index.ts";
+import { appNamespace } from "../app/context.ts";
+import { LABEL } from "../../resources/labels.ts";
+import type { ConnectionInfo } from "./component-type.ts";
+import { componentSelector } from "./support.ts";
+
+export const CATALOG: Readonly<Record<ComponentOptions["type"], ComponentType<never>>> = {
+  postgresql: postgresql as ComponentType<never>,
+  redis: redis as ComponentType<never>,
+};
+
+export const resolveNamespace = (platform: Platform, value: string | undefined): string =>
+  value === undefined ? (platform.spec.namespace ?? platform.metadata.name) : (platform.spec.namespaces[value] ?? value);
+
+
+export function componentContexts(platform: Platform): ComponentContext[] {
+  const base = Object.entries(platform.spec.components).map(([name, options]) => ({
+    platform,
+    name,
+    options,
+    namespace: resolveNamespace(platform, options.namespace),
+    origin: ["spec", "components", name] as const,
+  }));
+  const byName = new Map(base.map((b) => [b.name, b]));
+  // Consumers are components and apps alike; an app's pods are selected as its NetworkPolicy selects them.
+  const consumersOf = (name: string): Consumer[] => [
+    ...base
+      .filter((b) => b.options.connects.includes(name))
+      .map((b) => ({ name: b.name, namespace: b.namespace, podLabels: componentSelector({ ...b, connections: [], consumers: [] }) })),
+    ...Object.entries(platform.spec.apps)
+      .filter(([, app]) => app.connects.includes(name))
+      .map(([appName, app]) => ({
+        name: appName,
+        namespace: appNamespace(platform, app),
+        podLabels: { [LABEL.name]: appName, [LABEL.partOf]: platform.metadata.name },
+      })),
+  ];
+  const withConsumers = base.map((b) => ({ ...b, consumers: consumersOf(b.name), connections: [] as ComponentContext["connections"] }));
+  return withConsumers.map((ctx) => ({
+    ...ctx,
+    connections: ctx.options.connects
+      .filter((p) => byName.has(p))
+      .map((p) => {
+        const provider = withConsumers.find((x) => x.name === p)!;
+        const me = provider.consumers.find((c) => c.name === ctx.name)!;
+        return (CATALOG[provider.options.type] as ComponentType).offer(provider, me);
+      }),
+  }));
+}
+
+/** What each component an app connects to offers that app. */
+export function connectionsOf(platform: Platform, appName: string): ConnectionInfo[] {
+  const contexts = componentContexts(platform);
+  return (platform.spec.apps[appName]?.connects ?? []).flatMap((target) => {
+    const provider = contexts.find((c) => c.name === target);
+    const me = provider?.consumers.find((c) => c.name === appName);
+    return provider && me ? [(CATALOG[provider.options.type] as ComponentType).offer(provider, me)] : [];
+  });
+}
+
+export function synthComponents(platform: Platform): { resources: DesiredResource[]; secrets: GeneratedSecret[] } {
+  const resources: DesiredResource[] = [];
+  const secrets: GeneratedSecret[] = [];
+  for (const ctx of componentContexts(platform)) {
+    const built = (CATALOG[ctx.options.type] as ComponentType).build(ctx);
+    resources.push(...built.resources.map((r) => ({ ...r, group: ["components", ctx.name] })));
+    secrets.push(...built.secrets);
+  }
+  return { resources, secrets };
+}

@@ -1,0 +1,50 @@
+/**
+ * NetworkPolicy building blocks shared by apps and catalog components. Peers always combine namespace AND pod
+ * selectors in one entry (two entries would OR them, the seed 004 defect); DNS goes to kube-dns in kube-system,
+ * selected by the namespace label Kubernetes sets itself.
+ */
+import type { INetworkPolicyEgressRule } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyEgressRule";
+import type { INetworkPolicyIngressRule } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyIngressRule";
+import type { INetworkPolicyPeer } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer";
+import type { INetworkPolicyPort } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyPort";
+import type { KubeObject } from "./kube-object.ts";
+import { LABEL } from "./labels.ts";
+
+export type PolicyPort = INetworkPolicyPort;
+export type IngressRule = INetworkPolicyIngressRule;
+export type EgressRule = INetworkPolicyEgressRule;
+
+export const peer = (namespace: string, podLabels?: Record<string, string>): INetworkPolicyPeer => ({
+  namespaceSelector: { matchLabels: { [LABEL.namespaceName]: namespace } },
+  ...(podLabels ? { podSelector: { matchLabels: podLabels } } : {}),
+});
+
+export const tcp = (port: number | string): PolicyPort => ({ protocol: "TCP", port });
+
+export const DNS_EGRESS: EgressRule = {
+  to: [peer("kube-system", { "k8s-app": "kube-dns" })],
+  ports: [{ protocol: "UDP", port: 53 }, tcp(53)],
+};
+
+export interface PolicyInput {
+  readonly name: string;
+  readonly namespace: string;
+  readonly labels: Record<string, string>;
+  readonly annotations?: Record<string, string>;
+  readonly podSelector: Record<string, string>;
+  readonly ingress: IngressRule[];
+  readonly egress: EgressRule[];
+}
+
+/** Both directions are always policed; DNS egress is always first. */
+export const networkPolicy = (p: PolicyInput): KubeObject => ({
+  apiVersion: "networking.k8s.io/v1",
+  kind: "NetworkPolicy",
+  metadata: { name: p.name, namespace: p.namespace, labels: p.labels, ...(p.annotations ? { annotations: p.annotations } : {}) },
+  spec: {
+    podSelector: { matchLabels: p.podSelector },
+    policyTypes: ["Ingress", "Egress"],
+    ingress: p.ingress,
+    egress: [DNS_EGRESS, ...p.egress],
+  },
+});

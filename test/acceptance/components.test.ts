@@ -1,0 +1,120 @@
+/**
+ * Catalog components wired by `connects`: one generated secret per logical credential, copied identically into each
+ * namespace that reads it; env by reference only; NetworkPolicy allows in both directions; chart ≡ manifests.
+ */
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { build, writeBuild } from "../../src/index.ts";
+import { setupScript } from "../../src/catalog/components/postgresql/index.ts";
+import { tempDir } from "../support/cli.ts";
+import { helm } from "../support/helm.ts";
+import { find, type Obj, parseDocs, readManifestDir } from "../support/manifests.ts";
+
+const SPEC = "test/fixtures/core-services";
+
+describe("components: postgresql and redis, connected from an app", () => {
+  const result = build({ path: SPEC, env: "dev" });
+  const objects = result.files?.filter((f) => f.path.startsWith("manifests/")).flatMap((f) => parseDocs(f.content)) ?? [];
+
+  it("builds clean", () => {
+    assert.equal(result.ok, true, JSON.stringify(result.diagnostics, null, 1));
+    assert.deepEqual(result.diagnostics, []);
+  });
+
+  it("lists every generated secret with its keys and namespaces, and writes none", () => {
+    const inventory = JSON.parse(result.files!.find((f) => f.path === "inventory.json")!.content);
+    assert.deepEqual(inventory.creates.secrets, [
+      { name: "postgresql-admin", keys: ["password"], namespaces: ["lake-core"], length: 32 },
+      { name: "postgresql-user-api", keys: ["password"], namespaces: ["lake-core", "lake-apps"], length: 32 },
+      { name: "postgresql-user-analytics", keys: ["password"], namespaces: ["lake-core"], length: 32 },
+      { name: "redis-auth", keys: ["password"], namespaces: ["lake-core", "lake-apps"], length: 32 },
+    ]);
+    assert.equal(objects.filter((o) => o.kind === "Secret").length, 0);
+  });
+
+  it("gives the app its credentials by reference, and a URL that embeds the password by $(VAR)", () => {
+    const env = find(objects, "Deployment", "api").spec.template.spec.containers[0].env as { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
+    const byName = Object.fromEntries(env.map((e) => [e.name, e]));
+    assert.deepEqual(byName.DB_PASSWORD!.valueFrom!.secretKeyRef, { name: "postgresql-user-api", key: "password" });
+    assert.equal(byName.DB_HOST!.value, "postgresql.lake-core.svc.cluster.local");
+    assert.equal(byName.DB_NAME!.value, "api");
+    assert.equal(byName.DATABASE_URL!.value, "postgresql://api:$(BERTH_POSTGRESQL_PASSWORD)@postgresql.lake-core.svc.cluster.local:5432/api");
+    assert.equal(byName.CACHE_URL!.value, "redis://:$(BERTH_REDIS_PASSWORD)@redis.lake-core.svc.cluster.local:6379/0");
+    const names = env.map((e) => e.name);
+    assert.ok(names.indexOf("BERTH_POSTGRESQL_PASSWORD") < names.indexOf("DATABASE_URL"), "a $(VAR) must be declared before its use");
+  });
+
+  it("creates a database and user per consumer plus the declared ones, idempotently, in a Job named by its content", () => {
+    const job = objects.find((o) => o.kind === "Job")!;
+    assert.match(job.metadata.name, /^postgresql-setup-[0-9a-f]{8}$/);
+    const script = find(objects, "ConfigMap", "postgresql-setup").data["setup.sql"] as string;
+    assert.equal(script, setupScript(["api", "analytics"]));
+    assert.match(script, /WHERE NOT EXISTS \(SELECT FROM pg_roles WHERE rolname = 'api'\) \\gexec/);
+    assert.match(script, /ALTER ROLE "analytics" WITH LOGIN PASSWORD :'pw_1';/);
+    assert.doesNotMatch(JSON.stringify(job.spec.template.spec.containers[0].command), /PASSWORD/, "passwords never in arguments");
+    const env = job.spec.template.spec.containers[0].env.map((e: { valueFrom: { secretKeyRef: { name: string } } }) => e.valueFrom.secretKeyRef.name);
+    assert.deepEqual(env, ["postgresql-admin", "postgresql-user-api", "postgresql-user-analytics"]);
+  });
+
+  it("allows the app to reach each server, and each server to accept only its consumers", () => {
+    const api = find(objects, "NetworkPolicy", "api");
+    const pg = find(objects, "NetworkPolicy", "postgresql");
+    const to = (np: Obj, ns: string, port: number) => np.spec.egress.some((r: any) => r.to[0].namespaceSelector?.matchLabels["kubernetes.io/metadata.name"] === ns && r.ports.some((p: any) => p.port === port));
+    assert.ok(to(api, "lake-core", 5432) && to(api, "lake-core", 6379));
+    const fromApps = pg.spec.ingress.find((r: any) => r.from[0].namespaceSelector.matchLabels["kubernetes.io/metadata.name"] === "lake-apps");
+    assert.deepEqual(fromApps.from[0].podSelector.matchLabels, { "app.kubernetes.io/name": "api", "app.kubernetes.io/part-of": "lake" });
+    assert.deepEqual(fromApps.ports, [{ protocol: "TCP", port: 5432 }]);
+  });
+
+  it("runs postgres and redis as their image users with restricted pod security", () => {
+    for (const name of ["postgresql", "redis"]) {
+      const pod = find(objects, "StatefulSet", name).spec.template.spec;
+      assert.equal(pod.securityContext.runAsUser, 999);
+      for (const c of [...(pod.initContainers ?? []), ...pod.containers]) {
+        assert.equal(c.securityContext.allowPrivilegeEscalation, false);
+        assert.equal(c.securityContext.readOnlyRootFilesystem, true);
+      }
+    }
+    const redis = find(objects, "StatefulSet", "redis").spec.template.spec;
+    assert.doesNotMatch(JSON.stringify(redis.containers[0].command), /requirepass|PASSWORD/);
+  });
+
+  it("omits fixed UIDs in OpenShift mode", () => {
+    const os = build({ path: SPEC, env: "dev", set: ["openshift=true"] });
+    assert.equal(os.ok, true, JSON.stringify(os.diagnostics));
+    const sts = os.files!.flatMap((f) => (f.path.startsWith("manifests/") ? parseDocs(f.content) : [])).filter((o) => o.kind === "StatefulSet");
+    for (const s of sts) assert.equal(s.spec.template.spec.securityContext.runAsUser, undefined);
+  });
+
+  it("renders a chart that helm lints, that reproduces the manifests, and whose secret copies agree", () => {
+    const out = join(tempDir(), "out");
+    assert.ok(writeBuild(result, out));
+    const lint = helm(["lint", join(out, "chart"), "--strict"]);
+    assert.equal(lint.status, 0, lint.stdout + lint.stderr);
+    const rendered = helm(["template", "lake", join(out, "chart")]);
+    assert.equal(rendered.status, 0, rendered.stderr);
+    const docs = parseDocs(rendered.stdout);
+    const key = (o: Obj) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`;
+    const withoutSecrets = (objs: Obj[]) => Object.fromEntries(objs.filter((o) => o.kind !== "Secret").map((o) => [key(o), o]));
+    assert.deepEqual(withoutSecrets(docs), withoutSecrets(readManifestDir(join(out, "manifests"))));
+    const secrets = docs.filter((o) => o.kind === "Secret");
+    assert.deepEqual(secrets.map(key).sort(), [
+      "Secret/lake-apps/postgresql-user-api", "Secret/lake-apps/redis-auth", "Secret/lake-core/postgresql-admin",
+      "Secret/lake-core/postgresql-user-analytics", "Secret/lake-core/postgresql-user-api", "Secret/lake-core/redis-auth",
+    ]);
+    for (const name of ["postgresql-user-api", "redis-auth"]) {
+      const copies = secrets.filter((s) => s.metadata.name === name).map((s) => s.data.password);
+      assert.equal(copies.length, 2);
+      assert.equal(copies[0], copies[1], `${name}: one value in every namespace`);
+      assert.equal(Buffer.from(copies[0], "base64").toString().length, 32);
+    }
+    const distinct = new Set(secrets.map((s) => s.data.password));
+    assert.equal(distinct.size, 4, "different logical secrets get different values");
+    const template = readFileSync(join(out, "chart/templates/secrets.yaml"), "utf8");
+    assert.match(template, /lookup "v1" "Secret" \$ns "postgresql-user-api"/);
+    for (const line of template.split("\n").filter((l) => /^\s+password:/.test(l))) assert.match(line, /^\s+password: \{\{ \$s\d+k0 \| b64enc \| quote \}\}$/);
+    for (const value of distinct) for (const f of result.files!) assert.ok(!f.content.includes(value), `a generated value appears in ${f.path}`);
+  });
+});
