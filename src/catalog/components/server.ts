@@ -1,0 +1,142 @@
+/**
+ * The shape most catalog types share: one workload (Deployment or StatefulSet) of one role, its Services, and the
+ * chart tunables (image, replicas, resources, persistence). A type describes its role as data and gets back objects.
+ */
+import type { IContainer } from "kubernetes-models/v1/Container";
+import type { IEnvVar } from "kubernetes-models/v1/EnvVar";
+import type { IProbe } from "kubernetes-models/v1/Probe";
+import type { IVolume } from "kubernetes-models/v1/Volume";
+import type { IVolumeMount } from "kubernetes-models/v1/VolumeMount";
+import { desired, type DesiredResource, type Tunable } from "../../resources/kube-object.ts";
+import type { ComponentContext } from "./component-type.ts";
+import { headlessService, service } from "./objects.ts";
+import { componentLabels, componentPod, componentSelector, type Sizing, sizing } from "./support.ts";
+
+export interface NamedPort {
+  readonly name: string;
+  readonly port: number;
+}
+
+export interface ServerRole {
+  /** `server`, `coordinator`, `worker`…: the app.kubernetes.io/component label. */
+  readonly role: string;
+  /** Object name; the component's name for its main role. */
+  readonly name: string;
+  readonly kind: "Deployment" | "StatefulSet";
+  readonly replicas: number;
+  readonly image: string;
+  readonly uid: number;
+  readonly command?: string[];
+  readonly args?: string[];
+  readonly env?: IEnvVar[];
+  readonly ports: readonly NamedPort[];
+  readonly probes: { readonly liveness: IProbe; readonly readiness: IProbe; readonly startup?: IProbe };
+  readonly resources: Sizing;
+  readonly writablePaths?: readonly string[];
+  /**
+   * Folders the image ships files in and also writes to at start (config rendered by its entrypoint): an init
+   * container copies them into emptyDirs, so the root filesystem stays read-only and the shipped files stay.
+   */
+  readonly seededPaths?: readonly string[];
+  readonly volumeMounts?: IVolumeMount[];
+  readonly volumes?: IVolume[];
+  readonly initContainers?: IContainer[];
+  readonly sidecars?: IContainer[];
+  readonly storage?: { readonly size: string; readonly storageClass: string; readonly mountPath: string };
+  /** Services: the ClusterIP Service (default on) and, for StatefulSets, the headless one. */
+  readonly service?: boolean;
+  /** values.yaml path of this role (`components.trino.worker`); the component's own by default. */
+  readonly values?: readonly string[];
+  readonly annotations?: Record<string, string>;
+}
+
+const seedVolume = (path: string) => `seed-${path.replace(/^\/+/, "").replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`.slice(0, 63).replace(/-+$/, "");
+
+export function serverObjects(ctx: ComponentContext, r: ServerRole): DesiredResource[] {
+  const labels = componentLabels(ctx, r.role);
+  const selector = componentSelector(ctx, r.role);
+  const values = r.values ?? ["components", ctx.name];
+  const seeded = r.seededPaths ?? [];
+  const seedMounts = seeded.map((p) => ({ name: seedVolume(p), mountPath: p }));
+  const main: IContainer = {
+    name: r.role,
+    image: r.image,
+    imagePullPolicy: "IfNotPresent",
+    ...(r.command ? { command: r.command } : {}),
+    ...(r.args ? { args: r.args } : {}),
+    ports: r.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: "TCP" })),
+    ...(r.env?.length ? { env: r.env } : {}),
+    resources: r.resources,
+    ...(r.probes.startup ? { startupProbe: r.probes.startup } : {}),
+    livenessProbe: r.probes.liveness,
+    readinessProbe: r.probes.readiness,
+    volumeMounts: [...seedMounts, ...(r.volumeMounts ?? []), ...(r.storage ? [{ name: "data", mountPath: r.storage.mountPath }] : [])],
+  };
+  const seedInit: IContainer[] = seeded.length
+    ? [
+        {
+          name: "seed-writable",
+          image: r.image,
+          command: ["sh", "-c", seeded.map((p, i) => `cp -a ${p}/. /seed/${i}/`).join(" && ")],
+          resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
+          volumeMounts: seeded.map((p, i) => ({ name: seedVolume(p), mountPath: `/seed/${i}` })),
+        },
+      ]
+    : [];
+  const pod = componentPod({
+    ctx,
+    serviceAccount: ctx.name,
+    uid: r.uid,
+    writablePaths: r.writablePaths ?? ["/tmp"],
+    containers: [main, ...(r.sidecars ?? [])],
+    initContainers: [...seedInit, ...(r.initContainers ?? [])],
+    volumes: [...seeded.map((p) => ({ name: seedVolume(p), emptyDir: {} })), ...(r.volumes ?? [])],
+    ...(r.replicas > 1 ? { spreadLabels: selector } : {}),
+  });
+  const container = ["spec", "template", "spec", "containers", 0];
+  const tunables: Tunable[] = [
+    { field: [...container, "image"], values: [...values, "image"] },
+    { field: [...container, "resources"], values: [...values, "resources"] },
+    { field: ["spec", "replicas"], values: [...values, "replicas"] },
+    ...seedInit.map((_, i) => ({ field: ["spec", "template", "spec", "initContainers", i, "image"], values: [...values, "image"] })),
+  ];
+  const spec: Record<string, unknown> = {
+    replicas: r.replicas,
+    selector: { matchLabels: selector },
+    template: { metadata: { labels, ...(r.annotations ? { annotations: r.annotations } : {}) }, spec: pod },
+  };
+  if (r.kind === "StatefulSet") {
+    spec.serviceName = `${r.name}-headless`;
+    spec.podManagementPolicy = "Parallel";
+    if (r.storage) {
+      spec.volumeClaimTemplates = [
+        { metadata: { name: "data", labels }, spec: { accessModes: ["ReadWriteOnce"], storageClassName: r.storage.storageClass, resources: { requests: { storage: r.storage.size } } } },
+      ];
+      tunables.push(
+        { field: ["spec", "volumeClaimTemplates", 0, "spec", "resources", "requests", "storage"], values: [...values, "persistence", "size"] },
+        { field: ["spec", "volumeClaimTemplates", 0, "spec", "storageClassName"], values: [...values, "persistence", "storageClass"] },
+      );
+    }
+  } else {
+    spec.revisionHistoryLimit = 5;
+    spec.strategy = r.storage ? { type: "Recreate" } : { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } };
+  }
+  const workload = { apiVersion: "apps/v1", kind: r.kind, metadata: { name: r.name, namespace: ctx.namespace, labels }, spec };
+  const out = [desired(workload, ctx.origin, { tunables })];
+  if (r.service !== false) out.push(desired(service(ctx, r.name, selector, r.ports), ctx.origin));
+  if (r.kind === "StatefulSet") out.push(desired(headlessService(ctx, `${r.name}-headless`, selector, r.ports), ctx.origin));
+  return out;
+}
+
+export const storageOf = (ctx: ComponentContext, storage: { size: string; storageClass?: string | undefined }, mountPath: string) => ({
+  size: storage.size,
+  storageClass: storage.storageClass ?? ctx.platform.spec.kubernetes.defaultStorageClass,
+  mountPath,
+});
+
+export const httpProbe = (path: string, port: string, extra: Partial<IProbe> = {}): IProbe => ({ httpGet: { path, port }, periodSeconds: 10, timeoutSeconds: 3, ...extra });
+export const tcpProbe = (port: string, extra: Partial<IProbe> = {}): IProbe => ({ tcpSocket: { port }, periodSeconds: 10, timeoutSeconds: 3, ...extra });
+export const execProbe = (command: string[], extra: Partial<IProbe> = {}): IProbe => ({ exec: { command }, periodSeconds: 10, timeoutSeconds: 5, ...extra });
+export const secretEnv = (name: string, secret: string, key: string): IEnvVar => ({ name, valueFrom: { secretKeyRef: { name: secret, key } } });
+
+export { sizing };
