@@ -3,7 +3,9 @@
  * Security "restricted", each with a default-deny NetworkPolicy; then every app's objects.
  */
 import type { ResolvedSpec } from "../spec/resolve.ts";
+import { INGRESS_CONTROLLERS } from "../resources/cluster-catalog.ts";
 import { desired, type DesiredResource } from "../resources/kube-object.ts";
+import { peer, tcp } from "../resources/network-policy.ts";
 import { LABEL, PSS_LABELS } from "../resources/labels.ts";
 import { type GeneratedSecret, mergeSecrets } from "../resources/secrets.ts";
 import { synthApp } from "./app/index.ts";
@@ -38,8 +40,40 @@ export function synthPlatform(spec: ResolvedSpec): Synthesized {
       ),
     );
   }
+  out.push(...http01SolverPolicies(platform, apps));
   const components = synthComponents(platform);
   out.push(...components.resources);
   for (const ctx of apps) out.push(...synthApp(ctx));
   return { resources: out, secrets: mergeSecrets(components.secrets) };
+}
+
+/**
+ * cert-manager proves HTTP-01 challenges with a solver pod in the certificate's namespace, reached by the ingress
+ * controller on port 8089; default-deny would block it and the certificate would never be issued.
+ */
+function http01SolverPolicies(platform: ResolvedSpec["platform"], apps: ReturnType<typeof appContext>[]): DesiredResource[] {
+  const k8s = platform.spec.kubernetes;
+  if (!k8s.ingress || !k8s.certManager) return [];
+  const profile = INGRESS_CONTROLLERS[k8s.ingress.controller];
+  const namespaces = new Map<string, (string | number)[]>();
+  for (const ctx of apps) {
+    const tls = ctx.app.ingress?.tls;
+    const issuer = tls && "issuer" in tls ? k8s.certManager.issuers.find((i) => i.name === tls.issuer) : undefined;
+    if (issuer?.solver === "http01" && !namespaces.has(ctx.namespace)) namespaces.set(ctx.namespace, [...ctx.origin, "ingress", "tls"]);
+  }
+  return [...namespaces].map(([namespace, origin]) =>
+    desired(
+      {
+        apiVersion: "networking.k8s.io/v1",
+        kind: "NetworkPolicy",
+        metadata: { name: "cert-manager-http01-solver", namespace, labels: { [LABEL.partOf]: platform.metadata.name, [LABEL.managedBy]: "berth" } },
+        spec: {
+          podSelector: { matchLabels: { "acme.cert-manager.io/http01-solver": "true" } },
+          policyTypes: ["Ingress"],
+          ingress: [{ from: [peer(k8s.ingress!.namespace ?? profile.namespace, k8s.ingress!.podLabels ?? profile.podLabels)], ports: [tcp(8089)] }],
+        },
+      },
+      origin,
+    ),
+  );
 }

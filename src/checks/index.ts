@@ -3,10 +3,11 @@ import type { CheckInput, ObjectCheck } from "./check.ts";
 import { kubernetesSchema } from "./kubernetes-schema.ts";
 import { names } from "./names.ts";
 import { podSecurity } from "./pod-security/index.ts";
+import { podStructure } from "./pod-structure.ts";
 import { references } from "./references.ts";
 import { workloadDefaults } from "./workload-defaults.ts";
 
 /** The checks every build runs on the generated objects; any error fails the build before output is written. */
-export const BUILD_CHECKS: readonly ObjectCheck[] = [names, kubernetesSchema, podSecurity, workloadDefaults, references];
+export const BUILD_CHECKS: readonly ObjectCheck[] = [names, kubernetesSchema, podStructure, podSecurity, workloadDefaults, references];
 
 export const checkObjects = (input: CheckInput): Diagnostic[] => BUILD_CHECKS.flatMap((check) => check(input));

@@ -79,7 +79,8 @@ const SELECTOR_REFS: Readonly<Record<string, (o: KubeObject) => SelectorRef[]>> 
   PodDisruptionBudget: (o) => [{ targets: "pods", matchLabels: (get(o, "spec", "selector", "matchLabels") as Record<string, string>) ?? {}, field: ".spec.selector" }],
   NetworkPolicy: (o) => {
     const labels = (get(o, "spec", "podSelector", "matchLabels") as Record<string, string> | undefined) ?? {};
-    return Object.keys(labels).length ? [{ targets: "pods", matchLabels: labels, field: ".spec.podSelector" }] : [];
+    const external = Object.keys(labels).some((k) => PODS_CREATED_BY_OTHERS.includes(k));
+    return Object.keys(labels).length && !external ? [{ targets: "pods", matchLabels: labels, field: ".spec.podSelector" }] : [];
   },
   ServiceMonitor: (o) => {
     const endpoints = (get(o, "spec", "endpoints") as { port?: string }[] | undefined) ?? [];
@@ -92,6 +93,9 @@ const SELECTOR_REFS: Readonly<Record<string, (o: KubeObject) => SelectorRef[]>> 
     }));
   },
 };
+
+/** Labels of pods that controllers create at run time (no template in the output to match). */
+const PODS_CREATED_BY_OTHERS = ["acme.cert-manager.io/http01-solver"];
 
 const matches = (selector: Record<string, string>, labels: Record<string, string> | undefined) =>
   Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels?.[k] === v);

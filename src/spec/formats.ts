@@ -70,9 +70,9 @@ export const labelKey: FormatCheck = (v) => {
   const slash = v.lastIndexOf("/");
   const prefix = slash >= 0 ? v.slice(0, slash) : undefined;
   const name = slash >= 0 ? v.slice(slash + 1) : v;
-  if (prefix !== undefined && dnsSubdomain(prefix)) return { message: `label key prefix "${prefix}" must be a DNS subdomain` };
+  if (prefix !== undefined && dnsSubdomain(prefix)) return { message: `key prefix "${prefix}" must be a DNS subdomain` };
   if (name.length > 63 || !LABEL_NAME_PART.test(name))
-    return { message: `label key "${v}" must be at most 63 characters of letters, digits, '-', '_' and '.' (optionally after a DNS prefix and '/')` };
+    return { message: `key "${v}" must be at most 63 characters of letters, digits, '-', '_' and '.' (optionally after a DNS prefix and '/')` };
   return undefined;
 };
 export const labelValue: FormatCheck = (v) => {
@@ -183,7 +183,9 @@ export const urlPath: FormatCheck = (v) =>
   v.startsWith("/") && !/\s/.test(v) ? undefined : { message: `"${v}" must be an absolute URL path`, hint: `e.g. "/health"` };
 
 export const absolutePath: FormatCheck = (v) =>
-  v.startsWith("/") && !v.includes("..") && !/\s/.test(v) ? undefined : { message: `"${v}" must be an absolute path without ".."` };
+  v.startsWith("/") && v !== "/" && !v.includes("..") && !/\s/.test(v) && !v.endsWith("/")
+    ? undefined
+    : { message: `"${v}" must be an absolute path below / without ".." or a trailing "/"` };
 
 export const hostname: FormatCheck = (v) => {
   const h = v.startsWith("*.") ? v.slice(2) : v;

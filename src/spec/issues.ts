@@ -19,6 +19,7 @@ type Issue = z.core.$ZodIssue;
 const YAML11_BOOLEANS = new Set(["yes", "no", "on", "off", "y", "n", "true", "false", "True", "False", "YES", "NO", "Yes", "No", "ON", "OFF", "On", "Off"]);
 
 const describeValue = (v: unknown): string => {
+  if (v === HIDDEN) return "a value (not shown: it may be a secret)";
   if (v === undefined) return "nothing";
   if (v === null) return "null";
   if (Array.isArray(v)) return "a list";
@@ -37,8 +38,21 @@ const expectedText: Record<string, string> = {
   record: "a mapping",
 };
 
+/** Values under env may be credentials written by mistake: messages never repeat them. */
+const isSensitive = (path: SpecPath) => path.includes("env") || path.includes("secrets");
+
 export function issueToDiagnostics(issue: Issue, locate: Locator): Diagnostic[] {
   const path = issue.path as SpecPath;
+  if (isSensitive(path) && "input" in issue && issue.input !== undefined && (typeof issue.input !== "object" || issue.input === null)) {
+    const hidden = { ...issue, input: HIDDEN } as Issue;
+    return describeIssue(hidden, locate, path);
+  }
+  return describeIssue(issue, locate, path);
+}
+
+const HIDDEN = Symbol("hidden value");
+
+function describeIssue(issue: Issue, locate: Locator, path: SpecPath): Diagnostic[] {
   const at = (p: SpecPath = path) => locate.value(p);
   const base = { severity: "error" as const, path: formatPath(path) };
   switch (issue.code) {
@@ -49,7 +63,8 @@ export function issueToDiagnostics(issue: Issue, locate: Locator): Diagnostic[] 
         return [{ ...base, code: "SPEC-REQUIRED", location: at(), message: `Required value: expected ${expected}`, hint: `add ${String(path.at(-1))}` }];
       }
       let hint: string | undefined;
-      if (issue.expected === "string" && (typeof input === "number" || typeof input === "boolean")) {
+      if (input === HIDDEN) hint = issue.expected === "string" ? "quote the value" : undefined;
+      else if (issue.expected === "string" && (typeof input === "number" || typeof input === "boolean")) {
         const written = locate.raw?.(path) ?? String(input);
         hint = `quote it: "${written}"${typeof input === "number" && written !== String(input) ? ` (unquoted, YAML reads ${written} as the number ${String(input)})` : ""}`;
       }

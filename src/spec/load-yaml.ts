@@ -2,7 +2,11 @@ import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode } from "yaml";
 import type { Diagnostic, SourceLocation } from "../diagnostics/diagnostic.ts";
+import { setOwn } from "../util/own.ts";
 import { formatPath, pathKey, type SpecPath } from "./path.ts";
+
+/** A spec is small; more nodes than this after alias expansion is an alias bomb, not a platform. */
+export const MAX_NODES = 200_000;
 
 /** A parsed YAML file as plain data plus where every key and value came from. */
 export interface SourceDocument {
@@ -62,7 +66,7 @@ export function parseYamlSource(file: string, text: string): { doc?: SourceDocum
         code: e.code === "DUPLICATE_KEY" ? "SPEC-DUPLICATE-KEY" : "SPEC-YAML",
         path: "(document)",
         location: at(e.pos[0]),
-        message: e.code === "DUPLICATE_KEY" ? "the same key appears twice in one mapping" : firstLine(e.message),
+        message: e.code === "DUPLICATE_KEY" ? "the same key appears twice in one mapping" : firstLine(e.message).slice(0, 160),
         hint:
           e.code === "DUPLICATE_KEY"
             ? "YAML 1.2 forbids duplicate keys; berth never picks the last one silently — remove one of them"
@@ -104,8 +108,24 @@ export function parseYamlSource(file: string, text: string): { doc?: SourceDocum
   const doc = nonEmpty[0]!;
   const values = new Map<string, SourceLocation>();
   const keys = new Map<string, SourceLocation>();
+  const expanding = new Set<unknown>();
+  let nodes = 0;
+  const fail = (node: unknown, code: string, message: string, hint: string) => {
+    const range = (node as YamlNode | null)?.range;
+    throw Object.assign(new Error(message), { diagnostic: { severity: "error" as const, code, path: "(document)", location: range ? at(range[0]) : undefined, message, hint } });
+  };
   const toData = (node: unknown, path: SpecPath): unknown => {
-    if (isAlias(node)) return toData(node.resolve(doc), path);
+    if (++nodes > MAX_NODES) fail(node, "SPEC-TOO-LARGE", `the document expands to more than ${MAX_NODES} nodes`, "aliases (*name) that repeat large anchors multiply the document; write the values out or reduce them");
+    if (isAlias(node)) {
+      const target = node.resolve(doc);
+      if (expanding.has(target)) fail(node, "SPEC-RECURSIVE-ALIAS", `alias *${node.source} refers to a node that contains it`, "an alias may not point at one of its own parents");
+      expanding.add(target);
+      try {
+        return toData(target, path);
+      } finally {
+        expanding.delete(target);
+      }
+    }
     const n = node as YamlNode | null;
     if (n?.range) values.set(pathKey(path), at(n.range[0]));
     if (isMap(node)) {
@@ -127,9 +147,9 @@ export function parseYamlSource(file: string, text: string): { doc?: SourceDocum
         const childPath = [...path, key];
         if (keyNode.range) keys.set(pathKey(childPath), at(keyNode.range[0]));
         if (item.value === null || item.value === undefined) {
-          out[key] = null;
+          setOwn(out, key, null);
           if (keyNode.range) values.set(pathKey(childPath), at(keyNode.range[0]));
-        } else out[key] = toData(item.value, childPath);
+        } else setOwn(out, key, toData(item.value, childPath));
       }
       return out;
     }
@@ -137,7 +157,14 @@ export function parseYamlSource(file: string, text: string): { doc?: SourceDocum
     if (isScalar(node)) return node.value;
     return null;
   };
-  const data = toData(doc.contents, []);
+  let data: unknown;
+  try {
+    data = toData(doc.contents, []);
+  } catch (err) {
+    const d = (err as { diagnostic?: Diagnostic }).diagnostic;
+    if (!d) throw err;
+    return { diagnostics: [d] };
+  }
   return { doc: { file, lines: text.split(/\r?\n/), data, values, keys }, diagnostics };
 }
 

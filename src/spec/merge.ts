@@ -1,4 +1,5 @@
 import type { Diagnostic, SourceLocation } from "../diagnostics/diagnostic.ts";
+import { setOwn } from "../util/own.ts";
 import { formatPath, type SpecPath } from "./path.ts";
 
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -23,7 +24,8 @@ export function mergeOverlay(
     conflict(base, overlay, basePath, overlayPath, locate, diagnostics);
     return base;
   }
-  const out: Record<string, unknown> = { ...base };
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(base)) setOwn(out, key, value);
   for (const [key, value] of Object.entries(overlay)) {
     if (value === null) {
       delete out[key];
@@ -34,14 +36,16 @@ export function mergeOverlay(
       conflict(current, value, [...basePath, key], [...overlayPath, key], locate, diagnostics);
       continue;
     }
-    out[key] = mergeOverlay(current, value, [...basePath, key], [...overlayPath, key], locate, diagnostics);
+    setOwn(out, key, mergeOverlay(current, value, [...basePath, key], [...overlayPath, key], locate, diagnostics));
   }
   return out;
 }
 
 function stripNulls(v: unknown): unknown {
   if (!isMap(v)) return v;
-  return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null).map(([k, x]) => [k, stripNulls(x)]));
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) if (x !== null) setOwn(out, k, stripNulls(x));
+  return out;
 }
 
 function conflict(
@@ -74,28 +78,48 @@ export function parseSetPath(text: string): SpecPath | undefined {
     if (m.index !== consumed && !(text[consumed] === "." && m.index === consumed + 1)) return undefined;
     consumed = m.index + m[0].length;
     if (m[1] !== undefined) segments.push(m[1]);
-    else segments.push(/^[0-9]+$/.test(m[2]!) ? Number(m[2]) : m[2]!.replace(/^["']|["']$/g, ""));
+    else if (/^-?[0-9]+$/.test(m[2]!)) {
+      if (m[2]!.startsWith("-")) return undefined;
+      segments.push(Number(m[2]));
+    } else segments.push(m[2]!.replace(/^["']|["']$/g, ""));
   }
   if (consumed !== text.length || segments.length === 0) return undefined;
   return segments[0] === "spec" || segments[0] === "metadata" ? segments : ["spec", ...segments];
 }
 
-/** Writes a value at a path, creating mappings on the way (lists only by index); null removes the key, as in overlays. */
+const FORBIDDEN_SEGMENTS = new Set(["__proto__", "constructor", "prototype"]);
+
+/**
+ * Writes a value at a path, creating mappings on the way; null removes the key, as in overlays. Returns a problem
+ * instead of writing when the path cannot mean anything: a list index past the end, a key on a list, a reserved name.
+ */
 export function setAtPath(root: Record<string, unknown>, path: SpecPath, value: unknown): string | undefined {
+  const bad = path.find((seg) => typeof seg === "string" && FORBIDDEN_SEGMENTS.has(seg));
+  if (bad !== undefined) return `"${bad}" cannot be set`;
+  if (path[0] === "spec" && path[1] === "environments") return "--set applies after the environment overlay; set the field itself (e.g. apps.qna.replicas), not spec.environments";
   let node: unknown = root;
-  for (let i = 0; i < path.length - 1; i++) {
+  for (let i = 0; i < path.length; i++) {
     const seg = path[i]!;
+    const last = i === path.length - 1;
+    if (Array.isArray(node)) {
+      if (typeof seg !== "number") return `${formatPath(path.slice(0, i))} is a list: use an index such as [0]`;
+      if (seg > node.length) return `${formatPath(path.slice(0, i))} has ${node.length} item(s); index ${seg} would leave a gap`;
+    } else if (typeof seg === "number") return `${formatPath(path.slice(0, i))} is not a list`;
     const container = node as Record<string | number, unknown>;
+    if (last) {
+      if (value === null && !Array.isArray(container)) delete container[seg];
+      else if (Array.isArray(container)) container[seg as number] = value;
+      else setOwn(container as Record<string, unknown>, seg as string, value);
+      return undefined;
+    }
     let next = container[seg];
     if (next === undefined || next === null) {
       next = typeof path[i + 1] === "number" ? [] : {};
-      container[seg] = next;
+      if (Array.isArray(container)) container[seg as number] = next;
+      else setOwn(container as Record<string, unknown>, seg as string, next);
     }
     if (typeof next !== "object") return `${formatPath(path.slice(0, i + 1))} is a ${typeof next}, not a mapping`;
     node = next;
   }
-  const last = path[path.length - 1]!;
-  if (value === null && !Array.isArray(node)) delete (node as Record<string | number, unknown>)[last];
-  else (node as Record<string | number, unknown>)[last] = value;
   return undefined;
 }

@@ -2,6 +2,7 @@ import { parse as parseYamlValue } from "yaml";
 import type { Diagnostic, SourceLocation } from "../diagnostics/diagnostic.ts";
 import { hasErrors } from "../diagnostics/diagnostic.ts";
 import { didYouMean } from "../util/did-you-mean.ts";
+import { hasOwn } from "../util/own.ts";
 import { issueToDiagnostics, type Locator } from "./issues.ts";
 import { parseYamlSource, readSpecSource, resolveSpecFile, type SourceDocument } from "./load-yaml.ts";
 import { mergeOverlay, parseSetPath, setAtPath } from "./merge.ts";
@@ -93,7 +94,7 @@ export function resolveSpec(source: SourceDocument, options: ResolveOptions = {}
   if (options.env !== undefined) {
     const envs = isMap(spec) && isMap(spec.environments) ? spec.environments : {};
     const overlay = envs[options.env];
-    if (!(options.env in envs)) {
+    if (!hasOwn(envs, options.env)) {
       const names = Object.keys(envs);
       return {
         diagnostics: [
@@ -124,7 +125,8 @@ export function resolveSpec(source: SourceDocument, options: ResolveOptions = {}
       const where: SourceLocation = { file: `--set[${i + 1}]`, line: 1, col: eq + 2 };
       const path = eq > 0 ? parseSetPath(arg.slice(0, eq)) : undefined;
       if (!path) {
-        diagnostics.push({ severity: "error", code: "SPEC-SET", path: arg, location: { ...where, col: 1 }, message: `expected path=value, got "${arg}"`, hint: "e.g. --set apps.qna.replicas=3" });
+        const shown = eq > 0 ? arg.slice(0, eq) : arg.slice(0, 80);
+        diagnostics.push({ severity: "error", code: "SPEC-SET", path: shown, location: { ...where, col: 1 }, message: eq > 0 ? `"${shown}" is not a path` : `expected path=value, got "${shown}"`, hint: "e.g. --set apps.qna.replicas=3 or --set 'apps.qna.env[LOG_LEVEL]=debug'" });
         return;
       }
       // The value is read as YAML (3 is a number, null removes the key); an empty value is the empty string.

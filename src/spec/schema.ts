@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { COMPONENT_OPTIONS } from "../catalog/components/options.ts";
 import * as f from "./formats.ts";
-import { DataKey, formatted, Labels, Name, ObjectName, Percent, PortName, PortNumber, Resources } from "./schema-parts.ts";
+import { DataKey, formatted, Labels, Name, ObjectName, PortName, PortNumber, Resources } from "./schema-parts.ts";
 
 export const API_VERSION = "berth.dev/v1alpha1";
 export const KIND = "Platform";
@@ -36,6 +36,10 @@ const IngressController = z
 const Issuer = z.strictObject({
   name: ObjectName,
   kind: z.enum(["ClusterIssuer", "Issuer"]).default("ClusterIssuer"),
+  solver: z
+    .enum(["http01", "dns01"])
+    .default("http01")
+    .describe("How the issuer proves the domain; http01 solver pods get an allow from the ingress controller."),
 });
 
 const Prometheus = z
@@ -58,7 +62,7 @@ const Kubernetes = z
       .describe("cert-manager, when installed: ingress TLS can be issued by one of these issuers."),
     prometheus: Prometheus.optional(),
     metricsAdapter: z
-      .enum(["prometheus-adapter", "keda"])
+      .enum(["prometheus-adapter"])
       .optional()
       .describe("A custom metrics adapter, required before an autoscaler may use a Pods metric."),
     storageClasses: z
@@ -105,14 +109,14 @@ const EnvValue = z.union([
       .enum(["host", "port", "database", "user", "password", "url"])
       .describe("What the connection offers: the password arrives as a secretKeyRef, the url embeds it by $(VAR) reference."),
   }),
-]);
+], { error: "a string, or one of { config }, { secret, key }, { field }, { from, value }" });
 
 const Autoscale = z
   .strictObject({
     min: z.int().min(1).default(2),
     max: z.int().min(1),
-    cpu: Percent.optional().describe("Target average CPU utilization, % of requests."),
-    memory: Percent.optional().describe("Target average memory utilization, % of requests."),
+    cpu: z.int().min(1).max(1000).optional().describe("Target average CPU utilization, % of requests (may exceed 100)."),
+    memory: z.int().min(1).max(1000).optional().describe("Target average memory utilization, % of requests (may exceed 100)."),
     pods: z
       .array(
         z.strictObject({
@@ -144,9 +148,9 @@ const AppIngress = z
       .optional()
       .describe("Rate limits, rendered as the declared controller's annotations."),
     annotations: z
-      .record(z.string(), z.string())
+      .record(formatted(f.labelKey), z.string())
       .default({})
-      .describe("Extra annotations. Snippet annotations are refused: current controllers disable them for security."),
+      .describe("Extra annotations. Snippet annotations and the ones berth writes itself (canary, rate limits) are refused."),
   })
   .describe("Expose the app through the cluster's ingress controller.");
 
@@ -201,13 +205,13 @@ const Endpoint = z.strictObject({
   name: Name.describe("What this endpoint is (databricks, entra-id, key-vault)."),
   hosts: z.array(formatted(f.hostname)).min(1).describe("Host names, recorded on the policy: NetworkPolicy itself cannot match names."),
   cidrs: z.array(formatted(f.cidr)).optional().describe("Address ranges to allow; without them, any address outside private ranges."),
-  ports: z.array(PortNumber).default([443]),
+  ports: z.array(PortNumber).min(1).default([443]).describe("An empty list would allow every port, so at least one is required."),
 });
 
 const AllowFrom = z.strictObject({
   namespace: Name.describe("Namespace of the callers."),
   podLabels: Labels.optional().describe("Labels of the calling pods; without them, every pod of the namespace."),
-  ports: z.array(PortName).optional().describe("Port names they may reach; defaults to all app ports."),
+  ports: z.array(PortName).min(1).optional().describe("Port names they may reach; defaults to all app ports."),
 });
 
 const Security = z

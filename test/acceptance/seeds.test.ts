@@ -67,6 +67,15 @@ describe("seed 000: Databricks service on AKS", () => {
   }
 });
 
+describe("workload identity reaches Entra ID even when no egress is declared", () => {
+  it("adds HTTPS egress for the token exchange", () => {
+    const objs = objectsOf("examples/databricks-service", "prod", ["apps.databricks-service.egress=[]"]);
+    const np = find(objs, "NetworkPolicy", "databricks-service");
+    assert.ok(np.spec.egress.some((r: { ports: { port: number }[] }) => r.ports.some((p) => p.port === 443)));
+    assert.equal(np.metadata.annotations!["berth.dev/egress-hosts"], "login.microsoftonline.com");
+  });
+});
+
 describe("seed 004: ML service with canary", () => {
   const prod = objectsOf("examples/mlops-qna", "prod");
 

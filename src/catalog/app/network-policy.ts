@@ -10,6 +10,8 @@ import { ANNOTATION } from "../../resources/labels.ts";
 import { type EgressRule, type IngressRule, networkPolicy, peer, tcp } from "../../resources/network-policy.ts";
 import { type AppContext, appContext, appSelector, commonLabels, mainPort, needsApiToken } from "./context.ts";
 
+export const ENTRA_ID_HOST = "login.microsoftonline.com";
+
 /** Private ranges are excluded from "the internet" so an external-endpoint allow never opens the cluster network. */
 const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
 
@@ -52,7 +54,9 @@ export function appNetworkPolicy(ctx: AppContext): DesiredResource[] {
   const hosts: string[] = [];
   // Endpoints that resolve to the same address ranges and ports share one rule.
   const byDestination = new Map<string, EgressRule>();
-  for (const endpoint of app.egress) {
+  // A workload identity exchanges its token with Entra ID: that endpoint comes with the identity.
+  const implied = app.identity && !app.egress.some((e) => e.hosts.includes(ENTRA_ID_HOST)) ? [{ name: "entra-id", hosts: [ENTRA_ID_HOST], ports: [443] }] : [];
+  for (const endpoint of [...app.egress, ...implied] as { hosts: string[]; cidrs?: string[]; ports: number[] }[]) {
     hosts.push(...endpoint.hosts);
     const blocks = endpoint.cidrs?.map((cidr) => ({ ipBlock: { cidr } })) ?? [{ ipBlock: { cidr: "0.0.0.0/0", except: PRIVATE_RANGES } }];
     const ports = [...new Set(endpoint.ports)].sort((a, b) => a - b).map(tcp);

@@ -26,9 +26,12 @@ export const exposure: SpecRule = (spec) => {
         else if (s.type !== "kubernetes.io/tls") out.push(problem(spec, [...at, "ingress", "tls", "secretName"], "SPEC-SECRET-TYPE", `secret "${ing.tls.secretName}" is type ${s.type}, not kubernetes.io/tls`));
       }
       const profile = k8s.ingress ? INGRESS_CONTROLLERS[k8s.ingress.controller] : undefined;
+      const managed = new Set(Object.values(profile?.annotations ?? {}));
       for (const key of Object.keys(ing.annotations)) {
         if (profile?.forbiddenAnnotation.test(key) || /snippet/i.test(key))
           out.push(problem(spec, [...at, "ingress", "annotations", key], "SPEC-FORBIDDEN-ANNOTATION", `annotation "${key}" injects raw controller configuration; current ingress controllers refuse it (CVE-2021-25742, CVE-2025-1974)`, "use the typed fields (rateLimit, tls) or a controller ConfigMap"));
+        else if (managed.has(key) || /\/canary/.test(key) || key.startsWith("cert-manager.io/"))
+          out.push(problem(spec, [...at, "ingress", "annotations", key], "SPEC-MANAGED-ANNOTATION", `annotation "${key}" is written by berth from the typed fields; setting it by hand would break the canary or TLS wiring`, "use canary, rateLimit or tls instead"));
       }
       if (ing.rateLimit && profile && ((ing.rateLimit.rps && !profile.annotations.limitRps) || (ing.rateLimit.connections && !profile.annotations.limitConnections)))
         out.push(problem(spec, [...at, "ingress", "rateLimit"], "SPEC-UNSUPPORTED", `controller ${k8s.ingress!.controller} has no annotation for this rate limit`));

@@ -1,5 +1,5 @@
 import type { Diagnostic } from "../../diagnostics/diagnostic.ts";
-import { AKS_STORAGE_CLASSES } from "../../resources/cluster-catalog.ts";
+import { AKS_STORAGE_CLASSES, INGRESS_CONTROLLERS } from "../../resources/cluster-catalog.ts";
 import { didYouMean } from "../../util/did-you-mean.ts";
 import { problem, type SpecRule } from "./rule.ts";
 
@@ -7,6 +7,7 @@ import { problem, type SpecRule } from "./rule.ts";
 export const storageAndAccess: SpecRule = (spec) => {
   const out: Diagnostic[] = [];
   const k8s = spec.platform.spec.kubernetes;
+  out.push(...reservedNamespaces(spec));
   const classes: Record<string, readonly string[]> = { ...AKS_STORAGE_CLASSES, ...Object.fromEntries(Object.entries(k8s.storageClasses).map(([n, c]) => [n, c.accessModes])) };
   if (!(k8s.defaultStorageClass in classes))
     out.push(problem(spec, ["spec", "kubernetes", "defaultStorageClass"], "SPEC-UNKNOWN-STORAGE-CLASS", `storage class "${k8s.defaultStorageClass}" is neither built into AKS nor declared in spec.kubernetes.storageClasses`, didYouMean(k8s.defaultStorageClass, Object.keys(classes))));
@@ -45,3 +46,30 @@ export const storageAndAccess: SpecRule = (spec) => {
   }
   return out;
 };
+
+/**
+ * berth labels the namespaces it renders for Pod Security and puts a default-deny policy in each: done to kube-system
+ * or to the namespace of the ingress controller or Prometheus, that would cut off DNS or the cluster's own add-ons.
+ */
+function reservedNamespaces(spec: Parameters<SpecRule>[0]): Diagnostic[] {
+  const p = spec.platform.spec;
+  const addons = new Map<string, string>([
+    ["kube-system", "the cluster's system namespace"],
+    ["kube-public", "a cluster-managed namespace"],
+    ["kube-node-lease", "a cluster-managed namespace"],
+    ["default", "the default namespace, shared with everything else"],
+    ["cert-manager", "cert-manager's namespace"],
+  ]);
+  if (p.kubernetes.ingress) addons.set(p.kubernetes.ingress.namespace ?? INGRESS_CONTROLLERS[p.kubernetes.ingress.controller].namespace, "the ingress controller's namespace");
+  if (p.kubernetes.prometheus) addons.set(p.kubernetes.prometheus.namespace, "Prometheus's namespace");
+  const used: { ns: string; path: (string | number)[] }[] = [];
+  const resolve = (v: string) => p.namespaces[v] ?? v;
+  if (p.namespace) used.push({ ns: p.namespace, path: ["spec", "namespace"] });
+  else used.push({ ns: spec.platform.metadata.name, path: ["metadata", "name"] });
+  for (const [name, app] of Object.entries(p.apps)) if (app.namespace) used.push({ ns: resolve(app.namespace), path: ["spec", "apps", name, "namespace"] });
+  for (const [name, c] of Object.entries(p.components)) if (c.namespace) used.push({ ns: resolve(c.namespace), path: ["spec", "components", name, "namespace"] });
+  const defaultUsed = Object.values(p.apps).some((a) => !a.namespace) || Object.values(p.components).some((c) => !c.namespace);
+  return used
+    .filter((u, i) => addons.has(u.ns) && (i > 0 || defaultUsed))
+    .map((u) => problem(spec, u.path, "SPEC-RESERVED-NAMESPACE", `namespace "${u.ns}" is ${addons.get(u.ns)}; berth labels the namespaces it uses for restricted Pod Security and denies all traffic there by default`, "give the platform its own namespace"));
+}

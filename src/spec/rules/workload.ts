@@ -1,5 +1,9 @@
 import type { Diagnostic } from "../../diagnostics/diagnostic.ts";
+import { didYouMean } from "../../util/did-you-mean.ts";
 import { parseQuantity } from "../formats.ts";
+
+/** Env names that hold credentials by convention (Polaris sensitiveContainerEnvVar, kube-linter env-var-secret). */
+const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?)$/i;
 import { problem, type SpecRule } from "./rule.ts";
 
 /** Ports, probes, resources and autoscaling agree with each other within an app. */
@@ -56,8 +60,15 @@ export const workload: SpecRule = (spec) => {
     }
     if (app.disruption && typeof app.disruption.maxUnavailable === "number" && app.disruption.maxUnavailable === 0)
       out.push(problem(spec, [...at, "disruption", "maxUnavailable"], "SPEC-PDB-BLOCKS-DRAIN", "maxUnavailable 0 blocks every node drain and cluster upgrade", "allow at least 1", "warning"));
-    if (app.namespace === "default" || (!app.namespace && spec.platform.spec.namespace === "default"))
-      out.push(problem(spec, [...at, "namespace"], "SPEC-DEFAULT-NAMESPACE", "the app would run in the default namespace, which cannot be isolated or labelled for Pod Security", "give the platform or the app its own namespace", "warning"));
+    app.allowFrom.forEach((from, i) =>
+      from.ports?.forEach((port, j) => {
+        if (!portNames.includes(port)) out.push(problem(spec, [...at, "allowFrom", i, "ports", j], "SPEC-UNKNOWN-PORT", `port "${port}" is not one of the app's ports (${portNames.join(", ")})`, didYouMean(port, portNames)));
+      }),
+    );
+    for (const [envName, value] of Object.entries(app.env)) {
+      if (typeof value === "string" && value !== "" && SECRET_NAME.test(envName))
+        out.push(problem(spec, [...at, "env", envName], "SPEC-LITERAL-SECRET", `env ${envName} looks like a credential but is written as a literal value, which would land in every manifest`, "declare the secret under spec.secrets and use { secret: <name>, key: <key> }"));
+    }
   }
   return out;
 };
