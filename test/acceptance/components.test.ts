@@ -7,9 +7,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { build, writeBuild } from "../../src/index.ts";
+import { clusterId, START_SCRIPT } from "../../src/catalog/components/kafka/index.ts";
 import { setupScript } from "../../src/catalog/components/postgresql/index.ts";
 import { tempDir } from "../support/cli.ts";
-import { helm } from "../support/helm.ts";
+import { assertChartMatchesManifests, helm } from "../support/helm.ts";
 import { find, type Obj, parseDocs, readManifestDir } from "../support/manifests.ts";
 
 const SPEC = "test/fixtures/core-services";
@@ -116,5 +117,64 @@ describe("components: postgresql and redis, connected from an app", () => {
     assert.match(template, /lookup "v1" "Secret" \$ns "postgresql-user-api"/);
     for (const line of template.split("\n").filter((l) => /^\s+password:/.test(l))) assert.match(line, /^\s+password: \{\{ \$s\d+k0 \| b64enc \| quote \}\}$/);
     for (const value of distinct) for (const f of result.files!) assert.ok(!f.content.includes(value), `a generated value appears in ${f.path}`);
+  });
+});
+
+describe("components: the data stack (minio, nessie, kafka, schema-registry, clickhouse)", () => {
+  const result = build({ path: "test/fixtures/data-stack", env: "dev" });
+  const objects = result.files?.filter((f) => f.path.startsWith("manifests/")).flatMap((f) => parseDocs(f.content)) ?? [];
+
+  it("builds clean, and the chart reproduces it", () => {
+    assert.equal(result.ok, true, JSON.stringify(result.diagnostics, null, 1));
+    assert.deepEqual(result.diagnostics, []);
+    const out = join(tempDir(), "out");
+    assert.ok(writeBuild(result, out));
+    assertChartMatchesManifests(out, "stack");
+  });
+
+  it("kafka keeps one cluster id across starts and builds, and formats storage only once", () => {
+    const sts = find(objects, "StatefulSet", "kafka");
+    const c = sts.spec.template.spec.containers[0];
+    const id = c.env.find((e: { name: string }) => e.name === "CLUSTER_ID").value;
+    assert.equal(id, clusterId("stack", "kafka"));
+    assert.match(id, /^[A-Za-z0-9_-]{22}$/);
+    assert.equal(build({ path: "test/fixtures/data-stack", env: "dev" }).files!.find((f) => f.path === "manifests/40-workloads.yaml")!.content.includes(id), true);
+    assert.deepEqual(c.command, ["sh", "-c", START_SCRIPT]);
+    assert.match(START_SCRIPT, /kafka-storage\.sh format --ignore-formatted --cluster-id "\$CLUSTER_ID"/);
+    assert.doesNotMatch(START_SCRIPT, /\\\n/, "no line continuations");
+    const props = find(objects, "ConfigMap", "kafka-config").data["server.properties"] as string;
+    assert.match(props, /controller\.quorum\.voters=0@kafka-0\.kafka-headless\.stack-apps\.svc\.cluster\.local:9093,1@kafka-1\.[^,]+,2@kafka-2\./);
+    assert.equal(sts.spec.replicas, 3);
+  });
+
+  it("nessie stores its data in its own postgresql database, with the password by reference", () => {
+    const env = Object.fromEntries(find(objects, "Deployment", "nessie").spec.template.spec.containers[0].env.map((e: any) => [e.name, e]));
+    assert.equal(env.QUARKUS_DATASOURCE_POSTGRESQL_JDBC_URL.value, "jdbc:postgresql://postgresql.stack-core.svc.cluster.local:5432/nessie");
+    assert.deepEqual(env.QUARKUS_DATASOURCE_POSTGRESQL_PASSWORD.valueFrom.secretKeyRef, { name: "postgresql-user-nessie", key: "password" });
+    assert.match(find(objects, "ConfigMap", "postgresql-setup").data["setup.sql"], /CREATE ROLE %I LOGIN', 'nessie'/);
+  });
+
+  it("an app reads generated credentials by reference, from its own namespace", () => {
+    const env = Object.fromEntries(find(objects, "Deployment", "loader").spec.template.spec.containers[0].env.map((e: any) => [e.name, e]));
+    assert.deepEqual(env.S3_ACCESS_KEY.valueFrom.secretKeyRef, { name: "minio-root", key: "user" });
+    assert.equal(env.S3_ENDPOINT.value, "http://minio.stack-core.svc.cluster.local:9000");
+    assert.equal(env.KAFKA_BOOTSTRAP.value, "kafka.stack-apps.svc.cluster.local:9092");
+    const inventory = JSON.parse(result.files!.find((f) => f.path === "inventory.json")!.content);
+    assert.deepEqual(inventory.creates.secrets.find((s: { name: string }) => s.name === "minio-root").namespaces, ["stack-core", "stack-apps"]);
+  });
+
+  it("seeds writable copies of the folders an image rewrites at start, keeping the root filesystem read-only", () => {
+    const pod = find(objects, "StatefulSet", "clickhouse").spec.template.spec;
+    const seed = pod.initContainers.find((c: { name: string }) => c.name === "seed-writable");
+    assert.deepEqual(seed.command, ["sh", "-c", "cp -a /etc/clickhouse-server/config.d/. /seed/0/ && cp -a /etc/clickhouse-server/users.d/. /seed/1/"]);
+    const mounts = pod.containers[0].volumeMounts.map((m: { mountPath: string }) => m.mountPath);
+    assert.ok(mounts.includes("/etc/clickhouse-server/config.d") && mounts.includes("/etc/clickhouse-server/users.d"));
+    assert.equal(pod.containers[0].securityContext.readOnlyRootFilesystem, true);
+  });
+
+  it("refuses a nessie without a postgresql, and a schema-registry without a kafka", () => {
+    const r = build({ path: "test/fixtures/data-stack", env: "dev", set: ["components.nessie.connects=[]", "components.schema-registry.connects=[]"] });
+    assert.equal(r.ok, false);
+    assert.deepEqual(r.diagnostics.filter((d) => d.code === "SPEC-MISSING-CONNECTION").map((d) => d.path).sort(), ["spec.components.nessie.connects", "spec.components.schema-registry.connects"]);
   });
 });

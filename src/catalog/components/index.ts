@@ -6,8 +6,13 @@ import type { DesiredResource } from "../../resources/kube-object.ts";
 import type { GeneratedSecret } from "../../resources/secrets.ts";
 import type { Platform } from "../../spec/schema.ts";
 import type { ComponentContext, ComponentOptions, ComponentType, Consumer } from "./component-type.ts";
+import { clickhouse } from "./clickhouse/index.ts";
+import { kafka } from "./kafka/index.ts";
+import { minio } from "./minio/index.ts";
+import { nessie } from "./nessie/index.ts";
 import { postgresql } from "./postgresql/index.ts";
 import { redis } from "./redis/index.ts";
+import { schemaRegistry } from "./schema-registry/index.ts";
 import { appNamespace } from "../app/context.ts";
 import { LABEL } from "../../resources/labels.ts";
 import type { ConnectionInfo } from "./component-type.ts";
@@ -16,6 +21,11 @@ import { componentSelector } from "./support.ts";
 export const CATALOG: Readonly<Record<ComponentOptions["type"], ComponentType<never>>> = {
   postgresql: postgresql as ComponentType<never>,
   redis: redis as ComponentType<never>,
+  minio: minio as ComponentType<never>,
+  nessie: nessie as ComponentType<never>,
+  kafka: kafka as ComponentType<never>,
+  "schema-registry": schemaRegistry as ComponentType<never>,
+  clickhouse: clickhouse as ComponentType<never>,
 };
 
 export const resolveNamespace = (platform: Platform, value: string | undefined): string =>

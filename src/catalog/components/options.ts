@@ -1,5 +1,10 @@
 /** The option schemas of every catalog type; the spec's `components` entries are validated against them by `type`. */
+import { ClickhouseOptions } from "./clickhouse/options.ts";
+import { KafkaOptions } from "./kafka/options.ts";
+import { MinioOptions } from "./minio/options.ts";
+import { NessieOptions } from "./nessie/options.ts";
 import { PostgresqlOptions } from "./postgresql/options.ts";
 import { RedisOptions } from "./redis/options.ts";
+import { SchemaRegistryOptions } from "./schema-registry/options.ts";
 
-export const COMPONENT_OPTIONS = [PostgresqlOptions, RedisOptions] as const;
+export const COMPONENT_OPTIONS = [PostgresqlOptions, RedisOptions, MinioOptions, NessieOptions, KafkaOptions, SchemaRegistryOptions, ClickhouseOptions] as const;

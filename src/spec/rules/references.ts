@@ -1,4 +1,5 @@
 import type { Diagnostic } from "../../diagnostics/diagnostic.ts";
+import { CATALOG } from "../../catalog/components/index.ts";
 import { didYouMean } from "../../util/did-you-mean.ts";
 import { problem, type SpecRule } from "./rule.ts";
 
@@ -44,6 +45,10 @@ export const references: SpecRule = (spec) => {
       out.push(problem(spec, [...at, "config"], "SPEC-UNUSED-CONFIG", "the config is neither read by an env entry nor mounted, so the app would never see it", "reference its keys with env: { NAME: { config: key } } or set config.mountPath"));
   }
   for (const [name, component] of Object.entries(components)) {
+    for (const needed of CATALOG[component.type].requires ?? []) {
+      if (!component.connects.some((t) => components[t]?.type === needed || components[t]?.type === `external-${needed}`))
+        out.push(problem(spec, ["spec", "components", name, "connects"], "SPEC-MISSING-CONNECTION", `a ${component.type} component needs a ${needed} connection`, `add a ${needed} component (or an external-${needed}) and list it in connects`));
+    }
     component.connects.forEach((target, i) => {
       const at = ["spec", "components", name, "connects", i];
       if (target === name) out.push(problem(spec, at, "SPEC-CYCLE", `cycle: ${name} -> ${name}`, "a component does not need to connect to itself"));
@@ -56,11 +61,7 @@ export const references: SpecRule = (spec) => {
   return out;
 };
 
-/** What each component type offers a connecting app's env (`{ from, value }`). */
-const OFFERS: Readonly<Record<string, readonly string[]>> = {
-  postgresql: ["host", "port", "database", "user", "password", "url"],
-  redis: ["host", "port", "password", "url"],
-};
+const OFFERS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(Object.values(CATALOG).map((t) => [t.type, t.offers]));
 
 /** connects orders the rollout, so it must not loop; the error prints the loop, as kapp does. */
 function cycles(spec: Parameters<SpecRule>[0], kind: "apps" | "components", edges: Record<string, readonly string[]>): Diagnostic[] {

@@ -185,4 +185,4 @@ function build(ctx: Ctx) {
   return { resources, secrets };
 }
 
-export const postgresql: ComponentType<Options> = { type: "postgresql", offer, build };
+export const postgresql: ComponentType<Options> = { type: "postgresql", offers: ["host", "port", "database", "user", "password", "url"], offer, build };

@@ -68,4 +68,4 @@ function build(ctx: Ctx) {
   };
 }
 
-export const redis: ComponentType<Options> = { type: "redis", offer, build };
+export const redis: ComponentType<Options> = { type: "redis", offers: ["host", "port", "password", "url"], offer, build };

@@ -1,0 +1,61 @@
+/**
+ * clickhouse — the official server image. Its entrypoint writes users.d/config.d at start, so those folders are
+ * seeded writable copies; the password for the default user comes from a generated secret.
+ */
+import { desired } from "../../../resources/kube-object.ts";
+import type { ComponentContext, ComponentType, ConnectionInfo } from "../component-type.ts";
+import { componentNetworkPolicy, componentServiceAccount } from "../objects.ts";
+import { httpProbe, secretEnv, serverObjects, sizing, storageOf } from "../server.ts";
+import { componentSelector, serviceHost } from "../support.ts";
+
+type Options = Extract<ComponentContext["options"], { type: "clickhouse" }>;
+type Ctx = ComponentContext<Options>;
+
+export const CLICKHOUSE_IMAGE = "clickhouse/clickhouse-server:24.8.14.39";
+const HTTP = 8123;
+const NATIVE = 9000;
+const auth = (ctx: Ctx) => `${ctx.name}-auth`;
+
+const offer = (ctx: Ctx): ConnectionInfo => ({
+  provider: ctx.name,
+  type: "clickhouse",
+  host: serviceHost(ctx.name, ctx.namespace),
+  port: HTTP,
+  user: "default",
+  password: { name: auth(ctx), key: "password" },
+  url: `http://default:{password}@${serviceHost(ctx.name, ctx.namespace)}:${HTTP}`,
+  ports: [HTTP, NATIVE],
+  podLabels: componentSelector(ctx, "server"),
+  namespace: ctx.namespace,
+});
+
+function build(ctx: Ctx) {
+  return {
+    resources: [
+      desired(componentServiceAccount(ctx), ctx.origin),
+      ...serverObjects(ctx, {
+        role: "server",
+        name: ctx.name,
+        kind: "StatefulSet",
+        replicas: 1,
+        image: ctx.options.image ?? CLICKHOUSE_IMAGE,
+        uid: 101,
+        env: [{ name: "CLICKHOUSE_USER", value: "default" }, secretEnv("CLICKHOUSE_PASSWORD", auth(ctx), "password"), { name: "CLICKHOUSE_DEFAULT_ACCESS_MANAGEMENT", value: "1" }],
+        ports: [{ name: "http", port: HTTP }, { name: "native", port: NATIVE }],
+        probes: {
+          startup: httpProbe("/ping", "http", { failureThreshold: 30, periodSeconds: 5 }),
+          liveness: httpProbe("/ping", "http"),
+          readiness: httpProbe("/ping", "http", { periodSeconds: 5 }),
+        },
+        resources: sizing(ctx, { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "4Gi" } }),
+        writablePaths: ["/tmp", "/var/log/clickhouse-server"],
+        seededPaths: ["/etc/clickhouse-server/config.d", "/etc/clickhouse-server/users.d"],
+        storage: storageOf(ctx, ctx.options.storage, "/var/lib/clickhouse"),
+      }),
+      desired(componentNetworkPolicy(ctx, [HTTP, NATIVE]), ctx.origin),
+    ],
+    secrets: [{ name: auth(ctx), keys: ["password"], namespaces: [ctx.namespace, ...ctx.consumers.map((c) => c.namespace)], length: 32, origin: ctx.origin, group: ["components", ctx.name] }],
+  };
+}
+
+export const clickhouse: ComponentType<Options> = { type: "clickhouse", offers: ["host", "port", "user", "password", "url"], offer, build };

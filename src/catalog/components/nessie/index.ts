@@ -1,0 +1,62 @@
+/**
+ * nessie — the Nessie server with the JDBC version store on the postgresql it connects to (its own database and
+ * user). Health is served on the Quarkus management port.
+ */
+import { desired } from "../../../resources/kube-object.ts";
+import type { ComponentContext, ComponentType, ConnectionInfo } from "../component-type.ts";
+import { componentNetworkPolicy, componentServiceAccount } from "../objects.ts";
+import { httpProbe, secretEnv, serverObjects, sizing } from "../server.ts";
+import { componentSelector, serviceHost } from "../support.ts";
+
+type Options = Extract<ComponentContext["options"], { type: "nessie" }>;
+type Ctx = ComponentContext<Options>;
+
+export const NESSIE_IMAGE = "ghcr.io/projectnessie/nessie:0.101.3";
+const HTTP = 19120;
+const MANAGEMENT = 9000;
+
+const offer = (ctx: Ctx): ConnectionInfo => ({
+  provider: ctx.name,
+  type: "nessie",
+  host: serviceHost(ctx.name, ctx.namespace),
+  port: HTTP,
+  url: `http://${serviceHost(ctx.name, ctx.namespace)}:${HTTP}/api/v2`,
+  ports: [HTTP],
+  podLabels: componentSelector(ctx, "server"),
+  namespace: ctx.namespace,
+});
+
+function build(ctx: Ctx) {
+  const db = ctx.connections.find((c) => c.type === "postgresql")!;
+  return {
+    resources: [
+      desired(componentServiceAccount(ctx), ctx.origin),
+      ...serverObjects(ctx, {
+        role: "server",
+        name: ctx.name,
+        kind: "Deployment",
+        replicas: ctx.options.replicas,
+        image: ctx.options.image ?? NESSIE_IMAGE,
+        uid: 10000,
+        env: [
+          { name: "NESSIE_VERSION_STORE_TYPE", value: "JDBC2" },
+          { name: "NESSIE_VERSION_STORE_PERSIST_JDBC_DATASOURCE", value: "postgresql" },
+          { name: "QUARKUS_DATASOURCE_POSTGRESQL_JDBC_URL", value: `jdbc:postgresql://${db.host}:${db.port}/${db.database}` },
+          { name: "QUARKUS_DATASOURCE_POSTGRESQL_USERNAME", value: db.user! },
+          secretEnv("QUARKUS_DATASOURCE_POSTGRESQL_PASSWORD", db.password!.name, db.password!.key),
+        ],
+        ports: [{ name: "http", port: HTTP }, { name: "management", port: MANAGEMENT }],
+        probes: {
+          startup: httpProbe("/q/health/started", "management", { failureThreshold: 30, periodSeconds: 5 }),
+          liveness: httpProbe("/q/health/live", "management"),
+          readiness: httpProbe("/q/health/ready", "management"),
+        },
+        resources: sizing(ctx, { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } }),
+      }),
+      desired(componentNetworkPolicy(ctx, [HTTP]), ctx.origin),
+    ],
+    secrets: [],
+  };
+}
+
+export const nessie: ComponentType<Options> = { type: "nessie", requires: ["postgresql"], offers: ["host", "port", "url"], offer, build };
