@@ -172,6 +172,36 @@ describe("components: the data stack (minio, nessie, kafka, schema-registry, cli
     assert.equal(pod.containers[0].securityContext.readOnlyRootFilesystem, true);
   });
 
+  it("trino: a coordinator Service, workers without one, catalogs from connections with credentials as ${ENV:…}", () => {
+    assert.equal(find(objects, "Deployment", "trino").spec.replicas, 1);
+    assert.equal(find(objects, "Deployment", "trino-worker").spec.replicas, 2);
+    assert.equal(objects.some((o) => o.kind === "Service" && o.metadata.name === "trino-worker"), false);
+    const catalog = find(objects, "ConfigMap", "trino-catalog").data;
+    assert.deepEqual(Object.keys(catalog).sort(), ["iceberg.properties", "postgresql.properties", "tpch.properties"]);
+    assert.match(catalog["iceberg.properties"], /s3\.aws-secret-key=\$\{ENV:S3_SECRET_KEY\}/);
+    const worker = find(objects, "ConfigMap", "trino-worker-config").data["config.properties"] as string;
+    assert.ok(worker.includes("coordinator=false\n"));
+    assert.ok(worker.includes("discovery.uri=http://trino.stack-apps.svc.cluster.local:8080\n"));
+    assert.ok((find(objects, "ConfigMap", "trino-coordinator-config").data["config.properties"] as string).includes("node-scheduler.include-coordinator=false\n"));
+  });
+
+  it("flink and spark workers find their leaders by stable names", () => {
+    const props = find(objects, "Deployment", "flink-taskmanager").spec.template.spec.containers[0].env[0].value as string;
+    assert.match(props, /jobmanager\.rpc\.address: flink-jobmanager\.stack-apps\.svc\.cluster\.local/);
+    const worker = find(objects, "Deployment", "spark-worker").spec.template.spec.containers[0];
+    assert.equal(worker.args.at(-1), "spark://spark-master-0.spark-master-headless.stack-apps.svc.cluster.local:7077");
+    assert.equal(find(objects, "StatefulSet", "spark-master").spec.serviceName, "spark-master-headless");
+  });
+
+  it("superset initialises in a Job named by its content and reads every secret from its environment", () => {
+    const job = objects.find((o) => o.kind === "Job" && o.metadata.name.startsWith("superset-init-"))!;
+    assert.match(job.metadata.name, /^superset-init-[0-9a-f]{8}$/);
+    const env = Object.fromEntries(find(objects, "Deployment", "superset").spec.template.spec.containers[0].env.map((e: any) => [e.name, e]));
+    assert.equal(env.SUPERSET_DATABASE_URI.value, "postgresql+psycopg2://superset:$(BERTH_DB_PASSWORD)@postgresql.stack-core.svc.cluster.local:5432/superset");
+    assert.deepEqual(env.SUPERSET_SECRET_KEY.valueFrom.secretKeyRef, { name: "superset-keys", key: "secret-key" });
+    assert.equal(env.SERVER_WORKER_AMOUNT.value, "4");
+  });
+
   it("refuses a nessie without a postgresql, and a schema-registry without a kafka", () => {
     const r = build({ path: "test/fixtures/data-stack", env: "dev", set: ["components.nessie.connects=[]", "components.schema-registry.connects=[]"] });
     assert.equal(r.ok, false);

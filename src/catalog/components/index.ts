@@ -13,6 +13,10 @@ import { nessie } from "./nessie/index.ts";
 import { postgresql } from "./postgresql/index.ts";
 import { redis } from "./redis/index.ts";
 import { schemaRegistry } from "./schema-registry/index.ts";
+import { flink } from "./flink/index.ts";
+import { spark } from "./spark/index.ts";
+import { superset } from "./superset/index.ts";
+import { trino } from "./trino/index.ts";
 import { appNamespace } from "../app/context.ts";
 import { LABEL } from "../../resources/labels.ts";
 import type { ConnectionInfo } from "./component-type.ts";
@@ -26,6 +30,10 @@ export const CATALOG: Readonly<Record<ComponentOptions["type"], ComponentType<ne
   kafka: kafka as ComponentType<never>,
   "schema-registry": schemaRegistry as ComponentType<never>,
   clickhouse: clickhouse as ComponentType<never>,
+  trino: trino as ComponentType<never>,
+  flink: flink as ComponentType<never>,
+  spark: spark as ComponentType<never>,
+  superset: superset as ComponentType<never>,
 };
 
 export const resolveNamespace = (platform: Platform, value: string | undefined): string =>

@@ -6,5 +6,9 @@ import { NessieOptions } from "./nessie/options.ts";
 import { PostgresqlOptions } from "./postgresql/options.ts";
 import { RedisOptions } from "./redis/options.ts";
 import { SchemaRegistryOptions } from "./schema-registry/options.ts";
+import { FlinkOptions } from "./flink/options.ts";
+import { SparkOptions } from "./spark/options.ts";
+import { SupersetOptions } from "./superset/options.ts";
+import { TrinoOptions } from "./trino/options.ts";
 
-export const COMPONENT_OPTIONS = [PostgresqlOptions, RedisOptions, MinioOptions, NessieOptions, KafkaOptions, SchemaRegistryOptions, ClickhouseOptions] as const;
+export const COMPONENT_OPTIONS = [PostgresqlOptions, RedisOptions, MinioOptions, NessieOptions, KafkaOptions, SchemaRegistryOptions, ClickhouseOptions, TrinoOptions, FlinkOptions, SparkOptions, SupersetOptions] as const;
