@@ -48,3 +48,9 @@ export const networkPolicy = (p: PolicyInput): KubeObject => ({
     egress: [DNS_EGRESS, ...p.egress],
   },
 });
+
+/** Egress to a connected server: its pods when it runs in the cluster, its address ranges when it does not. */
+export const egressTo = (c: { namespace: string; podLabels?: Record<string, string>; cidrs?: readonly string[]; ports: readonly number[] }): EgressRule => ({
+  to: c.podLabels ? [peer(c.namespace, c.podLabels)] : (c.cidrs ?? ["0.0.0.0/0"]).map((cidr) => ({ ipBlock: { cidr } })),
+  ports: c.ports.map(tcp),
+});

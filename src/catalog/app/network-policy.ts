@@ -7,7 +7,7 @@
 import { INGRESS_CONTROLLERS } from "../../resources/cluster-catalog.ts";
 import { desired, type DesiredResource } from "../../resources/kube-object.ts";
 import { ANNOTATION } from "../../resources/labels.ts";
-import { type EgressRule, type IngressRule, networkPolicy, peer, tcp } from "../../resources/network-policy.ts";
+import { type EgressRule, egressTo, type IngressRule, networkPolicy, peer, tcp } from "../../resources/network-policy.ts";
 import { type AppContext, appContext, appSelector, commonLabels, mainPort, needsApiToken } from "./context.ts";
 
 export const ENTRA_ID_HOST = "login.microsoftonline.com";
@@ -45,7 +45,7 @@ export function appNetworkPolicy(ctx: AppContext): DesiredResource[] {
     ingressRules.push({ from: [peer(from.namespace, from.podLabels)], ports: ports.map((p) => ({ protocol: p.protocol, port: p.port })) });
   }
 
-  for (const c of ctx.connections) egressRules.push({ to: [peer(c.namespace, c.podLabels)], ports: c.ports.map(tcp) });
+  for (const c of ctx.connections) egressRules.push(egressTo(c));
   for (const target of app.connects) {
     if (!(target in platform.spec.apps) || target === ctx.name) continue;
     const targetCtx = appContext(platform, target);

@@ -115,9 +115,14 @@ function envVars(ctx: AppContext): IEnvVar[] {
       if (value.value === "user" && c.userRef) return { name, valueFrom: { secretKeyRef: { name: c.userRef.name, key: c.userRef.key } } };
       if (value.value === "url" && !c.url!.includes("{password}")) return { name, value: c.url! };
       if (value.value === "url") {
-        const helper = `BERTH_${c.provider.toUpperCase().replace(/-/g, "_")}_PASSWORD`;
-        if (!helpers.some((h) => h.name === helper)) helpers.push({ name: helper, valueFrom: { secretKeyRef: { name: c.password!.name, key: c.password!.key } } });
-        return { name, value: c.url!.replace("{password}", `$(${helper})`) };
+        const prefix = `BERTH_${c.provider.toUpperCase().replace(/-/g, "_")}`;
+        const helper = (suffix: string, ref: { name: string; key: string }) => {
+          if (!helpers.some((h) => h.name === `${prefix}_${suffix}`)) helpers.push({ name: `${prefix}_${suffix}`, valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } });
+          return `$(${prefix}_${suffix})`;
+        };
+        let url = c.url!.replace("{password}", helper("PASSWORD", c.password!));
+        if (url.includes("{user}")) url = url.replace("{user}", helper("USER", c.userRef!));
+        return { name, value: url };
       }
       const plain = { host: c.host, port: String(c.port), database: c.database, user: c.user }[value.value];
       return { name, value: plain ?? "" };

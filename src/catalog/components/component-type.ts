@@ -27,10 +27,13 @@ export interface ConnectionInfo {
   readonly password?: SecretKeyRef;
   /** Ports the consumer's pods must reach (NetworkPolicy). */
   readonly ports: readonly number[];
-  /** The connection URL with `{password}` where a `$(VAR)` reference to the password goes; never the value. */
+  /** The connection URL with `{password}` (and `{user}`) where `$(VAR)` references go; never the values. */
   readonly url?: string;
-  /** Labels of the provider's pods (NetworkPolicy peer). */
-  readonly podLabels: Record<string, string>;
+  readonly sslmode?: string;
+  /** Labels of the provider's pods (NetworkPolicy peer); absent for servers outside the cluster. */
+  readonly podLabels?: Record<string, string>;
+  /** Address ranges of a server outside the cluster (NetworkPolicy ipBlock). */
+  readonly cidrs?: readonly string[];
   readonly namespace: string;
 }
 

@@ -13,6 +13,7 @@ import { nessie } from "./nessie/index.ts";
 import { postgresql } from "./postgresql/index.ts";
 import { redis } from "./redis/index.ts";
 import { schemaRegistry } from "./schema-registry/index.ts";
+import { externalPostgresql, externalSqlserver } from "./external/index.ts";
 import { flink } from "./flink/index.ts";
 import { spark } from "./spark/index.ts";
 import { superset } from "./superset/index.ts";
@@ -34,6 +35,8 @@ export const CATALOG: Readonly<Record<ComponentOptions["type"], ComponentType<ne
   flink: flink as ComponentType<never>,
   spark: spark as ComponentType<never>,
   superset: superset as ComponentType<never>,
+  "external-postgresql": externalPostgresql as ComponentType<never>,
+  "external-sqlserver": externalSqlserver as ComponentType<never>,
 };
 
 export const resolveNamespace = (platform: Platform, value: string | undefined): string =>

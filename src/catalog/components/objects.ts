@@ -1,6 +1,6 @@
 /** Objects most catalog types need: a dedicated ServiceAccount, Services, and the NetworkPolicy of its connections. */
 import type { KubeObject } from "../../resources/kube-object.ts";
-import { networkPolicy, peer, tcp } from "../../resources/network-policy.ts";
+import { egressTo, networkPolicy, peer, tcp } from "../../resources/network-policy.ts";
 import type { ComponentContext } from "./component-type.ts";
 import { componentLabels, componentSelector } from "./support.ts";
 
@@ -47,7 +47,7 @@ export function componentNetworkPolicy(ctx: ComponentContext, ports: readonly nu
     ],
     egress: [
       ...(selfPorts.length ? [{ to: [peer(ctx.namespace, self)], ports: selfPorts }] : []),
-      ...ctx.connections.map((c) => ({ to: [peer(c.namespace, c.podLabels)], ports: c.ports.map(tcp) })),
+      ...ctx.connections.map(egressTo),
     ],
   });
 }

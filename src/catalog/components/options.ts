@@ -1,5 +1,6 @@
 /** The option schemas of every catalog type; the spec's `components` entries are validated against them by `type`. */
 import { ClickhouseOptions } from "./clickhouse/options.ts";
+import { ExternalPostgresqlOptions, ExternalSqlserverOptions } from "./external/options.ts";
 import { KafkaOptions } from "./kafka/options.ts";
 import { MinioOptions } from "./minio/options.ts";
 import { NessieOptions } from "./nessie/options.ts";
@@ -11,4 +12,4 @@ import { SparkOptions } from "./spark/options.ts";
 import { SupersetOptions } from "./superset/options.ts";
 import { TrinoOptions } from "./trino/options.ts";
 
-export const COMPONENT_OPTIONS = [PostgresqlOptions, RedisOptions, MinioOptions, NessieOptions, KafkaOptions, SchemaRegistryOptions, ClickhouseOptions, TrinoOptions, FlinkOptions, SparkOptions, SupersetOptions] as const;
+export const COMPONENT_OPTIONS = [PostgresqlOptions, RedisOptions, MinioOptions, NessieOptions, KafkaOptions, SchemaRegistryOptions, ClickhouseOptions, TrinoOptions, FlinkOptions, SparkOptions, SupersetOptions, ExternalPostgresqlOptions, ExternalSqlserverOptions] as const;

@@ -139,4 +139,8 @@ export const tcpProbe = (port: string, extra: Partial<IProbe> = {}): IProbe => (
 export const execProbe = (command: string[], extra: Partial<IProbe> = {}): IProbe => ({ exec: { command }, periodSeconds: 10, timeoutSeconds: 5, ...extra });
 export const secretEnv = (name: string, secret: string, key: string): IEnvVar => ({ name, valueFrom: { secretKeyRef: { name: secret, key } } });
 
+/** A connection's user as an env entry: plain when berth chose it, by reference when it lives in a secret. */
+export const userEnv = (name: string, c: { user?: string; userRef?: { name: string; key: string } }): IEnvVar =>
+  c.userRef ? secretEnv(name, c.userRef.name, c.userRef.key) : { name, value: c.user ?? "" };
+
 export { sizing };

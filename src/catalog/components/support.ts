@@ -28,10 +28,10 @@ export interface Sizing {
 }
 
 /** The catalog's defaults with the spec's overrides on top. */
-export const sizing = (ctx: ComponentContext, defaults: Sizing): Sizing => ({
-  requests: { ...defaults.requests, ...ctx.options.resources?.requests },
-  limits: { ...defaults.limits, ...ctx.options.resources?.limits },
-});
+export const sizing = (ctx: ComponentContext, defaults: Sizing): Sizing => {
+  const overrides = "resources" in ctx.options ? ctx.options.resources : undefined;
+  return { requests: { ...defaults.requests, ...overrides?.requests }, limits: { ...defaults.limits, ...overrides?.limits } };
+};
 
 export interface PodInput {
   readonly ctx: ComponentContext;

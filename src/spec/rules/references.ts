@@ -49,6 +49,15 @@ export const references: SpecRule = (spec) => {
       if (!component.connects.some((t) => components[t]?.type === needed || components[t]?.type === `external-${needed}`))
         out.push(problem(spec, ["spec", "components", name, "connects"], "SPEC-MISSING-CONNECTION", `a ${component.type} component needs a ${needed} connection`, `add a ${needed} component (or an external-${needed}) and list it in connects`));
     }
+    if ("credentials" in component) {
+      const declared = secrets[component.credentials.secret];
+      const at = ["spec", "components", name, "credentials"];
+      if (!declared) out.push(problem(spec, [...at, "secret"], "SPEC-UNKNOWN-SECRET", `secret "${component.credentials.secret}" is not declared in spec.secrets`, "declare it with its keys under spec.secrets"));
+      else
+        for (const k of ["userKey", "passwordKey"] as const)
+          if (!declared.keys.includes(component.credentials[k]))
+            out.push(problem(spec, [...at, k], "SPEC-UNKNOWN-SECRET-KEY", `secret "${component.credentials.secret}" has no key "${component.credentials[k]}" (keys: ${declared.keys.join(", ")})`, didYouMean(component.credentials[k], declared.keys)));
+    }
     component.connects.forEach((target, i) => {
       const at = ["spec", "components", name, "connects", i];
       if (target === name) out.push(problem(spec, at, "SPEC-CYCLE", `cycle: ${name} -> ${name}`, "a component does not need to connect to itself"));

@@ -5,7 +5,7 @@
 import { desired } from "../../../resources/kube-object.ts";
 import type { ComponentContext, ComponentType, ConnectionInfo } from "../component-type.ts";
 import { componentNetworkPolicy, componentServiceAccount } from "../objects.ts";
-import { httpProbe, secretEnv, serverObjects, sizing } from "../server.ts";
+import { httpProbe, secretEnv, serverObjects, sizing, userEnv } from "../server.ts";
 import { componentSelector, serviceHost } from "../support.ts";
 
 type Options = Extract<ComponentContext["options"], { type: "nessie" }>;
@@ -27,7 +27,7 @@ const offer = (ctx: Ctx): ConnectionInfo => ({
 });
 
 function build(ctx: Ctx) {
-  const db = ctx.connections.find((c) => c.type === "postgresql")!;
+  const db = ctx.connections.find((c) => c.type === "postgresql" || c.type === "external-postgresql")!;
   return {
     resources: [
       desired(componentServiceAccount(ctx), ctx.origin),
@@ -41,8 +41,8 @@ function build(ctx: Ctx) {
         env: [
           { name: "NESSIE_VERSION_STORE_TYPE", value: "JDBC2" },
           { name: "NESSIE_VERSION_STORE_PERSIST_JDBC_DATASOURCE", value: "postgresql" },
-          { name: "QUARKUS_DATASOURCE_POSTGRESQL_JDBC_URL", value: `jdbc:postgresql://${db.host}:${db.port}/${db.database}` },
-          { name: "QUARKUS_DATASOURCE_POSTGRESQL_USERNAME", value: db.user! },
+          { name: "QUARKUS_DATASOURCE_POSTGRESQL_JDBC_URL", value: `jdbc:postgresql://${db.host}:${db.port}/${db.database}${db.sslmode ? `?sslmode=${db.sslmode}` : ""}` },
+          userEnv("QUARKUS_DATASOURCE_POSTGRESQL_USERNAME", db),
           secretEnv("QUARKUS_DATASOURCE_POSTGRESQL_PASSWORD", db.password!.name, db.password!.key),
         ],
         ports: [{ name: "http", port: HTTP }, { name: "management", port: MANAGEMENT }],
