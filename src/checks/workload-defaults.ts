@@ -5,10 +5,16 @@ import { podSpecOf } from "./pod-security/pod-spec.ts";
 
 export const workloadDefaults: ObjectCheck = (input) => {
   const out: Diagnostic[] = [];
-  const roleBound = new Set(
+  // A ServiceAccount is granted API access when a RoleBinding names it and binds a Role that has rules.
+  const rolesWithRules = new Set(
     input.resources
       .filter((r) => r.object.kind === "Role" && ((r.object.rules as unknown[] | undefined)?.length ?? 0) > 0)
       .map((r) => `${r.object.metadata.namespace}/${r.object.metadata.name}`),
+  );
+  const roleBound = new Set(
+    input.resources
+      .filter((r) => r.object.kind === "RoleBinding" && rolesWithRules.has(`${r.object.metadata.namespace}/${(r.object.roleRef as { name: string }).name}`))
+      .flatMap((r) => ((r.object.subjects as { kind: string; name: string; namespace?: string }[]) ?? []).filter((s) => s.kind === "ServiceAccount").map((s) => `${s.namespace ?? r.object.metadata.namespace}/${s.name}`)),
   );
   for (const r of input.resources) {
     const pod = podSpecOf(r.object);

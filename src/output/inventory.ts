@@ -3,6 +3,7 @@
  * never a secret value.
  */
 import { appNamespace } from "../catalog/app/context.ts";
+import { ANNOTATION } from "../resources/labels.ts";
 import type { ResolvedSpec } from "../spec/resolve.ts";
 import type { DesiredResource } from "../resources/kube-object.ts";
 import type { GeneratedSecret } from "../resources/secrets.ts";
@@ -41,7 +42,7 @@ export function renderInventory(spec: ResolvedSpec, resources: readonly DesiredR
     })),
     creates: {
       // Generated at deploy time, once, and kept; the same values in every namespace listed. Names and keys only.
-      secrets: generated.map((g) => ({ name: g.name, keys: g.keys, namespaces: g.namespaces, length: g.length })),
+      secrets: generated.map((g) => ({ name: g.name, keys: g.keys, namespaces: g.namespaces, length: g.length, ...(g.formats ? { formats: g.formats } : {}) })),
     },
     requires: {
       secrets: Object.entries(p.spec.secrets).map(([name, s]) => ({
@@ -55,14 +56,14 @@ export function renderInventory(spec: ResolvedSpec, resources: readonly DesiredR
       certManagerIssuers: p.spec.kubernetes.certManager?.issuers ?? [],
       prometheusOperator: p.spec.kubernetes.prometheus ? { namespace: p.spec.kubernetes.prometheus.namespace } : null,
       metricsAdapter: p.spec.kubernetes.metricsAdapter ?? null,
-      workloadIdentities: Object.entries(p.spec.apps)
-        .filter(([, a]) => a.identity)
-        .map(([name, a]) => ({
-          identity: a.identity!,
-          clientId: p.spec.identities[a.identity!]!.azure.clientId,
-          serviceAccount: name,
-          namespace: appNamespace(p, a),
-          federatedSubject: `system:serviceaccount:${appNamespace(p, a)}:${name}`,
+      // One federated credential per ServiceAccount that carries a client id (the pods that use it carry the label).
+      workloadIdentities: ordered
+        .filter((r) => r.object.kind === "ServiceAccount" && r.object.metadata.annotations?.[ANNOTATION.clientId])
+        .map((r) => ({
+          clientId: r.object.metadata.annotations![ANNOTATION.clientId],
+          serviceAccount: r.object.metadata.name,
+          namespace: r.object.metadata.namespace,
+          federatedSubject: `system:serviceaccount:${r.object.metadata.namespace}:${r.object.metadata.name}`,
           audience: "api://AzureADTokenExchange",
         })),
     },

@@ -12,6 +12,8 @@ export interface GeneratedSecret {
   readonly namespaces: readonly string[];
   /** Length of each generated value (alphanumeric). */
   readonly length: number;
+  /** Keys whose value must have a particular form: `fernet` = URL-safe base64 of 32 random bytes (Airflow). */
+  readonly formats?: Readonly<Record<string, "fernet">>;
   readonly origin: SpecPath;
   /** Chart group that owns it (`components.postgresql`). */
   readonly group?: readonly string[];
@@ -25,7 +27,7 @@ export function mergeSecrets(secrets: readonly GeneratedSecret[]): GeneratedSecr
     byName.set(
       s.name,
       prev
-        ? { ...prev, keys: [...new Set([...prev.keys, ...s.keys])], namespaces: [...new Set([...prev.namespaces, ...s.namespaces])] }
+        ? { ...prev, keys: [...new Set([...prev.keys, ...s.keys])], namespaces: [...new Set([...prev.namespaces, ...s.namespaces])], ...(prev.formats || s.formats ? { formats: { ...prev.formats, ...s.formats } } : {}) }
         : { ...s, keys: [...new Set(s.keys)], namespaces: [...new Set(s.namespaces)] },
     );
   }

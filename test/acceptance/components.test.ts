@@ -208,3 +208,75 @@ describe("components: the data stack (minio, nessie, kafka, schema-registry, cli
     assert.deepEqual(r.diagnostics.filter((d) => d.code === "SPEC-MISSING-CONNECTION").map((d) => d.path).sort(), ["spec.components.nessie.connects", "spec.components.schema-registry.connects"]);
   });
 });
+
+describe("components: airflow 3 with an external PostgreSQL (seed 003)", () => {
+  const result = build({ path: "test/fixtures/airflow", env: "dev" });
+  const objects = result.files?.filter((f) => f.path.startsWith("manifests/")).flatMap((f) => parseDocs(f.content)) ?? [];
+  const dagRoles = ["airflow-dag-processor", "airflow-scheduler", "airflow-triggerer", "airflow-worker"];
+  const pods = objects.filter((o) => o.spec?.template?.spec && o.metadata.name.startsWith("airflow"));
+
+  it("builds clean, and the chart reproduces it with a valid Fernet key", () => {
+    assert.equal(result.ok, true, JSON.stringify(result.diagnostics, null, 1));
+    assert.deepEqual(result.diagnostics, []);
+    const out = join(tempDir(), "out");
+    assert.ok(writeBuild(result, out));
+    const rendered = parseDocs(assertChartMatchesManifests(out, "flow"));
+    const keys = rendered.find((o) => o.kind === "Secret" && o.metadata.name === "airflow-keys")!;
+    const fernet = Buffer.from(keys.data["fernet-key"], "base64").toString();
+    assert.match(fernet, /^[A-Za-z0-9_-]{43}=$/);
+    assert.equal(Buffer.from(fernet, "base64url").length, 32);
+  });
+
+  it("gives workload identity to exactly the four ServiceAccounts that run DAG code, labelled on their pods", () => {
+    const annotated = objects.filter((o) => o.kind === "ServiceAccount" && o.metadata.annotations?.["azure.workload.identity/client-id"]).map((o) => o.metadata.name).sort();
+    assert.deepEqual(annotated, dagRoles);
+    for (const role of dagRoles) {
+      const workload = objects.find((o) => (o.kind === "Deployment" || o.kind === "StatefulSet") && o.metadata.name === role)!;
+      assert.equal(workload.spec.template.spec.serviceAccountName, role);
+      assert.equal(workload.spec.template.metadata.labels["azure.workload.identity/use"], "true");
+    }
+    assert.equal(find(objects, "Deployment", "airflow-api-server").spec.template.metadata.labels["azure.workload.identity/use"], undefined);
+    const inventory = JSON.parse(result.files!.find((f) => f.path === "inventory.json")!.content);
+    assert.deepEqual(inventory.requires.workloadIdentities.map((w: { federatedSubject: string }) => w.federatedSubject), dagRoles.map((r) => `system:serviceaccount:flow:${r}`));
+  });
+
+  it("binds the secret-reader Role to the same four ServiceAccounts", () => {
+    assert.deepEqual(find(objects, "Role", "airflow-secret-reader").rules, [{ apiGroups: [""], resources: ["secrets"], verbs: ["get", "list", "watch"] }]);
+    assert.deepEqual(find(objects, "RoleBinding", "airflow-secret-reader").subjects.map((s: { name: string }) => s.name), ["airflow-worker", "airflow-scheduler", "airflow-dag-processor", "airflow-triggerer"]);
+  });
+
+  it("reaches the external metadata database with sslmode=require and its login by reference", () => {
+    const env = Object.fromEntries(find(objects, "Deployment", "airflow-scheduler").spec.template.spec.containers[0].env.map((e: any) => [e.name, e]));
+    assert.equal(env.AIRFLOW__DATABASE__SQL_ALCHEMY_CONN.value, "postgresql+psycopg2://$(BERTH_DB_USER):$(BERTH_DB_PASSWORD)@pg-flow.postgres.database.azure.com:5432/airflow_db?sslmode=require");
+    assert.deepEqual(env.BERTH_DB_USER.valueFrom.secretKeyRef, { name: "airflow-db", key: "username" });
+    const np = find(objects, "NetworkPolicy", "airflow");
+    assert.ok(np.spec.egress.some((r: any) => r.to[0].ipBlock?.cidr === "10.0.16.0/24" && r.ports[0].port === 5432));
+  });
+
+  it("uses the configured storage class and worker memory, and puts AZURE_KEY_VAULT_URL on every Airflow pod", () => {
+    const logs = find(objects, "PersistentVolumeClaim", "airflow-logs");
+    assert.equal(logs.spec.storageClassName, "azurefile-csi-nfs");
+    assert.deepEqual(logs.spec.accessModes, ["ReadWriteMany"]);
+    assert.equal(find(objects, "StatefulSet", "airflow-worker").spec.template.spec.containers[0].resources.limits.memory, "4Gi");
+    assert.ok(pods.length >= 6);
+    for (const o of pods) assert.ok(o.spec.template.spec.containers[0].env.some((e: { name: string }) => e.name === "AZURE_KEY_VAULT_URL"), o.metadata.name);
+  });
+
+  it("syncs DAGs before start and keeps them current, with the git login by reference", () => {
+    const spec = find(objects, "Deployment", "airflow-dag-processor").spec.template.spec;
+    assert.equal(spec.initContainers[0].name, "git-sync-init");
+    assert.ok(spec.initContainers[0].env.some((e: any) => e.name === "GITSYNC_ONE_TIME" && e.value === "true"));
+    const sidecar = spec.containers.find((c: { name: string }) => c.name === "git-sync");
+    assert.deepEqual(sidecar.env.find((e: any) => e.name === "GITSYNC_PASSWORD").valueFrom.secretKeyRef, { name: "git-dags", key: "GITSYNC_PASSWORD" });
+    assert.equal(spec.containers[0].env.find((e: any) => e.name === "AIRFLOW__CORE__DAGS_FOLDER").value, "/git/repo/dags");
+  });
+
+  it("migrates in a Job named by its content, creating the admin user with its role, in one shell argument", () => {
+    const job = objects.find((o) => o.kind === "Job" && o.metadata.name.startsWith("airflow-migrate-"))!;
+    const [sh, flag, script] = job.spec.template.spec.containers[0].command;
+    assert.deepEqual([sh, flag], ["sh", "-c"]);
+    assert.match(script, /airflow users create --role Admin /);
+    assert.doesNotMatch(script, /\\\n|\n\s*\n/);
+    for (const o of pods.filter((x) => x.kind !== "Job")) assert.ok(o.spec.template.spec.initContainers.some((c: { name: string }) => c.name === "wait-for-migrations"), o.metadata.name);
+  });
+});

@@ -6,6 +6,7 @@ import type { DesiredResource } from "../../resources/kube-object.ts";
 import type { GeneratedSecret } from "../../resources/secrets.ts";
 import type { Platform } from "../../spec/schema.ts";
 import type { ComponentContext, ComponentOptions, ComponentType, Consumer } from "./component-type.ts";
+import { airflow } from "./airflow/index.ts";
 import { clickhouse } from "./clickhouse/index.ts";
 import { kafka } from "./kafka/index.ts";
 import { minio } from "./minio/index.ts";
@@ -37,6 +38,7 @@ export const CATALOG: Readonly<Record<ComponentOptions["type"], ComponentType<ne
   superset: superset as ComponentType<never>,
   "external-postgresql": externalPostgresql as ComponentType<never>,
   "external-sqlserver": externalSqlserver as ComponentType<never>,
+  airflow: airflow as ComponentType<never>,
 };
 
 export const resolveNamespace = (platform: Platform, value: string | undefined): string =>

@@ -4,11 +4,11 @@ import { egressTo, networkPolicy, peer, tcp } from "../../resources/network-poli
 import type { ComponentContext } from "./component-type.ts";
 import { componentLabels, componentSelector } from "./support.ts";
 
-export const componentServiceAccount = (ctx: ComponentContext): KubeObject => ({
+export const componentServiceAccount = (ctx: ComponentContext, name = ctx.name, annotations?: Record<string, string>, apiToken = false): KubeObject => ({
   apiVersion: "v1",
   kind: "ServiceAccount",
-  metadata: { name: ctx.name, namespace: ctx.namespace, labels: componentLabels(ctx) },
-  automountServiceAccountToken: false,
+  metadata: { name, namespace: ctx.namespace, labels: componentLabels(ctx), ...(annotations ? { annotations } : {}) },
+  automountServiceAccountToken: apiToken,
 });
 
 interface NamedPort {
@@ -33,13 +33,24 @@ export const headlessService = (ctx: ComponentContext, name: string, selector: R
  * Pods of the component reach each other on its ports; consumers reach it on its ports; it reaches what it connects
  * to on their ports. Nothing else, beyond DNS.
  */
-export function componentNetworkPolicy(ctx: ComponentContext, ports: readonly number[]): KubeObject {
+export interface ExternalEndpoint {
+  readonly hosts: readonly string[];
+  readonly ports: readonly number[];
+}
+
+/** Outside the cluster, but not into its private ranges: the names are recorded, as NetworkPolicy cannot match them. */
+const PUBLIC = { cidr: "0.0.0.0/0", except: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] };
+
+export function componentNetworkPolicy(ctx: ComponentContext, ports: readonly number[], external: readonly ExternalEndpoint[] = []): KubeObject {
   const self = componentSelector(ctx);
   const selfPorts = ports.map(tcp);
+  const hosts = [...new Set(external.flatMap((e) => e.hosts))];
+  const externalPorts = [...new Set(external.flatMap((e) => e.ports))].sort((a, b) => a - b);
   return networkPolicy({
     name: ctx.name,
     namespace: ctx.namespace,
     labels: componentLabels(ctx),
+    ...(hosts.length ? { annotations: { "berth.dev/egress-hosts": hosts.join(",") } } : {}),
     podSelector: self,
     ingress: [
       ...(selfPorts.length ? [{ from: [peer(ctx.namespace, self)], ports: selfPorts }] : []),
@@ -48,6 +59,7 @@ export function componentNetworkPolicy(ctx: ComponentContext, ports: readonly nu
     egress: [
       ...(selfPorts.length ? [{ to: [peer(ctx.namespace, self)], ports: selfPorts }] : []),
       ...ctx.connections.map(egressTo),
+      ...(externalPorts.length ? [{ to: [{ ipBlock: PUBLIC }], ports: externalPorts.map(tcp) }] : []),
     ],
   });
 }

@@ -1,4 +1,5 @@
 /** The option schemas of every catalog type; the spec's `components` entries are validated against them by `type`. */
+import { AirflowOptions } from "./airflow/options.ts";
 import { ClickhouseOptions } from "./clickhouse/options.ts";
 import { ExternalPostgresqlOptions, ExternalSqlserverOptions } from "./external/options.ts";
 import { KafkaOptions } from "./kafka/options.ts";
@@ -12,4 +13,4 @@ import { SparkOptions } from "./spark/options.ts";
 import { SupersetOptions } from "./superset/options.ts";
 import { TrinoOptions } from "./trino/options.ts";
 
-export const COMPONENT_OPTIONS = [PostgresqlOptions, RedisOptions, MinioOptions, NessieOptions, KafkaOptions, SchemaRegistryOptions, ClickhouseOptions, TrinoOptions, FlinkOptions, SparkOptions, SupersetOptions, ExternalPostgresqlOptions, ExternalSqlserverOptions] as const;
+export const COMPONENT_OPTIONS = [PostgresqlOptions, RedisOptions, MinioOptions, NessieOptions, KafkaOptions, SchemaRegistryOptions, ClickhouseOptions, TrinoOptions, FlinkOptions, SparkOptions, SupersetOptions, ExternalPostgresqlOptions, ExternalSqlserverOptions, AirflowOptions] as const;

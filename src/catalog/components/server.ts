@@ -48,6 +48,12 @@ export interface ServerRole {
   /** values.yaml path of this role (`components.trino.worker`); the component's own by default. */
   readonly values?: readonly string[];
   readonly annotations?: Record<string, string>;
+  /** The pod's ServiceAccount; the component's own by default. */
+  readonly serviceAccount?: string;
+  /** Mount the API token (only for roles granted API access). */
+  readonly apiToken?: boolean;
+  /** Extra pod template labels (e.g. azure.workload.identity/use). */
+  readonly podLabels?: Record<string, string>;
 }
 
 const seedVolume = (path: string) => `seed-${path.replace(/^\/+/, "").replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`.slice(0, 63).replace(/-+$/, "");
@@ -64,7 +70,7 @@ export function serverObjects(ctx: ComponentContext, r: ServerRole): DesiredReso
     imagePullPolicy: "IfNotPresent",
     ...(r.command ? { command: r.command } : {}),
     ...(r.args ? { args: r.args } : {}),
-    ports: r.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: "TCP" })),
+    ...(r.ports.length ? { ports: r.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: "TCP" })) } : {}),
     ...(r.env?.length ? { env: r.env } : {}),
     resources: r.resources,
     ...(r.probes.startup ? { startupProbe: r.probes.startup } : {}),
@@ -85,7 +91,8 @@ export function serverObjects(ctx: ComponentContext, r: ServerRole): DesiredReso
     : [];
   const pod = componentPod({
     ctx,
-    serviceAccount: ctx.name,
+    serviceAccount: r.serviceAccount ?? ctx.name,
+    apiToken: r.apiToken ?? false,
     uid: r.uid,
     writablePaths: r.writablePaths ?? ["/tmp"],
     containers: [main, ...(r.sidecars ?? [])],
@@ -103,7 +110,7 @@ export function serverObjects(ctx: ComponentContext, r: ServerRole): DesiredReso
   const spec: Record<string, unknown> = {
     replicas: r.replicas,
     selector: { matchLabels: selector },
-    template: { metadata: { labels, ...(r.annotations ? { annotations: r.annotations } : {}) }, spec: pod },
+    template: { metadata: { labels: { ...labels, ...r.podLabels }, ...(r.annotations ? { annotations: r.annotations } : {}) }, spec: pod },
   };
   if (r.kind === "StatefulSet") {
     spec.serviceName = `${r.name}-headless`;

@@ -36,6 +36,7 @@ export const sizing = (ctx: ComponentContext, defaults: Sizing): Sizing => {
 export interface PodInput {
   readonly ctx: ComponentContext;
   readonly serviceAccount: string;
+  readonly apiToken?: boolean;
   readonly uid: number;
   readonly containers: IContainer[];
   readonly initContainers?: IContainer[];
@@ -53,7 +54,7 @@ export function componentPod(input: PodInput) {
   const writable = writableVolumes(input.writablePaths ?? ["/tmp"]);
   const spec = securePodSpec({
     serviceAccountName: input.serviceAccount,
-    automountServiceAccountToken: false,
+    automountServiceAccountToken: input.apiToken ?? false,
     identity: { runAsUser: input.uid, runAsGroup: input.uid, fsGroup: input.uid },
     containers: input.containers.map((c) => ({ ...c, volumeMounts: [...writable.mounts, ...(c.volumeMounts ?? [])] })),
     volumes: [...writable.volumes, ...(input.volumes ?? [])],

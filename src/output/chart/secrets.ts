@@ -19,7 +19,9 @@ export function secretsTemplate(secrets: readonly GeneratedSecret[]): string {
           `{{- $found := lookup "v1" "Secret" $ns ${goString(s.name)} }}`,
           `{{- if and (not ${v}) $found $found.data (hasKey $found.data ${goString(key)}) }}{{- ${v} = index $found.data ${goString(key)} | b64dec }}{{- end }}`,
           `{{- end }}`,
-          `{{- if not ${v} }}{{- ${v} = randAlphaNum ${s.length} }}{{- end }}`,
+          s.formats?.[key] === "fernet"
+            ? `{{- if not ${v} }}{{- ${v} = randAlphaNum 32 | b64enc | replace "+" "-" | replace "/" "_" }}{{- end }}`
+            : `{{- if not ${v} }}{{- ${v} = randAlphaNum ${s.length} }}{{- end }}`,
         ].join("\n");
       })
       .join("\n");
