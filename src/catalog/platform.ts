@@ -10,7 +10,8 @@ import { LABEL, PSS_LABELS } from "../resources/labels.ts";
 import { type GeneratedSecret, mergeSecrets } from "../resources/secrets.ts";
 import { synthApp } from "./app/index.ts";
 import { appContext } from "./app/context.ts";
-import { componentContexts, connectionsOf, synthComponents } from "./components/index.ts";
+import { componentContexts, connectionsOf, resolveNamespace, synthComponents } from "./components/index.ts";
+import { synthJobs } from "./jobs/index.ts";
 
 export interface Synthesized {
   readonly resources: DesiredResource[];
@@ -24,6 +25,10 @@ export function synthPlatform(spec: ResolvedSpec): Synthesized {
   const namespaces = new Map<string, (string | number)[]>();
   for (const ctx of componentContexts(platform)) if (!namespaces.has(ctx.namespace)) namespaces.set(ctx.namespace, ctx.options.namespace ? [...ctx.origin, "namespace"] : ["spec", "namespace"]);
   for (const ctx of apps) if (!namespaces.has(ctx.namespace)) namespaces.set(ctx.namespace, ctx.app.namespace ? [...ctx.origin, "namespace"] : ["spec", "namespace"]);
+  for (const [name, job] of Object.entries(platform.spec.jobs)) {
+    const ns = resolveNamespace(platform, job.namespace);
+    if (!namespaces.has(ns)) namespaces.set(ns, job.namespace ? ["spec", "jobs", name, "namespace"] : ["spec", "namespace"]);
+  }
   const labels = { ...platform.metadata.labels, [LABEL.partOf]: platform.metadata.name, [LABEL.managedBy]: "berth" };
   const out: DesiredResource[] = [];
   for (const [namespace, origin] of namespaces) {
@@ -44,6 +49,7 @@ export function synthPlatform(spec: ResolvedSpec): Synthesized {
   const components = synthComponents(platform);
   out.push(...components.resources);
   for (const ctx of apps) out.push(...synthApp(ctx));
+  out.push(...synthJobs(platform));
   return { resources: out, secrets: mergeSecrets(components.secrets) };
 }
 

@@ -36,6 +36,8 @@ export interface DesiredResource {
   readonly origin: SpecPath;
   readonly group?: readonly string[];
   readonly tunables?: readonly Tunable[];
+  /** Keys of resources that must be done (applied and ready, or completed) first: ordering as data. */
+  readonly needs?: readonly string[];
 }
 
 export const CLUSTER_SCOPE = "_cluster";
@@ -50,7 +52,7 @@ export const describeObject = (o: KubeObject): string =>
 export const desired = (
   object: KubeObject,
   origin: SpecPath,
-  extra: { group?: readonly string[]; tunables?: readonly Tunable[] } = {},
+  extra: { group?: readonly string[]; tunables?: readonly Tunable[]; needs?: readonly string[] } = {},
 ): DesiredResource => ({
   key: resourceKey(object),
   provider: "kubernetes",
@@ -58,4 +60,5 @@ export const desired = (
   origin,
   ...(extra.group ? { group: extra.group } : {}),
   ...(extra.tunables?.length ? { tunables: extra.tunables } : {}),
+  ...(extra.needs?.length ? { needs: extra.needs } : {}),
 });

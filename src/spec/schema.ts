@@ -272,6 +272,25 @@ const App = z
   })
   .describe("One of your own services.");
 
+const Job = z
+  .strictObject({
+    namespace: Name.optional().describe("Namespace or alias; defaults to spec.namespace."),
+    image: formatted(f.pinnedImage),
+    command: z.array(z.string()).min(1).describe("The program and its arguments as a list; no shell line continuations needed."),
+    args: z.array(z.string()).optional(),
+    env: z.record(formatted(f.envName), EnvValue).default({}).describe("Environment, named exactly as the job reads it (hyphens allowed)."),
+    after: z.array(Name).default([]).describe("Jobs that must complete before this one starts."),
+    connects: z.array(Name).default([]).describe("Components the job uses (credentials, network allows)."),
+    identity: Name.optional().describe("An Azure workload identity declared in spec.identities."),
+    resources: Resources,
+    backoffLimit: z.int().min(0).default(3),
+    activeDeadlineSeconds: z.int().min(1).default(3600),
+    volumes: z.record(Name, Volume).default({}).describe("PersistentVolumeClaims named <job>-<volume>, on the declared storage class."),
+    egress: z.array(Endpoint).default([]),
+    security: Security,
+  })
+  .describe("A task that runs to completion, after the jobs it names; the Job's name carries a hash of its content because Jobs are immutable.");
+
 // ---- platform ------------------------------------------------------------------------------------------------
 
 const Identity = z.strictObject({
@@ -309,6 +328,7 @@ const specShape = {
     .record(Name, z.discriminatedUnion("type", COMPONENT_OPTIONS))
     .default({})
     .describe("Catalog components (postgresql, redis, …), each with its own small set of options."),
+  jobs: z.record(Name, Job).default({}).describe("One-off tasks in declared order (after:), e.g. schema setup before a merge job."),
   apps: z.record(Name, App).default({}).describe("Your own services, by name; the name becomes the Deployment, Service and ServiceAccount name."),
 };
 
@@ -339,3 +359,4 @@ export type EnvValueSpec = z.output<typeof EnvValue>;
 export type VolumeSpec = z.output<typeof Volume>;
 export type KubernetesSpec = z.output<typeof Kubernetes>;
 export type SecretSpec = z.output<typeof Secret>;
+export type JobSpec = z.output<typeof Job>;

@@ -22,7 +22,7 @@ function buildTo(example: string, env: string, set: string[] = []): string {
 }
 
 describe("helm chart output", () => {
-  for (const example of ["databricks-service", "mlops-qna"]) {
+  for (const example of ["databricks-service", "mlops-qna", "datalyptica", "datasurface-airflow"]) {
     for (const env of ["dev", "qa", "prod"]) {
       it(`${example} --env ${env}: helm lint passes and helm template ≡ manifests/`, () => {
         const out = buildTo(example, env);

@@ -280,3 +280,18 @@ describe("components: airflow 3 with an external PostgreSQL (seed 003)", () => {
     for (const o of pods.filter((x) => x.kind !== "Job")) assert.ok(o.spec.template.spec.initContainers.some((c: { name: string }) => c.name === "wait-for-migrations"), o.metadata.name);
   });
 });
+
+describe("datalyptica in OpenShift mode", () => {
+  it("sets no fixed UID, group or fsGroup on any pod, and still passes restricted pod security", () => {
+    const r = build({ path: "examples/datalyptica", env: "prod", set: ["openshift=true"] });
+    assert.equal(r.ok, true, JSON.stringify(r.diagnostics));
+    const objs = r.files!.filter((f) => f.path.startsWith("manifests/")).flatMap((f) => parseDocs(f.content));
+    const pods = objs.filter((o) => o.spec?.template?.spec);
+    assert.ok(pods.length > 15);
+    for (const o of pods) {
+      const sc = o.spec.template.spec.securityContext;
+      assert.deepEqual([sc.runAsUser, sc.runAsGroup, sc.fsGroup], [undefined, undefined, undefined], o.metadata.name);
+      assert.equal(sc.runAsNonRoot, true);
+    }
+  });
+});

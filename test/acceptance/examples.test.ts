@@ -12,7 +12,7 @@ import { type Obj, parseDocs } from "../support/manifests.ts";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 
-const EXAMPLES = ["databricks-service", "mlops-qna"] as const;
+const EXAMPLES = ["databricks-service", "mlops-qna", "datalyptica", "datasurface-airflow"] as const;
 const ENVS = ["dev", "qa", "prod"] as const;
 const GOLDEN = "test/acceptance/examples";
 
@@ -75,7 +75,8 @@ describe("examples", () => {
             assert.equal(pod.securityContext.runAsNonRoot, true);
             assert.ok(pod.securityContext.runAsUser > 0);
             assert.equal(pod.securityContext.seccompProfile.type, "RuntimeDefault");
-            assert.equal(pod.automountServiceAccountToken, false, `${o.metadata.name}: no API token unless granted`);
+            const granted = objects.some((rb) => rb.kind === "RoleBinding" && rb.subjects.some((s: { name: string }) => s.name === pod.serviceAccountName) && (objects.find((r) => r.kind === "Role" && r.metadata.name === rb.roleRef.name)?.rules ?? []).length > 0);
+            assert.equal(pod.automountServiceAccountToken, granted, `${o.metadata.name}: the API token only where a Role grants access`);
             assert.ok(pod.serviceAccountName && pod.serviceAccountName !== "default");
             assert.ok(!pod.hostNetwork && !pod.hostPID && !pod.hostIPC);
             for (const c of [...(pod.initContainers ?? []), ...pod.containers]) {
@@ -84,18 +85,22 @@ describe("examples", () => {
               assert.deepEqual(c.securityContext.capabilities.drop, ["ALL"]);
               assert.equal(c.securityContext.capabilities.add, undefined);
               assert.ok(c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.cpu && c.resources.limits.memory);
-              assert.ok(c.livenessProbe && c.readinessProbe);
-              assert.notDeepEqual(c.livenessProbe, c.readinessProbe);
+              if (o.kind !== "Job" && pod.containers.includes(c)) {
+                assert.ok(c.livenessProbe && c.readinessProbe, `${o.metadata.name}/${c.name} probes`);
+                assert.notDeepEqual(c.livenessProbe, c.readinessProbe, `${o.metadata.name}/${c.name} liveness differs from readiness`);
+              }
               assert.doesNotMatch(c.image, /:latest$|^[^:@]+$/);
-              for (const m of c.volumeMounts ?? []) assert.ok(pod.volumes.some((v: { name: string }) => v.name === m.name), `mount ${m.name} has a volume`);
+              const claimTemplates = (o.spec.volumeClaimTemplates ?? []).map((t: { metadata: { name: string } }) => t.metadata.name);
+              for (const m of c.volumeMounts ?? []) assert.ok(pod.volumes.some((v: { name: string }) => v.name === m.name) || claimTemplates.includes(m.name), `mount ${m.name} has a volume`);
             }
-            for (const v of pod.volumes ?? []) assert.ok(pod.containers.some((c: { volumeMounts?: { name: string }[] }) => c.volumeMounts?.some((m) => m.name === v.name)), `volume ${v.name} is mounted`);
+            for (const v of pod.volumes ?? []) assert.ok([...(pod.initContainers ?? []), ...pod.containers].some((c: { volumeMounts?: { name: string }[] }) => c.volumeMounts?.some((m) => m.name === v.name)), `volume ${v.name} is mounted`);
           }
         });
 
         it("references only objects that exist or are declared", () => {
           const has = (kind: string, ns: string, name: string) => objects.some((o) => o.kind === kind && o.metadata.namespace === ns && o.metadata.name === name);
           const declaredSecrets = Object.keys(result.spec!.platform.spec.secrets);
+          const generated = result.secrets!;
           const certSecrets = objects.filter((o) => o.kind === "Certificate").map((o) => o.spec.secretName);
           for (const { o, pod } of podSpecs(objects)) {
             const ns = o.metadata.namespace!;
@@ -107,9 +112,10 @@ describe("examples", () => {
                   assert.ok(cm && e.valueFrom.configMapKeyRef.key in cm.data, `${e.name} → configmap key`);
                 }
                 if (e.valueFrom?.secretKeyRef) {
-                  const name = e.valueFrom.secretKeyRef.name;
-                  assert.ok(declaredSecrets.includes(name));
-                  assert.ok(result.spec!.platform.spec.secrets[name]!.keys.includes(e.valueFrom.secretKeyRef.key));
+                  const { name, key } = e.valueFrom.secretKeyRef;
+                  const made = generated.find((g) => g.name === name && g.namespaces.includes(ns));
+                  assert.ok(made || declaredSecrets.includes(name), `${o.metadata.name}: secret ${name} exists in ${ns}`);
+                  assert.ok(made ? made.keys.includes(key) : result.spec!.platform.spec.secrets[name]!.keys.includes(key), `${name} has key ${key}`);
                 }
               }
             for (const v of pod.volumes ?? []) if (v.persistentVolumeClaim) assert.ok(has("PersistentVolumeClaim", ns, v.persistentVolumeClaim.claimName));

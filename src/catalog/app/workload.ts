@@ -1,12 +1,12 @@
 /** The stable Deployment and, with a canary, the canary Deployment beside it. */
 import type { IContainer } from "kubernetes-models/v1/Container";
-import type { IEnvVar } from "kubernetes-models/v1/EnvVar";
 import type { IProbe } from "kubernetes-models/v1/Probe";
 import type { IVolume } from "kubernetes-models/v1/Volume";
 import type { IVolumeMount } from "kubernetes-models/v1/VolumeMount";
 import { desired, type DesiredResource, type Tunable } from "../../resources/kube-object.ts";
 import type { Track } from "../../resources/labels.ts";
 import { securePodSpec, writableVolumes } from "../../resources/pod.ts";
+import { renderEnv } from "../env.ts";
 import type { ProbeSpec } from "../../spec/schema.ts";
 import { type AppContext, claimName, commonLabels, configMapName, mainPort, needsApiToken, podLabels, trackImage, trackName, trackSelector } from "./context.ts";
 
@@ -48,7 +48,7 @@ function deployment(ctx: AppContext, track: Track) {
     ...(app.command ? { command: app.command } : {}),
     ...(app.args ? { args: app.args } : {}),
     ports: app.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol })),
-    ...(Object.keys(app.env).length ? { env: envVars(ctx) } : {}),
+    ...(Object.keys(app.env).length ? { env: renderEnv(app.env, { connections: ctx.connections, configMap: configMapName(ctx) }) } : {}),
     resources: {
       requests: quantities(app.resources.requests),
       limits: quantities(app.resources.limits),
@@ -99,35 +99,3 @@ function probe(ctx: AppContext, p: ProbeSpec): IProbe {
   };
 }
 
-/**
- * Env entries keep the names exactly as written; secrets and config arrive by reference, never by value. A connection
- * URL embeds its password through a `$(VAR)` reference to a helper variable declared before it, as Kubernetes requires.
- */
-function envVars(ctx: AppContext): IEnvVar[] {
-  const helpers: IEnvVar[] = [];
-  const entries = Object.entries(ctx.app.env).map(([name, value]): IEnvVar => {
-    if (typeof value === "string") return { name, value };
-    if ("config" in value) return { name, valueFrom: { configMapKeyRef: { name: configMapName(ctx), key: value.config } } };
-    if ("secret" in value) return { name, valueFrom: { secretKeyRef: { name: value.secret, key: value.key } } };
-    if ("from" in value) {
-      const c = ctx.connections.find((x) => x.provider === value.from)!;
-      if (value.value === "password") return { name, valueFrom: { secretKeyRef: { name: c.password!.name, key: c.password!.key } } };
-      if (value.value === "user" && c.userRef) return { name, valueFrom: { secretKeyRef: { name: c.userRef.name, key: c.userRef.key } } };
-      if (value.value === "url" && !c.url!.includes("{password}")) return { name, value: c.url! };
-      if (value.value === "url") {
-        const prefix = `BERTH_${c.provider.toUpperCase().replace(/-/g, "_")}`;
-        const helper = (suffix: string, ref: { name: string; key: string }) => {
-          if (!helpers.some((h) => h.name === `${prefix}_${suffix}`)) helpers.push({ name: `${prefix}_${suffix}`, valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } });
-          return `$(${prefix}_${suffix})`;
-        };
-        let url = c.url!.replace("{password}", helper("PASSWORD", c.password!));
-        if (url.includes("{user}")) url = url.replace("{user}", helper("USER", c.userRef!));
-        return { name, value: url };
-      }
-      const plain = { host: c.host, port: String(c.port), database: c.database, user: c.user }[value.value];
-      return { name, value: plain ?? "" };
-    }
-    return { name, valueFrom: { fieldRef: { fieldPath: value.field } } };
-  });
-  return [...helpers, ...entries];
-}

@@ -66,6 +66,13 @@ export function componentContexts(platform: Platform): ComponentContext[] {
         namespace: appNamespace(platform, app),
         podLabels: { [LABEL.name]: appName, [LABEL.partOf]: platform.metadata.name },
       })),
+    ...Object.entries(platform.spec.jobs)
+      .filter(([, job]) => job.connects.includes(name))
+      .map(([jobName, job]) => ({
+        name: jobName,
+        namespace: resolveNamespace(platform, job.namespace),
+        podLabels: { [LABEL.name]: jobName, [LABEL.partOf]: platform.metadata.name },
+      })),
   ];
   const withConsumers = base.map((b) => ({ ...b, consumers: consumersOf(b.name), connections: [] as ComponentContext["connections"] }));
   return withConsumers.map((ctx) => ({
@@ -80,15 +87,18 @@ export function componentContexts(platform: Platform): ComponentContext[] {
   }));
 }
 
-/** What each component an app connects to offers that app. */
-export function connectionsOf(platform: Platform, appName: string): ConnectionInfo[] {
+/** What each component an app or job connects to offers it. */
+export function connectionsFor(platform: Platform, consumer: string, connects: readonly string[]): ConnectionInfo[] {
   const contexts = componentContexts(platform);
-  return (platform.spec.apps[appName]?.connects ?? []).flatMap((target) => {
+  return connects.flatMap((target) => {
     const provider = contexts.find((c) => c.name === target);
-    const me = provider?.consumers.find((c) => c.name === appName);
+    const me = provider?.consumers.find((c) => c.name === consumer);
     return provider && me ? [(CATALOG[provider.options.type] as ComponentType).offer(provider, me)] : [];
   });
 }
+
+export const connectionsOf = (platform: Platform, appName: string): ConnectionInfo[] =>
+  connectionsFor(platform, appName, platform.spec.apps[appName]?.connects ?? []);
 
 export function synthComponents(platform: Platform): { resources: DesiredResource[]; secrets: GeneratedSecret[] } {
   const resources: DesiredResource[] = [];

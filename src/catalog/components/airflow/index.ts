@@ -139,16 +139,17 @@ function build(ctx: Ctx) {
     env,
     resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
   };
-  const jobCheck = (type: string) => execProbe(["sh", "-c", `airflow jobs check --job-type ${type} --local`], { periodSeconds: 60, timeoutSeconds: 30, failureThreshold: 5 });
+  const jobCheck = (type: string, ready = false) =>
+    execProbe(["sh", "-c", `airflow jobs check --job-type ${type} --local`], ready ? { periodSeconds: 30, timeoutSeconds: 30, failureThreshold: 2 } : { periodSeconds: 60, timeoutSeconds: 30, failureThreshold: 5 });
   const roleProbes: Record<Role, { liveness: ReturnType<typeof httpProbe>; readiness: ReturnType<typeof httpProbe>; startup?: ReturnType<typeof httpProbe> }> = {
     "api-server": {
       startup: httpProbe("/api/v2/monitor/health", "api", { periodSeconds: 5, failureThreshold: 60 }),
       liveness: httpProbe("/api/v2/monitor/health", "api", { periodSeconds: 20 }),
       readiness: httpProbe("/api/v2/monitor/health", "api"),
     },
-    scheduler: { liveness: jobCheck("SchedulerJob"), readiness: jobCheck("SchedulerJob") },
-    "dag-processor": { liveness: jobCheck("DagProcessorJob"), readiness: jobCheck("DagProcessorJob") },
-    triggerer: { liveness: jobCheck("TriggererJob"), readiness: jobCheck("TriggererJob") },
+    scheduler: { liveness: jobCheck("SchedulerJob"), readiness: jobCheck("SchedulerJob", true) },
+    "dag-processor": { liveness: jobCheck("DagProcessorJob"), readiness: jobCheck("DagProcessorJob", true) },
+    triggerer: { liveness: jobCheck("TriggererJob"), readiness: jobCheck("TriggererJob", true) },
     worker: {
       liveness: execProbe(["sh", "-c", 'celery --app airflow.providers.celery.executors.celery_executor.app inspect ping -d "celery@$HOSTNAME"'], { periodSeconds: 60, timeoutSeconds: 30, failureThreshold: 5 }),
       readiness: httpProbe("/", "worker-logs", { periodSeconds: 30 }),
