@@ -116,16 +116,21 @@ export const references: ObjectCheck = (input: CheckInput) => {
     if (r.object.kind === "Secret") secretKeys.set(id("Secret", r.object.metadata.namespace, r.object.metadata.name), Object.keys({ ...(get(r.object, "data") as object), ...(get(r.object, "stringData") as object) }));
   }
 
-  const pods = input.resources.flatMap((r) => {
-    const labels = get(r.object, ...(r.object.kind === "CronJob" ? ["spec", "jobTemplate", "spec", "template"] : ["spec", "template"]), "metadata", "labels") as Record<string, string> | undefined;
-    return podSpecOf(r.object) ? [{ namespace: r.object.metadata.namespace, labels }] : [];
-  });
-  const services = input.resources.filter((r) => r.object.kind === "Service").map((r) => r.object);
+  // Indexes by namespace keep every lookup constant-time: platforms have thousands of objects.
+  const podsByNs = new Map<string | undefined, (Record<string, string> | undefined)[]>();
+  const servicesByNs = new Map<string | undefined, KubeObject[]>();
+  for (const r of input.resources) {
+    if (podSpecOf(r.object)) {
+      const labels = get(r.object, ...(r.object.kind === "CronJob" ? ["spec", "jobTemplate", "spec", "template"] : ["spec", "template"]), "metadata", "labels") as Record<string, string> | undefined;
+      podsByNs.set(r.object.metadata.namespace, [...(podsByNs.get(r.object.metadata.namespace) ?? []), labels]);
+    }
+    if (r.object.kind === "Service") servicesByNs.set(r.object.metadata.namespace, [...(servicesByNs.get(r.object.metadata.namespace) ?? []), r.object]);
+  }
+  const candidatesFor = (kind: string, ns: string | undefined) => input.resources.filter((x) => x.object.kind === kind && x.object.metadata.namespace === ns).map((x) => x.object.metadata.name);
 
   for (const r of input.resources) {
     const ns = r.object.metadata.namespace;
     for (const ref of [...podRefs(r.object), ...(NAME_REFS[r.object.kind]?.(r.object) ?? [])]) {
-      const candidates = input.resources.filter((x) => x.object.kind === ref.kind && x.object.metadata.namespace === ns).map((x) => x.object.metadata.name);
       if (ref.kind === "Secret") {
         const keys = secretKeys.get(id("Secret", ns, ref.name));
         if (!keys) out.push(objectProblem(input, r, "REF-SECRET", ref.field, `Secret "${ref.name}" is neither generated in namespace ${ns} nor declared in spec.secrets`, "declare it under spec.secrets with its keys"));
@@ -134,7 +139,7 @@ export const references: ObjectCheck = (input: CheckInput) => {
       }
       const target = byId.get(id(ref.kind, ns, ref.name));
       if (!target) {
-        out.push(objectProblem(input, r, `REF-${ref.kind.toUpperCase()}`, ref.field, `${ref.kind} "${ref.name}" does not exist in namespace ${ns}`, didYouMean(ref.name, candidates)));
+        out.push(objectProblem(input, r, `REF-${ref.kind.toUpperCase()}`, ref.field, `${ref.kind} "${ref.name}" does not exist in namespace ${ns}`, didYouMean(ref.name, candidatesFor(ref.kind, ns))));
         continue;
       }
       if (ref.key && ref.kind === "ConfigMap" && !Object.keys((get(target, "data") as object | undefined) ?? {}).includes(ref.key))
@@ -146,10 +151,10 @@ export const references: ObjectCheck = (input: CheckInput) => {
     }
     for (const sel of SELECTOR_REFS[r.object.kind]?.(r.object) ?? []) {
       if (sel.targets === "pods") {
-        if (!pods.some((p) => p.namespace === ns && matches(sel.matchLabels, p.labels)))
+        if (!(podsByNs.get(ns) ?? []).some((labels) => matches(sel.matchLabels, labels)))
           out.push(objectProblem(input, r, "REF-SELECTOR", sel.field, `selector ${JSON.stringify(sel.matchLabels)} matches no pod template`));
       } else {
-        const inScope = services.filter((s) => (sel.namespaces ?? [ns]).includes(s.metadata.namespace!) && matches(sel.matchLabels, s.metadata.labels));
+        const inScope = (sel.namespaces ?? [ns]).flatMap((n) => servicesByNs.get(n) ?? []).filter((s) => matches(sel.matchLabels, s.metadata.labels));
         if (inScope.length === 0) out.push(objectProblem(input, r, "REF-SELECTOR", sel.field, `selector ${JSON.stringify(sel.matchLabels)} matches no Service`));
         for (const s of inScope.filter((s) => !((get(s, "spec", "ports") as { name?: string }[]) ?? []).some((p) => p.name === sel.port)))
           out.push(objectProblem(input, r, "REF-SERVICE-PORT", sel.field, `Service ${s.metadata.name} has no port named "${sel.port}"`));

@@ -1,6 +1,6 @@
-import { stringify } from "yaml";
 import type { DesiredResource } from "../resources/kube-object.ts";
 import { compareObjects, fileFor, OUTPUT_GROUPS, OTHER_FILE } from "./layout.ts";
+import { toYaml } from "./yaml.ts";
 
 export interface RenderedFile {
   /** Path relative to the output directory. */
@@ -13,7 +13,6 @@ export interface ManifestHeader {
   readonly env?: string;
 }
 
-const toYaml = (o: unknown) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false, indentSeq: true });
 
 /** Multi-document YAML per apply stage; byte-for-byte the same for the same spec. */
 export function renderManifests(resources: readonly DesiredResource[], header: ManifestHeader): RenderedFile[] {

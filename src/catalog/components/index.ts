@@ -45,7 +45,18 @@ export const resolveNamespace = (platform: Platform, value: string | undefined):
   value === undefined ? (platform.spec.namespace ?? platform.metadata.name) : (platform.spec.namespaces[value] ?? value);
 
 
+const contextCache = new WeakMap<Platform, ComponentContext[]>();
+
+/** Every component with its connections resolved; computed once per resolved platform. */
 export function componentContexts(platform: Platform): ComponentContext[] {
+  const cached = contextCache.get(platform);
+  if (cached) return cached;
+  const contexts = buildContexts(platform);
+  contextCache.set(platform, contexts);
+  return contexts;
+}
+
+function buildContexts(platform: Platform): ComponentContext[] {
   const base = Object.entries(platform.spec.components).map(([name, options]) => ({
     platform,
     name,

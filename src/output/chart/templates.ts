@@ -2,9 +2,9 @@
  * Chart templates: the very objects of the manifests, with tunable fields read from .Values and each group wrapped
  * in its `enabled` switch. Literal `{{` and `}}` in objects (alert annotations, for one) are escaped for Go templates.
  */
-import { stringify } from "yaml";
 import type { DesiredResource, KubeObject } from "../../resources/kube-object.ts";
 import { compareObjects, OUTPUT_GROUPS } from "../layout.ts";
+import { toYaml } from "../yaml.ts";
 
 const PLACEHOLDER = /__BERTH_VALUE_(\d+)__/g;
 
@@ -25,7 +25,7 @@ export function objectTemplate(r: DesiredResource): string {
     setField(clone, t.field, `__BERTH_VALUE_${refs.length}__`);
     refs.push(t.values);
   }
-  const text = escapeBraces(stringify(clone, { lineWidth: 0, aliasDuplicateObjects: false, indentSeq: true }));
+  const text = escapeBraces(toYaml(clone));
   return `---\n${text.replace(PLACEHOLDER, (_, i: string) => `{{ ${valuesRef(refs[Number(i)]!)} | toJson }}`)}`;
 }
 
