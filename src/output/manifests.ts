@@ -1,6 +1,6 @@
 import type { DesiredResource } from "../resources/kube-object.ts";
 import { compareObjects, fileFor, OUTPUT_GROUPS, OTHER_FILE } from "./layout.ts";
-import { toYaml } from "./yaml.ts";
+import { cachedYaml } from "./yaml.ts";
 
 export interface RenderedFile {
   /** Path relative to the output directory. */
@@ -27,6 +27,6 @@ export function renderManifests(resources: readonly DesiredResource[], header: M
     .filter((file) => byFile.has(file))
     .map((file) => ({
       path: `manifests/${file}`,
-      content: banner + [...byFile.get(file)!].sort(compareObjects).map((o) => `---\n${toYaml(o)}`).join(""),
+      content: banner + [...byFile.get(file)!].sort(compareObjects).map((o) => `---\n${cachedYaml(o)}`).join(""),
     }));
 }

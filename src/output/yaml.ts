@@ -100,3 +100,12 @@ export function toYaml(value: Data): string {
   }
   return out.join("");
 }
+
+const rendered = new WeakMap<object, string>();
+
+/** toYaml for an object rendered more than once (manifests, then chart templates): computed once. */
+export function cachedYaml(value: object): string {
+  let text = rendered.get(value);
+  if (text === undefined) rendered.set(value, (text = toYaml(value)));
+  return text;
+}

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode } from "yaml";
 import type { Diagnostic, SourceLocation } from "../diagnostics/diagnostic.ts";
 import { setOwn } from "../util/own.ts";
-import { formatPath, pathKey, type SpecPath } from "./path.ts";
+import { formatPath, type SpecPath } from "./path.ts";
 
 /** A spec is small; more nodes than this after alias expansion is an alias bomb, not a platform. */
 export const MAX_NODES = 200_000;
@@ -14,8 +14,20 @@ export interface SourceDocument {
   /** The text as written, for hints that quote the user's own spelling (`1.30`, not the parsed 1.3). */
   readonly lines: readonly string[];
   readonly data: unknown;
-  readonly values: ReadonlyMap<string, SourceLocation>;
-  readonly keys: ReadonlyMap<string, SourceLocation>;
+  /** Where the value at a path was written, if it was. */
+  valueAt(path: SpecPath): SourceLocation | undefined;
+  /** Where the key naming a path was written, if it was. */
+  keyAt(path: SpecPath): SourceLocation | undefined;
+}
+
+/**
+ * Positions kept as a tree of offsets mirroring the data: cheap to build for large specs, and turned into
+ * line:column only when a diagnostic asks.
+ */
+interface PositionNode {
+  value?: number;
+  key?: number;
+  children?: Map<string | number, PositionNode>;
 }
 
 export const SPEC_FILE_NAME = "berth.yaml";
@@ -106,28 +118,33 @@ export function parseYamlSource(file: string, text: string): { doc?: SourceDocum
     };
   }
   const doc = nonEmpty[0]!;
-  const values = new Map<string, SourceLocation>();
-  const keys = new Map<string, SourceLocation>();
+  const root: PositionNode = {};
   const expanding = new Set<unknown>();
   let nodes = 0;
   const fail = (node: unknown, code: string, message: string, hint: string) => {
     const range = (node as YamlNode | null)?.range;
     throw Object.assign(new Error(message), { diagnostic: { severity: "error" as const, code, path: "(document)", location: range ? at(range[0]) : undefined, message, hint } });
   };
-  const toData = (node: unknown, path: SpecPath): unknown => {
+  const child = (pos: PositionNode, seg: string | number): PositionNode => {
+    pos.children ??= new Map();
+    let c = pos.children.get(seg);
+    if (!c) pos.children.set(seg, (c = {}));
+    return c;
+  };
+  const toData = (node: unknown, pos: PositionNode, path: () => SpecPath): unknown => {
     if (++nodes > MAX_NODES) fail(node, "SPEC-TOO-LARGE", `the document expands to more than ${MAX_NODES} nodes`, "aliases (*name) that repeat large anchors multiply the document; write the values out or reduce them");
     if (isAlias(node)) {
       const target = node.resolve(doc);
       if (expanding.has(target)) fail(node, "SPEC-RECURSIVE-ALIAS", `alias *${node.source} refers to a node that contains it`, "an alias may not point at one of its own parents");
       expanding.add(target);
       try {
-        return toData(target, path);
+        return toData(target, pos, path);
       } finally {
         expanding.delete(target);
       }
     }
     const n = node as YamlNode | null;
-    if (n?.range) values.set(pathKey(path), at(n.range[0]));
+    if (n?.range && pos.value === undefined) pos.value = n.range[0];
     if (isMap(node)) {
       const out: Record<string, unknown> = {};
       for (const item of node.items) {
@@ -137,35 +154,44 @@ export function parseYamlSource(file: string, text: string): { doc?: SourceDocum
           diagnostics.push({
             severity: "error",
             code: "SPEC-YAML",
-            path: formatPath(path),
+            path: formatPath(path()),
             location: keyNode && (keyNode as YamlNode).range ? at((keyNode as YamlNode).range![0]) : undefined,
             message: "mapping keys must be plain strings",
           });
           continue;
         }
         const key = String(keyNode.value);
-        const childPath = [...path, key];
-        if (keyNode.range) keys.set(pathKey(childPath), at(keyNode.range[0]));
+        const keyPos = child(pos, key);
+        if (keyNode.range) keyPos.key = keyNode.range[0];
         if (item.value === null || item.value === undefined) {
           setOwn(out, key, null);
-          if (keyNode.range) values.set(pathKey(childPath), at(keyNode.range[0]));
-        } else setOwn(out, key, toData(item.value, childPath));
+          if (keyNode.range) keyPos.value = keyNode.range[0];
+        } else setOwn(out, key, toData(item.value, keyPos, () => [...path(), key]));
       }
       return out;
     }
-    if (isSeq(node)) return node.items.map((item, i) => toData(item, [...path, i]));
+    if (isSeq(node)) return node.items.map((item, i) => toData(item, child(pos, i), () => [...path(), i]));
     if (isScalar(node)) return node.value;
     return null;
   };
+  const find = (path: SpecPath): PositionNode | undefined => {
+    let pos: PositionNode | undefined = root;
+    for (const seg of path) pos = pos?.children?.get(seg);
+    return pos;
+  };
   let data: unknown;
   try {
-    data = toData(doc.contents, []);
+    data = toData(doc.contents, root, () => []);
   } catch (err) {
     const d = (err as { diagnostic?: Diagnostic }).diagnostic;
     if (!d) throw err;
     return { diagnostics: [d] };
   }
-  return { doc: { file, lines: text.split(/\r?\n/), data, values, keys }, diagnostics };
+  const located = (offset: number | undefined) => (offset === undefined ? undefined : at(offset));
+  return {
+    doc: { file, lines: text.split(/\r?\n/), data, valueAt: (p) => located(find(p)?.value), keyAt: (p) => located(find(p)?.key) },
+    diagnostics,
+  };
 }
 
 const firstLine = (s: string) => s.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");

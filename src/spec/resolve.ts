@@ -51,7 +51,7 @@ export function resolveSpec(source: SourceDocument, options: ResolveOptions = {}
   const setLocations = new Map<string, SourceLocation>();
   const overlayRoot: SpecPath | undefined = options.env ? ["spec", "environments", options.env] : undefined;
 
-  const baseValue = (p: SpecPath) => source.values.get(pathKey(p));
+  const baseValue = (p: SpecPath) => source.valueAt(p);
   const locateValue = (p: SpecPath): SourceLocation | undefined => {
     for (let n = p.length; n >= 0; n--) {
       const head = p.slice(0, n);
@@ -70,10 +70,10 @@ export function resolveSpec(source: SourceDocument, options: ResolveOptions = {}
     const set = setLocations.get(pathKey(p));
     if (set) return set;
     if (overlayRoot && p[0] === "spec") {
-      const o = source.keys.get(pathKey([...overlayRoot, ...p.slice(1)]));
+      const o = source.keyAt([...overlayRoot, ...p.slice(1)]);
       if (o) return o;
     }
-    return source.keys.get(pathKey(p)) ?? locateValue(p);
+    return source.keyAt(p) ?? locateValue(p);
   };
   const raw = (p: SpecPath): string | undefined => {
     const at = locateValue(p);
@@ -113,7 +113,7 @@ export function resolveSpec(source: SourceDocument, options: ResolveOptions = {}
       diagnostics.push({ severity: "error", code: "SPEC-TYPE", path: formatPath(overlayRoot!), location: baseValue(overlayRoot!), message: "expected a mapping (a partial spec)" });
     } else if (isMap(spec)) {
       const { environments, ...baseSpec } = spec;
-      const merged = mergeOverlay(baseSpec, overlay ?? {}, ["spec"], overlayRoot!, (p) => source.values.get(pathKey(p)), diagnostics) as Record<string, unknown>;
+      const merged = mergeOverlay(baseSpec, overlay ?? {}, ["spec"], overlayRoot!, (p) => source.valueAt(p), diagnostics) as Record<string, unknown>;
       document = { ...data, spec: { ...merged, environments } };
     }
   }

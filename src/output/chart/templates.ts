@@ -4,7 +4,7 @@
  */
 import type { DesiredResource, KubeObject } from "../../resources/kube-object.ts";
 import { compareObjects, OUTPUT_GROUPS } from "../layout.ts";
-import { toYaml } from "../yaml.ts";
+import { cachedYaml, toYaml } from "../yaml.ts";
 
 const PLACEHOLDER = /__BERTH_VALUE_(\d+)__/g;
 
@@ -19,6 +19,7 @@ function setField(o: unknown, path: readonly (string | number)[], value: unknown
 }
 
 export function objectTemplate(r: DesiredResource): string {
+  if (!r.tunables?.length) return `---\n${escapeBraces(cachedYaml(r.object))}`;
   const refs: (readonly string[])[] = [];
   const clone = structuredClone(r.object) as KubeObject;
   for (const t of r.tunables ?? []) {
@@ -33,20 +34,27 @@ const KIND_ORDER = OUTPUT_GROUPS.flatMap((g) => g.kinds);
 const byApplyOrder = (a: DesiredResource, b: DesiredResource) =>
   (KIND_ORDER.indexOf(a.object.kind) + 1 || 999) - (KIND_ORDER.indexOf(b.object.kind) + 1 || 999) || compareObjects(a.object, b.object);
 
-/** One template per group (`templates/apps-qna.yaml`), plus `templates/platform.yaml` for shared objects. */
+/**
+ * Templates by kind of group — `templates/apps.yaml`, `components.yaml`, `jobs.yaml` — each group wrapped in its
+ * `enabled` switch, plus `templates/platform.yaml` for shared objects. Few files keep large platforms fast to write
+ * and to render.
+ */
 export function renderTemplates(resources: readonly DesiredResource[]): { path: string; content: string }[] {
   const groups = new Map<string, { group?: readonly string[]; items: DesiredResource[] }>();
   for (const r of resources) {
-    const key = r.group ? r.group.join("-") : "platform";
+    const key = r.group ? r.group.join("/") : "platform";
     const entry = groups.get(key) ?? { group: r.group, items: [] };
     entry.items.push(r);
     groups.set(key, entry);
   }
-  return [...groups.entries()]
+  const files = new Map<string, string[]>();
+  for (const [key, { group, items }] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const file = group ? group[0]! : "platform";
+    const body = items.sort(byApplyOrder).map(objectTemplate).join("");
+    const block = group ? `{{- /* ${key} */}}\n{{- if ${valuesRef([...group, "enabled"])} }}\n${body}{{- end }}\n` : body;
+    files.set(file, [...(files.get(file) ?? []), block]);
+  }
+  return [...files.entries()]
     .sort(([a], [b]) => (a === "platform" ? -1 : b === "platform" ? 1 : a.localeCompare(b)))
-    .map(([key, { group, items }]) => {
-      const body = items.sort(byApplyOrder).map(objectTemplate).join("");
-      const content = group ? `{{- if ${valuesRef([...group, "enabled"])} }}\n${body}{{- end }}\n` : body;
-      return { path: `chart/templates/${key}.yaml`, content };
-    });
+    .map(([file, blocks]) => ({ path: `chart/templates/${file}.yaml`, content: blocks.join("") }));
 }
