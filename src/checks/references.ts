@@ -116,16 +116,25 @@ export const references: ObjectCheck = (input: CheckInput) => {
     if (r.object.kind === "Secret") secretKeys.set(id("Secret", r.object.metadata.namespace, r.object.metadata.name), Object.keys({ ...(get(r.object, "data") as object), ...(get(r.object, "stringData") as object) }));
   }
 
-  // Indexes by namespace keep every lookup constant-time: platforms have thousands of objects.
-  const podsByNs = new Map<string | undefined, (Record<string, string> | undefined)[]>();
+  // Indexes keep every lookup near constant-time on platforms with thousands of objects: pod templates by
+  // namespace and by each of their labels, Services by namespace.
+  const podsByLabel = new Map<string, Record<string, string>[]>();
   const servicesByNs = new Map<string | undefined, KubeObject[]>();
   for (const r of input.resources) {
     if (podSpecOf(r.object)) {
-      const labels = get(r.object, ...(r.object.kind === "CronJob" ? ["spec", "jobTemplate", "spec", "template"] : ["spec", "template"]), "metadata", "labels") as Record<string, string> | undefined;
-      podsByNs.set(r.object.metadata.namespace, [...(podsByNs.get(r.object.metadata.namespace) ?? []), labels]);
+      const labels = (get(r.object, ...(r.object.kind === "CronJob" ? ["spec", "jobTemplate", "spec", "template"] : ["spec", "template"]), "metadata", "labels") as Record<string, string> | undefined) ?? {};
+      for (const [k, v] of Object.entries(labels)) {
+        const key = `${r.object.metadata.namespace}\u0000${k}=${v}`;
+        podsByLabel.set(key, [...(podsByLabel.get(key) ?? []), labels]);
+      }
     }
     if (r.object.kind === "Service") servicesByNs.set(r.object.metadata.namespace, [...(servicesByNs.get(r.object.metadata.namespace) ?? []), r.object]);
   }
+  const podsMatching = (ns: string | undefined, selector: Record<string, string>) => {
+    const first = Object.entries(selector)[0];
+    if (!first) return [];
+    return (podsByLabel.get(`${ns}\u0000${first[0]}=${first[1]}`) ?? []).filter((labels) => matches(selector, labels));
+  };
   const candidatesFor = (kind: string, ns: string | undefined) => input.resources.filter((x) => x.object.kind === kind && x.object.metadata.namespace === ns).map((x) => x.object.metadata.name);
 
   for (const r of input.resources) {
@@ -151,7 +160,7 @@ export const references: ObjectCheck = (input: CheckInput) => {
     }
     for (const sel of SELECTOR_REFS[r.object.kind]?.(r.object) ?? []) {
       if (sel.targets === "pods") {
-        if (!(podsByNs.get(ns) ?? []).some((labels) => matches(sel.matchLabels, labels)))
+        if (podsMatching(ns, sel.matchLabels).length === 0)
           out.push(objectProblem(input, r, "REF-SELECTOR", sel.field, `selector ${JSON.stringify(sel.matchLabels)} matches no pod template`));
       } else {
         const inScope = (sel.namespaces ?? [ns]).flatMap((n) => servicesByNs.get(n) ?? []).filter((s) => matches(sel.matchLabels, s.metadata.labels));

@@ -9,8 +9,12 @@ const INDICATOR_START = /^[-?:,[\]{}#&*!|>'"%@`\s]/;
 const NUMBER_LIKE = /^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)(?:[eE][-+]?[0-9]+)?$/;
 const SPECIAL = /^(?:true|false|yes|no|on|off|y|n|null|~|\.inf|-\.inf|\+\.inf|\.nan)$/i;
 
+/** Names, labels, paths and images: the common case, answered without the full set of tests. */
+const OBVIOUSLY_PLAIN = /^[A-Za-z_/][A-Za-z0-9_./-]*$/;
+
 /** Whether a single-line string can be written without quotes and still read back as the same string. */
 export function isPlainSafe(s: string): boolean {
+  if (OBVIOUSLY_PLAIN.test(s) && !SPECIAL.test(s)) return true;
   if (s === "" || INDICATOR_START.test(s) || /\s$/.test(s)) return false;
   if (SPECIAL.test(s) || NUMBER_LIKE.test(s) || /^0[xob]/i.test(s) || /^[0-9+-][0-9_]*(:[0-5]?[0-9])+/.test(s)) return false;
   if (/[\t\n\r\u0000-\u001f\u007f\u0085\u2028\u2029\ufeff]/.test(s)) return false;

@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import jsyaml from "js-yaml";
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode } from "yaml";
 import type { Diagnostic, SourceLocation } from "../diagnostics/diagnostic.ts";
 import { setOwn } from "../util/own.ts";
@@ -61,7 +62,39 @@ export function readSpecSource(file: string): { text?: string; diagnostics: Diag
   }
 }
 
+/**
+ * Text js-yaml and the `yaml` library could read differently, or that needs the precise reader: anchors and aliases,
+ * tags, directives, merge keys, YAML 1.1-style numbers (underscores, 0-prefixes, 0x/0o/0b), .inf/.nan, keys named
+ * like Object's own properties, several documents. Anything that might be one of these takes the precise path.
+ */
+const NEEDS_PRECISE_READER = /[&*!%]|<<|\.(inf|nan)\b|(^|[^A-Za-z0-9.])[-+]?0[0-9xob]|[0-9]_|__proto__|constructor|prototype|^(---|\.\.\.)/im;
+
+/**
+ * Reads a spec. Most specs take a fast path (js-yaml, YAML 1.2 core schema) with positions computed only if a
+ * diagnostic asks for one; the rest, and every document js-yaml rejects, go through the `yaml` library, which keeps
+ * positions and reports errors precisely. Both produce the same data for what the fast path accepts (tested).
+ */
 export function parseYamlSource(file: string, text: string): { doc?: SourceDocument; diagnostics: Diagnostic[] } {
+  const fast = NEEDS_PRECISE_READER.test(text) ? undefined : readFast(text);
+  if (fast === undefined) return parsePrecise(file, text);
+  let precise: SourceDocument | undefined;
+  const positions = (): SourceDocument | undefined => (precise ??= parsePrecise(file, text).doc);
+  return {
+    doc: { file, lines: text.split(/\r?\n/), data: fast.data, valueAt: (p) => positions()?.valueAt(p), keyAt: (p) => positions()?.keyAt(p) },
+    diagnostics: [],
+  };
+}
+
+function readFast(text: string): { data: unknown } | undefined {
+  try {
+    const data = jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA, json: false });
+    return data === undefined || data === null || typeof data !== "object" ? undefined : { data };
+  } catch {
+    return undefined;
+  }
+}
+
+export function parsePrecise(file: string, text: string): { doc?: SourceDocument; diagnostics: Diagnostic[] } {
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
   const at = (offset: number): SourceLocation => {

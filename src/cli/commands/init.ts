@@ -1,15 +1,15 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { packageRoot } from "../../util/package-root.ts";
 import { didYouMean } from "../../util/did-you-mean.ts";
 import { EXIT } from "../exit-codes.ts";
 import type { CliIO } from "../io.ts";
 
-export const EXAMPLES_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "examples");
+export const EXAMPLES_DIR = join(packageRoot(), "examples");
 const STARTER = "starter";
 
 export const listExamples = (): string[] =>
-  readdirSync(EXAMPLES_DIR, { withFileTypes: true })
+  (existsSync(EXAMPLES_DIR) ? readdirSync(EXAMPLES_DIR, { withFileTypes: true }) : [])
     .filter((d) => d.isDirectory() && existsSync(join(EXAMPLES_DIR, d.name, "berth.yaml")))
     .map((d) => d.name)
     .sort();

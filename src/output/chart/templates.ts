@@ -34,10 +34,13 @@ const KIND_ORDER = OUTPUT_GROUPS.flatMap((g) => g.kinds);
 const byApplyOrder = (a: DesiredResource, b: DesiredResource) =>
   (KIND_ORDER.indexOf(a.object.kind) + 1 || 999) - (KIND_ORDER.indexOf(b.object.kind) + 1 || 999) || compareObjects(a.object, b.object);
 
+/** Helm refuses template files over 5 MiB; files are cut well below that. */
+export const MAX_TEMPLATE_BYTES = 1024 * 1024;
+
 /**
  * Templates by kind of group — `templates/apps.yaml`, `components.yaml`, `jobs.yaml` — each group wrapped in its
  * `enabled` switch, plus `templates/platform.yaml` for shared objects. Few files keep large platforms fast to write
- * and to render.
+ * and to render; a file that would pass MAX_TEMPLATE_BYTES continues in `apps-2.yaml`, `apps-3.yaml`…
  */
 export function renderTemplates(resources: readonly DesiredResource[]): { path: string; content: string }[] {
   const groups = new Map<string, { group?: readonly string[]; items: DesiredResource[] }>();
@@ -47,14 +50,17 @@ export function renderTemplates(resources: readonly DesiredResource[]): { path: 
     entry.items.push(r);
     groups.set(key, entry);
   }
-  const files = new Map<string, string[]>();
+  const files: { kind: string; part: number; blocks: string[]; bytes: number }[] = [];
   for (const [key, { group, items }] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    const file = group ? group[0]! : "platform";
+    const kind = group ? group[0]! : "platform";
     const body = items.sort(byApplyOrder).map(objectTemplate).join("");
     const block = group ? `{{- /* ${key} */}}\n{{- if ${valuesRef([...group, "enabled"])} }}\n${body}{{- end }}\n` : body;
-    files.set(file, [...(files.get(file) ?? []), block]);
+    let file = files.findLast((f) => f.kind === kind);
+    if (!file || (file.bytes + block.length > MAX_TEMPLATE_BYTES && file.blocks.length > 0)) files.push((file = { kind, part: (file?.part ?? 0) + 1, blocks: [], bytes: 0 }));
+    file.blocks.push(block);
+    file.bytes += block.length;
   }
-  return [...files.entries()]
-    .sort(([a], [b]) => (a === "platform" ? -1 : b === "platform" ? 1 : a.localeCompare(b)))
-    .map(([file, blocks]) => ({ path: `chart/templates/${file}.yaml`, content: blocks.join("") }));
+  return files
+    .sort((a, b) => (a.kind === "platform" ? -1 : b.kind === "platform" ? 1 : a.kind.localeCompare(b.kind) || a.part - b.part))
+    .map((f) => ({ path: `chart/templates/${f.kind}${f.part > 1 ? `-${f.part}` : ""}.yaml`, content: f.blocks.join("") }));
 }

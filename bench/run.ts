@@ -1,0 +1,69 @@
+/**
+ * npm run bench — berth build against `helm template` of the chart berth generated for the same platform, measured
+ * side by side in one run: synthetic platforms of 10, 100 and 1,000 apps; wall time (median of 3) and peak memory.
+ * berth runs through bin/berth.js with the bundle `npm run build` (and `npm ci`) makes, as an installed CLI does; the
+ * same command run from the TypeScript sources (BERTH_FROM_SOURCE=1) is reported too.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { ensureHelm } from "../test/support/helm.ts";
+import { syntheticSpec } from "./synthetic.ts";
+
+const SIZES = [10, 100, 1000];
+const RUNS = 3;
+const TIME = "/usr/bin/time";
+const root = resolve(".");
+const work = mkdtempSync(join(tmpdir(), "berth-bench-"));
+const helmBin = ensureHelm();
+const helmHome = mkdtempSync(join(tmpdir(), "berth-bench-helm-"));
+const helmEnv = { ...process.env, HELM_CACHE_HOME: join(helmHome, "c"), HELM_CONFIG_HOME: join(helmHome, "f"), HELM_DATA_HOME: join(helmHome, "d") };
+const launcher = join(root, "bin/berth.js");
+
+interface Sample {
+  seconds: number;
+  mb: number;
+}
+
+/** Runs a command under GNU time; returns wall seconds and peak RSS in MB. */
+function measure(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Sample {
+  if (existsSync(TIME)) {
+    const r = spawnSync(TIME, ["-f", "%e %M", cmd, ...args], { env, encoding: "utf8", maxBuffer: 1 << 30 });
+    if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed:\n${r.stderr.slice(-2000)}`);
+    const [seconds, kb] = r.stderr.trim().split("\n").at(-1)!.split(" ").map(Number);
+    return { seconds: seconds!, mb: kb! / 1024 };
+  }
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, { env, maxBuffer: 1 << 30 });
+  if (r.status !== 0) throw new Error(`${cmd} failed`);
+  return { seconds: (performance.now() - t0) / 1000, mb: Number.NaN };
+}
+
+const median = (xs: Sample[]): Sample => {
+  const sorted = [...xs].sort((a, b) => a.seconds - b.seconds);
+  return sorted[Math.floor(sorted.length / 2)]!;
+};
+
+const rows: { apps: number; objects: number; berth: Sample; helm: Sample; tsx?: Sample }[] = [];
+for (const apps of SIZES) {
+  const dir = join(work, `platform-${apps}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "berth.yaml"), syntheticSpec(apps));
+  const out = join(dir, "out");
+  const berthRuns = Array.from({ length: RUNS }, () => measure(process.execPath, [launcher, "build", dir, "--out", out]));
+  const objects = (JSON.parse(readFileSync(join(out, "inventory.json"), "utf8")).objects as unknown[]).length;
+  const helmRuns = Array.from({ length: RUNS }, () => measure(helmBin, ["template", `bench-${apps}`, join(out, "chart")], helmEnv));
+  const tsx = apps === 1000 ? median(Array.from({ length: RUNS }, () => measure(process.execPath, [launcher, "build", dir, "--out", out], { ...process.env, BERTH_FROM_SOURCE: "1" }))) : undefined;
+  rows.push({ apps, objects, berth: median(berthRuns), helm: median(helmRuns), ...(tsx ? { tsx } : {}) });
+}
+
+const f = (n: number, d = 2) => (Number.isNaN(n) ? "n/a" : n.toFixed(d));
+console.log(`berth build vs helm template (same chart), median of ${RUNS} runs, node ${process.version}, ${execFileSync(helmBin, ["version", "--short"], { env: helmEnv, encoding: "utf8" }).trim()}`);
+console.log("apps   objects   berth s   berth MB   helm s   helm MB   berth/helm");
+for (const r of rows)
+  console.log(`${String(r.apps).padStart(4)}   ${String(r.objects).padStart(7)}   ${f(r.berth.seconds).padStart(7)}   ${f(r.berth.mb, 0).padStart(8)}   ${f(r.helm.seconds).padStart(6)}   ${f(r.helm.mb, 0).padStart(7)}   ${f(r.berth.seconds / r.helm.seconds).padStart(10)}`);
+const t = (n: number) => rows.find((r) => r.apps === n)!.berth.seconds;
+console.log(`growth: t(1000)/t(100) = ${f(t(1000) / t(100))} (linear would be 10)`);
+const big = rows.find((r) => r.apps === 1000)!;
+if (big.tsx) console.log(`from the TypeScript sources through tsx at 1000 apps: ${f(big.tsx.seconds)} s, ${f(big.tsx.mb, 0)} MB`);
