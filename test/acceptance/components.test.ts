@@ -118,6 +118,23 @@ describe("components: postgresql and redis, connected from an app", () => {
     for (const line of template.split("\n").filter((l) => /^\s+password:/.test(l))) assert.match(line, /^\s+password: \{\{ \$s\d+k0 \| b64enc \| quote \}\}$/);
     for (const value of distinct) for (const f of result.files!) assert.ok(!f.content.includes(value), `a generated value appears in ${f.path}`);
   });
+
+  it("lets values point a generated secret at an existing one, and says how to read credentials", () => {
+    const out = join(tempDir(), "out");
+    assert.ok(writeBuild(result, out));
+    const values = readFileSync(join(out, "chart/values.yaml"), "utf8");
+    assert.match(values, /secrets:\n  postgresql-admin:\n    existingSecret: ""\n/);
+    const pointed = helm(["template", "lake", join(out, "chart"), "--set", "secrets.redis-auth.existingSecret=my-redis"]);
+    assert.equal(pointed.status, 0, pointed.stderr);
+    const template = readFileSync(join(out, "chart/templates/secrets.yaml"), "utf8");
+    assert.match(template, /lookup "v1" "Secret" \$ns \(index \$\.Values "secrets" "redis-auth" "existingSecret"\)/);
+    assert.match(template, /fail \(printf "values\.secrets\.redis-auth\.existingSecret: secret %s has no key password/);
+    const unknown = helm(["template", "lake", join(out, "chart"), "--set", "secrets.nope.existingSecret=x"]);
+    assert.notEqual(unknown.status, 0);
+    const notes = readFileSync(join(out, "chart/templates/NOTES.txt"), "utf8");
+    assert.match(notes, /kubectl -n lake-core get secret postgresql-admin -o jsonpath='\{\.data\.password\}' \| base64 -d/);
+    assert.match(notes, /kubectl -n lake-apps port-forward svc\/api 8080:8080/);
+  });
 });
 
 describe("components: the data stack (minio, nessie, kafka, schema-registry, clickhouse)", () => {

@@ -18,7 +18,7 @@ export const CHART_VERSION = "0.1.0";
 export function renderChart(spec: ResolvedSpec, resources: readonly DesiredResource[], secrets: readonly GeneratedSecret[] = []): RenderedFile[] {
   const platform = spec.platform;
   const name = platform.metadata.name;
-  const values = chartValues(resources);
+  const values = chartValues(resources, secrets);
   const chartYaml = {
     apiVersion: "v2",
     name,
@@ -37,17 +37,22 @@ export function renderChart(spec: ResolvedSpec, resources: readonly DesiredResou
     { path: "chart/.helmignore", content: "*.orig\n*.swp\n.DS_Store\n" },
     ...renderTemplates(resources),
     ...(secrets.length ? [{ path: "chart/templates/secrets.yaml", content: secretsTemplate(secrets) }] : []),
-    { path: "chart/templates/NOTES.txt", content: notes(resources) },
+    { path: "chart/templates/NOTES.txt", content: notes(resources, secrets) },
     { path: "chart/README.md", content: readme(name, spec.env, values) },
   ];
 }
 
-function notes(resources: readonly DesiredResource[]): string {
+function notes(resources: readonly DesiredResource[], secrets: readonly GeneratedSecret[]): string {
   const lines = ["{{ .Release.Name }} is installed. Reach its services from your machine:", ""];
   for (const r of resources.filter((x) => x.object.kind === "Service")) {
     const ports = (r.object.spec as { ports: { port: number }[] }).ports;
     const forward = `  kubectl -n ${r.object.metadata.namespace} port-forward svc/${r.object.metadata.name} ${ports.map((p) => `${p.port < 1024 ? p.port + 8000 : p.port}:${p.port}`).join(" ")}`;
     lines.push(r.group ? `{{- if ${`index .Values ${r.group.map((g) => JSON.stringify(g)).join(" ")} "enabled"`} }}\n${forward}\n{{- end }}` : forward);
+  }
+  if (secrets.length) {
+    lines.push("", "Credentials the chart generated (kept across upgrades; never printed here). Read one with:", "");
+    for (const s of secrets)
+      for (const key of s.keys) lines.push(`  kubectl -n ${s.namespaces[0]} get secret ${s.name} -o jsonpath='{.data.${key}}' | base64 -d`);
   }
   return `${lines.join("\n")}\n`;
 }
