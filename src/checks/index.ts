@@ -5,9 +5,10 @@ import { names } from "./names.ts";
 import { podSecurity } from "./pod-security/index.ts";
 import { podStructure } from "./pod-structure.ts";
 import { references } from "./references.ts";
+import { storage } from "./storage.ts";
 import { workloadDefaults } from "./workload-defaults.ts";
 
 /** The checks every build runs on the generated objects; any error fails the build before output is written. */
-export const BUILD_CHECKS: readonly ObjectCheck[] = [names, kubernetesSchema, podStructure, podSecurity, workloadDefaults, references];
+export const BUILD_CHECKS: readonly ObjectCheck[] = [names, kubernetesSchema, podStructure, podSecurity, workloadDefaults, storage, references];
 
 export const checkObjects = (input: CheckInput): Diagnostic[] => BUILD_CHECKS.flatMap((check) => check(input));
