@@ -50,7 +50,34 @@ export function synthPlatform(spec: ResolvedSpec): Synthesized {
   out.push(...components.resources);
   for (const ctx of apps) out.push(...synthApp(ctx));
   out.push(...synthJobs(platform));
-  return { resources: out, secrets: mergeSecrets(components.secrets) };
+  return { resources: orderByConnections(platform, out), secrets: mergeSecrets(components.secrets) };
+}
+
+const WORKLOADS = new Set(["Deployment", "StatefulSet", "Job"]);
+
+/**
+ * `connects` orders the rollout: a consumer's workloads need its providers' workloads (ready, or for Jobs complete)
+ * first. Kept as data on each resource for the deploy plan; the cycle rules guarantee this graph has no loops.
+ */
+function orderByConnections(platform: ResolvedSpec["platform"], resources: DesiredResource[]): DesiredResource[] {
+  const workloadsOf = new Map<string, string[]>();
+  for (const r of resources) {
+    if (!r.group || !WORKLOADS.has(r.object.kind) || r.group[0] === "jobs") continue;
+    const key = r.group.join("/");
+    workloadsOf.set(key, [...(workloadsOf.get(key) ?? []), r.key]);
+  }
+  const connectsOf = (group: readonly string[]): readonly string[] => {
+    const [kind, name] = group as [string, string];
+    if (kind === "apps") return platform.spec.apps[name]?.connects ?? [];
+    if (kind === "components") return platform.spec.components[name]?.connects ?? [];
+    return platform.spec.jobs[name]?.connects ?? [];
+  };
+  return resources.map((r) => {
+    if (!r.group || !WORKLOADS.has(r.object.kind)) return r;
+    const providers = connectsOf(r.group).flatMap((target) => workloadsOf.get(`components/${target}`) ?? workloadsOf.get(`apps/${target}`) ?? []);
+    const needs = [...new Set([...(r.needs ?? []), ...providers])];
+    return needs.length ? { ...r, needs } : r;
+  });
 }
 
 /**

@@ -219,6 +219,19 @@ describe("components: the data stack (minio, nessie, kafka, schema-registry, cli
     assert.equal(env.SERVER_WORKER_AMOUNT.value, "4");
   });
 
+  it("orders the rollout by connections: a consumer's workloads need its providers' workloads", () => {
+    const key = (kind: string, name: string) => result.resources!.find((r) => r.object.kind === kind && r.object.metadata.name === name)!;
+    const setup = result.resources!.find((r) => r.object.kind === "Job" && r.object.metadata.name.startsWith("postgresql-setup-"))!;
+    assert.deepEqual(setup.needs, [key("StatefulSet", "postgresql").key], "the setup Job waits for the server");
+    assert.deepEqual(key("Deployment", "nessie").needs, [key("StatefulSet", "postgresql").key, setup.key], "nessie waits for its database");
+    const init = result.resources!.find((r) => r.object.kind === "Job" && r.object.metadata.name.startsWith("superset-init-"))!;
+    assert.ok(key("Deployment", "superset").needs!.includes(init.key), "superset waits for its init Job");
+    assert.ok(init.needs!.includes(setup.key), "the init Job waits for the database");
+    assert.deepEqual(key("Deployment", "schema-registry").needs, [key("StatefulSet", "kafka").key]);
+    assert.deepEqual([...key("Deployment", "loader").needs!].sort(), [key("StatefulSet", "minio").key, key("Deployment", "nessie").key, key("StatefulSet", "kafka").key, key("StatefulSet", "clickhouse").key].sort());
+    assert.equal(key("StatefulSet", "postgresql").needs, undefined);
+  });
+
   it("refuses a nessie without a postgresql, and a schema-registry without a kafka", () => {
     const r = build({ path: "test/fixtures/data-stack", env: "dev", set: ["components.nessie.connects=[]", "components.schema-registry.connects=[]"] });
     assert.equal(r.ok, false);

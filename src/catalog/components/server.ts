@@ -54,6 +54,8 @@ export interface ServerRole {
   readonly apiToken?: boolean;
   /** Extra pod template labels (e.g. azure.workload.identity/use). */
   readonly podLabels?: Record<string, string>;
+  /** Keys of resources that must be done first (a migration Job before the servers). */
+  readonly needs?: readonly string[];
 }
 
 const seedVolume = (path: string) => `seed-${path.replace(/^\/+/, "").replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`.slice(0, 63).replace(/-+$/, "");
@@ -129,7 +131,7 @@ export function serverObjects(ctx: ComponentContext, r: ServerRole): DesiredReso
     spec.strategy = r.storage ? { type: "Recreate" } : { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } };
   }
   const workload = { apiVersion: "apps/v1", kind: r.kind, metadata: { name: r.name, namespace: ctx.namespace, labels }, spec };
-  const out = [desired(workload, ctx.origin, { tunables })];
+  const out = [desired(workload, ctx.origin, { tunables, ...(r.needs ? { needs: r.needs } : {}) })];
   if (r.service !== false) out.push(desired(service(ctx, r.name, selector, r.ports), ctx.origin));
   if (r.kind === "StatefulSet") out.push(desired(headlessService(ctx, `${r.name}-headless`, selector, r.ports), ctx.origin));
   return out;

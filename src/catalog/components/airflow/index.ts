@@ -162,40 +162,6 @@ function build(ctx: Ctx) {
     triggerer: ["airflow", "triggerer"],
     worker: ["airflow", "celery", "worker"],
   };
-  const resources: DesiredResource[] = [];
-  for (const role of ["api-server", "scheduler", "dag-processor", "triggerer", "worker"] as const) {
-    const runsDags = DAG_ROLES.includes(role);
-    const wi = runsDags && identity;
-    resources.push(
-      desired(
-        componentServiceAccount(ctx, serviceAccountOf(ctx, role), wi ? { [ANNOTATION.clientId]: identity.clientId, ...(identity.tenantId ? { [ANNOTATION.tenantId]: identity.tenantId } : {}) } : undefined, runsDags && ctx.options.secretReader),
-        ctx.origin,
-      ),
-      ...serverObjects(ctx, {
-        role,
-        name: `${ctx.name}-${role}`,
-        kind: role === "worker" ? "StatefulSet" : "Deployment",
-        replicas: role === "worker" ? ctx.options.workers : 1,
-        image,
-        uid: UID,
-        command: commands[role],
-        env,
-        ports: role === "api-server" ? [{ name: "api", port: API }] : role === "worker" ? [{ name: "worker-logs", port: WORKER_LOGS }] : [],
-        probes: roleProbes[role],
-        resources: sizingOf(ctx, role),
-        volumeMounts: shared.mounts,
-        volumes: shared.volumes,
-        initContainers: [...(git && runsDags ? [gitSync(ctx, true)] : []), waitForMigrations],
-        sidecars: git && runsDags ? [gitSync(ctx, false)] : [],
-        service: role === "api-server",
-        serviceAccount: serviceAccountOf(ctx, role),
-        apiToken: runsDags && ctx.options.secretReader,
-        ...(wi ? { podLabels: { [LABEL.workloadIdentity]: "true" } } : {}),
-        values: [...group, role],
-      }),
-    );
-  }
-
   const migrate = [
     "set -e",
     "airflow db migrate",
@@ -203,8 +169,7 @@ function build(ctx: Ctx) {
   ].join("; ");
   const hash = createHash("sha256").update(migrate + image).digest("hex").slice(0, 8);
   const migrateLabels = componentLabels(ctx, "migrate");
-  resources.push(
-    desired(
+  const migration = desired(
       {
         apiVersion: "batch/v1",
         kind: "Job",
@@ -236,8 +201,43 @@ function build(ctx: Ctx) {
       },
       ctx.origin,
       { tunables: [{ field: ["spec", "template", "spec", "containers", 0, "image"], values: [...group, "migrate", "image"] }] },
-    ),
   );
+
+  const resources: DesiredResource[] = [migration];
+  for (const role of ["api-server", "scheduler", "dag-processor", "triggerer", "worker"] as const) {
+    const runsDags = DAG_ROLES.includes(role);
+    const wi = runsDags && identity;
+    resources.push(
+      desired(
+        componentServiceAccount(ctx, serviceAccountOf(ctx, role), wi ? { [ANNOTATION.clientId]: identity.clientId, ...(identity.tenantId ? { [ANNOTATION.tenantId]: identity.tenantId } : {}) } : undefined, runsDags && ctx.options.secretReader),
+        ctx.origin,
+      ),
+      ...serverObjects(ctx, {
+        role,
+        name: `${ctx.name}-${role}`,
+        kind: role === "worker" ? "StatefulSet" : "Deployment",
+        replicas: role === "worker" ? ctx.options.workers : 1,
+        image,
+        uid: UID,
+        command: commands[role],
+        env,
+        ports: role === "api-server" ? [{ name: "api", port: API }] : role === "worker" ? [{ name: "worker-logs", port: WORKER_LOGS }] : [],
+        probes: roleProbes[role],
+        resources: sizingOf(ctx, role),
+        volumeMounts: shared.mounts,
+        volumes: shared.volumes,
+        initContainers: [...(git && runsDags ? [gitSync(ctx, true)] : []), waitForMigrations],
+        sidecars: git && runsDags ? [gitSync(ctx, false)] : [],
+        service: role === "api-server",
+        serviceAccount: serviceAccountOf(ctx, role),
+        apiToken: runsDags && ctx.options.secretReader,
+        ...(wi ? { podLabels: { [LABEL.workloadIdentity]: "true" } } : {}),
+        values: [...group, role],
+        needs: [migration.key],
+      }),
+    );
+  }
+
   if (ctx.options.logs) {
     resources.push(
       desired(

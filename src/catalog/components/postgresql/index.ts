@@ -155,20 +155,21 @@ function build(ctx: Ctx) {
     },
   };
 
+  const server = desired(statefulSet, ctx.origin, {
+    tunables: [
+      { field: ["spec", "template", "spec", "containers", 0, "image"], values: [...group, "image"] },
+      { field: ["spec", "template", "spec", "containers", 0, "resources"], values: [...group, "resources"] },
+      { field: ["spec", "volumeClaimTemplates", 0, "spec", "resources", "requests", "storage"], values: [...group, "persistence", "size"] },
+      { field: ["spec", "volumeClaimTemplates", 0, "spec", "storageClassName"], values: [...group, "persistence", "storageClass"] },
+    ],
+  });
   const resources: DesiredResource[] = [
     desired(componentServiceAccount(ctx), ctx.origin),
     desired({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: `${ctx.name}-setup`, namespace: ctx.namespace, labels: setupLabels }, data: { "setup.sql": script } }, ctx.origin),
-    desired(statefulSet, ctx.origin, {
-      tunables: [
-        { field: ["spec", "template", "spec", "containers", 0, "image"], values: [...group, "image"] },
-        { field: ["spec", "template", "spec", "containers", 0, "resources"], values: [...group, "resources"] },
-        { field: ["spec", "volumeClaimTemplates", 0, "spec", "resources", "requests", "storage"], values: [...group, "persistence", "size"] },
-        { field: ["spec", "volumeClaimTemplates", 0, "spec", "storageClassName"], values: [...group, "persistence", "storageClass"] },
-      ],
-    }),
+    server,
     desired(service(ctx, ctx.name, selector, [{ name: "postgresql", port: PORT }]), ctx.origin),
     desired(headlessService(ctx, `${ctx.name}-headless`, selector, [{ name: "postgresql", port: PORT }]), ctx.origin),
-    desired(job, ctx.origin, { tunables: [{ field: ["spec", "template", "spec", "containers", 0, "image"], values: [...group, "image"] }, { field: ["spec", "template", "spec", "initContainers", 0, "image"], values: [...group, "image"] }] }),
+    desired(job, ctx.origin, { needs: [server.key], tunables: [{ field: ["spec", "template", "spec", "containers", 0, "image"], values: [...group, "image"] }, { field: ["spec", "template", "spec", "initContainers", 0, "image"], values: [...group, "image"] }] }),
     desired(componentNetworkPolicy(ctx, [PORT]), ctx.origin),
   ];
   const secrets: GeneratedSecret[] = [

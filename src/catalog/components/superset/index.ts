@@ -99,11 +99,12 @@ function build(ctx: Ctx) {
       },
     },
   };
+  const init = desired(job, ctx.origin, { tunables: [{ field: ["spec", "template", "spec", "containers", 0, "image"], values: [...group, "image"] }] });
   return {
     resources: [
       desired(componentServiceAccount(ctx), ctx.origin),
       desired({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: configMap, namespace: ctx.namespace, labels: componentLabels(ctx) }, data: { "superset_config.py": SUPERSET_CONFIG } }, ctx.origin),
-      desired(job, ctx.origin, { tunables: [{ field: ["spec", "template", "spec", "containers", 0, "image"], values: [...group, "image"] }] }),
+      init,
       ...serverObjects(ctx, {
         role: "server",
         name: ctx.name,
@@ -122,6 +123,7 @@ function build(ctx: Ctx) {
         writablePaths: writable,
         volumeMounts: mounts,
         volumes,
+        needs: [init.key],
       }),
       desired(componentNetworkPolicy(ctx, [HTTP]), ctx.origin),
     ],
