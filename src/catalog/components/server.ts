@@ -2,15 +2,17 @@
  * The shape most catalog types share: one workload (Deployment or StatefulSet) of one role, its Services, and the
  * chart tunables (image, replicas, resources, persistence). A type describes its role as data and gets back objects.
  */
+import { createHash } from "node:crypto";
 import type { IContainer } from "kubernetes-models/v1/Container";
 import type { IEnvVar } from "kubernetes-models/v1/EnvVar";
 import type { IProbe } from "kubernetes-models/v1/Probe";
 import type { IVolume } from "kubernetes-models/v1/Volume";
 import type { IVolumeMount } from "kubernetes-models/v1/VolumeMount";
 import { desired, type DesiredResource, type Tunable } from "../../resources/kube-object.ts";
-import type { ComponentContext } from "./component-type.ts";
-import { headlessService, service } from "./objects.ts";
-import { componentLabels, componentPod, componentSelector, type Sizing, sizing } from "./support.ts";
+import type { GeneratedSecret } from "../../resources/secrets.ts";
+import type { ComponentContext, ConnectionInfo } from "./component-type.ts";
+import { componentNetworkPolicy, componentServiceAccount, type ExternalEndpoint, headlessService, service } from "./objects.ts";
+import { componentLabels, componentPod, componentSelector, serviceHost, type Sizing, sizing } from "./support.ts";
 
 export interface NamedPort {
   readonly name: string;
@@ -67,7 +69,8 @@ export function serverObjects(ctx: ComponentContext, r: ServerRole): DesiredReso
   const seeded = r.seededPaths ?? [];
   const seedMounts = seeded.map((p) => ({ name: seedVolume(p), mountPath: p }));
   const main: IContainer = {
-    name: r.role,
+    // `server` roles are named after their type (kubectl logs -c postgresql); other roles after the role.
+    name: r.role === "server" ? ctx.options.type : r.role,
     image: r.image,
     imagePullPolicy: "IfNotPresent",
     ...(r.command ? { command: r.command } : {}),
@@ -153,3 +156,105 @@ export const userEnv = (name: string, c: { user?: string; userRef?: { name: stri
   c.userRef ? secretEnv(name, c.userRef.name, c.userRef.key) : { name, value: c.user ?? "" };
 
 export { sizing };
+
+/**
+ * What most providers offer: a Service in the component's namespace, its port, and a URL. Credentials and anything
+ * type-specific go in `extra`.
+ */
+export function serviceOffer(
+  ctx: ComponentContext,
+  o: { type: string; service?: string; port: number; ports?: readonly number[]; role?: string; url?: string; extra?: Partial<ConnectionInfo> },
+): ConnectionInfo {
+  const host = serviceHost(o.service ?? ctx.name, ctx.namespace);
+  return {
+    provider: ctx.name,
+    type: o.type,
+    host,
+    port: o.port,
+    url: o.url ?? `http://${host}:${o.port}`,
+    ports: o.ports ?? [o.port],
+    podLabels: componentSelector(ctx, o.role ?? "server"),
+    namespace: ctx.namespace,
+    ...o.extra,
+  };
+}
+
+/** A component's usual objects: its ServiceAccount, anything extra (config), its roles, and its NetworkPolicy. */
+export function assemble(
+  ctx: ComponentContext,
+  parts: { roles: readonly ServerRole[]; extra?: readonly DesiredResource[]; ports: readonly number[]; external?: readonly ExternalEndpoint[]; secrets?: GeneratedSecret[] },
+) {
+  return {
+    resources: [
+      desired(componentServiceAccount(ctx), ctx.origin),
+      ...(parts.extra ?? []),
+      ...parts.roles.flatMap((r) => serverObjects(ctx, r)),
+      desired(componentNetworkPolicy(ctx, parts.ports, parts.external), ctx.origin),
+    ],
+    secrets: parts.secrets ?? [],
+  };
+}
+
+/** A generated secret owned by the component and copied to every consumer's namespace. */
+export const sharedSecret = (ctx: ComponentContext, name: string, keys: string[], length = 32): GeneratedSecret => ({
+  name,
+  keys,
+  namespaces: [ctx.namespace, ...ctx.consumers.map((c) => c.namespace)],
+  length,
+  origin: ctx.origin,
+  group: ["components", ctx.name],
+});
+
+export interface OneShot {
+  /** `setup`, `init`, `migrate`: the component label and the middle of the Job's name. */
+  readonly role: string;
+  /** What the Job does, hashed into its name: Jobs are immutable, so a changed Job must be a new one. */
+  readonly content: string;
+  readonly uid: number;
+  readonly serviceAccount?: string;
+  readonly container: IContainer;
+  readonly initContainers?: IContainer[];
+  readonly volumes?: IVolume[];
+  readonly writablePaths?: readonly string[];
+  /** values.yaml path of the image every container of the Job runs. */
+  readonly imageValues: readonly string[];
+  readonly needs?: readonly string[];
+}
+
+/** A Job a component runs once per change (database setup, migrations), restricted like every other pod. */
+export function oneShotJob(ctx: ComponentContext, j: OneShot): DesiredResource {
+  const labels = componentLabels(ctx, j.role);
+  const hash = createHash("sha256").update(j.content).digest("hex").slice(0, 8);
+  const inits = j.initContainers ?? [];
+  const job = {
+    apiVersion: "batch/v1",
+    kind: "Job",
+    metadata: { name: `${ctx.name}-${j.role}-${hash}`, namespace: ctx.namespace, labels },
+    spec: {
+      backoffLimit: 6,
+      ttlSecondsAfterFinished: 86400,
+      template: {
+        metadata: { labels },
+        spec: {
+          ...componentPod({
+            ctx,
+            serviceAccount: j.serviceAccount ?? ctx.name,
+            uid: j.uid,
+            ...(j.writablePaths ? { writablePaths: j.writablePaths } : {}),
+            ...(inits.length ? { initContainers: inits } : {}),
+            containers: [j.container],
+            ...(j.volumes ? { volumes: j.volumes } : {}),
+          }),
+          restartPolicy: "OnFailure",
+        },
+      },
+    },
+  };
+  return desired(job, ctx.origin, {
+    tunables: [
+      { field: ["spec", "template", "spec", "containers", 0, "image"], values: j.imageValues },
+      ...inits.map((_, i) => ({ field: ["spec", "template", "spec", "initContainers", i, "image"], values: j.imageValues })),
+    ],
+    ...(j.needs ? { needs: j.needs } : {}),
+  });
+}

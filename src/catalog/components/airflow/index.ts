@@ -9,15 +9,14 @@
  *   the pods that run DAG code (worker, scheduler, dag-processor, triggerer), with the pod label the webhook needs.
  * - Shell steps are single argument strings joined with "; ", never line continuations (seed 003 defect 4).
  */
-import { createHash } from "node:crypto";
 import type { IContainer } from "kubernetes-models/v1/Container";
 import type { IEnvVar } from "kubernetes-models/v1/EnvVar";
 import { desired, type DesiredResource } from "../../../resources/kube-object.ts";
 import { ANNOTATION, LABEL } from "../../../resources/labels.ts";
 import type { ComponentContext, ComponentType, ConnectionInfo } from "../component-type.ts";
 import { componentNetworkPolicy, componentServiceAccount, type ExternalEndpoint } from "../objects.ts";
-import { execProbe, httpProbe, secretEnv, serverObjects, userEnv } from "../server.ts";
-import { componentLabels, componentPod, componentSelector, serviceHost, type Sizing } from "../support.ts";
+import { execProbe, httpProbe, oneShotJob, secretEnv, serverObjects, userEnv } from "../server.ts";
+import { componentLabels, componentSelector, serviceHost, type Sizing } from "../support.ts";
 import type { AIRFLOW_ROLES } from "./options.ts";
 
 type Options = Extract<ComponentContext["options"], { type: "airflow" }>;
@@ -167,42 +166,20 @@ function build(ctx: Ctx) {
     "airflow db migrate",
     'airflow users list | grep -qw admin || airflow users create --role Admin --username admin --email admin@airflow.invalid --firstname Airflow --lastname Admin --password "$ADMIN_PASSWORD"',
   ].join("; ");
-  const hash = createHash("sha256").update(migrate + image).digest("hex").slice(0, 8);
-  const migrateLabels = componentLabels(ctx, "migrate");
-  const migration = desired(
-      {
-        apiVersion: "batch/v1",
-        kind: "Job",
-        metadata: { name: `${ctx.name}-migrate-${hash}`, namespace: ctx.namespace, labels: migrateLabels },
-        spec: {
-          backoffLimit: 6,
-          ttlSecondsAfterFinished: 86400,
-          template: {
-            metadata: { labels: migrateLabels },
-            spec: {
-              ...componentPod({
-                ctx,
-                serviceAccount: serviceAccountOf(ctx, "api-server"),
-                uid: UID,
-                containers: [
-                  {
-                    name: "migrate",
-                    image,
-                    command: ["sh", "-c", migrate],
-                    env: [...env, secretEnv("ADMIN_PASSWORD", admin(ctx), "password")],
-                    resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },
-                  },
-                ],
-              }),
-              restartPolicy: "OnFailure",
-            },
-          },
-        },
-      },
-      ctx.origin,
-      { tunables: [{ field: ["spec", "template", "spec", "containers", 0, "image"], values: [...group, "migrate", "image"] }] },
-  );
-
+  const migration = oneShotJob(ctx, {
+    role: "migrate",
+    content: migrate + image,
+    uid: UID,
+    serviceAccount: serviceAccountOf(ctx, "api-server"),
+    imageValues: [...group, "migrate", "image"],
+    container: {
+      name: "migrate",
+      image,
+      command: ["sh", "-c", migrate],
+      env: [...env, secretEnv("ADMIN_PASSWORD", admin(ctx), "password")],
+      resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+    },
+  });
   const resources: DesiredResource[] = [migration];
   for (const role of ["api-server", "scheduler", "dag-processor", "triggerer", "worker"] as const) {
     const runsDags = DAG_ROLES.includes(role);

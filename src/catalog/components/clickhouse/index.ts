@@ -2,11 +2,9 @@
  * clickhouse — the official server image. Its entrypoint writes users.d/config.d at start, so those folders are
  * seeded writable copies; the password for the default user comes from a generated secret.
  */
-import { desired } from "../../../resources/kube-object.ts";
 import type { ComponentContext, ComponentType, ConnectionInfo } from "../component-type.ts";
-import { componentNetworkPolicy, componentServiceAccount } from "../objects.ts";
-import { httpProbe, secretEnv, serverObjects, sizing, storageOf } from "../server.ts";
-import { componentSelector, serviceHost } from "../support.ts";
+import { assemble, httpProbe, secretEnv, serviceOffer, sharedSecret, sizing, storageOf } from "../server.ts";
+import { serviceHost } from "../support.ts";
 
 type Options = Extract<ComponentContext["options"], { type: "clickhouse" }>;
 type Ctx = ComponentContext<Options>;
@@ -16,24 +14,19 @@ const HTTP = 8123;
 const NATIVE = 9000;
 const auth = (ctx: Ctx) => `${ctx.name}-auth`;
 
-const offer = (ctx: Ctx): ConnectionInfo => ({
-  provider: ctx.name,
-  type: "clickhouse",
-  host: serviceHost(ctx.name, ctx.namespace),
-  port: HTTP,
-  user: "default",
-  password: { name: auth(ctx), key: "password" },
-  url: `http://default:{password}@${serviceHost(ctx.name, ctx.namespace)}:${HTTP}`,
-  ports: [HTTP, NATIVE],
-  podLabels: componentSelector(ctx, "server"),
-  namespace: ctx.namespace,
-});
+const offer = (ctx: Ctx): ConnectionInfo =>
+  serviceOffer(ctx, {
+    type: "clickhouse",
+    port: HTTP,
+    ports: [HTTP, NATIVE],
+    url: `http://default:{password}@${serviceHost(ctx.name, ctx.namespace)}:${HTTP}`,
+    extra: { user: "default", password: { name: auth(ctx), key: "password" } },
+  });
 
 function build(ctx: Ctx) {
-  return {
-    resources: [
-      desired(componentServiceAccount(ctx), ctx.origin),
-      ...serverObjects(ctx, {
+  return assemble(ctx, {
+    roles: [
+      {
         role: "server",
         name: ctx.name,
         kind: "StatefulSet",
@@ -51,11 +44,11 @@ function build(ctx: Ctx) {
         writablePaths: ["/tmp", "/var/log/clickhouse-server"],
         seededPaths: ["/etc/clickhouse-server/config.d", "/etc/clickhouse-server/users.d"],
         storage: storageOf(ctx, ctx.options.storage, "/var/lib/clickhouse"),
-      }),
-      desired(componentNetworkPolicy(ctx, [HTTP, NATIVE]), ctx.origin),
+      },
     ],
-    secrets: [{ name: auth(ctx), keys: ["password"], namespaces: [ctx.namespace, ...ctx.consumers.map((c) => c.namespace)], length: 32, origin: ctx.origin, group: ["components", ctx.name] }],
-  };
+    ports: [HTTP, NATIVE],
+    secrets: [sharedSecret(ctx, auth(ctx), ["password"])],
+  });
 }
 
 export const clickhouse: ComponentType<Options> = { type: "clickhouse", offers: ["host", "port", "user", "password", "url"], offer, build };

@@ -2,11 +2,9 @@
  * flink — a session cluster from the official image. The entrypoint rewrites /opt/flink/conf from FLINK_PROPERTIES,
  * so that folder is a seeded writable copy; ports are fixed so the NetworkPolicy can name them.
  */
-import { desired } from "../../../resources/kube-object.ts";
 import type { ComponentContext, ComponentType, ConnectionInfo } from "../component-type.ts";
-import { componentNetworkPolicy, componentServiceAccount } from "../objects.ts";
-import { httpProbe, serverObjects, sizing, tcpProbe } from "../server.ts";
-import { componentSelector, serviceHost } from "../support.ts";
+import { assemble, httpProbe, serviceOffer, sizing, tcpProbe } from "../server.ts";
+import { serviceHost } from "../support.ts";
 
 type Options = Extract<ComponentContext["options"], { type: "flink" }>;
 type Ctx = ComponentContext<Options>;
@@ -16,16 +14,8 @@ const PORTS = { rpc: 6123, blob: 6124, ui: 8081, tmRpc: 6122, tmData: 6121 } as 
 
 const jobmanager = (ctx: Ctx) => `${ctx.name}-jobmanager`;
 
-const offer = (ctx: Ctx): ConnectionInfo => ({
-  provider: ctx.name,
-  type: "flink",
-  host: serviceHost(jobmanager(ctx), ctx.namespace),
-  port: PORTS.ui,
-  url: `http://${serviceHost(jobmanager(ctx), ctx.namespace)}:${PORTS.ui}`,
-  ports: [PORTS.ui, PORTS.rpc, PORTS.blob],
-  podLabels: componentSelector(ctx, "jobmanager"),
-  namespace: ctx.namespace,
-});
+const offer = (ctx: Ctx): ConnectionInfo =>
+  serviceOffer(ctx, { type: "flink", service: jobmanager(ctx), port: PORTS.ui, ports: [PORTS.ui, PORTS.rpc, PORTS.blob], role: "jobmanager" });
 
 export const flinkProperties = (ctx: Ctx): string =>
   [
@@ -43,10 +33,9 @@ function build(ctx: Ctx) {
   const image = ctx.options.image ?? FLINK_IMAGE;
   const env = [{ name: "FLINK_PROPERTIES", value: flinkProperties(ctx) }];
   const common = { kind: "Deployment" as const, image, uid: 9999, env, seededPaths: ["/opt/flink/conf"], writablePaths: ["/tmp", "/opt/flink/log"] };
-  return {
-    resources: [
-      desired(componentServiceAccount(ctx), ctx.origin),
-      ...serverObjects(ctx, {
+  return assemble(ctx, {
+    roles: [
+      {
         ...common,
         role: "jobmanager",
         name: jobmanager(ctx),
@@ -55,8 +44,8 @@ function build(ctx: Ctx) {
         ports: [{ name: "rpc", port: PORTS.rpc }, { name: "blob", port: PORTS.blob }, { name: "ui", port: PORTS.ui }],
         probes: { startup: httpProbe("/", "ui", { periodSeconds: 5, failureThreshold: 60 }), liveness: tcpProbe("rpc"), readiness: httpProbe("/", "ui") },
         resources: sizing(ctx, { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "1", memory: "2Gi" } }),
-      }),
-      ...serverObjects(ctx, {
+      },
+      {
         ...common,
         role: "taskmanager",
         name: `${ctx.name}-taskmanager`,
@@ -67,11 +56,10 @@ function build(ctx: Ctx) {
         resources: sizing(ctx, { requests: { cpu: "1", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } }),
         service: false,
         values: ["components", ctx.name, "taskmanager"],
-      }),
-      desired(componentNetworkPolicy(ctx, Object.values(PORTS)), ctx.origin),
+      },
     ],
-    secrets: [],
-  };
+    ports: Object.values(PORTS),
+  });
 }
 
 export const flink: ComponentType<Options> = { type: "flink", offers: ["host", "port", "url"], offer, build };

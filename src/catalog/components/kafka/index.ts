@@ -7,9 +7,8 @@
 import { createHash } from "node:crypto";
 import { desired } from "../../../resources/kube-object.ts";
 import type { ComponentContext, ComponentType, ConnectionInfo } from "../component-type.ts";
-import { componentNetworkPolicy, componentServiceAccount } from "../objects.ts";
-import { serverObjects, sizing, storageOf, tcpProbe } from "../server.ts";
-import { componentLabels, componentSelector, serviceHost } from "../support.ts";
+import { assemble, serviceOffer, sizing, storageOf, tcpProbe } from "../server.ts";
+import { componentLabels, serviceHost } from "../support.ts";
 
 type Options = Extract<ComponentContext["options"], { type: "kafka" }>;
 type Ctx = ComponentContext<Options>;
@@ -57,24 +56,15 @@ export const START_SCRIPT = [
   "exec /opt/kafka/bin/kafka-server-start.sh /tmp/kafka/server.properties",
 ].join("; ");
 
-const offer = (ctx: Ctx): ConnectionInfo => ({
-  provider: ctx.name,
-  type: "kafka",
-  host: serviceHost(ctx.name, ctx.namespace),
-  port: BROKER,
-  url: `${serviceHost(ctx.name, ctx.namespace)}:${BROKER}`,
-  ports: [BROKER],
-  podLabels: componentSelector(ctx, "broker"),
-  namespace: ctx.namespace,
-});
+const offer = (ctx: Ctx): ConnectionInfo =>
+  serviceOffer(ctx, { type: "kafka", port: BROKER, role: "broker", url: `${serviceHost(ctx.name, ctx.namespace)}:${BROKER}` });
 
 function build(ctx: Ctx) {
   const config = `${ctx.name}-config`;
-  return {
-    resources: [
-      desired(componentServiceAccount(ctx), ctx.origin),
-      desired({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: config, namespace: ctx.namespace, labels: componentLabels(ctx, "broker") }, data: { "server.properties": serverProperties(ctx) } }, ctx.origin),
-      ...serverObjects(ctx, {
+  return assemble(ctx, {
+    extra: [desired({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: config, namespace: ctx.namespace, labels: componentLabels(ctx, "broker") }, data: { "server.properties": serverProperties(ctx) } }, ctx.origin)],
+    roles: [
+      {
         role: "broker",
         name: ctx.name,
         kind: "StatefulSet",
@@ -97,11 +87,10 @@ function build(ctx: Ctx) {
         volumeMounts: [{ name: "config", mountPath: "/config", readOnly: true }],
         volumes: [{ name: "config", configMap: { name: config } }],
         storage: storageOf(ctx, ctx.options.storage, DATA),
-      }),
-      desired(componentNetworkPolicy(ctx, [BROKER, CONTROLLER]), ctx.origin),
+      },
     ],
-    secrets: [],
-  };
+    ports: [BROKER, CONTROLLER],
+  });
 }
 
 export const kafka: ComponentType<Options> = { type: "kafka", offers: ["host", "port", "url"], offer, build };

@@ -2,11 +2,9 @@
  * nessie — the Nessie server with the JDBC version store on the postgresql it connects to (its own database and
  * user). Health is served on the Quarkus management port.
  */
-import { desired } from "../../../resources/kube-object.ts";
 import type { ComponentContext, ComponentType, ConnectionInfo } from "../component-type.ts";
-import { componentNetworkPolicy, componentServiceAccount } from "../objects.ts";
-import { httpProbe, secretEnv, serverObjects, sizing, userEnv } from "../server.ts";
-import { componentSelector, serviceHost } from "../support.ts";
+import { assemble, httpProbe, secretEnv, serviceOffer, sizing, userEnv } from "../server.ts";
+import { serviceHost } from "../support.ts";
 
 type Options = Extract<ComponentContext["options"], { type: "nessie" }>;
 type Ctx = ComponentContext<Options>;
@@ -15,23 +13,13 @@ export const NESSIE_IMAGE = "ghcr.io/projectnessie/nessie:0.101.3";
 const HTTP = 19120;
 const MANAGEMENT = 9000;
 
-const offer = (ctx: Ctx): ConnectionInfo => ({
-  provider: ctx.name,
-  type: "nessie",
-  host: serviceHost(ctx.name, ctx.namespace),
-  port: HTTP,
-  url: `http://${serviceHost(ctx.name, ctx.namespace)}:${HTTP}/api/v2`,
-  ports: [HTTP],
-  podLabels: componentSelector(ctx, "server"),
-  namespace: ctx.namespace,
-});
+const offer = (ctx: Ctx): ConnectionInfo => serviceOffer(ctx, { type: "nessie", port: HTTP, url: `http://${serviceHost(ctx.name, ctx.namespace)}:${HTTP}/api/v2` });
 
 function build(ctx: Ctx) {
   const db = ctx.connections.find((c) => c.type === "postgresql" || c.type === "external-postgresql")!;
-  return {
-    resources: [
-      desired(componentServiceAccount(ctx), ctx.origin),
-      ...serverObjects(ctx, {
+  return assemble(ctx, {
+    roles: [
+      {
         role: "server",
         name: ctx.name,
         kind: "Deployment",
@@ -52,11 +40,10 @@ function build(ctx: Ctx) {
           readiness: httpProbe("/q/health/ready", "management"),
         },
         resources: sizing(ctx, { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } }),
-      }),
-      desired(componentNetworkPolicy(ctx, [HTTP]), ctx.origin),
+      },
     ],
-    secrets: [],
-  };
+    ports: [HTTP],
+  });
 }
 
 export const nessie: ComponentType<Options> = { type: "nessie", requires: ["postgresql"], offers: ["host", "port", "url"], offer, build };

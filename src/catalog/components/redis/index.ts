@@ -3,11 +3,9 @@
  * a config file written by an init container (never through arguments, which any process can read), and redis-cli
  * reads it from REDISCLI_AUTH for the probes.
  */
-import { desired } from "../../../resources/kube-object.ts";
-import type { ComponentContext, ComponentType, Consumer, ConnectionInfo } from "../component-type.ts";
-import { componentNetworkPolicy, componentServiceAccount } from "../objects.ts";
-import { execProbe, secretEnv, serverObjects, sizing, storageOf, tcpProbe } from "../server.ts";
-import { componentSelector, serviceHost } from "../support.ts";
+import type { ComponentContext, ComponentType, ConnectionInfo } from "../component-type.ts";
+import { assemble, execProbe, secretEnv, serviceOffer, sharedSecret, sizing, storageOf, tcpProbe } from "../server.ts";
+import { serviceHost } from "../support.ts";
 
 type Options = Extract<ComponentContext["options"], { type: "redis" }>;
 type Ctx = ComponentContext<Options>;
@@ -18,27 +16,20 @@ const UID = 999;
 
 const authSecret = (ctx: Ctx) => `${ctx.name}-auth`;
 
-function offer(ctx: Ctx, _consumer: Consumer): ConnectionInfo {
-  return {
-    provider: ctx.name,
+const offer = (ctx: Ctx): ConnectionInfo =>
+  serviceOffer(ctx, {
     type: "redis",
-    host: serviceHost(ctx.name, ctx.namespace),
     port: PORT,
-    password: { name: authSecret(ctx), key: "password" },
     url: `redis://:{password}@${serviceHost(ctx.name, ctx.namespace)}:${PORT}/0`,
-    ports: [PORT],
-    podLabels: componentSelector(ctx, "server"),
-    namespace: ctx.namespace,
-  };
-}
+    extra: { password: { name: authSecret(ctx), key: "password" } },
+  });
 
 function build(ctx: Ctx) {
   const image = ctx.options.image ?? REDIS_IMAGE;
   const password = secretEnv("REDIS_PASSWORD", authSecret(ctx), "password");
-  return {
-    resources: [
-      desired(componentServiceAccount(ctx), ctx.origin),
-      ...serverObjects(ctx, {
+  return assemble(ctx, {
+    roles: [
+      {
         role: "server",
         name: ctx.name,
         kind: "StatefulSet",
@@ -61,11 +52,11 @@ function build(ctx: Ctx) {
           },
         ],
         storage: storageOf(ctx, ctx.options.storage, "/data"),
-      }),
-      desired(componentNetworkPolicy(ctx, [PORT]), ctx.origin),
+      },
     ],
-    secrets: [{ name: authSecret(ctx), keys: ["password"], namespaces: [ctx.namespace, ...ctx.consumers.map((c) => c.namespace)], length: 32, origin: ctx.origin, group: ["components", ctx.name] }],
-  };
+    ports: [PORT],
+    secrets: [sharedSecret(ctx, authSecret(ctx), ["password"])],
+  });
 }
 
 export const redis: ComponentType<Options> = { type: "redis", offers: ["host", "port", "password", "url"], offer, build };

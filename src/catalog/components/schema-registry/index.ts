@@ -1,9 +1,6 @@
 /** schema-registry — Confluent Schema Registry backed by the connected kafka's `_schemas` topic. */
-import { desired } from "../../../resources/kube-object.ts";
 import type { ComponentContext, ComponentType, ConnectionInfo } from "../component-type.ts";
-import { componentNetworkPolicy, componentServiceAccount } from "../objects.ts";
-import { httpProbe, serverObjects, sizing } from "../server.ts";
-import { componentSelector, serviceHost } from "../support.ts";
+import { assemble, httpProbe, serviceOffer, sizing } from "../server.ts";
 
 type Options = Extract<ComponentContext["options"], { type: "schema-registry" }>;
 type Ctx = ComponentContext<Options>;
@@ -11,23 +8,13 @@ type Ctx = ComponentContext<Options>;
 export const SCHEMA_REGISTRY_IMAGE = "confluentinc/cp-schema-registry:7.8.0";
 const HTTP = 8085;
 
-const offer = (ctx: Ctx): ConnectionInfo => ({
-  provider: ctx.name,
-  type: "schema-registry",
-  host: serviceHost(ctx.name, ctx.namespace),
-  port: HTTP,
-  url: `http://${serviceHost(ctx.name, ctx.namespace)}:${HTTP}`,
-  ports: [HTTP],
-  podLabels: componentSelector(ctx, "server"),
-  namespace: ctx.namespace,
-});
+const offer = (ctx: Ctx): ConnectionInfo => serviceOffer(ctx, { type: "schema-registry", port: HTTP });
 
 function build(ctx: Ctx) {
   const kafka = ctx.connections.find((c) => c.type === "kafka")!;
-  return {
-    resources: [
-      desired(componentServiceAccount(ctx), ctx.origin),
-      ...serverObjects(ctx, {
+  return assemble(ctx, {
+    roles: [
+      {
         role: "server",
         name: ctx.name,
         kind: "Deployment",
@@ -47,11 +34,10 @@ function build(ctx: Ctx) {
         },
         resources: sizing(ctx, { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } }),
         seededPaths: ["/etc/schema-registry"],
-      }),
-      desired(componentNetworkPolicy(ctx, [HTTP]), ctx.origin),
+      },
     ],
-    secrets: [],
-  };
+    ports: [HTTP],
+  });
 }
 
 export const schemaRegistry: ComponentType<Options> = { type: "schema-registry", requires: ["kafka"], offers: ["host", "port", "url"], offer, build };

@@ -3,11 +3,8 @@
  * advertise a stable DNS name that resolves to its own address (a Service name would not be bindable); workers
  * register with that name.
  */
-import { desired } from "../../../resources/kube-object.ts";
 import type { ComponentContext, ComponentType, ConnectionInfo } from "../component-type.ts";
-import { componentNetworkPolicy, componentServiceAccount } from "../objects.ts";
-import { httpProbe, serverObjects, sizing, tcpProbe } from "../server.ts";
-import { componentSelector, serviceHost } from "../support.ts";
+import { assemble, httpProbe, serviceOffer, sizing, tcpProbe } from "../server.ts";
 
 type Options = Extract<ComponentContext["options"], { type: "spark" }>;
 type Ctx = ComponentContext<Options>;
@@ -20,24 +17,15 @@ const WORKER_UI = 8081;
 const master = (ctx: Ctx) => `${ctx.name}-master`;
 export const masterUrl = (ctx: Ctx) => `spark://${master(ctx)}-0.${master(ctx)}-headless.${ctx.namespace}.svc.cluster.local:${RPC}`;
 
-const offer = (ctx: Ctx): ConnectionInfo => ({
-  provider: ctx.name,
-  type: "spark",
-  host: serviceHost(master(ctx), ctx.namespace),
-  port: RPC,
-  url: masterUrl(ctx),
-  ports: [RPC, MASTER_UI],
-  podLabels: componentSelector(ctx, "master"),
-  namespace: ctx.namespace,
-});
+const offer = (ctx: Ctx): ConnectionInfo =>
+  serviceOffer(ctx, { type: "spark", service: master(ctx), port: RPC, ports: [RPC, MASTER_UI], role: "master", url: masterUrl(ctx) });
 
 function build(ctx: Ctx) {
   const image = ctx.options.image ?? SPARK_IMAGE;
   const common = { image, uid: 185, writablePaths: ["/tmp", "/opt/spark/work", "/opt/spark/logs"], env: [{ name: "SPARK_NO_DAEMONIZE", value: "true" }] };
-  return {
-    resources: [
-      desired(componentServiceAccount(ctx), ctx.origin),
-      ...serverObjects(ctx, {
+  return assemble(ctx, {
+    roles: [
+      {
         ...common,
         role: "master",
         name: master(ctx),
@@ -49,8 +37,8 @@ function build(ctx: Ctx) {
         ports: [{ name: "rpc", port: RPC }, { name: "ui", port: MASTER_UI }],
         probes: { liveness: tcpProbe("rpc"), readiness: httpProbe("/", "ui") },
         resources: sizing(ctx, { requests: { cpu: "250m", memory: "1Gi" }, limits: { cpu: "1", memory: "2Gi" } }),
-      }),
-      ...serverObjects(ctx, {
+      },
+      {
         ...common,
         role: "worker",
         name: `${ctx.name}-worker`,
@@ -63,12 +51,10 @@ function build(ctx: Ctx) {
         resources: sizing(ctx, { requests: { cpu: String(ctx.options.workerCores), memory: "4Gi" }, limits: { cpu: String(ctx.options.workerCores), memory: "6Gi" } }),
         service: false,
         values: ["components", ctx.name, "worker"],
-      }),
-      // Executors on workers connect back to drivers and to each other on ephemeral ports: allowed within the cluster's pods only.
-      desired(componentNetworkPolicy(ctx, [RPC, MASTER_UI, WORKER_UI]), ctx.origin),
+      },
     ],
-    secrets: [],
-  };
+    ports: [RPC, MASTER_UI, WORKER_UI],
+  });
 }
 
 export const spark: ComponentType<Options> = { type: "spark", offers: ["host", "port", "url"], offer, build };

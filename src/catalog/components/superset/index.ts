@@ -2,12 +2,10 @@
  * superset — the official image with superset_config.py reading everything secret from the environment, an init
  * Job (db upgrade, admin user when missing, init) named after its content, and the Redis cache.
  */
-import { createHash } from "node:crypto";
 import { desired } from "../../../resources/kube-object.ts";
 import type { ComponentContext, ComponentType, ConnectionInfo } from "../component-type.ts";
-import { componentNetworkPolicy, componentServiceAccount } from "../objects.ts";
-import { httpProbe, secretEnv, serverObjects, sizing } from "../server.ts";
-import { componentLabels, componentPod, componentSelector, serviceHost } from "../support.ts";
+import { assemble, httpProbe, oneShotJob, secretEnv, serviceOffer, sizing } from "../server.ts";
+import { componentLabels } from "../support.ts";
 
 type Options = Extract<ComponentContext["options"], { type: "superset" }>;
 type Ctx = ComponentContext<Options>;
@@ -35,16 +33,7 @@ export const INIT_SCRIPT = [
   "superset init",
 ].join("; ");
 
-const offer = (ctx: Ctx): ConnectionInfo => ({
-  provider: ctx.name,
-  type: "superset",
-  host: serviceHost(ctx.name, ctx.namespace),
-  port: HTTP,
-  url: `http://${serviceHost(ctx.name, ctx.namespace)}:${HTTP}`,
-  ports: [HTTP],
-  podLabels: componentSelector(ctx, "server"),
-  namespace: ctx.namespace,
-});
+const offer = (ctx: Ctx): ConnectionInfo => serviceOffer(ctx, { type: "superset", port: HTTP });
 
 function build(ctx: Ctx) {
   const group = ["components", ctx.name];
@@ -65,47 +54,29 @@ function build(ctx: Ctx) {
   const mounts = [{ name: "config", mountPath: "/app/pythonpath", readOnly: true }];
   const volumes = [{ name: "config", configMap: { name: configMap } }];
   const writable = ["/tmp", "/app/superset_home"];
-  const hash = createHash("sha256").update(INIT_SCRIPT + image).digest("hex").slice(0, 8);
-  const initLabels = componentLabels(ctx, "init");
-  const job = {
-    apiVersion: "batch/v1",
-    kind: "Job",
-    metadata: { name: `${ctx.name}-init-${hash}`, namespace: ctx.namespace, labels: initLabels },
-    spec: {
-      backoffLimit: 6,
-      ttlSecondsAfterFinished: 86400,
-      template: {
-        metadata: { labels: initLabels },
-        spec: {
-          ...componentPod({
-            ctx,
-            serviceAccount: ctx.name,
-            uid: 1000,
-            writablePaths: writable,
-            containers: [
-              {
-                name: "init",
-                image,
-                command: ["sh", "-c", INIT_SCRIPT],
-                env: [...env, secretEnv("ADMIN_PASSWORD", `${ctx.name}-admin`, "password")],
-                resources: { requests: { cpu: "100m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },
-                volumeMounts: mounts,
-              },
-            ],
-            volumes,
-          }),
-          restartPolicy: "OnFailure",
-        },
-      },
+  const init = oneShotJob(ctx, {
+    role: "init",
+    content: INIT_SCRIPT + image,
+    uid: 1000,
+    writablePaths: writable,
+    imageValues: [...group, "image"],
+    container: {
+      name: "init",
+      image,
+      command: ["sh", "-c", INIT_SCRIPT],
+      env: [...env, secretEnv("ADMIN_PASSWORD", `${ctx.name}-admin`, "password")],
+      resources: { requests: { cpu: "100m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+      volumeMounts: mounts,
     },
-  };
-  const init = desired(job, ctx.origin, { tunables: [{ field: ["spec", "template", "spec", "containers", 0, "image"], values: [...group, "image"] }] });
-  return {
-    resources: [
-      desired(componentServiceAccount(ctx), ctx.origin),
+    volumes,
+  });
+  return assemble(ctx, {
+    extra: [
       desired({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: configMap, namespace: ctx.namespace, labels: componentLabels(ctx) }, data: { "superset_config.py": SUPERSET_CONFIG } }, ctx.origin),
       init,
-      ...serverObjects(ctx, {
+    ],
+    roles: [
+      {
         role: "server",
         name: ctx.name,
         kind: "Deployment",
@@ -124,14 +95,14 @@ function build(ctx: Ctx) {
         volumeMounts: mounts,
         volumes,
         needs: [init.key],
-      }),
-      desired(componentNetworkPolicy(ctx, [HTTP]), ctx.origin),
+      },
     ],
+    ports: [HTTP],
     secrets: [
       { name: keys, keys: ["secret-key"], namespaces: [ctx.namespace], length: 42, origin: ctx.origin, group },
       { name: `${ctx.name}-admin`, keys: ["password"], namespaces: [ctx.namespace], length: 24, origin: ctx.origin, group },
     ],
-  };
+  });
 }
 
 export const superset: ComponentType<Options> = { type: "superset", requires: ["postgresql", "redis"], offers: ["host", "port", "url"], offer, build };

@@ -5,9 +5,8 @@
  */
 import { desired, type DesiredResource } from "../../../resources/kube-object.ts";
 import type { ComponentContext, ComponentType, ConnectionInfo } from "../component-type.ts";
-import { componentNetworkPolicy, componentServiceAccount } from "../objects.ts";
-import { httpProbe, secretEnv, serverObjects, sizing } from "../server.ts";
-import { componentLabels, componentSelector, serviceHost } from "../support.ts";
+import { assemble, httpProbe, secretEnv, type ServerRole, serviceOffer, sizing } from "../server.ts";
+import { componentLabels, serviceHost } from "../support.ts";
 
 type Options = Extract<ComponentContext["options"], { type: "trino" }>;
 type Ctx = ComponentContext<Options>;
@@ -33,16 +32,7 @@ const JVM = [
   "",
 ].join("\n");
 
-const offer = (ctx: Ctx): ConnectionInfo => ({
-  provider: ctx.name,
-  type: "trino",
-  host: serviceHost(ctx.name, ctx.namespace),
-  port: HTTP,
-  url: `http://${serviceHost(ctx.name, ctx.namespace)}:${HTTP}`,
-  ports: [HTTP],
-  podLabels: componentSelector(ctx, "coordinator"),
-  namespace: ctx.namespace,
-});
+const offer = (ctx: Ctx): ConnectionInfo => serviceOffer(ctx, { type: "trino", port: HTTP, role: "coordinator" });
 
 /** Catalog files and the env they read, derived from what trino connects to. */
 export function catalogs(ctx: Ctx): { files: Record<string, string>; env: ReturnType<typeof secretEnv>[] } {
@@ -101,9 +91,9 @@ function build(ctx: Ctx) {
   const { files, env } = catalogs(ctx);
   const configMap = (name: string, role: string, data: Record<string, string>): DesiredResource =>
     desired({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace: ctx.namespace, labels: componentLabels(ctx, role) }, data }, ctx.origin);
-  const role = (r: "coordinator" | "worker") => {
+  const role = (r: "coordinator" | "worker"): ServerRole => {
     const coordinator = r === "coordinator";
-    return serverObjects(ctx, {
+    return {
       role: r,
       name: coordinator ? ctx.name : `${ctx.name}-worker`,
       kind: "Deployment",
@@ -129,20 +119,17 @@ function build(ctx: Ctx) {
       ],
       service: coordinator,
       values: coordinator ? ["components", ctx.name] : ["components", ctx.name, "worker"],
-    });
+    };
   };
-  return {
-    resources: [
-      desired(componentServiceAccount(ctx), ctx.origin),
+  return assemble(ctx, {
+    extra: [
       configMap(`${ctx.name}-coordinator-config`, "coordinator", roleConfig(ctx, true)),
       configMap(`${ctx.name}-worker-config`, "worker", roleConfig(ctx, false)),
       configMap(`${ctx.name}-catalog`, "coordinator", files),
-      ...role("coordinator"),
-      ...(ctx.options.workers > 0 ? role("worker") : []),
-      desired(componentNetworkPolicy(ctx, [HTTP]), ctx.origin),
     ],
-    secrets: [],
-  };
+    roles: [role("coordinator"), ...(ctx.options.workers > 0 ? [role("worker")] : [])],
+    ports: [HTTP],
+  });
 }
 
 export const trino: ComponentType<Options> = { type: "trino", offers: ["host", "port", "url"], offer, build };
