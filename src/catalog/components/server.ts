@@ -147,6 +147,16 @@ export const storageOf = (ctx: ComponentContext, storage: { size: string; storag
 });
 
 export const httpProbe = (path: string, port: string, extra: Partial<IProbe> = {}): IProbe => ({ httpGet: { path, port }, periodSeconds: 10, timeoutSeconds: 3, ...extra });
+/**
+ * The usual HTTP health trio for a slow-starting server: a patient startup probe (5 min), a relaxed liveness probe
+ * and a quick readiness probe; readiness may use its own path.
+ */
+export const httpHealth = (path: string, port: string, readyPath = path) => ({
+  startup: httpProbe(path, port, { periodSeconds: 5, failureThreshold: 60 }),
+  liveness: httpProbe(path, port, { periodSeconds: 20 }),
+  readiness: httpProbe(readyPath, port),
+});
+
 export const tcpProbe = (port: string, extra: Partial<IProbe> = {}): IProbe => ({ tcpSocket: { port }, periodSeconds: 10, timeoutSeconds: 3, ...extra });
 export const execProbe = (command: string[], extra: Partial<IProbe> = {}): IProbe => ({ exec: { command }, periodSeconds: 10, timeoutSeconds: 5, ...extra });
 export const secretEnv = (name: string, secret: string, key: string): IEnvVar => ({ name, valueFrom: { secretKeyRef: { name: secret, key } } });

@@ -15,7 +15,7 @@ import { desired, type DesiredResource } from "../../../resources/kube-object.ts
 import { ANNOTATION, LABEL } from "../../../resources/labels.ts";
 import type { ComponentContext, ComponentType, ConnectionInfo } from "../component-type.ts";
 import { componentNetworkPolicy, componentServiceAccount, type ExternalEndpoint } from "../objects.ts";
-import { execProbe, httpProbe, oneShotJob, secretEnv, serverObjects, userEnv } from "../server.ts";
+import { execProbe, httpHealth, httpProbe, oneShotJob, secretEnv, serverObjects, userEnv } from "../server.ts";
 import { componentLabels, componentSelector, serviceHost, type Sizing } from "../support.ts";
 import type { AIRFLOW_ROLES } from "./options.ts";
 
@@ -141,11 +141,7 @@ function build(ctx: Ctx) {
   const jobCheck = (type: string, ready = false) =>
     execProbe(["sh", "-c", `airflow jobs check --job-type ${type} --local`], ready ? { periodSeconds: 30, timeoutSeconds: 30, failureThreshold: 2 } : { periodSeconds: 60, timeoutSeconds: 30, failureThreshold: 5 });
   const roleProbes: Record<Role, { liveness: ReturnType<typeof httpProbe>; readiness: ReturnType<typeof httpProbe>; startup?: ReturnType<typeof httpProbe> }> = {
-    "api-server": {
-      startup: httpProbe("/api/v2/monitor/health", "api", { periodSeconds: 5, failureThreshold: 60 }),
-      liveness: httpProbe("/api/v2/monitor/health", "api", { periodSeconds: 20 }),
-      readiness: httpProbe("/api/v2/monitor/health", "api"),
-    },
+    "api-server": httpHealth("/api/v2/monitor/health", "api"),
     scheduler: { liveness: jobCheck("SchedulerJob"), readiness: jobCheck("SchedulerJob", true) },
     "dag-processor": { liveness: jobCheck("DagProcessorJob"), readiness: jobCheck("DagProcessorJob", true) },
     triggerer: { liveness: jobCheck("TriggererJob"), readiness: jobCheck("TriggererJob", true) },

@@ -1,6 +1,6 @@
 /** schema-registry — Confluent Schema Registry backed by the connected kafka's `_schemas` topic. */
 import type { ComponentContext, ComponentType, ConnectionInfo } from "../component-type.ts";
-import { assemble, httpProbe, serviceOffer, sizing } from "../server.ts";
+import { assemble, httpHealth, serviceOffer, sizing } from "../server.ts";
 
 type Options = Extract<ComponentContext["options"], { type: "schema-registry" }>;
 type Ctx = ComponentContext<Options>;
@@ -27,11 +27,7 @@ function build(ctx: Ctx) {
           { name: "SCHEMA_REGISTRY_KAFKASTORE_BOOTSTRAP_SERVERS", value: `PLAINTEXT://${kafka.host}:${kafka.port}` },
         ],
         ports: [{ name: "http", port: HTTP }],
-        probes: {
-          startup: httpProbe("/", "http", { periodSeconds: 5, failureThreshold: 60 }),
-          liveness: httpProbe("/", "http", { periodSeconds: 20 }),
-          readiness: httpProbe("/subjects", "http"),
-        },
+        probes: httpHealth("/", "http", "/subjects"),
         resources: sizing(ctx, { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } }),
         seededPaths: ["/etc/schema-registry"],
       },

@@ -4,7 +4,7 @@
  */
 import { desired } from "../../../resources/kube-object.ts";
 import type { ComponentContext, ComponentType, ConnectionInfo } from "../component-type.ts";
-import { assemble, httpProbe, oneShotJob, secretEnv, serviceOffer, sizing } from "../server.ts";
+import { assemble, httpHealth, oneShotJob, secretEnv, serviceOffer, sizing } from "../server.ts";
 import { componentLabels } from "../support.ts";
 
 type Options = Extract<ComponentContext["options"], { type: "superset" }>;
@@ -85,11 +85,7 @@ function build(ctx: Ctx) {
         uid: 1000,
         env,
         ports: [{ name: "http", port: HTTP }],
-        probes: {
-          startup: httpProbe("/health", "http", { periodSeconds: 5, failureThreshold: 60 }),
-          liveness: httpProbe("/health", "http", { periodSeconds: 20 }),
-          readiness: httpProbe("/health", "http"),
-        },
+        probes: httpHealth("/health", "http"),
         resources: sizing(ctx, { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "2Gi" } }),
         writablePaths: writable,
         volumeMounts: mounts,
