@@ -3,6 +3,7 @@
  *   load → resolve(env) → synth → check → output
  */
 import { synthPlatform } from "./catalog/platform.ts";
+import { specCheckInput } from "./checks/check.ts";
 import { checkObjects } from "./checks/index.ts";
 import { type Diagnostic, hasErrors, uniqueDiagnostics } from "./diagnostics/diagnostic.ts";
 import { renderChart } from "./output/chart/index.ts";
@@ -42,7 +43,7 @@ export function build(options: BuildOptions): BuildResult {
   const diagnostics = [...loaded.diagnostics, ...resolved.diagnostics];
   if (!resolved.spec || hasErrors(diagnostics)) return { ok: false, diagnostics: uniqueDiagnostics(diagnostics) };
   const { resources, secrets } = synthPlatform(resolved.spec);
-  diagnostics.push(...checkObjects({ resources, secrets, spec: resolved.spec }));
+  diagnostics.push(...checkObjects(specCheckInput(resolved.spec, resources, secrets)));
   const unique = uniqueDiagnostics(diagnostics);
   if (hasErrors(unique)) return { ok: false, diagnostics: unique, spec: resolved.spec, resources };
   const files = [

@@ -1,15 +1,47 @@
-import type { Diagnostic, Severity } from "../diagnostics/diagnostic.ts";
+import type { Diagnostic, Severity, SourceLocation } from "../diagnostics/diagnostic.ts";
+import { AKS_STORAGE_CLASSES } from "../resources/cluster-catalog.ts";
 import { formatPath } from "../spec/path.ts";
 import type { ResolvedSpec } from "../spec/resolve.ts";
 import { type DesiredResource, describeObject } from "../resources/kube-object.ts";
 import type { GeneratedSecret } from "../resources/secrets.ts";
 
-/** What every check of generated objects receives: all objects at once, and the spec to point back into. */
+/** What the objects live in, beyond the objects themselves. */
+export interface ClusterFacts {
+  readonly kubernetesVersion: string;
+  /** Where the version was set, for a problem with it. */
+  readonly versionLocation?: SourceLocation;
+  /** Secrets that exist without being among the objects, with their keys. */
+  readonly declaredSecrets: Readonly<Record<string, readonly string[]>>;
+  /** Storage classes with their access modes; unknown (undefined) when linting YAML from elsewhere. */
+  readonly storageClasses?: Readonly<Record<string, readonly string[]>>;
+}
+
+/**
+ * What every check receives: all objects at once, what is known of the cluster, and how a problem in an object is
+ * located — at the spec entry that produced it (build) or at the object's place in a YAML file (lint).
+ */
 export interface CheckInput {
   readonly resources: readonly DesiredResource[];
   /** Secrets berth will generate; references to them resolve. */
   readonly secrets?: readonly GeneratedSecret[];
-  readonly spec: ResolvedSpec;
+  readonly facts: ClusterFacts;
+  readonly locate: (resource: DesiredResource) => { readonly path: string; readonly location?: SourceLocation };
+}
+
+/** Checks of what `berth build` produced: located in the spec. */
+export function specCheckInput(spec: ResolvedSpec, resources: readonly DesiredResource[], secrets?: readonly GeneratedSecret[]): CheckInput {
+  const k8s = spec.platform.spec.kubernetes;
+  return {
+    resources,
+    ...(secrets ? { secrets } : {}),
+    facts: {
+      kubernetesVersion: k8s.version,
+      versionLocation: spec.locate.value(["spec", "kubernetes", "version"]),
+      declaredSecrets: Object.fromEntries(Object.entries(spec.platform.spec.secrets).map(([n, s]) => [n, s.keys])),
+      storageClasses: { ...AKS_STORAGE_CLASSES, ...Object.fromEntries(Object.entries(k8s.storageClasses).map(([n, c]) => [n, c.accessModes])) },
+    },
+    locate: (r) => ({ path: formatPath(r.origin), location: spec.locate.value(r.origin) }),
+  };
 }
 
 export type ObjectCheck = (input: CheckInput) => Diagnostic[];
@@ -24,11 +56,12 @@ export function objectProblem(
   hint?: string,
   severity: Severity = "error",
 ): Diagnostic {
+  const where = input.locate(resource);
   return {
     severity,
     code,
-    path: formatPath(resource.origin),
-    location: input.spec.locate.value(resource.origin),
+    path: where.path,
+    ...(where.location ? { location: where.location } : {}),
     object: describeObject(resource.object),
     field,
     message,

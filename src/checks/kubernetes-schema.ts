@@ -11,14 +11,14 @@ interface AjvError {
 /** Every object validates against the schema of its kind, and its API is served by the target Kubernetes version. */
 export const kubernetesSchema: ObjectCheck = (input: CheckInput) => {
   const out: Diagnostic[] = [];
-  const version = input.spec.platform.spec.kubernetes.version;
+  const version = input.facts.kubernetesVersion;
   const minor = Number(version.split(".")[1]);
   if (minor < SUPPORTED_VERSIONS.min || minor > SUPPORTED_VERSIONS.max) {
     out.push({
       severity: "error",
       code: "K8S-VERSION",
       path: "spec.kubernetes.version",
-      location: input.spec.locate.value(["spec", "kubernetes", "version"]),
+      ...(input.facts.versionLocation ? { location: input.facts.versionLocation } : {}),
       message: `Kubernetes ${version} is outside the versions berth renders for (1.${SUPPORTED_VERSIONS.min}–1.${SUPPORTED_VERSIONS.max})`,
       hint: "choose a supported version; AKS supports the three most recent minors",
     });

@@ -109,7 +109,7 @@ export const references: ObjectCheck = (input: CheckInput) => {
   // Pre-existing objects and what other generated objects will create at run time.
   const namespaces = new Set(input.resources.map((r) => r.object.metadata.namespace).filter((n): n is string => !!n));
   const secretKeys = new Map<string, string[]>();
-  for (const [name, secret] of Object.entries(input.spec.platform.spec.secrets)) for (const ns of namespaces) secretKeys.set(id("Secret", ns, name), secret.keys);
+  for (const [name, keys] of Object.entries(input.facts.declaredSecrets)) for (const ns of namespaces) secretKeys.set(id("Secret", ns, name), [...keys]);
   for (const g of input.secrets ?? []) for (const ns of g.namespaces) secretKeys.set(id("Secret", ns, g.name), [...g.keys]);
   for (const r of input.resources) {
     if (r.object.kind === "Certificate") secretKeys.set(id("Secret", r.object.metadata.namespace, get(r.object, "spec", "secretName") as string), ["tls.crt", "tls.key", "ca.crt"]);
