@@ -12,6 +12,8 @@ export interface ClusterFacts {
   readonly versionLocation?: SourceLocation;
   /** Secrets that exist without being among the objects, with their keys. */
   readonly declaredSecrets: Readonly<Record<string, readonly string[]>>;
+  /** How to make a missing Secret exist, in the words of where the objects came from. */
+  readonly missingSecretHint?: string;
   /** Storage classes with their access modes; unknown (undefined) when linting YAML from elsewhere. */
   readonly storageClasses?: Readonly<Record<string, readonly string[]>>;
 }
@@ -26,6 +28,8 @@ export interface CheckInput {
   readonly secrets?: readonly GeneratedSecret[];
   readonly facts: ClusterFacts;
   readonly locate: (resource: DesiredResource) => { readonly path: string; readonly location?: SourceLocation };
+  /** Pod Security Standards level to hold pods to (restricted includes baseline). */
+  readonly level?: "baseline" | "restricted";
 }
 
 /** Checks of what `berth build` produced: located in the spec. */
@@ -38,6 +42,7 @@ export function specCheckInput(spec: ResolvedSpec, resources: readonly DesiredRe
       kubernetesVersion: k8s.version,
       versionLocation: spec.locate.value(["spec", "kubernetes", "version"]),
       declaredSecrets: Object.fromEntries(Object.entries(spec.platform.spec.secrets).map(([n, s]) => [n, s.keys])),
+      missingSecretHint: "declare it under spec.secrets with its keys",
       storageClasses: { ...AKS_STORAGE_CLASSES, ...Object.fromEntries(Object.entries(k8s.storageClasses).map(([n, c]) => [n, c.accessModes])) },
     },
     locate: (r) => ({ path: formatPath(r.origin), location: spec.locate.value(r.origin) }),

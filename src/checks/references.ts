@@ -142,11 +142,13 @@ export const references: ObjectCheck = (input: CheckInput) => {
     for (const ref of [...podRefs(r.object), ...(NAME_REFS[r.object.kind]?.(r.object) ?? [])]) {
       if (ref.kind === "Secret") {
         const keys = secretKeys.get(id("Secret", ns, ref.name));
-        if (!keys) out.push(objectProblem(input, r, "REF-SECRET", ref.field, `Secret "${ref.name}" is neither generated in namespace ${ns} nor declared in spec.secrets`, "declare it under spec.secrets with its keys"));
+        if (!keys) out.push(objectProblem(input, r, "REF-SECRET", ref.field, `Secret "${ref.name}" does not exist in namespace ${ns}`, input.facts.missingSecretHint ?? "add the Secret, or suppress with berth.dev/ignore if something else creates it"));
         else if (ref.key && !keys.includes(ref.key)) out.push(objectProblem(input, r, "REF-SECRET-KEY", ref.field, `Secret "${ref.name}" has no key "${ref.key}"`, didYouMean(ref.key, keys)));
         continue;
       }
       const target = byId.get(id(ref.kind, ns, ref.name));
+      // Every namespace has a `default` ServiceAccount; using it is a separate finding (DEFAULT-SERVICE-ACCOUNT).
+      if (!target && ref.kind === "ServiceAccount" && ref.name === "default") continue;
       if (!target) {
         out.push(objectProblem(input, r, `REF-${ref.kind.toUpperCase()}`, ref.field, `${ref.kind} "${ref.name}" does not exist in namespace ${ns}`, didYouMean(ref.name, candidatesFor(ref.kind, ns))));
         continue;

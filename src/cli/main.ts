@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { runBuild } from "./commands/build.ts";
 import { listExamples, runInit } from "./commands/init.ts";
+import { runLint } from "./commands/lint.ts";
 import { runSchema } from "./commands/schema.ts";
 import { runValidate } from "./commands/validate.ts";
 import { EXIT } from "./exit-codes.ts";
@@ -44,6 +45,21 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     .option("--json", "print the result as JSON")
     .action((path, flags) => {
       code = runValidate(path, flags, io);
+    });
+
+  program
+    .command("lint")
+    .description("check a berth spec's output, or any Kubernetes YAML (files, folders, - for stdin), against Pod Security, best-practice and reference rules")
+    .argument("[paths...]", "berth.yaml, folders, YAML files, or - for stdin (default: stdin)")
+    .addOption(envOption())
+    .addOption(setOption())
+    .addOption(new Option("--level <level>", "Pod Security Standards level").choices(["baseline", "restricted"]).default("restricted"))
+    .addOption(new Option("--only <group>", "run one group of rules").choices(["pss", "practice", "reference", "schema"]))
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json", "sarif"]).default("text"))
+    .addOption(new Option("--fail-on <severity>", "exit 2 when a finding is at or above this severity").choices(["error", "warning"]).default("error"))
+    .option("--kubernetes-version <minor>", "target Kubernetes version for YAML that is not a berth spec", "1.31")
+    .action((paths, flags) => {
+      code = runLint(paths, flags, io);
     });
 
   program

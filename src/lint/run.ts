@@ -1,0 +1,80 @@
+/**
+ * Runs the checks as lint: choose rule groups and the Pod Security level, then apply per-object suppressions
+ * (`berth.dev/ignore: RULE-ID — reason`, several separated by ";" or new lines). A suppression without a reason is
+ * itself a finding, so every silenced rule says why.
+ */
+import type { Diagnostic, Severity } from "../diagnostics/diagnostic.ts";
+import { BUILD_CHECKS } from "../checks/index.ts";
+import type { CheckInput } from "../checks/check.ts";
+import { describeObject } from "../resources/kube-object.ts";
+
+export const RULE_GROUPS = ["pss", "practice", "reference", "schema"] as const;
+export type RuleGroup = (typeof RULE_GROUPS)[number];
+
+/** Which group a rule ID belongs to, by its prefix: data, so new rules join by naming. */
+const GROUP_BY_PREFIX: readonly [RegExp, RuleGroup][] = [
+  [/^PSS-/, "pss"],
+  [/^(REF|STORAGE)-/, "reference"],
+  [/^(K8S|NAME|POD)-/, "schema"],
+  [/./, "practice"],
+];
+
+export const groupOf = (code: string): RuleGroup => GROUP_BY_PREFIX.find(([re]) => re.test(code))![1];
+
+export const IGNORE_ANNOTATION = "berth.dev/ignore";
+
+export interface LintOptions {
+  readonly level?: "baseline" | "restricted";
+  readonly only?: RuleGroup;
+}
+
+interface Suppression {
+  readonly rule: string;
+  readonly reason: string;
+}
+
+export function parseSuppressions(value: string): Suppression[] {
+  return value
+    .split(/[;\n]/)
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const m = /^([A-Z0-9][A-Z0-9-]*)\s*(?:[—:-]+\s*(.*))?$/.exec(entry);
+      return { rule: m?.[1] ?? entry, reason: (m?.[2] ?? "").trim() };
+    });
+}
+
+export function lint(input: CheckInput, options: LintOptions = {}): Diagnostic[] {
+  const all = BUILD_CHECKS.flatMap((check) => check({ ...input, level: options.level ?? "restricted" }));
+  const chosen = options.only ? all.filter((d) => groupOf(d.code) === options.only) : all;
+  const byObject = new Map(input.resources.map((r) => [describeObject(r.object), r]));
+  const out: Diagnostic[] = [];
+  const reported = new Set<string>();
+  for (const d of chosen) {
+    const resource = d.object ? byObject.get(d.object) : undefined;
+    const ignore = resource?.object.metadata.annotations?.[IGNORE_ANNOTATION];
+    const match = ignore ? parseSuppressions(ignore).find((s) => s.rule === d.code) : undefined;
+    if (!match) {
+      out.push(d);
+      continue;
+    }
+    if (!match.reason && resource && !reported.has(`${d.object}/${d.code}`)) {
+      reported.add(`${d.object}/${d.code}`);
+      const where = input.locate(resource);
+      out.push({
+        severity: "error",
+        code: "LINT-SUPPRESSION-REASON",
+        path: where.path,
+        ...(where.location ? { location: where.location } : {}),
+        object: d.object,
+        field: `.metadata.annotations["${IGNORE_ANNOTATION}"]`,
+        message: `${d.code} is suppressed without a reason`,
+        hint: `write "${d.code} — why it does not apply here"`,
+      });
+    }
+  }
+  return out;
+}
+
+const RANK: Record<Severity | "info", number> = { info: 0, warning: 1, error: 2 };
+export const atOrAbove = (d: Diagnostic, threshold: Severity): boolean => RANK[d.severity] >= RANK[threshold];
