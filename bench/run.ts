@@ -58,6 +58,14 @@ for (const apps of SIZES) {
   rows.push({ apps, objects, berth: median(berthRuns), helm: median(helmRuns), ...(tsx ? { tsx } : {}) });
 }
 
+// berth lint on ~5,000 objects: the manifests of a 560-app platform, read back from YAML files.
+const lintDir = join(work, "platform-560");
+mkdirSync(lintDir, { recursive: true });
+writeFileSync(join(lintDir, "berth.yaml"), syntheticSpec(560));
+measure(process.execPath, [launcher, "build", lintDir, "--out", join(lintDir, "out")]);
+const lintObjects = (JSON.parse(readFileSync(join(lintDir, "out", "inventory.json"), "utf8")).objects as unknown[]).length;
+const lintRun = median(Array.from({ length: RUNS }, () => measure(process.execPath, [launcher, "lint", join(lintDir, "out", "manifests")])));
+
 const f = (n: number, d = 2) => (Number.isNaN(n) ? "n/a" : n.toFixed(d));
 console.log(`berth build vs helm template (same chart), median of ${RUNS} runs, node ${process.version}, ${execFileSync(helmBin, ["version", "--short"], { env: helmEnv, encoding: "utf8" }).trim()}`);
 console.log("apps   objects   berth s   berth MB   helm s   helm MB   berth/helm");
@@ -66,4 +74,5 @@ for (const r of rows)
 const t = (n: number) => rows.find((r) => r.apps === n)!.berth.seconds;
 console.log(`growth: t(1000)/t(100) = ${f(t(1000) / t(100))} (linear would be 10)`);
 const big = rows.find((r) => r.apps === 1000)!;
+console.log(`berth lint of ${lintObjects} objects from YAML files: ${f(lintRun.seconds)} s, ${f(lintRun.mb, 0)} MB (target: under 2 s)`);
 if (big.tsx) console.log(`from the TypeScript sources through tsx at 1000 apps: ${f(big.tsx.seconds)} s, ${f(big.tsx.mb, 0)} MB`);

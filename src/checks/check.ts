@@ -8,8 +8,8 @@ import type { GeneratedSecret } from "../resources/secrets.ts";
 /** What the objects live in, beyond the objects themselves. */
 export interface ClusterFacts {
   readonly kubernetesVersion: string;
-  /** Where the version was set, for a problem with it. */
-  readonly versionLocation?: SourceLocation;
+  /** Where the version was set, for a problem with it; asked only when there is one (finding it may cost a parse). */
+  readonly versionLocation?: () => SourceLocation | undefined;
   /** Secrets that exist without being among the objects, with their keys. */
   readonly declaredSecrets: Readonly<Record<string, readonly string[]>>;
   /** How to make a missing Secret exist, in the words of where the objects came from. */
@@ -40,7 +40,7 @@ export function specCheckInput(spec: ResolvedSpec, resources: readonly DesiredRe
     ...(secrets ? { secrets } : {}),
     facts: {
       kubernetesVersion: k8s.version,
-      versionLocation: spec.locate.value(["spec", "kubernetes", "version"]),
+      versionLocation: () => spec.locate.value(["spec", "kubernetes", "version"]),
       declaredSecrets: Object.fromEntries(Object.entries(spec.platform.spec.secrets).map(([n, s]) => [n, s.keys])),
       missingSecretHint: "declare it under spec.secrets with its keys",
       storageClasses: { ...AKS_STORAGE_CLASSES, ...Object.fromEntries(Object.entries(k8s.storageClasses).map(([n, c]) => [n, c.accessModes])) },

@@ -18,7 +18,7 @@ export const kubernetesSchema: ObjectCheck = (input: CheckInput) => {
       severity: "error",
       code: "K8S-VERSION",
       path: "spec.kubernetes.version",
-      ...(input.facts.versionLocation ? { location: input.facts.versionLocation } : {}),
+      location: input.facts.versionLocation?.(),
       message: `Kubernetes ${version} is outside the versions berth renders for (1.${SUPPORTED_VERSIONS.min}–1.${SUPPORTED_VERSIONS.max})`,
       hint: "choose a supported version; AKS supports the three most recent minors",
     });

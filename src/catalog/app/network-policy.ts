@@ -8,12 +8,26 @@ import { INGRESS_CONTROLLERS } from "../../resources/cluster-catalog.ts";
 import { desired, type DesiredResource } from "../../resources/kube-object.ts";
 import { ANNOTATION } from "../../resources/labels.ts";
 import { type EgressRule, egressTo, type IngressRule, networkPolicy, peer, tcp } from "../../resources/network-policy.ts";
+import type { Platform } from "../../spec/schema.ts";
 import { type AppContext, appContext, appSelector, commonLabels, mainPort, needsApiToken } from "./context.ts";
 
 export const ENTRA_ID_HOST = "login.microsoftonline.com";
 
 /** Private ranges are excluded from "the internet" so an external-endpoint allow never opens the cluster network. */
 const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
+
+const callerIndex = new WeakMap<Platform, Map<string, string[]>>();
+
+/** Which apps call each app, computed once per platform: every app's policy needs it. */
+function callersOf(platform: Platform): Map<string, string[]> {
+  let index = callerIndex.get(platform);
+  if (!index) {
+    index = new Map();
+    for (const [name, app] of Object.entries(platform.spec.apps)) for (const target of app.connects) index.set(target, [...(index.get(target) ?? []), name]);
+    callerIndex.set(platform, index);
+  }
+  return index;
+}
 
 export function appNetworkPolicy(ctx: AppContext): DesiredResource[] {
   const { app, platform } = ctx;
@@ -35,8 +49,8 @@ export function appNetworkPolicy(ctx: AppContext): DesiredResource[] {
     if (metrics) ingressRules.push({ from: [peer(k8s.prometheus.namespace, k8s.prometheus.podLabels)], ports: [tcp(metrics.port)] });
   }
   const allPorts = app.ports.map((p) => ({ protocol: p.protocol, port: p.port }));
-  for (const [callerName, caller] of Object.entries(platform.spec.apps)) {
-    if (!caller.connects.includes(ctx.name) || callerName === ctx.name) continue;
+  for (const callerName of callersOf(platform).get(ctx.name) ?? []) {
+    if (callerName === ctx.name) continue;
     const callerCtx = appContext(platform, callerName);
     ingressRules.push({ from: [peer(callerCtx.namespace, appSelector(callerCtx))], ports: allPorts });
   }
