@@ -28,6 +28,8 @@ export const names: ObjectCheck = (input) => {
     const problem = rule ? dnsLabel(name) : dnsSubdomain(name);
     if (problem) out.push(objectProblem(input, r, "NAME-INVALID", ".metadata.name", problem.message, "shorten or rename the spec entry"));
     else if (rule === "dns1035" && !/^[a-z]/.test(name)) out.push(objectProblem(input, r, "NAME-INVALID", ".metadata.name", `Service name "${name}" must start with a letter (DNS-1035)`));
+    else if ((r.object.kind === "StatefulSet" || r.object.kind === "CronJob") && name.length > 52)
+      out.push(objectProblem(input, r, "NAME-INVALID", ".metadata.name", `${r.object.kind} name "${name}" must be no more than 52 characters: its pods' controller-revision-hash (or Job) label adds 11`, "shorten the spec entry's name"));
     for (const [k, v] of Object.entries(r.object.metadata.labels ?? {})) {
       const lp = labelValue(v);
       if (lp) out.push(objectProblem(input, r, "NAME-LABEL-VALUE", `.metadata.labels["${k}"]`, lp.message));

@@ -26,6 +26,12 @@ export const DNS_EGRESS: EgressRule = {
   ports: [{ protocol: "UDP", port: 53 }, tcp(53)],
 };
 
+/** OpenShift runs DNS in openshift-dns, listening on 5353 behind the 53 Service (policy sees the pod port). */
+export const OPENSHIFT_DNS_EGRESS: EgressRule = {
+  to: [peer("openshift-dns", { "dns.operator.openshift.io/daemonset-dns": "default" })],
+  ports: [{ protocol: "UDP", port: 5353 }, tcp(5353), { protocol: "UDP", port: 53 }, tcp(53)],
+};
+
 export interface PolicyInput {
   readonly name: string;
   readonly namespace: string;
@@ -34,6 +40,7 @@ export interface PolicyInput {
   readonly podSelector: Record<string, string>;
   readonly ingress: IngressRule[];
   readonly egress: EgressRule[];
+  readonly openshift?: boolean;
 }
 
 /** Both directions are always policed; DNS egress is always first. */
@@ -45,7 +52,7 @@ export const networkPolicy = (p: PolicyInput): KubeObject => ({
     podSelector: { matchLabels: p.podSelector },
     policyTypes: ["Ingress", "Egress"],
     ingress: p.ingress,
-    egress: [DNS_EGRESS, ...p.egress],
+    egress: [p.openshift ? OPENSHIFT_DNS_EGRESS : DNS_EGRESS, ...p.egress],
   },
 });
 

@@ -135,6 +135,22 @@ function describeIssue(issue: Issue, locate: Locator, path: SpecPath): Diagnosti
 function unionDiagnostics(issue: Extract<Issue, { code: "invalid_union" }>, locate: Locator): Diagnostic[] {
   const path = issue.path as SpecPath;
   const input = (issue as { input?: unknown }).input;
+  const tagged = issue as { discriminator?: string; options?: unknown[] };
+  if (tagged.discriminator && tagged.options) {
+    // A discriminated union (component `type`): the path already ends at the tag.
+    const value = typeof input === "object" && input !== null ? (input as Record<string, unknown>)[tagged.discriminator] : undefined;
+    const allowed = tagged.options.map(String);
+    return [
+      {
+        severity: "error",
+        code: value === undefined ? "SPEC-REQUIRED" : "SPEC-ENUM",
+        path: formatPath(path),
+        location: locate.value(path),
+        message: value === undefined ? `Required value: expected one of ${allowed.join(", ")}` : `expected one of ${allowed.join(", ")}, got ${describeValue(value)}`,
+        hint: typeof value === "string" ? didYouMean(value, allowed) : `add ${tagged.discriminator}`,
+      },
+    ];
+  }
   const branches = issue.errors.filter((b) => !(b.length === 1 && b[0]!.code === "invalid_type" && b[0]!.path.length === 0));
   if (typeof input === "object" && input !== null && !Array.isArray(input) && branches.length > 0) {
     const best = [...branches].sort((a, b) => a.length - b.length)[0]!;

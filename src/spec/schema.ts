@@ -70,6 +70,10 @@ const Kubernetes = z
       .default({})
       .describe("Storage classes of the cluster beyond the built-in AKS ones (default, managed-csi, managed-csi-premium, azurefile-csi, azurefile-csi-premium and their legacy names), e.g. azurefile-csi-nfs."),
     defaultStorageClass: ObjectName.default("managed-csi").describe("Storage class for volumes that do not name one."),
+    apiServerCidrs: z
+      .array(formatted(f.cidr))
+      .optional()
+      .describe("Addresses of the Kubernetes API server, for pods granted API access (e.g. the private endpoint's subnet). Default: any public address."),
   })
   .describe("The cluster berth renders for and the add-ons it already runs.");
 

@@ -3,7 +3,7 @@
  * namespace that reads it; env by reference only; NetworkPolicy allows in both directions; chart ≡ manifests.
  */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { build, writeBuild } from "../../src/index.ts";
@@ -214,7 +214,11 @@ describe("components: the data stack (minio, nessie, kafka, schema-registry, cli
     const job = objects.find((o) => o.kind === "Job" && o.metadata.name.startsWith("superset-init-"))!;
     assert.match(job.metadata.name, /^superset-init-[0-9a-f]{8}$/);
     const env = Object.fromEntries(find(objects, "Deployment", "superset").spec.template.spec.containers[0].env.map((e: any) => [e.name, e]));
-    assert.equal(env.SUPERSET_DATABASE_URI.value, "postgresql+psycopg2://superset:$(BERTH_DB_PASSWORD)@postgresql.stack-core.svc.cluster.local:5432/superset");
+    assert.equal(env.SUPERSET_DB_USER.value, "superset");
+    assert.deepEqual(env.SUPERSET_DB_PASSWORD.valueFrom.secretKeyRef, { name: "postgresql-user-superset", key: "password" });
+    assert.equal(env.SUPERSET_DB_HOST.value, "postgresql.stack-core.svc.cluster.local");
+    assert.equal(env.SUPERSET_DB_NAME.value, "superset");
+    assert.match(find(objects, "ConfigMap", "superset-config").data["superset_config.py"], /quote_plus\(os\.environ\["SUPERSET_DB_PASSWORD"\]\)/);
     assert.deepEqual(env.SUPERSET_SECRET_KEY.valueFrom.secretKeyRef, { name: "superset-keys", key: "secret-key" });
     assert.equal(env.SERVER_WORKER_AMOUNT.value, "4");
   });
@@ -325,3 +329,55 @@ describe("datalyptica in OpenShift mode", () => {
     }
   });
 });
+
+describe("review findings on the catalog stay fixed", () => {
+  const objectsOf = (r: ReturnType<typeof build>) => r.files!.filter((f) => f.path.startsWith("manifests/")).flatMap((f) => parseDocs(f.content));
+
+  it("refuses a database or consumer named after PostgreSQL's own roles", () => {
+    const r = build({ path: "test/fixtures/core-services", env: "dev", set: ["components.postgresql.databases=[postgres]"] });
+    assert.equal(r.ok, false);
+    assert.ok(r.diagnostics.some((d) => d.code === "SPEC-RESERVED-DATABASE" && d.path === "spec.components.postgresql.databases"));
+  });
+
+  it("refuses SSH git URLs, which would need keys and known_hosts", () => {
+    const r = build({ path: "test/fixtures/airflow", env: "dev", set: ["components.airflow.gitSync.repo=git@github.com:acme/dags.git"] });
+    assert.ok(r.diagnostics.some((d) => d.path === "spec.components.airflow.gitSync.repo" && /https/.test(d.message)));
+  });
+
+  it("caps StatefulSet names at 52 characters", () => {
+    const long = "r".repeat(53);
+    const r = buildTextLocal(`apiVersion: berth.dev/v1alpha1\nkind: Platform\nmetadata: { name: x }\nspec:\n  kubernetes: { version: "1.31" }\n  components:\n    ${long}: { type: redis }\n  environments: { dev: {} }\n`);
+    assert.ok(r.diagnostics.some((d) => d.code === "NAME-INVALID" && /52 characters/.test(d.message)), JSON.stringify(r.diagnostics.map((d) => d.message)));
+  });
+
+  it("allows OpenShift's DNS in OpenShift mode", () => {
+    const objs = objectsOf(build({ path: "test/fixtures/core-services", env: "dev", set: ["openshift=true"] }));
+    const np = find(objs, "NetworkPolicy", "postgresql");
+    assert.equal(np.spec.egress[0].to[0].namespaceSelector.matchLabels["kubernetes.io/metadata.name"], "openshift-dns");
+    assert.ok(np.spec.egress[0].ports.some((p: { port: number }) => p.port === 5353));
+  });
+
+  it("lets values scale only what can scale: not a single-instance database, nor a KRaft quorum", () => {
+    const out = join(tempDir(), "out");
+    assert.ok(writeBuild(build({ path: "test/fixtures/data-stack", env: "dev" }), out));
+    for (const c of ["postgresql", "kafka", "minio", "clickhouse"]) assert.notEqual(helm(["template", "x", join(out, "chart"), "--set", `components.${c}.replicas=2`]).status, 0, c);
+    assert.equal(helm(["template", "x", join(out, "chart"), "--set", "components.nessie.replicas=2"]).status, 0);
+  });
+
+  it("reads Airflow worker readiness from the log port, and gives Trino a catalog for an external PostgreSQL", () => {
+    const af = objectsOf(build({ path: "test/fixtures/airflow", env: "dev" }));
+    assert.deepEqual(find(af, "StatefulSet", "airflow-worker").spec.template.spec.containers[0].readinessProbe.tcpSocket, { port: "worker-logs" });
+    const text = `${readFileSync("test/fixtures/airflow/berth.yaml", "utf8").replace("  components:\n", "  components:\n    trino: { type: trino, workers: 0, connects: [metadb] }\n")}`;
+    const r = buildTextLocal(text);
+    assert.equal(r.ok, true, JSON.stringify(r.diagnostics));
+    const catalog = objectsOf(r).find((o) => o.kind === "ConfigMap" && o.metadata.name === "trino-catalog")!.data["metadb.properties"] as string;
+    assert.match(catalog, /connection-url=jdbc:postgresql:\/\/pg-flow\.postgres\.database\.azure\.com:5432\/airflow_db\?sslmode=require/);
+    assert.match(catalog, /connection-user=\$\{ENV:METADB_USER\}/);
+  });
+});
+
+function buildTextLocal(text: string) {
+  const file = join(tempDir(), "berth.yaml");
+  writeFileSync(file, text);
+  return build({ path: file, env: "dev" });
+}

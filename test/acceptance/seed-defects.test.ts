@@ -63,8 +63,8 @@ describe("seed 002: the Datalyptica chart's defects", () => {
           assert.ok(g.keys.includes(ref.key) && g.namespaces.includes(o.metadata.namespace!), `${o.metadata.name}: ${ref.name}/${ref.key} in ${o.metadata.namespace}`);
         }
     const superset = envOf(objects.find((o) => o.kind === "Deployment" && o.metadata.name === "superset")!.spec.template.spec.containers[0]);
-    assert.deepEqual(superset.BERTH_DB_PASSWORD.valueFrom.secretKeyRef, { name: "postgresql-user-superset", key: "password" });
-    assert.match(superset.SUPERSET_DATABASE_URI.value, /^postgresql\+psycopg2:\/\/superset:\$\(BERTH_DB_PASSWORD\)@postgresql\.datalyptica-core\.svc\.cluster\.local:5432\/superset$/);
+    assert.deepEqual(superset.SUPERSET_DB_PASSWORD.valueFrom.secretKeyRef, { name: "postgresql-user-superset", key: "password" });
+    assert.deepEqual([superset.SUPERSET_DB_USER.value, superset.SUPERSET_DB_HOST.value, superset.SUPERSET_DB_NAME.value], ["superset", "postgresql.datalyptica-core.svc.cluster.local", "superset"]);
   });
 
   it("every pod's ServiceAccount exists (the seed's apps pods used one never created)", () => {

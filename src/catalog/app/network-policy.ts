@@ -80,7 +80,8 @@ export function appNetworkPolicy(ctx: AppContext): DesiredResource[] {
   egressRules.push(...byDestination.values());
   if (needsApiToken(ctx)) {
     // The API server sits outside pod CIDRs (on AKS a public or private endpoint); it is reached on 443.
-    egressRules.push({ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [tcp(443), tcp(6443)] });
+    const api = k8s.apiServerCidrs?.map((cidr) => ({ ipBlock: { cidr } })) ?? [{ ipBlock: { cidr: "0.0.0.0/0", except: PRIVATE_RANGES } }];
+    egressRules.push({ to: api, ports: [tcp(443), tcp(6443)] });
   }
 
   return [
@@ -91,6 +92,7 @@ export function appNetworkPolicy(ctx: AppContext): DesiredResource[] {
         labels: commonLabels(ctx),
         ...(hosts.length ? { annotations: { [ANNOTATION.egressHosts]: [...new Set(hosts)].join(",") } } : {}),
         podSelector: appSelector(ctx),
+        openshift: platform.spec.openshift,
         ingress: ingressRules,
         egress: egressRules,
       }),

@@ -36,6 +36,8 @@ export const headlessService = (ctx: ComponentContext, name: string, selector: R
 export interface ExternalEndpoint {
   readonly hosts: readonly string[];
   readonly ports: readonly number[];
+  /** Address ranges when known (the API server's); else any public address. */
+  readonly cidrs?: readonly string[];
 }
 
 /** Outside the cluster, but not into its private ranges: the names are recorded, as NetworkPolicy cannot match them. */
@@ -45,13 +47,15 @@ export function componentNetworkPolicy(ctx: ComponentContext, ports: readonly nu
   const self = componentSelector(ctx);
   const selfPorts = ports.map(tcp);
   const hosts = [...new Set(external.flatMap((e) => e.hosts))];
-  const externalPorts = [...new Set(external.flatMap((e) => e.ports))].sort((a, b) => a - b);
+  const publicEndpoints = external.filter((e) => !e.cidrs);
+  const externalPorts = [...new Set(publicEndpoints.flatMap((e) => e.ports))].sort((a, b) => a - b);
   return networkPolicy({
     name: ctx.name,
     namespace: ctx.namespace,
     labels: componentLabels(ctx),
     ...(hosts.length ? { annotations: { "berth.dev/egress-hosts": hosts.join(",") } } : {}),
     podSelector: self,
+    openshift: ctx.platform.spec.openshift,
     ingress: [
       ...(selfPorts.length ? [{ from: [peer(ctx.namespace, self)], ports: selfPorts }] : []),
       ...(selfPorts.length ? ctx.consumers.map((c) => ({ from: [peer(c.namespace, c.podLabels)], ports: selfPorts })) : []),
@@ -60,6 +64,7 @@ export function componentNetworkPolicy(ctx: ComponentContext, ports: readonly nu
       ...(selfPorts.length ? [{ to: [peer(ctx.namespace, self)], ports: selfPorts }] : []),
       ...ctx.connections.map(egressTo),
       ...(externalPorts.length ? [{ to: [{ ipBlock: PUBLIC }], ports: externalPorts.map(tcp) }] : []),
+      ...external.filter((e) => e.cidrs).map((e) => ({ to: e.cidrs!.map((cidr) => ({ ipBlock: { cidr } })), ports: e.ports.map(tcp) })),
     ],
   });
 }

@@ -58,6 +58,11 @@ export interface ServerRole {
   readonly podLabels?: Record<string, string>;
   /** Keys of resources that must be done first (a migration Job before the servers). */
   readonly needs?: readonly string[];
+  /**
+   * Whether values.yaml may change the replica count. Single-instance servers (a database, a KRaft quorum whose
+   * voters are listed in its config) must change it in the spec, where everything that depends on it follows.
+   */
+  readonly scalable?: boolean;
 }
 
 const seedVolume = (path: string) => `seed-${path.replace(/^\/+/, "").replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`.slice(0, 63).replace(/-+$/, "");
@@ -109,7 +114,7 @@ export function serverObjects(ctx: ComponentContext, r: ServerRole): DesiredReso
   const tunables: Tunable[] = [
     { field: [...container, "image"], values: [...values, "image"] },
     { field: [...container, "resources"], values: [...values, "resources"] },
-    { field: ["spec", "replicas"], values: [...values, "replicas"] },
+    ...(r.scalable ?? r.kind === "Deployment" ? [{ field: ["spec", "replicas"], values: [...values, "replicas"] }] : []),
     ...seedInit.map((_, i) => ({ field: ["spec", "template", "spec", "initContainers", i, "image"], values: [...values, "image"] })),
   ];
   const spec: Record<string, unknown> = {

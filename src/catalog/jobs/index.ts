@@ -119,6 +119,7 @@ export function synthJobs(platform: Platform): DesiredResource[] {
           labels,
           ...(hosts.length ? { annotations: { [ANNOTATION.egressHosts]: hosts.join(",") } } : {}),
           podSelector: selector,
+          openshift: platform.spec.openshift,
           ingress: [],
           egress: [...connections.map(egressTo), ...(externalPorts.length ? [{ to: [{ ipBlock: PUBLIC }], ports: externalPorts.map(tcp) }] : [])],
         }),

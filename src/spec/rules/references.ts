@@ -38,6 +38,11 @@ export const references: SpecRule = (spec) => {
           if (!declared.keys.includes(component.credentials[k]))
             out.push(problem(spec, [...at, k], "SPEC-UNKNOWN-SECRET-KEY", `secret "${component.credentials.secret}" has no key "${component.credentials[k]}" (keys: ${declared.keys.join(", ")})`, didYouMean(component.credentials[k], declared.keys)));
     }
+    if (component.type === "postgresql") {
+      const consumers = [...Object.entries(components).filter(([, c]) => c.connects.includes(name)).map(([n]) => n), ...Object.entries(apps).filter(([, a]) => a.connects.includes(name)).map(([n]) => n), ...Object.entries(spec.platform.spec.jobs).filter(([, j]) => j.connects.includes(name)).map(([n]) => n)];
+      for (const db of [...component.databases, ...consumers].filter((d) => RESERVED_DATABASES.includes(d)))
+        out.push(problem(spec, ["spec", "components", name, component.databases.includes(db) ? "databases" : "connects"], "SPEC-RESERVED-DATABASE", `"${db}" names one of PostgreSQL's own databases and roles; its password would be overwritten with a user's`, "choose another name for the database or the consumer"));
+    }
     const git = component.type === "airflow" ? component.gitSync?.credentials : undefined;
     if (git) {
       const declared = secrets[git.secret];
@@ -103,6 +108,9 @@ function envReferences(spec: Parameters<SpecRule>[0], at: (string | number)[], e
   }
   return out;
 }
+
+/** Names PostgreSQL keeps for itself: a database and user of that name would take over the superuser. */
+const RESERVED_DATABASES = ["postgres", "template0", "template1"];
 
 const OFFERS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(Object.values(CATALOG).map((t) => [t.type, t.offers]));
 

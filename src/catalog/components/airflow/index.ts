@@ -15,7 +15,7 @@ import { desired, type DesiredResource } from "../../../resources/kube-object.ts
 import { ANNOTATION, LABEL } from "../../../resources/labels.ts";
 import type { ComponentContext, ComponentType, ConnectionInfo } from "../component-type.ts";
 import { componentNetworkPolicy, componentServiceAccount, type ExternalEndpoint } from "../objects.ts";
-import { execProbe, httpHealth, httpProbe, oneShotJob, secretEnv, serverObjects, userEnv } from "../server.ts";
+import { execProbe, httpHealth, httpProbe, oneShotJob, secretEnv, serverObjects, tcpProbe, userEnv } from "../server.ts";
 import { componentLabels, componentSelector, serviceHost, type Sizing } from "../support.ts";
 import type { AIRFLOW_ROLES } from "./options.ts";
 
@@ -27,6 +27,7 @@ export const AIRFLOW_IMAGE = "apache/airflow:3.0.6";
 export const GIT_SYNC_IMAGE = "registry.k8s.io/git-sync/git-sync:v4.4.2";
 const API = 8080;
 const WORKER_LOGS = 8793;
+const TRIGGERER_LOGS = 8794;
 const UID = 50000;
 const GIT_SYNC_HEALTH = 1234;
 
@@ -147,7 +148,8 @@ function build(ctx: Ctx) {
     triggerer: { liveness: jobCheck("TriggererJob"), readiness: jobCheck("TriggererJob", true) },
     worker: {
       liveness: execProbe(["sh", "-c", 'celery --app airflow.providers.celery.executors.celery_executor.app inspect ping -d "celery@$HOSTNAME"'], { periodSeconds: 60, timeoutSeconds: 30, failureThreshold: 5 }),
-      readiness: httpProbe("/", "worker-logs", { periodSeconds: 30 }),
+      // The log server answers only signed /log/ requests: readiness is the port accepting connections.
+      readiness: tcpProbe("worker-logs", { periodSeconds: 30 }),
     },
   };
   const commands: Record<Role, string[]> = {
@@ -189,12 +191,13 @@ function build(ctx: Ctx) {
         role,
         name: `${ctx.name}-${role}`,
         kind: role === "worker" ? "StatefulSet" : "Deployment",
+        scalable: role === "worker" || role === "api-server",
         replicas: role === "worker" ? ctx.options.workers : 1,
         image,
         uid: UID,
         command: commands[role],
         env,
-        ports: role === "api-server" ? [{ name: "api", port: API }] : role === "worker" ? [{ name: "worker-logs", port: WORKER_LOGS }] : [],
+        ports: role === "api-server" ? [{ name: "api", port: API }] : role === "worker" ? [{ name: "worker-logs", port: WORKER_LOGS }] : role === "triggerer" ? [{ name: "triggerer-logs", port: TRIGGERER_LOGS }] : [],
         probes: roleProbes[role],
         resources: sizingOf(ctx, role),
         volumeMounts: shared.mounts,
@@ -246,13 +249,12 @@ function build(ctx: Ctx) {
     );
   }
   const external: ExternalEndpoint[] = [
-    ...(git && /^https:\/\//.test(git.repo) ? [{ hosts: [new URL(git.repo).hostname], ports: [443] }] : []),
-    ...(git && !/^https:\/\//.test(git.repo) ? [{ hosts: [git.repo.replace(/^(ssh:\/\/)?([^@]+@)?/, "").split(/[:/]/)[0]!], ports: [22] }] : []),
+    ...(git ? [{ hosts: [new URL(git.repo).hostname], ports: [443] }] : []),
     ...(identity ? [{ hosts: ["login.microsoftonline.com"], ports: [443] }] : []),
     ...Object.values(ctx.options.env).flatMap((v) => (/^https:\/\/[^/]+/.test(v) ? [{ hosts: [new URL(v).hostname], ports: [443] }] : [])),
-    ...(ctx.options.secretReader ? [{ hosts: ["kubernetes.default.svc"], ports: [443, 6443] }] : []),
+    ...(ctx.options.secretReader ? [{ hosts: ["kubernetes.default.svc"], ports: [443, 6443], ...(ctx.platform.spec.kubernetes.apiServerCidrs ? { cidrs: ctx.platform.spec.kubernetes.apiServerCidrs } : {}) }] : []),
   ];
-  resources.push(desired(componentNetworkPolicy(ctx, [API, WORKER_LOGS], external), ctx.origin));
+  resources.push(desired(componentNetworkPolicy(ctx, [API, WORKER_LOGS, TRIGGERER_LOGS], external), ctx.origin));
   return {
     resources,
     secrets: [

@@ -16,7 +16,10 @@ export const AirflowOptions = z
     workers: z.int().min(1).default(2).describe("Celery worker replicas."),
     gitSync: z
       .strictObject({
-        repo: z.string().regex(/^(https:\/\/|git@|ssh:\/\/)[^\s]+$/, "must be an https:// or ssh git URL"),
+        repo: z
+          .string()
+          .regex(/^https:\/\/[^\s]+$/, "must be an https:// git URL (SSH needs a key and known_hosts, which berth does not wire yet)")
+          .describe("https:// URL of the DAG repository."),
         branch: z.string().min(1).default("main"),
         subPath: z.string().default("dags").describe("Folder of the repository holding the DAGs."),
         period: formatted(f.promDuration).default("60s"),

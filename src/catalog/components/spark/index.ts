@@ -15,6 +15,9 @@ const MASTER_UI = 8080;
 const WORKER_UI = 8081;
 
 const master = (ctx: Ctx) => `${ctx.name}-master`;
+
+/** "4g" → "4096Mi", plus extra MiB. */
+export const toMi = (jvm: string, extraMi = 0): string => `${Number(jvm.slice(0, -1)) * (jvm.endsWith("g") ? 1024 : 1) + extraMi}Mi`;
 export const masterUrl = (ctx: Ctx) => `spark://${master(ctx)}-0.${master(ctx)}-headless.${ctx.namespace}.svc.cluster.local:${RPC}`;
 
 const offer = (ctx: Ctx): ConnectionInfo =>
@@ -48,7 +51,8 @@ function build(ctx: Ctx) {
         args: ["--cores", String(ctx.options.workerCores), "--memory", ctx.options.workerMemory, "--webui-port", String(WORKER_UI), masterUrl(ctx)],
         ports: [{ name: "ui", port: WORKER_UI }],
         probes: { liveness: tcpProbe("ui"), readiness: httpProbe("/", "ui") },
-        resources: sizing(ctx, { requests: { cpu: String(ctx.options.workerCores), memory: "4Gi" }, limits: { cpu: String(ctx.options.workerCores), memory: "6Gi" } }),
+        // What the worker offers executors, plus room for the worker JVM itself.
+        resources: sizing(ctx, { requests: { cpu: String(ctx.options.workerCores), memory: toMi(ctx.options.workerMemory) }, limits: { cpu: String(ctx.options.workerCores), memory: toMi(ctx.options.workerMemory, 2048) } }),
         service: false,
         values: ["components", ctx.name, "worker"],
       },

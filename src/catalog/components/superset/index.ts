@@ -4,19 +4,29 @@
  */
 import { desired } from "../../../resources/kube-object.ts";
 import type { ComponentContext, ComponentType, ConnectionInfo } from "../component-type.ts";
-import { assemble, httpHealth, oneShotJob, secretEnv, serviceOffer, sizing } from "../server.ts";
+import { assemble, httpHealth, oneShotJob, secretEnv, serviceOffer, sizing, userEnv } from "../server.ts";
 import { componentLabels } from "../support.ts";
 
 type Options = Extract<ComponentContext["options"], { type: "superset" }>;
 type Ctx = ComponentContext<Options>;
 
-export const SUPERSET_IMAGE = "apache/superset:4.1.2";
+/** The -dev variant: since 4.1 the release images ship no database drivers, and the metadata DB is PostgreSQL. */
+export const SUPERSET_IMAGE = "apache/superset:4.1.2-dev";
 const HTTP = 8088;
 
 export const SUPERSET_CONFIG = `import os
+from urllib.parse import quote_plus
 
 SECRET_KEY = os.environ["SUPERSET_SECRET_KEY"]
-SQLALCHEMY_DATABASE_URI = os.environ["SUPERSET_DATABASE_URI"]
+# Built here, not in the environment: credentials from a user's secret may hold characters a URL cannot.
+SQLALCHEMY_DATABASE_URI = "postgresql+psycopg2://%s:%s@%s:%s/%s%s" % (
+    quote_plus(os.environ["SUPERSET_DB_USER"]),
+    quote_plus(os.environ["SUPERSET_DB_PASSWORD"]),
+    os.environ["SUPERSET_DB_HOST"],
+    os.environ["SUPERSET_DB_PORT"],
+    os.environ["SUPERSET_DB_NAME"],
+    "?sslmode=" + os.environ["SUPERSET_DB_SSLMODE"] if os.environ.get("SUPERSET_DB_SSLMODE") else "",
+)
 CACHE_CONFIG = {
     "CACHE_TYPE": "RedisCache",
     "CACHE_DEFAULT_TIMEOUT": 300,
@@ -43,8 +53,12 @@ function build(ctx: Ctx) {
   const keys = `${ctx.name}-keys`;
   const env = [
     secretEnv("SUPERSET_SECRET_KEY", keys, "secret-key"),
-    secretEnv("BERTH_DB_PASSWORD", db.password!.name, db.password!.key),
-    { name: "SUPERSET_DATABASE_URI", value: `postgresql+psycopg2://${db.user}:$(BERTH_DB_PASSWORD)@${db.host}:${db.port}/${db.database}` },
+    userEnv("SUPERSET_DB_USER", db),
+    secretEnv("SUPERSET_DB_PASSWORD", db.password!.name, db.password!.key),
+    { name: "SUPERSET_DB_HOST", value: db.host },
+    { name: "SUPERSET_DB_PORT", value: String(db.port) },
+    { name: "SUPERSET_DB_NAME", value: db.database! },
+    ...(db.sslmode ? [{ name: "SUPERSET_DB_SSLMODE", value: db.sslmode }] : []),
     secretEnv("BERTH_CACHE_PASSWORD", cache.password!.name, cache.password!.key),
     { name: "SUPERSET_CACHE_REDIS_URL", value: `redis://:$(BERTH_CACHE_PASSWORD)@${cache.host}:${cache.port}/1` },
     { name: "SERVER_WORKER_AMOUNT", value: String(ctx.options.workers) },

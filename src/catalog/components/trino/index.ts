@@ -5,7 +5,7 @@
  */
 import { desired, type DesiredResource } from "../../../resources/kube-object.ts";
 import type { ComponentContext, ComponentType, ConnectionInfo } from "../component-type.ts";
-import { assemble, httpProbe, secretEnv, type ServerRole, serviceOffer, sizing } from "../server.ts";
+import { assemble, httpProbe, secretEnv, type ServerRole, serviceOffer, sizing, userEnv } from "../server.ts";
 import { componentLabels, serviceHost } from "../support.ts";
 
 type Options = Extract<ComponentContext["options"], { type: "trino" }>;
@@ -56,14 +56,15 @@ export function catalogs(ctx: Ctx): { files: Record<string, string>; env: Return
       "",
     ].join("\n");
   }
-  for (const pg of ctx.connections.filter((c) => c.type === "postgresql")) {
-    const variable = `${pg.provider.toUpperCase().replace(/-/g, "_")}_PASSWORD`;
-    env.push(secretEnv(variable, pg.password!.name, pg.password!.key));
+  for (const pg of ctx.connections.filter((c) => c.type === "postgresql" || c.type === "external-postgresql")) {
+    const prefix = pg.provider.toUpperCase().replace(/-/g, "_");
+    env.push(secretEnv(`${prefix}_PASSWORD`, pg.password!.name, pg.password!.key));
+    if (pg.userRef) env.push(userEnv(`${prefix}_USER`, pg));
     files[`${pg.provider}.properties`] = [
       "connector.name=postgresql",
-      `connection-url=jdbc:postgresql://${pg.host}:${pg.port}/${pg.database}`,
-      `connection-user=${pg.user}`,
-      `connection-password=\${ENV:${variable}}`,
+      `connection-url=jdbc:postgresql://${pg.host}:${pg.port}/${pg.database}${pg.sslmode ? `?sslmode=${pg.sslmode}` : ""}`,
+      `connection-user=${pg.userRef ? `\${ENV:${prefix}_USER}` : pg.user}`,
+      `connection-password=\${ENV:${prefix}_PASSWORD}`,
       "",
     ].join("\n");
   }
