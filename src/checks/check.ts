@@ -12,6 +12,8 @@ export interface ClusterFacts {
   readonly versionLocation?: () => SourceLocation | undefined;
   /** Secrets that exist without being among the objects, with their keys. */
   readonly declaredSecrets: Readonly<Record<string, readonly string[]>>;
+  /** Kinds without a schema: an error for what berth writes, a warning for YAML from elsewhere. */
+  readonly unknownKinds?: "error" | "warn";
   /** How to make a missing Secret exist, in the words of where the objects came from. */
   readonly missingSecretHint?: string;
   /** Storage classes with their access modes; unknown (undefined) when linting YAML from elsewhere. */

@@ -6,9 +6,33 @@ import { podSecurity } from "./pod-security/index.ts";
 import { podStructure } from "./pod-structure.ts";
 import { references } from "./references.ts";
 import { storage } from "./storage.ts";
+import { disruptionBudget } from "./practice/disruption-budget.ts";
+import { envLiteralSecret } from "./practice/env-literal-secret.ts";
+import { imageTag } from "./practice/image-tag.ts";
+import { networkCoverage } from "./practice/network-coverage.ts";
+import { probePort } from "./practice/probe-port.ts";
+import { rbac } from "./practice/rbac.ts";
+import { serviceExposure } from "./practice/service-exposure.ts";
+import { serviceTarget } from "./practice/service-target.ts";
 import { workloadDefaults } from "./workload-defaults.ts";
 
 /** The checks every build runs on the generated objects; any error fails the build before output is written. */
-export const BUILD_CHECKS: readonly ObjectCheck[] = [names, kubernetesSchema, podStructure, podSecurity, workloadDefaults, storage, references];
+export const BUILD_CHECKS: readonly ObjectCheck[] = [
+  names,
+  kubernetesSchema,
+  podStructure,
+  podSecurity,
+  workloadDefaults,
+  imageTag,
+  probePort,
+  envLiteralSecret,
+  serviceTarget,
+  serviceExposure,
+  rbac,
+  networkCoverage,
+  disruptionBudget,
+  storage,
+  references,
+];
 
 export const checkObjects = (input: CheckInput): Diagnostic[] => BUILD_CHECKS.flatMap((check) => check(input));

@@ -1,5 +1,5 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.ts";
-import { API_AVAILABILITY, SCHEMAS, SUPPORTED_VERSIONS } from "./schema-registry.ts";
+import { API_AVAILABILITY, REMOVED_APIS, SCHEMAS, SUPPORTED_VERSIONS } from "./schema-registry.ts";
 import { type CheckInput, type ObjectCheck, fieldFromPointer, objectProblem } from "./check.ts";
 
 interface AjvError {
@@ -26,8 +26,15 @@ export const kubernetesSchema: ObjectCheck = (input: CheckInput) => {
   for (const r of input.resources) {
     const gvk = `${r.object.apiVersion}/${r.object.kind}`;
     const Model = SCHEMAS[gvk];
+    const removed = REMOVED_APIS[gvk];
+    if (removed) {
+      out.push(objectProblem(input, r, "K8S-API-VERSION", ".apiVersion", `${gvk} was removed in Kubernetes 1.${removed.removedIn}`, `use ${removed.use}`));
+      continue;
+    }
     if (!Model) {
-      out.push(objectProblem(input, r, "K8S-SCHEMA", ".", `no schema known for ${gvk}; berth validates every object it writes`));
+      // berth validates every object it writes; YAML from elsewhere may hold kinds it has no schema for.
+      if (input.facts.unknownKinds === "warn") out.push(objectProblem(input, r, "K8S-UNKNOWN-KIND", ".", `${gvk} is not validated: berth has no schema for it`, undefined, "warning"));
+      else out.push(objectProblem(input, r, "K8S-SCHEMA", ".", `no schema known for ${gvk}; berth validates every object it writes`));
       continue;
     }
     const served = API_AVAILABILITY[gvk];

@@ -63,6 +63,27 @@ export const SCHEMAS: Readonly<Record<string, ModelClass>> = {
  */
 export const SUPPORTED_VERSIONS = { min: 27, max: 35 } as const;
 
+/** APIs Kubernetes has removed, with the minor version that removed them and what replaced them. */
+export const REMOVED_APIS: Readonly<Record<string, { removedIn: number; use: string }>> = {
+  "extensions/v1beta1/Ingress": { removedIn: 22, use: "networking.k8s.io/v1" },
+  "networking.k8s.io/v1beta1/Ingress": { removedIn: 22, use: "networking.k8s.io/v1" },
+  "extensions/v1beta1/Deployment": { removedIn: 16, use: "apps/v1" },
+  "apps/v1beta1/Deployment": { removedIn: 16, use: "apps/v1" },
+  "apps/v1beta2/Deployment": { removedIn: 16, use: "apps/v1" },
+  "apps/v1beta1/StatefulSet": { removedIn: 16, use: "apps/v1" },
+  "apps/v1beta2/StatefulSet": { removedIn: 16, use: "apps/v1" },
+  "extensions/v1beta1/NetworkPolicy": { removedIn: 16, use: "networking.k8s.io/v1" },
+  "policy/v1beta1/PodDisruptionBudget": { removedIn: 25, use: "policy/v1" },
+  "policy/v1beta1/PodSecurityPolicy": { removedIn: 25, use: "Pod Security admission (namespace labels)" },
+  "batch/v1beta1/CronJob": { removedIn: 25, use: "batch/v1" },
+  "autoscaling/v2beta1/HorizontalPodAutoscaler": { removedIn: 25, use: "autoscaling/v2" },
+  "autoscaling/v2beta2/HorizontalPodAutoscaler": { removedIn: 26, use: "autoscaling/v2" },
+  "rbac.authorization.k8s.io/v1beta1/Role": { removedIn: 22, use: "rbac.authorization.k8s.io/v1" },
+  "rbac.authorization.k8s.io/v1beta1/RoleBinding": { removedIn: 22, use: "rbac.authorization.k8s.io/v1" },
+  "rbac.authorization.k8s.io/v1beta1/ClusterRole": { removedIn: 22, use: "rbac.authorization.k8s.io/v1" },
+  "rbac.authorization.k8s.io/v1beta1/ClusterRoleBinding": { removedIn: 22, use: "rbac.authorization.k8s.io/v1" },
+};
+
 export const API_AVAILABILITY: Readonly<Record<string, { since: number; removedIn?: number }>> = {
   "v1/Namespace": { since: 0 },
   "v1/ServiceAccount": { since: 0 },

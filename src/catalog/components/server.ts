@@ -140,6 +140,14 @@ export function serverObjects(ctx: ComponentContext, r: ServerRole): DesiredReso
   }
   const workload = { apiVersion: "apps/v1", kind: r.kind, metadata: { name: r.name, namespace: ctx.namespace, labels }, spec };
   const out = [desired(workload, ctx.origin, { tunables, ...(r.needs ? { needs: r.needs } : {}) })];
+  // Replicated or scalable roles get a budget; with one replica, maxUnavailable 1 never blocks a drain.
+  if (r.replicas > 1 || (r.scalable ?? r.kind === "Deployment"))
+    out.push(
+      desired(
+        { apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: { name: r.name, namespace: ctx.namespace, labels }, spec: { maxUnavailable: 1, selector: { matchLabels: selector } } },
+        ctx.origin,
+      ),
+    );
   if (r.service !== false) out.push(desired(service(ctx, r.name, selector, r.ports), ctx.origin));
   if (r.kind === "StatefulSet") out.push(desired(headlessService(ctx, `${r.name}-headless`, selector, r.ports), ctx.origin));
   return out;

@@ -1,0 +1,26 @@
+/** PDB-MISSING (reliability.md #22): a workload that runs two or more pods has a PodDisruptionBudget. */
+import type { Diagnostic } from "../../diagnostics/diagnostic.ts";
+import { type ObjectCheck, objectProblem } from "../check.ts";
+
+export const disruptionBudget: ObjectCheck = (input) => {
+  const out: Diagnostic[] = [];
+  const budgets = input.resources.filter((r) => r.object.kind === "PodDisruptionBudget").map((r) => ({ ns: r.object.metadata.namespace, match: ((r.object.spec as { selector?: { matchLabels?: Record<string, string> } }).selector?.matchLabels ?? {}) }));
+  const hpaMin = new Map(
+    input.resources
+      .filter((r) => r.object.kind === "HorizontalPodAutoscaler")
+      .map((r) => {
+        const spec = r.object.spec as { scaleTargetRef: { kind: string; name: string }; minReplicas?: number };
+        return [`${r.object.metadata.namespace}/${spec.scaleTargetRef.kind}/${spec.scaleTargetRef.name}`, spec.minReplicas ?? 1] as const;
+      }),
+  );
+  for (const r of input.resources) {
+    if (r.object.kind !== "Deployment" && r.object.kind !== "StatefulSet") continue;
+    const spec = r.object.spec as { replicas?: number; template?: { metadata?: { labels?: Record<string, string> } } };
+    const replicas = hpaMin.get(`${r.object.metadata.namespace}/${r.object.kind}/${r.object.metadata.name}`) ?? spec.replicas ?? 1;
+    if (replicas < 2) continue;
+    const labels = spec.template?.metadata?.labels ?? {};
+    if (!budgets.some((b) => b.ns === r.object.metadata.namespace && Object.keys(b.match).length > 0 && Object.entries(b.match).every(([k, v]) => labels[k] === v)))
+      out.push(objectProblem(input, r, "PDB-MISSING", ".spec.replicas", `${replicas} replicas and no PodDisruptionBudget: a node drain may take them all down at once`, "add a PodDisruptionBudget with maxUnavailable: 1", "warning"));
+  }
+  return out;
+};

@@ -1,0 +1,93 @@
+/**
+ * One passing and one failing fixture per rule: a clean bundle of objects that no rule flags, and for each rule one
+ * mutation of it that the rule must flag (Polaris-style success/failure cases).
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { runLint } from "../../src/cli/commands/lint.ts";
+import { toYaml } from "../../src/output/yaml.ts";
+
+type Obj = Record<string, any>;
+
+const clean = (): Obj[] => [
+  { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "web", namespace: "shop" }, automountServiceAccountToken: false },
+  {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: "web", namespace: "shop" },
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: { app: "web" } },
+      template: {
+        metadata: { labels: { app: "web" } },
+        spec: {
+          serviceAccountName: "web",
+          automountServiceAccountToken: false,
+          securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: "RuntimeDefault" } },
+          containers: [
+            {
+              name: "web",
+              image: "ghcr.io/acme/web:1.2.3",
+              ports: [{ name: "http", containerPort: 8080 }],
+              env: [{ name: "LOG_LEVEL", value: "info" }],
+              resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
+              livenessProbe: { httpGet: { path: "/live", port: "http" } },
+              readinessProbe: { httpGet: { path: "/ready", port: "http" } },
+              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+            },
+          ],
+        },
+      },
+    },
+  },
+  { apiVersion: "v1", kind: "Service", metadata: { name: "web", namespace: "shop" }, spec: { selector: { app: "web" }, ports: [{ name: "http", port: 80, targetPort: "http" }] } },
+  { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "default-deny", namespace: "shop" }, spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } },
+  { apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: { name: "web", namespace: "shop" }, spec: { maxUnavailable: 1, selector: { matchLabels: { app: "web" } } } },
+  { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name: "reader", namespace: "shop" }, rules: [{ apiGroups: [""], resources: ["configmaps"], verbs: ["get"] }] },
+];
+
+const deployment = (objs: Obj[]) => objs.find((o) => o.kind === "Deployment")!;
+const container = (objs: Obj[]) => deployment(objs).spec.template.spec.containers[0];
+
+const MUTATIONS: Record<string, (objs: Obj[]) => void> = {
+  "IMAGE-TAG": (o) => void (container(o).image = "ghcr.io/acme/web:latest"),
+  "PROBE-PORT": (o) => void (container(o).livenessProbe.httpGet.port = "admin"),
+  "PROBE-IDENTICAL": (o) => void (container(o).readinessProbe = structuredClone(container(o).livenessProbe)),
+  "ENV-LITERAL-SECRET": (o) => void container(o).env.push({ name: "DB_PASSWORD", value: "hunter2" }),
+  "SERVICE-TARGET-PORT": (o) => void (o.find((x) => x.kind === "Service")!.spec.ports[0].targetPort = "grpc"),
+  "SELECTOR-TEMPLATE": (o) => void (deployment(o).spec.selector.matchLabels = { app: "api" }),
+  "RBAC-WILDCARD": (o) => void (o.find((x) => x.kind === "Role")!.rules[0].verbs = ["*"]),
+  "RBAC-EXEC": (o) => void o.find((x) => x.kind === "Role")!.rules.push({ apiGroups: [""], resources: ["pods/exec"], verbs: ["create"] }),
+  "RBAC-CLUSTER-ADMIN": (o) => void o.push({ apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", metadata: { name: "admin", namespace: "shop" }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "cluster-admin" }, subjects: [{ kind: "ServiceAccount", name: "web", namespace: "shop" }] }),
+  "SERVICE-EXPOSED": (o) => void (o.find((x) => x.kind === "Service")!.spec.type = "NodePort"),
+  "NETPOL-COVERAGE": (o) => void o.splice(o.findIndex((x) => x.kind === "NetworkPolicy"), 1),
+  "PDB-MISSING": (o) => void o.splice(o.findIndex((x) => x.kind === "PodDisruptionBudget"), 1),
+  "K8S-API-VERSION": (o) => void o.push({ apiVersion: "extensions/v1beta1", kind: "Ingress", metadata: { name: "old", namespace: "shop" }, spec: {} }),
+  "K8S-UNKNOWN-KIND": (o) => void o.push({ apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w", namespace: "shop" } }),
+  "AUTOMOUNT-TOKEN": (o) => void (deployment(o).spec.template.spec.automountServiceAccountToken = true),
+  "DEFAULT-SERVICE-ACCOUNT": (o) => void (deployment(o).spec.template.spec.serviceAccountName = "default"),
+  "RESOURCES-MISSING": (o) => void delete container(o).resources.limits,
+  "PROBE-MISSING": (o) => void delete container(o).readinessProbe,
+  "POD-DUPLICATE": (o) => void container(o).env.push({ name: "LOG_LEVEL", value: "debug" }),
+  "REF-SERVICEACCOUNT": (o) => void (deployment(o).spec.template.spec.serviceAccountName = "ghost"),
+  "REF-SELECTOR": (o) => void (o.find((x) => x.kind === "Service")!.spec.selector = { app: "ghost" }),
+};
+
+const codesOf = (objs: Obj[]): string[] => {
+  let out = "";
+  runLint(["-"], { format: "json" }, { out: (t) => void (out += t), err: () => undefined }, () => objs.map((o) => `---\n${toYaml(o)}`).join(""));
+  return (JSON.parse(out).findings as { code: string }[]).map((f) => f.code);
+};
+
+describe("lint rules: passing and failing fixtures", () => {
+  it("the clean bundle passes every rule", () => {
+    assert.deepEqual(codesOf(clean()), []);
+  });
+  for (const [rule, mutate] of Object.entries(MUTATIONS)) {
+    it(`${rule} flags its failing fixture`, () => {
+      const objs = clean();
+      mutate(objs);
+      assert.ok(codesOf(objs).includes(rule), `${rule} not reported: ${codesOf(objs).join(", ")}`);
+    });
+  }
+});
