@@ -1,10 +1,14 @@
 /** PDB-MISSING (reliability.md #22): a workload that runs two or more pods has a PodDisruptionBudget. */
+import { groupBy } from "../../util/group-by.ts";
 import type { Diagnostic } from "../../diagnostics/diagnostic.ts";
 import { type ObjectCheck, objectProblem } from "../check.ts";
 
 export const disruptionBudget: ObjectCheck = (input) => {
   const out: Diagnostic[] = [];
-  const budgets = input.resources.filter((r) => r.object.kind === "PodDisruptionBudget").map((r) => ({ ns: r.object.metadata.namespace, match: ((r.object.spec as { selector?: { matchLabels?: Record<string, string> } }).selector?.matchLabels ?? {}) }));
+  const budgets = groupBy(
+    input.resources.filter((r) => r.object.kind === "PodDisruptionBudget").map((r) => ({ ns: r.object.metadata.namespace, match: (r.object.spec as { selector?: { matchLabels?: Record<string, string> } }).selector?.matchLabels ?? {} })),
+    (b) => b.ns,
+  );
   const hpaMin = new Map(
     input.resources
       .filter((r) => r.object.kind === "HorizontalPodAutoscaler")
@@ -19,7 +23,7 @@ export const disruptionBudget: ObjectCheck = (input) => {
     const replicas = hpaMin.get(`${r.object.metadata.namespace}/${r.object.kind}/${r.object.metadata.name}`) ?? spec.replicas ?? 1;
     if (replicas < 2) continue;
     const labels = spec.template?.metadata?.labels ?? {};
-    if (!budgets.some((b) => b.ns === r.object.metadata.namespace && Object.keys(b.match).length > 0 && Object.entries(b.match).every(([k, v]) => labels[k] === v)))
+    if (!(budgets.get(r.object.metadata.namespace) ?? []).some((b) => Object.keys(b.match).length > 0 && Object.entries(b.match).every(([k, v]) => labels[k] === v)))
       out.push(objectProblem(input, r, "PDB-MISSING", ".spec.replicas", `${replicas} replicas and no PodDisruptionBudget: a node drain may take them all down at once`, "add a PodDisruptionBudget with maxUnavailable: 1", "warning"));
   }
   return out;

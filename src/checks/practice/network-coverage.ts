@@ -1,4 +1,5 @@
 /** NETPOL-COVERAGE (reliability.md #21): every pod is selected by NetworkPolicies for both ingress and egress. */
+import { groupBy } from "../../util/group-by.ts";
 import type { Diagnostic } from "../../diagnostics/diagnostic.ts";
 import { type ObjectCheck, objectProblem } from "../check.ts";
 import { podSpecOf } from "../pod-security/pod-spec.ts";
@@ -7,13 +8,16 @@ type Policy = { podSelector?: { matchLabels?: Record<string, string> }; policyTy
 
 export const networkCoverage: ObjectCheck = (input) => {
   const out: Diagnostic[] = [];
-  const policies = input.resources.filter((r) => r.object.kind === "NetworkPolicy").map((r) => ({ ns: r.object.metadata.namespace, spec: r.object.spec as Policy }));
+  const policies = groupBy(
+    input.resources.filter((r) => r.object.kind === "NetworkPolicy").map((r) => ({ ns: r.object.metadata.namespace, spec: r.object.spec as Policy })),
+    (p) => p.ns,
+  );
   for (const r of input.resources) {
     if (!podSpecOf(r.object)) continue;
     const labels = (r.object.kind === "CronJob"
       ? (r.object.spec as { jobTemplate?: { spec?: { template?: { metadata?: { labels?: Record<string, string> } } } } }).jobTemplate?.spec?.template?.metadata?.labels
       : (r.object.spec as { template?: { metadata?: { labels?: Record<string, string> } } }).template?.metadata?.labels) ?? {};
-    const selecting = policies.filter((p) => p.ns === r.object.metadata.namespace && Object.entries(p.spec.podSelector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v));
+    const selecting = (policies.get(r.object.metadata.namespace) ?? []).filter((p) => Object.entries(p.spec.podSelector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v));
     const types = new Set(selecting.flatMap((p) => p.spec.policyTypes ?? (p.spec.egress ? ["Ingress", "Egress"] : ["Ingress"])));
     for (const direction of ["Ingress", "Egress"])
       if (!types.has(direction)) out.push(objectProblem(input, r, "NETPOL-COVERAGE", ".spec.template.metadata.labels", `no NetworkPolicy polices this workload's ${direction.toLowerCase()}: all of it is allowed`, "add a default-deny policy for the namespace and allows for what the workload needs"));

@@ -1,4 +1,5 @@
 /** SERVICE-TARGET-PORT and SELECTOR-TEMPLATE (reliability.md #30): Services reach real ports; workloads own their pods. */
+import { groupBy } from "../../util/group-by.ts";
 import type { Diagnostic } from "../../diagnostics/diagnostic.ts";
 import { type ObjectCheck, objectProblem } from "../check.ts";
 import { podSpecOf } from "../pod-security/pod-spec.ts";
@@ -10,10 +11,11 @@ export const serviceTarget: ObjectCheck = (input) => {
     const labels = (r.object.spec as { template?: { metadata?: { labels?: Record<string, string> } } } | undefined)?.template?.metadata?.labels;
     return pod ? [{ ns: r.object.metadata.namespace, labels: labels ?? {}, ports: (pod.spec.containers ?? []).flatMap((c) => ((c as { ports?: { name?: string; containerPort: number }[] }).ports ?? [])) }] : [];
   });
+  const podsByNs = groupBy(pods, (p) => p.ns);
   for (const r of input.resources) {
     const spec = r.object.spec as { selector?: Record<string, string> & { matchLabels?: Record<string, string> }; ports?: { targetPort?: number | string; port: number }[]; template?: { metadata?: { labels?: Record<string, string> } } } | undefined;
     if (r.object.kind === "Service" && spec?.selector && Object.keys(spec.selector).length) {
-      const selected = pods.filter((p) => p.ns === r.object.metadata.namespace && Object.entries(spec.selector!).every(([k, v]) => p.labels[k] === v));
+      const selected = (podsByNs.get(r.object.metadata.namespace) ?? []).filter((p) => Object.entries(spec.selector!).every(([k, v]) => p.labels[k] === v));
       if (!selected.length) continue;
       (spec.ports ?? []).forEach((port, i) => {
         const target = port.targetPort ?? port.port;
