@@ -165,6 +165,9 @@ export const imageVersion = (v: string): string => {
   return version.slice(0, 63).replace(/[^A-Za-z0-9_.-]/g, "-").replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, "") || "unknown";
 };
 
+/** Env names that hold credentials by convention (Polaris sensitiveContainerEnvVar, kube-linter env-var-secret). */
+export const CREDENTIAL_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?)$/i;
+
 export const guid: FormatCheck = (v) =>
   /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(v)
     ? undefined

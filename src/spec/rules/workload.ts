@@ -1,9 +1,6 @@
 import type { Diagnostic } from "../../diagnostics/diagnostic.ts";
 import { didYouMean } from "../../util/did-you-mean.ts";
-import { parseQuantity } from "../formats.ts";
-
-/** Env names that hold credentials by convention (Polaris sensitiveContainerEnvVar, kube-linter env-var-secret). */
-const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?)$/i;
+import { CREDENTIAL_NAME, parseQuantity } from "../formats.ts";
 import { problem, type SpecRule } from "./rule.ts";
 
 /** Ports, probes, resources and autoscaling agree with each other within an app. */
@@ -66,7 +63,7 @@ export const workload: SpecRule = (spec) => {
       }),
     );
     for (const [envName, value] of Object.entries(app.env)) {
-      if (typeof value === "string" && value !== "" && SECRET_NAME.test(envName))
+      if (typeof value === "string" && value !== "" && CREDENTIAL_NAME.test(envName))
         out.push(problem(spec, [...at, "env", envName], "SPEC-LITERAL-SECRET", `env ${envName} looks like a credential but is written as a literal value, which would land in every manifest`, "declare the secret under spec.secrets and use { secret: <name>, key: <key> }"));
     }
   }
