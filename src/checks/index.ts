@@ -6,7 +6,10 @@ import { podSecurity } from "./pod-security/index.ts";
 import { podStructure } from "./pod-structure.ts";
 import { references } from "./references.ts";
 import { storage } from "./storage.ts";
+import { defaultNamespace } from "./practice/default-namespace.ts";
 import { disruptionBudget } from "./practice/disruption-budget.ts";
+import { jobLifetime } from "./practice/job-lifetime.ts";
+import { spread } from "./practice/spread.ts";
 import { envLiteralSecret } from "./practice/env-literal-secret.ts";
 import { imageTag } from "./practice/image-tag.ts";
 import { networkCoverage } from "./practice/network-coverage.ts";
@@ -31,6 +34,9 @@ export const BUILD_CHECKS: readonly ObjectCheck[] = [
   rbac,
   networkCoverage,
   disruptionBudget,
+  spread,
+  jobLifetime,
+  defaultNamespace,
   storage,
   references,
 ];

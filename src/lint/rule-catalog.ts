@@ -76,6 +76,9 @@ const OTHER: readonly Omit<RuleInfo, "group">[] = [
   { id: "SERVICE-EXPOSED", title: "No NodePort or LoadBalancer unless intended", rationale: "They are reachable from outside the cluster (kube-score service-type).", fix: "use ClusterIP behind an Ingress" },
   { id: "NETPOL-COVERAGE", title: "Every pod is covered by NetworkPolicies both ways", rationale: "Unpoliced pods accept and send any traffic (kube-score pod-networkpolicy, CKV2_K8S_6).", fix: "add a default-deny policy and explicit allows" },
   { id: "PDB-MISSING", title: "Replicated workloads have a PodDisruptionBudget", rationale: "A drain may evict all replicas at once (kube-score deployment-has-poddisruptionbudget).", fix: "add a PodDisruptionBudget with maxUnavailable: 1" },
+  { id: "SPREAD-MISSING", title: "Replicated workloads spread over nodes", rationale: "All replicas on one node fail together (kube-score deployment-has-host-podantiaffinity, Polaris topologySpreadConstraint).", fix: "add topologySpreadConstraints on kubernetes.io/hostname" },
+  { id: "JOB-TTL", title: "Jobs are cleaned up; CronJobs have a starting deadline", rationale: "Finished Jobs pile up; missed CronJob runs fire without limit (kube-linter job-ttl-seconds-after-finished, kube-score cronjob-has-deadline).", fix: "set ttlSecondsAfterFinished and startingDeadlineSeconds" },
+  { id: "NAMESPACE-DEFAULT", title: "Objects have their own namespace", rationale: "The default namespace is shared and cannot be isolated (CKV_K8S_21).", fix: "set metadata.namespace" },
   { id: "K8S-UNKNOWN-KIND", title: "Kinds berth can validate", rationale: "Objects of unknown kinds are passed through unchecked.", fix: "nothing to fix; suppress with a reason if expected" },
   { id: "LINT-SUPPRESSION-REASON", title: "Every suppression gives a reason", rationale: "A silenced rule without a reason cannot be reviewed.", fix: 'write berth.dev/ignore: "RULE-ID — reason"' },
 ];

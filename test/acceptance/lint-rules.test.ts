@@ -23,6 +23,7 @@ const clean = (): Obj[] => [
         spec: {
           serviceAccountName: "web",
           automountServiceAccountToken: false,
+          topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: { app: "web" } } }],
           securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: "RuntimeDefault" } },
           containers: [
             {
@@ -71,6 +72,9 @@ const MUTATIONS: Record<string, (objs: Obj[]) => void> = {
   "POD-DUPLICATE": (o) => void container(o).env.push({ name: "LOG_LEVEL", value: "debug" }),
   "REF-SERVICEACCOUNT": (o) => void (deployment(o).spec.template.spec.serviceAccountName = "ghost"),
   "REF-SELECTOR": (o) => void (o.find((x) => x.kind === "Service")!.spec.selector = { app: "ghost" }),
+  "SPREAD-MISSING": (o) => void delete deployment(o).spec.template.spec.topologySpreadConstraints,
+  "JOB-TTL": (o) => void o.push({ apiVersion: "batch/v1", kind: "Job", metadata: { name: "once", namespace: "shop" }, spec: { template: { spec: { restartPolicy: "Never", containers: [] } } } }),
+  "NAMESPACE-DEFAULT": (o) => void (o.find((x) => x.kind === "Service")!.metadata.namespace = "default"),
 };
 
 const codesOf = (objs: Obj[]): string[] => {
