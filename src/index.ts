@@ -4,7 +4,7 @@
  */
 import { synthPlatform } from "./catalog/platform.ts";
 import { specCheckInput } from "./checks/check.ts";
-import { checkObjects } from "./checks/index.ts";
+import { lint, type LintOptions } from "./lint/run.ts";
 import { type Diagnostic, hasErrors, uniqueDiagnostics } from "./diagnostics/diagnostic.ts";
 import { renderChart } from "./output/chart/index.ts";
 import { renderInventory } from "./output/inventory.ts";
@@ -35,6 +35,12 @@ export interface BuildResult {
   readonly files?: RenderedFile[];
 }
 
+/** The spec's own suppressions, located where they were written. */
+export const specLintOptions = (spec: ResolvedSpec): LintOptions => ({
+  ignore: spec.platform.spec.lint.ignore,
+  ignoreLocation: (i) => ({ path: `spec.lint.ignore[${i}]`, location: spec.locate.value(["spec", "lint", "ignore", i]) }),
+});
+
 /** Renders one environment in memory; nothing is written. */
 export function build(options: BuildOptions): BuildResult {
   const loaded = loadSource(options.path);
@@ -43,7 +49,7 @@ export function build(options: BuildOptions): BuildResult {
   const diagnostics = [...loaded.diagnostics, ...resolved.diagnostics];
   if (!resolved.spec || hasErrors(diagnostics)) return { ok: false, diagnostics: uniqueDiagnostics(diagnostics) };
   const { resources, secrets } = synthPlatform(resolved.spec);
-  diagnostics.push(...checkObjects(specCheckInput(resolved.spec, resources, secrets)));
+  diagnostics.push(...lint(specCheckInput(resolved.spec, resources, secrets), specLintOptions(resolved.spec)));
   const unique = uniqueDiagnostics(diagnostics);
   if (hasErrors(unique)) return { ok: false, diagnostics: unique, spec: resolved.spec, resources };
   const files = [

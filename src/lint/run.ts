@@ -3,7 +3,7 @@
  * (`berth.dev/ignore: RULE-ID — reason`, several separated by ";" or new lines). A suppression without a reason is
  * itself a finding, so every silenced rule says why.
  */
-import type { Diagnostic, Severity } from "../diagnostics/diagnostic.ts";
+import type { Diagnostic, Severity, SourceLocation } from "../diagnostics/diagnostic.ts";
 import { BUILD_CHECKS } from "../checks/index.ts";
 import type { CheckInput } from "../checks/check.ts";
 import { describeObject } from "../resources/kube-object.ts";
@@ -23,9 +23,19 @@ export const groupOf = (code: string): RuleGroup => GROUP_BY_PREFIX.find(([re]) 
 
 export const IGNORE_ANNOTATION = "berth.dev/ignore";
 
+export interface SpecSuppression {
+  readonly rule: string;
+  readonly object?: string;
+  readonly reason: string;
+}
+
 export interface LintOptions {
   readonly level?: "baseline" | "restricted";
   readonly only?: RuleGroup;
+  /** Suppressions from the spec (spec.lint.ignore); their reasons are required by the schema. */
+  readonly ignore?: readonly SpecSuppression[];
+  /** Where a spec suppression was written, for a warning when it matches nothing. */
+  readonly ignoreLocation?: (index: number) => { path: string; location?: SourceLocation };
 }
 
 interface Suppression {
@@ -50,7 +60,13 @@ export function lint(input: CheckInput, options: LintOptions = {}): Diagnostic[]
   const byObject = new Map(input.resources.map((r) => [describeObject(r.object), r]));
   const out: Diagnostic[] = [];
   const reported = new Set<string>();
+  const used = new Set<number>();
   for (const d of chosen) {
+    const bySpec = (options.ignore ?? []).findIndex((s) => s.rule === d.code && (!s.object || s.object === d.object));
+    if (bySpec >= 0) {
+      used.add(bySpec);
+      continue;
+    }
     const resource = d.object ? byObject.get(d.object) : undefined;
     const ignore = resource?.object.metadata.annotations?.[IGNORE_ANNOTATION];
     const match = ignore ? parseSuppressions(ignore).find((s) => s.rule === d.code) : undefined;
@@ -73,6 +89,11 @@ export function lint(input: CheckInput, options: LintOptions = {}): Diagnostic[]
       });
     }
   }
+  (options.ignore ?? []).forEach((s, i) => {
+    if (used.has(i) || (options.only && groupOf(s.rule) !== options.only)) return;
+    const where = options.ignoreLocation?.(i) ?? { path: `spec.lint.ignore[${i}]` };
+    out.push({ severity: "warning", code: "LINT-UNUSED-SUPPRESSION", path: where.path, ...(where.location ? { location: where.location } : {}), message: `${s.rule}${s.object ? ` on ${s.object}` : ""} is suppressed but nothing reports it`, hint: "remove the suppression" });
+  });
   return out;
 }
 

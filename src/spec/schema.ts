@@ -332,6 +332,20 @@ const specShape = {
     .record(Name, z.discriminatedUnion("type", COMPONENT_OPTIONS))
     .default({})
     .describe("Catalog components (postgresql, redis, …), each with its own small set of options."),
+  lint: z
+    .strictObject({
+      ignore: z
+        .array(
+          z.strictObject({
+            rule: z.string().regex(/^[A-Z0-9][A-Z0-9-]*$/, "must be a rule ID such as PDB-MISSING").describe("The rule to silence."),
+            object: z.string().min(1).optional().describe('Only for this object, named as findings name it: "Deployment shop/web". All objects when absent.'),
+            reason: z.string().min(1).describe("Why the rule does not apply: required, so every suppression can be reviewed."),
+          }),
+        )
+        .default([]),
+    })
+    .prefault({})
+    .describe("Rules this platform deliberately does not follow, each with a reason; build and lint both honour them."),
   jobs: z.record(Name, Job).default({}).describe("One-off tasks in declared order (after:), e.g. schema setup before a merge job."),
   apps: z.record(Name, App).default({}).describe("Your own services, by name; the name becomes the Deployment, Service and ServiceAccount name."),
 };

@@ -4,7 +4,11 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { readFileSync } from "node:fs";
 import { runLint } from "../../src/cli/commands/lint.ts";
+import { lint } from "../../src/lint/run.ts";
+import { desired } from "../../src/resources/kube-object.ts";
+import { buildText } from "../support/spec.ts";
 import { toYaml } from "../../src/output/yaml.ts";
 
 type Obj = Record<string, any>;
@@ -94,4 +98,34 @@ describe("lint rules: passing and failing fixtures", () => {
       assert.ok(codesOf(objs).includes(rule), `${rule} not reported: ${codesOf(objs).join(", ")}`);
     });
   }
+});
+
+describe("suppressions in the spec", () => {
+  const objs = () => {
+    const o = clean();
+    o.splice(o.findIndex((x) => x.kind === "PodDisruptionBudget"), 1);
+    return o.map((object) => desired(object as never, []));
+  };
+  const input = (resources: ReturnType<typeof objs>) => ({ resources, facts: { kubernetesVersion: "1.31", declaredSecrets: {} }, locate: () => ({ path: "(test)" }) });
+
+  it("silence a rule on one object, and only there", () => {
+    const resources = objs();
+    assert.ok(lint(input(resources)).some((d) => d.code === "PDB-MISSING"));
+    const scoped = lint(input(resources), { ignore: [{ rule: "PDB-MISSING", object: "Deployment shop/web", reason: "a stateless batch web tier" }] });
+    assert.deepEqual(scoped.map((d) => d.code), []);
+    const elsewhere = lint(input(resources), { ignore: [{ rule: "PDB-MISSING", object: "Deployment shop/api", reason: "x" }] });
+    assert.deepEqual(elsewhere.map((d) => d.code).sort(), ["LINT-UNUSED-SUPPRESSION", "PDB-MISSING"]);
+  });
+
+  it("require a reason, and warn where a suppression matches nothing", () => {
+    const spec = readFileSync("examples/starter/berth.yaml", "utf8").replace("  apps:\n", "  lint:\n    ignore:\n      - rule: PDB-MISSING\n        reason: single replica in every environment\n  apps:\n");
+    const ok = buildText(spec, { env: "dev" });
+    assert.equal(ok.ok, true);
+    const unused = ok.diagnostics.find((d) => d.code === "LINT-UNUSED-SUPPRESSION")!;
+    assert.equal(unused.path, "spec.lint.ignore[0]");
+    assert.ok(unused.location && unused.location.line > 0);
+    const bare = buildText(spec.replace("        reason: single replica in every environment\n", ""), { env: "dev" });
+    assert.equal(bare.ok, false);
+    assert.ok(bare.diagnostics.some((d) => d.code === "SPEC-REQUIRED" && d.path === "spec.lint.ignore[0].reason"));
+  });
 });

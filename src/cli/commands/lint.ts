@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { type CheckInput, specCheckInput } from "../../checks/check.ts";
 import type { Diagnostic, Severity } from "../../diagnostics/diagnostic.ts";
 import { sortDiagnostics } from "../../diagnostics/diagnostic.ts";
-import { build } from "../../index.ts";
+import { build, specLintOptions } from "../../index.ts";
 import { lintJson, lintSarif, lintText } from "../../lint/format.ts";
 import { atOrAbove, lint, type RuleGroup } from "../../lint/run.ts";
 import { readInputs, readObjects } from "../../lint/sources.ts";
@@ -35,7 +35,7 @@ export function runLint(paths: string[], flags: LintFlags, io: CliIO, stdin: () 
       inputProblems = true;
       continue;
     }
-    findings.push(...lint(specCheckInput(result.spec, result.resources, result.secrets), flags));
+    findings.push(...lint(specCheckInput(result.spec, result.resources, result.secrets), { ...flags, ...specLintOptions(result.spec) }));
   }
   const yamlPaths = paths.filter((p) => !isSpec(p));
   if (yamlPaths.length || paths.length === 0) {
