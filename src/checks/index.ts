@@ -8,6 +8,7 @@ import { references } from "./references.ts";
 import { storage } from "./storage.ts";
 import { defaultNamespace } from "./practice/default-namespace.ts";
 import { disruptionBudget } from "./practice/disruption-budget.ts";
+import { ephemeralStorage } from "./practice/ephemeral-storage.ts";
 import { jobLifetime } from "./practice/job-lifetime.ts";
 import { spread } from "./practice/spread.ts";
 import { envLiteralSecret } from "./practice/env-literal-secret.ts";
@@ -36,6 +37,7 @@ export const BUILD_CHECKS: readonly ObjectCheck[] = [
   disruptionBudget,
   spread,
   jobLifetime,
+  ephemeralStorage,
   defaultNamespace,
   storage,
   references,

@@ -44,6 +44,26 @@ export function writableVolumes(paths: readonly string[]): { volumes: IVolume[];
   };
 }
 
+/**
+ * Local disk a container may use (writable layer, logs) unless it says otherwise: a runaway log cannot fill the
+ * node, and the scheduler counts it (kube-score container-ephemeral-storage-request-and-limit).
+ */
+export const EPHEMERAL_STORAGE = { request: "64Mi", limit: "2Gi" } as const;
+
+type Resources = NonNullable<IContainer["resources"]>;
+
+export function withEphemeralStorage(resources: Resources | undefined): Resources {
+  const r = resources ?? {};
+  return {
+    ...r,
+    requests: { ...r.requests, "ephemeral-storage": r.requests?.["ephemeral-storage"] ?? EPHEMERAL_STORAGE.request },
+    limits: { ...r.limits, "ephemeral-storage": r.limits?.["ephemeral-storage"] ?? EPHEMERAL_STORAGE.limit },
+  };
+}
+
+/** Every container berth writes: restricted security context, and local disk bounded. */
+export const secureContainer = (c: IContainer): IContainer => ({ ...c, resources: withEphemeralStorage(c.resources), securityContext: restrictedContainerSecurity() });
+
 export interface PodSpecInput {
   readonly serviceAccountName: string;
   readonly automountServiceAccountToken: boolean;
@@ -67,7 +87,7 @@ export function securePodSpec(input: PodSpecInput): IPodSpec {
           ],
         }
       : {}),
-    containers: input.containers.map((c) => ({ ...c, securityContext: restrictedContainerSecurity() })),
+    containers: input.containers.map(secureContainer),
     ...(input.volumes.length ? { volumes: input.volumes } : {}),
   };
 }

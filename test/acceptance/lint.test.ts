@@ -92,7 +92,7 @@ describe("berth lint", () => {
     const validate = ajv.compile(JSON.parse(readFileSync(r.resolve("./lib/schemas/sarif-2.1.0-rtm.5.json"), "utf8")));
     assert.equal(validate(sarif), true, JSON.stringify(validate.errors, null, 1));
     const results = sarif.runs[0].results as { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[];
-    assert.equal(results.length, 32);
+    assert.equal(results.length, 34);
     const ruleIds = new Set((sarif.runs[0].tool.driver.rules as { id: string }[]).map((x) => x.id));
     for (const res of results) {
       assert.ok(ruleIds.has(res.ruleId), res.ruleId);
@@ -103,7 +103,7 @@ describe("berth lint", () => {
 
   it("reports JSON, and YAML errors with their line", () => {
     const json = JSON.parse(lintCli([SEED], { format: "json" }).out);
-    assert.equal(json.findings.length, 32);
+    assert.equal(json.findings.length, 34);
     assert.ok(json.findings.every((f: { code: string; location: string }) => f.code && /:\d+:1$/.test(f.location)));
     const broken = lintCli(["-"], {}, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n---\nkey: [unclosed\n");
     assert.equal(broken.code, 2);

@@ -2,7 +2,7 @@
 import type { IContainer } from "kubernetes-models/v1/Container";
 import type { IVolume } from "kubernetes-models/v1/Volume";
 import { LABEL } from "../../resources/labels.ts";
-import { restrictedContainerSecurity, securePodSpec, writableVolumes } from "../../resources/pod.ts";
+import { secureContainer, securePodSpec, writableVolumes } from "../../resources/pod.ts";
 import type { ComponentContext } from "./component-type.ts";
 
 export const componentLabels = (ctx: ComponentContext, role?: string): Record<string, string> => ({
@@ -61,7 +61,7 @@ export function componentPod(input: PodInput) {
     ...(input.spreadLabels ? { topologySpread: input.spreadLabels } : {}),
   });
   if (input.initContainers?.length)
-    spec.initContainers = input.initContainers.map((c) => ({ ...c, securityContext: restrictedContainerSecurity(), volumeMounts: [...writable.mounts, ...(c.volumeMounts ?? [])] }));
+    spec.initContainers = input.initContainers.map((c) => secureContainer({ ...c, volumeMounts: [...writable.mounts, ...(c.volumeMounts ?? [])] }));
   if (openshift) {
     const sc = spec.securityContext!;
     delete sc.runAsUser;
