@@ -8,7 +8,7 @@ import type { INetworkPolicyIngressRule } from "kubernetes-models/networking.k8s
 import type { INetworkPolicyPeer } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer";
 import type { INetworkPolicyPort } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyPort";
 import type { KubeObject } from "./kube-object.ts";
-import { LABEL } from "./labels.ts";
+import { ANNOTATION, LABEL } from "./labels.ts";
 
 export type PolicyPort = INetworkPolicyPort;
 export type IngressRule = INetworkPolicyIngressRule;
@@ -61,3 +61,34 @@ export const egressTo = (c: { namespace: string; podLabels?: Record<string, stri
   to: c.podLabels ? [peer(c.namespace, c.podLabels)] : (c.cidrs ?? ["0.0.0.0/0"]).map((cidr) => ({ ipBlock: { cidr } })),
   ports: c.ports.map(tcp),
 });
+
+/** Private ranges are excluded from "the internet", so an allow to a named endpoint never opens the cluster network. */
+export const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
+export const ANY_PUBLIC_ADDRESS = { cidr: "0.0.0.0/0", except: PRIVATE_RANGES };
+
+/** Where a workload identity exchanges its token: the endpoint comes with every identity. */
+export const ENTRA_ID: ExternalEndpoint = { hosts: ["login.microsoftonline.com"], ports: [443] };
+
+export interface ExternalEndpoint {
+  readonly hosts: readonly string[];
+  readonly ports: readonly number[];
+  /** Address ranges when known (a private endpoint, the API server); else any public address. */
+  readonly cidrs?: readonly string[];
+}
+
+/**
+ * Egress to endpoints outside the cluster: to their ranges when declared, else to any public address; endpoints with
+ * the same destination and ports share one rule. NetworkPolicy cannot match host names, so the names are recorded in
+ * the berth.dev/egress-hosts annotation.
+ */
+export function externalEgress(endpoints: readonly ExternalEndpoint[]): { rules: EgressRule[]; annotations?: Record<string, string> } {
+  const rules = new Map<string, EgressRule>();
+  for (const e of endpoints) {
+    const to = e.cidrs?.map((cidr) => ({ ipBlock: { cidr } })) ?? [{ ipBlock: ANY_PUBLIC_ADDRESS }];
+    const ports = [...new Set(e.ports)].sort((a, b) => a - b).map(tcp);
+    const key = JSON.stringify([to, ports]);
+    if (!rules.has(key)) rules.set(key, { to, ports });
+  }
+  const hosts = [...new Set(endpoints.flatMap((e) => e.hosts))];
+  return { rules: [...rules.values()], ...(hosts.length ? { annotations: { [ANNOTATION.egressHosts]: hosts.join(",") } } : {}) };
+}

@@ -6,15 +6,9 @@
  */
 import { INGRESS_CONTROLLERS } from "../../resources/cluster-catalog.ts";
 import { desired, type DesiredResource } from "../../resources/kube-object.ts";
-import { ANNOTATION } from "../../resources/labels.ts";
-import { type EgressRule, egressTo, type IngressRule, networkPolicy, peer, tcp } from "../../resources/network-policy.ts";
+import { ANY_PUBLIC_ADDRESS, ENTRA_ID, type EgressRule, egressTo, externalEgress, type IngressRule, networkPolicy, peer, tcp } from "../../resources/network-policy.ts";
 import type { Platform } from "../../spec/schema.ts";
 import { type AppContext, appContext, appSelector, commonLabels, mainPort, needsApiToken } from "./context.ts";
-
-export const ENTRA_ID_HOST = "login.microsoftonline.com";
-
-/** Private ranges are excluded from "the internet" so an external-endpoint allow never opens the cluster network. */
-const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
 
 const callerIndex = new WeakMap<Platform, Map<string, string[]>>();
 
@@ -65,22 +59,13 @@ export function appNetworkPolicy(ctx: AppContext): DesiredResource[] {
     const targetCtx = appContext(platform, target);
     egressRules.push({ to: [peer(targetCtx.namespace, appSelector(targetCtx))], ports: targetCtx.app.ports.map((p) => ({ protocol: p.protocol, port: p.port })) });
   }
-  const hosts: string[] = [];
-  // Endpoints that resolve to the same address ranges and ports share one rule.
-  const byDestination = new Map<string, EgressRule>();
   // A workload identity exchanges its token with Entra ID: that endpoint comes with the identity.
-  const implied = app.identity && !app.egress.some((e) => e.hosts.includes(ENTRA_ID_HOST)) ? [{ name: "entra-id", hosts: [ENTRA_ID_HOST], ports: [443] }] : [];
-  for (const endpoint of [...app.egress, ...implied] as { hosts: string[]; cidrs?: string[]; ports: number[] }[]) {
-    hosts.push(...endpoint.hosts);
-    const blocks = endpoint.cidrs?.map((cidr) => ({ ipBlock: { cidr } })) ?? [{ ipBlock: { cidr: "0.0.0.0/0", except: PRIVATE_RANGES } }];
-    const ports = [...new Set(endpoint.ports)].sort((a, b) => a - b).map(tcp);
-    const key = JSON.stringify([blocks, ports]);
-    if (!byDestination.has(key)) byDestination.set(key, { to: blocks, ports });
-  }
-  egressRules.push(...byDestination.values());
+  const implied = app.identity && !app.egress.some((e) => e.hosts.some((h) => ENTRA_ID.hosts.includes(h))) ? [ENTRA_ID] : [];
+  const external = externalEgress([...app.egress, ...implied]);
+  egressRules.push(...external.rules);
   if (needsApiToken(ctx)) {
     // The API server sits outside pod CIDRs (on AKS a public or private endpoint); it is reached on 443.
-    const api = k8s.apiServerCidrs?.map((cidr) => ({ ipBlock: { cidr } })) ?? [{ ipBlock: { cidr: "0.0.0.0/0", except: PRIVATE_RANGES } }];
+    const api = k8s.apiServerCidrs?.map((cidr) => ({ ipBlock: { cidr } })) ?? [{ ipBlock: ANY_PUBLIC_ADDRESS }];
     egressRules.push({ to: api, ports: [tcp(443), tcp(6443)] });
   }
 
@@ -90,7 +75,7 @@ export function appNetworkPolicy(ctx: AppContext): DesiredResource[] {
         name: ctx.name,
         namespace: ctx.namespace,
         labels: commonLabels(ctx),
-        ...(hosts.length ? { annotations: { [ANNOTATION.egressHosts]: [...new Set(hosts)].join(",") } } : {}),
+        ...(external.annotations ? { annotations: external.annotations } : {}),
         podSelector: appSelector(ctx),
         openshift: platform.spec.openshift,
         ingress: ingressRules,

@@ -1,6 +1,6 @@
 /** Objects most catalog types need: a dedicated ServiceAccount, Services, and the NetworkPolicy of its connections. */
 import type { KubeObject } from "../../resources/kube-object.ts";
-import { egressTo, networkPolicy, peer, tcp } from "../../resources/network-policy.ts";
+import { egressTo, type ExternalEndpoint, externalEgress, networkPolicy, peer, tcp } from "../../resources/network-policy.ts";
 import type { ComponentContext } from "./component-type.ts";
 import { componentLabels, componentSelector } from "./support.ts";
 
@@ -33,27 +33,15 @@ export const headlessService = (ctx: ComponentContext, name: string, selector: R
  * Pods of the component reach each other on its ports; consumers reach it on its ports; it reaches what it connects
  * to on their ports. Nothing else, beyond DNS.
  */
-export interface ExternalEndpoint {
-  readonly hosts: readonly string[];
-  readonly ports: readonly number[];
-  /** Address ranges when known (the API server's); else any public address. */
-  readonly cidrs?: readonly string[];
-}
-
-/** Outside the cluster, but not into its private ranges: the names are recorded, as NetworkPolicy cannot match them. */
-const PUBLIC = { cidr: "0.0.0.0/0", except: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] };
-
 export function componentNetworkPolicy(ctx: ComponentContext, ports: readonly number[], external: readonly ExternalEndpoint[] = []): KubeObject {
   const self = componentSelector(ctx);
   const selfPorts = ports.map(tcp);
-  const hosts = [...new Set(external.flatMap((e) => e.hosts))];
-  const publicEndpoints = external.filter((e) => !e.cidrs);
-  const externalPorts = [...new Set(publicEndpoints.flatMap((e) => e.ports))].sort((a, b) => a - b);
+  const outside = externalEgress(external);
   return networkPolicy({
     name: ctx.name,
     namespace: ctx.namespace,
     labels: componentLabels(ctx),
-    ...(hosts.length ? { annotations: { "berth.dev/egress-hosts": hosts.join(",") } } : {}),
+    ...(outside.annotations ? { annotations: outside.annotations } : {}),
     podSelector: self,
     openshift: ctx.platform.spec.openshift,
     ingress: [
@@ -63,8 +51,7 @@ export function componentNetworkPolicy(ctx: ComponentContext, ports: readonly nu
     egress: [
       ...(selfPorts.length ? [{ to: [peer(ctx.namespace, self)], ports: selfPorts }] : []),
       ...ctx.connections.map(egressTo),
-      ...(externalPorts.length ? [{ to: [{ ipBlock: PUBLIC }], ports: externalPorts.map(tcp) }] : []),
-      ...external.filter((e) => e.cidrs).map((e) => ({ to: e.cidrs!.map((cidr) => ({ ipBlock: { cidr } })), ports: e.ports.map(tcp) })),
+      ...outside.rules,
     ],
   });
 }

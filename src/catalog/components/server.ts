@@ -11,7 +11,8 @@ import type { IVolumeMount } from "kubernetes-models/v1/VolumeMount";
 import { desired, type DesiredResource, type Tunable } from "../../resources/kube-object.ts";
 import type { GeneratedSecret } from "../../resources/secrets.ts";
 import type { ComponentContext, ConnectionInfo } from "./component-type.ts";
-import { componentNetworkPolicy, componentServiceAccount, type ExternalEndpoint, headlessService, service } from "./objects.ts";
+import type { ExternalEndpoint } from "../../resources/network-policy.ts";
+import { componentNetworkPolicy, componentServiceAccount, headlessService, service } from "./objects.ts";
 import { componentLabels, componentPod, componentSelector, serviceHost, type Sizing, sizing } from "./support.ts";
 
 export interface NamedPort {

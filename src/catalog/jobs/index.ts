@@ -6,14 +6,13 @@
 import { createHash } from "node:crypto";
 import { desired, type DesiredResource, resourceKey } from "../../resources/kube-object.ts";
 import { ANNOTATION, LABEL } from "../../resources/labels.ts";
-import { egressTo, networkPolicy, tcp } from "../../resources/network-policy.ts";
+import { egressTo, ENTRA_ID, externalEgress, networkPolicy } from "../../resources/network-policy.ts";
 import { securePodSpec, writableVolumes } from "../../resources/pod.ts";
 import type { Platform } from "../../spec/schema.ts";
 import { resolveNamespace } from "../components/index.ts";
 import { connectionsFor } from "../components/index.ts";
 import { renderEnv } from "../env.ts";
 
-const PUBLIC = { cidr: "0.0.0.0/0", except: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] };
 
 /** Depth in the `after` graph: jobs with nothing before them are 0. Cycles are refused by the spec rules. */
 export function jobDepths(jobs: Platform["spec"]["jobs"]): Map<string, number> {
@@ -87,9 +86,7 @@ export function synthJobs(platform: Platform): DesiredResource[] {
     };
     const needs = job.after.map((a) => jobKeys.get(a)).filter((k): k is string => k !== undefined);
     jobKeys.set(name, resourceKey(jobObject));
-    const endpoints = [...job.egress, ...(azure ? [{ hosts: ["login.microsoftonline.com"], ports: [443] }] : [])];
-    const hosts = [...new Set(endpoints.flatMap((e) => e.hosts))];
-    const externalPorts = [...new Set(endpoints.flatMap((e) => e.ports))].sort((a, b) => a - b);
+    const outside = externalEgress([...job.egress, ...(azure ? [ENTRA_ID] : [])]);
     out.push(
       desired(
         {
@@ -117,11 +114,11 @@ export function synthJobs(platform: Platform): DesiredResource[] {
           name,
           namespace,
           labels,
-          ...(hosts.length ? { annotations: { [ANNOTATION.egressHosts]: hosts.join(",") } } : {}),
+          ...(outside.annotations ? { annotations: outside.annotations } : {}),
           podSelector: selector,
           openshift: platform.spec.openshift,
           ingress: [],
-          egress: [...connections.map(egressTo), ...(externalPorts.length ? [{ to: [{ ipBlock: PUBLIC }], ports: externalPorts.map(tcp) }] : [])],
+          egress: [...connections.map(egressTo), ...outside.rules],
         }),
         origin,
       ),

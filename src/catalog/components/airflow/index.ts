@@ -14,7 +14,8 @@ import type { IEnvVar } from "kubernetes-models/v1/EnvVar";
 import { desired, type DesiredResource } from "../../../resources/kube-object.ts";
 import { ANNOTATION, LABEL } from "../../../resources/labels.ts";
 import type { ComponentContext, ComponentType, ConnectionInfo } from "../component-type.ts";
-import { componentNetworkPolicy, componentServiceAccount, type ExternalEndpoint } from "../objects.ts";
+import { ENTRA_ID, type ExternalEndpoint } from "../../../resources/network-policy.ts";
+import { componentNetworkPolicy, componentServiceAccount } from "../objects.ts";
 import { execProbe, httpHealth, httpProbe, oneShotJob, secretEnv, serverObjects, tcpProbe, userEnv } from "../server.ts";
 import { componentLabels, componentSelector, serviceHost, type Sizing } from "../support.ts";
 import type { AIRFLOW_ROLES } from "./options.ts";
@@ -250,7 +251,7 @@ function build(ctx: Ctx) {
   }
   const external: ExternalEndpoint[] = [
     ...(git ? [{ hosts: [new URL(git.repo).hostname], ports: [443] }] : []),
-    ...(identity ? [{ hosts: ["login.microsoftonline.com"], ports: [443] }] : []),
+    ...(identity ? [ENTRA_ID] : []),
     ...Object.values(ctx.options.env).flatMap((v) => (/^https:\/\/[^/]+/.test(v) ? [{ hosts: [new URL(v).hostname], ports: [443] }] : [])),
     ...(ctx.options.secretReader ? [{ hosts: ["kubernetes.default.svc"], ports: [443, 6443], ...(ctx.platform.spec.kubernetes.apiServerCidrs ? { cidrs: ctx.platform.spec.kubernetes.apiServerCidrs } : {}) }] : []),
   ];
