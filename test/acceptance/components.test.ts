@@ -351,11 +351,11 @@ describe("review findings on the catalog stay fixed", () => {
   });
 
   it("sends a job's traffic to an endpoint's declared ranges, not to any public address", () => {
-    const r = build({ path: "examples/datasurface-airflow", env: "prod", set: ["jobs.ring1-init.egress=[{name: merge-endpoint, hosts: [sql.example.net], cidrs: [10.0.17.0/24], ports: [1433]}]"] });
+    const r = build({ path: "examples/datasurface-airflow", env: "prod", set: ["jobs.ring1-init.egress=[{name: merge-endpoint, hosts: [files.example.net], cidrs: [192.168.50.0/24], ports: [8443]}]"] });
     assert.equal(r.ok, true, JSON.stringify(r.diagnostics));
     const np = find(objectsOf(r), "NetworkPolicy", "ring1-init");
-    const rule = np.spec.egress.find((e: any) => e.ports.some((p: { port: number }) => p.port === 1433));
-    assert.deepEqual(rule.to, [{ ipBlock: { cidr: "10.0.17.0/24" } }]);
+    const rule = np.spec.egress.find((e: any) => e.ports.some((p: { port: number }) => p.port === 8443));
+    assert.deepEqual(rule.to, [{ ipBlock: { cidr: "192.168.50.0/24" } }]);
     assert.equal(np.spec.egress.filter((e: any) => e.to[0].ipBlock?.cidr === "0.0.0.0/0").length, 1, "only Entra ID goes to public addresses");
   });
 
