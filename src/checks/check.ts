@@ -1,5 +1,5 @@
 import type { Diagnostic, Severity, SourceLocation } from "../diagnostics/diagnostic.ts";
-import { AKS_STORAGE_CLASSES } from "../resources/cluster-catalog.ts";
+import { storageClassesOf } from "../resources/cluster-catalog.ts";
 import { formatPath } from "../spec/path.ts";
 import type { ResolvedSpec } from "../spec/resolve.ts";
 import { type DesiredResource, describeObject } from "../resources/kube-object.ts";
@@ -45,7 +45,7 @@ export function specCheckInput(spec: ResolvedSpec, resources: readonly DesiredRe
       versionLocation: () => spec.locate.value(["spec", "kubernetes", "version"]),
       declaredSecrets: Object.fromEntries(Object.entries(spec.platform.spec.secrets).map(([n, s]) => [n, s.keys])),
       missingSecretHint: "declare it under spec.secrets with its keys",
-      storageClasses: { ...AKS_STORAGE_CLASSES, ...Object.fromEntries(Object.entries(k8s.storageClasses).map(([n, c]) => [n, c.accessModes])) },
+      storageClasses: storageClassesOf(k8s.storageClasses),
     },
     locate: (r) => ({ path: formatPath(r.origin), location: spec.locate.value(r.origin) }),
   };

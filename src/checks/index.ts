@@ -1,5 +1,4 @@
-import type { Diagnostic } from "../diagnostics/diagnostic.ts";
-import type { CheckInput, ObjectCheck } from "./check.ts";
+import type { ObjectCheck } from "./check.ts";
 import { kubernetesSchema } from "./kubernetes-schema.ts";
 import { names } from "./names.ts";
 import { podSecurity } from "./pod-security/index.ts";
@@ -20,7 +19,7 @@ import { serviceExposure } from "./practice/service-exposure.ts";
 import { serviceTarget } from "./practice/service-target.ts";
 import { workloadDefaults } from "./workload-defaults.ts";
 
-/** The checks every build runs on the generated objects; any error fails the build before output is written. */
+/** The checks `build` and `lint` run (through lint/run.ts); any error fails a build before output is written. */
 export const BUILD_CHECKS: readonly ObjectCheck[] = [
   names,
   kubernetesSchema,
@@ -43,4 +42,3 @@ export const BUILD_CHECKS: readonly ObjectCheck[] = [
   references,
 ];
 
-export const checkObjects = (input: CheckInput): Diagnostic[] => BUILD_CHECKS.flatMap((check) => check(input));

@@ -4,7 +4,7 @@ import { synthPlatform } from "../catalog/platform.ts";
 import { loadSource, resolveSpec } from "../spec/resolve.ts";
 import { desired } from "../resources/kube-object.ts";
 import { specCheckInput } from "./check.ts";
-import { checkObjects } from "./index.ts";
+import { lint } from "../lint/run.ts";
 
 const mlops = () => {
   const { source } = loadSource("examples/mlops-qna");
@@ -15,13 +15,13 @@ const mlops = () => {
 describe("cross-reference checks on generated objects", () => {
   it("a clean platform has no problems", () => {
     const { spec, resources } = mlops();
-    assert.deepEqual(checkObjects(specCheckInput(spec, resources)).filter((d) => d.severity === "error"), []);
+    assert.deepEqual(lint(specCheckInput(spec, resources)).filter((d) => d.severity === "error"), []);
   });
 
   it("catches seed 004's canary Ingress pointing at a Service that does not exist", () => {
     const { spec, resources } = mlops();
     const broken = resources.filter((r) => !(r.object.kind === "Service" && r.object.metadata.name === "qna-canary"));
-    const found = checkObjects(specCheckInput(spec, broken));
+    const found = lint(specCheckInput(spec, broken));
     const d = found.find((x) => x.code === "REF-SERVICE" && x.object === "Ingress mlops/qna-canary");
     assert.ok(d, JSON.stringify(found, null, 1));
     assert.equal(d.field, ".spec.rules[0].http.paths[0].backend.service");
@@ -32,7 +32,7 @@ describe("cross-reference checks on generated objects", () => {
   it("catches a pod running as a ServiceAccount that is never created (seed 002's apps pods)", () => {
     const { spec, resources } = mlops();
     const broken = resources.filter((r) => r.object.kind !== "ServiceAccount");
-    const codes = checkObjects(specCheckInput(spec, broken)).map((d) => d.code);
+    const codes = lint(specCheckInput(spec, broken)).map((d) => d.code);
     assert.ok(codes.includes("REF-SERVICEACCOUNT"));
   });
 
@@ -45,7 +45,7 @@ describe("cross-reference checks on generated objects", () => {
       if (o.kind === "ServiceMonitor") o.spec.endpoints[0].port = "metrics";
       return desired(o as never, r.origin);
     }).filter((r) => !(r.object.kind === "PersistentVolumeClaim" && r.object.metadata.name === "qna-logs"));
-    const codes = new Set(checkObjects(specCheckInput(spec, mutated)).map((d) => d.code));
+    const codes = new Set(lint(specCheckInput(spec, mutated)).map((d) => d.code));
     for (const c of ["REF-SELECTOR", "REF-CONFIGMAP-KEY", "REF-SERVICE-PORT", "REF-PERSISTENTVOLUMECLAIM"]) assert.ok(codes.has(c), c);
   });
 
@@ -57,7 +57,7 @@ describe("cross-reference checks on generated objects", () => {
       o.spec.template.spec.containers[0].ports[0].containerPort = "8080";
       return desired(o as never, r.origin);
     });
-    const d = checkObjects(specCheckInput(spec, mutated)).find((x) => x.code === "K8S-SCHEMA");
+    const d = lint(specCheckInput(spec, mutated)).find((x) => x.code === "K8S-SCHEMA");
     assert.equal(d?.field, ".spec.template.spec.containers[0].ports[0].containerPort");
     assert.match(d!.message, /must be integer/);
   });

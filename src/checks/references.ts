@@ -3,7 +3,7 @@
  * pre-existing (spec.secrets). Extractors are a table keyed by kind; selectors must match at least one target.
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.ts";
-import type { DesiredResource, KubeObject } from "../resources/kube-object.ts";
+import type { KubeObject } from "../resources/kube-object.ts";
 import { didYouMean } from "../util/did-you-mean.ts";
 import { type CheckInput, type ObjectCheck, objectProblem } from "./check.ts";
 import { containersOf, podSpecOf } from "./pod-security/pod-spec.ts";
@@ -175,4 +175,3 @@ export const references: ObjectCheck = (input: CheckInput) => {
   return out;
 };
 
-export type { DesiredResource };

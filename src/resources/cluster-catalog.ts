@@ -20,6 +20,12 @@ export const AKS_STORAGE_CLASSES: Readonly<Record<string, readonly AccessMode[]>
   "azurefile-premium": FILES,
 };
 
+/** The classes a cluster has: AKS's own, then the spec's declarations (which may override them). */
+export const storageClassesOf = (declared: Readonly<Record<string, { readonly accessModes: readonly AccessMode[] }>>): Record<string, readonly AccessMode[]> => ({
+  ...AKS_STORAGE_CLASSES,
+  ...Object.fromEntries(Object.entries(declared).map(([name, c]) => [name, c.accessModes])),
+});
+
 export interface IngressControllerProfile {
   readonly className: string;
   readonly namespace: string;

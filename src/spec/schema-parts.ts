@@ -19,7 +19,6 @@ export const PortName = formatted(f.portName, "A port name (IANA service name): 
 export const Labels = z
   .record(formatted(f.labelKey), formatted(f.labelValue))
   .describe("Extra labels, merged into every object generated for this entry.");
-export const Percent = z.int().min(1).max(100);
 
 export const Quantities = (cpu: string, memory: string) =>
   z

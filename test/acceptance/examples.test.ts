@@ -16,7 +16,7 @@ const EXAMPLES = ["databricks-service", "mlops-qna", "datalyptica", "datasurface
 const ENVS = ["dev", "qa", "prod"] as const;
 const GOLDEN = "test/acceptance/examples";
 
-export function renderExample(example: string, env: string) {
+function renderExample(example: string, env: string) {
   const result = build({ path: `examples/${example}`, env });
   assert.equal(result.ok, true, JSON.stringify(result.diagnostics, null, 2));
   assert.deepEqual(result.diagnostics, [], "examples build clean: no errors and no warnings");

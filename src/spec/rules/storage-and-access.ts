@@ -1,5 +1,5 @@
 import type { Diagnostic } from "../../diagnostics/diagnostic.ts";
-import { AKS_STORAGE_CLASSES, INGRESS_CONTROLLERS } from "../../resources/cluster-catalog.ts";
+import { INGRESS_CONTROLLERS, storageClassesOf } from "../../resources/cluster-catalog.ts";
 import { didYouMean } from "../../util/did-you-mean.ts";
 import { problem, type SpecRule } from "./rule.ts";
 
@@ -8,7 +8,7 @@ export const storageAndAccess: SpecRule = (spec) => {
   const out: Diagnostic[] = [];
   const k8s = spec.platform.spec.kubernetes;
   out.push(...reservedNamespaces(spec));
-  const classes: Record<string, readonly string[]> = { ...AKS_STORAGE_CLASSES, ...Object.fromEntries(Object.entries(k8s.storageClasses).map(([n, c]) => [n, c.accessModes])) };
+  const classes: Record<string, readonly string[]> = storageClassesOf(k8s.storageClasses);
   if (!(k8s.defaultStorageClass in classes))
     out.push(problem(spec, ["spec", "kubernetes", "defaultStorageClass"], "SPEC-UNKNOWN-STORAGE-CLASS", `storage class "${k8s.defaultStorageClass}" is neither built into AKS nor declared in spec.kubernetes.storageClasses`, didYouMean(k8s.defaultStorageClass, Object.keys(classes))));
   for (const [name, app] of Object.entries(spec.platform.spec.apps)) {
