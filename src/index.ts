@@ -13,11 +13,19 @@ import { writeOutput } from "./output/write.ts";
 import type { DesiredResource } from "./resources/kube-object.ts";
 import type { GeneratedSecret } from "./resources/secrets.ts";
 import { declaredEnvironments, loadSource, type ResolvedSpec, resolveSpec } from "./spec/resolve.ts";
+import { buildPlan, PlanCycleError } from "./plan/build-plan.ts";
+import type { Plan } from "./plan/step.ts";
 
 export type { Diagnostic } from "./diagnostics/diagnostic.ts";
 export type { DesiredResource, KubeObject } from "./resources/kube-object.ts";
 export type { Platform } from "./spec/schema.ts";
 export { platformJsonSchema } from "./spec/json-schema.ts";
+export type { Plan, PlanStep } from "./plan/step.ts";
+export { up, type UpResult } from "./deploy/up.ts";
+export { down, type DownResult } from "./deploy/down.ts";
+export { status } from "./deploy/status.ts";
+export { inspectPlan } from "./deploy/inspect.ts";
+export { connect, type DeployTarget } from "./deploy/target.ts";
 
 export interface BuildOptions {
   /** berth.yaml, or a folder holding it. */
@@ -65,6 +73,32 @@ export function writeBuild(result: BuildResult, outDir: string): boolean {
   if (!result.ok || !result.files) return false;
   writeOutput(outDir, result.files);
   return true;
+}
+
+export interface PlanResult {
+  readonly ok: boolean;
+  readonly diagnostics: Diagnostic[];
+  readonly plan?: Plan;
+}
+
+/** Builds one environment and orders what it produced into a deployment plan; nothing touches a cluster. */
+export function planFor(options: BuildOptions & { readonly env: string }): PlanResult {
+  const result = build(options);
+  if (!result.ok || !result.spec) return { ok: false, diagnostics: result.diagnostics };
+  const spec = result.spec.platform.spec;
+  try {
+    const plan = buildPlan({
+      platform: result.spec.platform.metadata.name,
+      env: options.env,
+      resources: result.resources!,
+      secrets: result.secrets ?? [],
+      declaredSecrets: Object.fromEntries(Object.entries(spec.secrets).map(([n, s]) => [n, s.keys])),
+    });
+    return { ok: true, diagnostics: result.diagnostics, plan };
+  } catch (error) {
+    if (!(error instanceof PlanCycleError)) throw error;
+    return { ok: false, diagnostics: [...result.diagnostics, { severity: "error", code: "PLAN-CYCLE", path: "spec", message: error.message, hint: "remove one of the dependencies (connects, jobs.after) in the cycle" }] };
+  }
 }
 
 export interface ValidateResult {

@@ -4,6 +4,11 @@ import { listExamples, runInit } from "./commands/init.ts";
 import { runLint } from "./commands/lint.ts";
 import { runSchema } from "./commands/schema.ts";
 import { runValidate } from "./commands/validate.ts";
+import { runPlan } from "./commands/plan.ts";
+import { runUp } from "./commands/up.ts";
+import { runDown } from "./commands/down.ts";
+import { runStatus } from "./commands/status.ts";
+import { runHistory, runRollback, runUnlock } from "./commands/history.ts";
 import { EXIT } from "./exit-codes.ts";
 import { type CliIO, processIO } from "./io.ts";
 
@@ -60,6 +65,50 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     .option("--kubernetes-version <minor>", "target Kubernetes version for YAML that is not a berth spec", "1.31")
     .action((paths, flags) => {
       code = runLint(paths, flags, io);
+    });
+
+  const cluster = (command: Command) =>
+    command
+      .argument("<path>", "berth.yaml or a folder holding it")
+      .addOption(envOption())
+      .addOption(setOption())
+      .option("--context <name>", "kubeconfig context (default: the current one)")
+      .option("--kubeconfig <file>", "kubeconfig file (default: KUBECONFIG or ~/.kube/config)")
+      .option("--state-dir <dir>", "where the journal, lock and revisions are kept (default: .berth/ beside the spec)")
+      .option("--json", "machine-readable output (JSON lines of events for up/down/rollback)");
+
+  cluster(program.command("plan").description("show the ordered steps with their needs and waves and, when the cluster is reachable, what would change; exit 0 no changes, 3 changes pending")).action(async (path, flags) => {
+    code = await runPlan(path, flags, io);
+  });
+  cluster(program.command("up").description("deploy to the cluster in order, waiting on each step; resumes an interrupted run"))
+    .option("-y, --yes", "do not ask for confirmation")
+    .option("--adopt", "take over existing objects that carry no berth label")
+    .action(async (path, flags) => {
+      code = await runUp(path, flags, io);
+    });
+  cluster(program.command("down").description("delete what berth deployed for this environment, in reverse order; keeps volumes and generated credentials"))
+    .option("--delete-data", "also delete persistent volume claims, generated credentials and their namespaces")
+    .option("-y, --yes", "do not ask for confirmation")
+    .action(async (path, flags) => {
+      code = await runDown(path, flags, io);
+    });
+  cluster(program.command("status").description("health of each component in the cluster; exit 0 when all is ready")).action(async (path, flags) => {
+    code = await runStatus(path, flags, io);
+  });
+  cluster(program.command("history").description("revisions deployed by berth up and rollback")).action((path, flags) => {
+    code = runHistory(path, flags, io);
+  });
+  cluster(program.command("rollback").description("deploy an earlier revision again (default: the one before the last deployed)"))
+    .option("--to <revision>", "revision number from berth history")
+    .option("-y, --yes", "do not ask for confirmation")
+    .action(async (path, flags) => {
+      code = await runRollback(path, flags, io);
+    });
+  cluster(program.command("unlock").description("clear the lock a killed run left behind"))
+    .option("--force", "required: clear it")
+    .option("--id <lock>", "only this lock (as printed by the refused run)")
+    .action((path, flags) => {
+      code = runUnlock(path, flags, io);
     });
 
   program

@@ -1,0 +1,25 @@
+import { inspectPlan } from "../../deploy/inspect.ts";
+import { connect } from "../../deploy/target.ts";
+import { ProviderUnavailable } from "../../providers/provider.ts";
+import { EXIT } from "../exit-codes.ts";
+import type { CliIO } from "../io.ts";
+import { planJson, planText, summarize } from "../render-plan.ts";
+import { type ClusterFlags, planOrReport, targetOf } from "./deploy-flags.ts";
+
+/** Exit 0: nothing to change · 3: changes pending (or unknown: no cluster) · 2: bad spec or a blocker found. */
+export async function runPlan(path: string, flags: ClusterFlags, io: CliIO): Promise<number> {
+  const plan = planOrReport(path, flags, io);
+  if (!plan) return EXIT.badInput;
+  let inspection;
+  let unreachable: string | undefined;
+  try {
+    inspection = await inspectPlan(plan, connect(plan, targetOf(path, flags)));
+  } catch (error) {
+    if (!(error instanceof ProviderUnavailable)) throw error;
+    unreachable = error.message;
+  }
+  if (flags.json) io.out(JSON.stringify(planJson(plan, inspection, unreachable), null, 2));
+  else io.out(planText(plan, inspection, unreachable));
+  if (inspection?.blockers.length) return EXIT.badInput;
+  return summarize(plan, inspection).pending ? EXIT.changesPending : EXIT.ok;
+}

@@ -1,0 +1,86 @@
+/** A plan for people (steps by wave with their needs and field diffs) and for machines (--json). */
+import { directNeeds } from "../plan/graph.ts";
+import type { Plan, PlanStep } from "../plan/step.ts";
+import type { Inspection } from "../deploy/inspect.ts";
+import type { LiveState } from "../providers/provider.ts";
+
+export type Change = "create" | "update" | "unchanged" | "delete" | "check" | "unknown";
+
+export function changeOf(step: PlanStep, live: LiveState | undefined): Change {
+  if (step.action.type === "delete") return "delete";
+  if (step.action.type === "require-secret" || step.action.type === "verify") return "check";
+  if (!live) return "unknown";
+  if (!live.exists) return "create";
+  return live.changes.length || live.intentChanged ? "update" : "unchanged";
+}
+
+const MARK: Record<Change, string> = { create: "+", update: "~", unchanged: "=", delete: "-", check: "?", unknown: " " };
+
+const show = (v: unknown): string => (v === undefined ? "(none)" : typeof v === "string" ? v : JSON.stringify(v));
+
+export interface PlanSummary {
+  readonly create: number;
+  readonly update: number;
+  readonly unchanged: number;
+  readonly delete: number;
+  readonly pending: boolean;
+}
+
+export function summarize(plan: Plan, inspection: Inspection | undefined): PlanSummary {
+  const changes = plan.steps.map((s) => changeOf(s, inspection?.live.get(s.id)));
+  const count = (c: Change) => changes.filter((x) => x === c).length;
+  const deletes = inspection?.prune.length ?? 0;
+  const pending = !inspection || count("create") + count("update") + deletes > 0;
+  return { create: count("create"), update: count("update"), unchanged: count("unchanged"), delete: deletes, pending };
+}
+
+export function planText(plan: Plan, inspection: Inspection | undefined, unreachable?: string): string {
+  const out: string[] = [];
+  out.push(`plan ${plan.platform} (${plan.env}): ${plan.steps.length} steps${inspection ? ` against ${inspection.endpoint}, Kubernetes ${inspection.version}` : ""}`);
+  if (unreachable) out.push(`  cluster not reachable (${unreachable}): showing order only, no diff`);
+  const titles = new Map(plan.steps.map((s) => [s.id, s.title.replace(/^(apply|generate|require|copy) /, "")]));
+  const needs = directNeeds(plan.steps);
+  let wave = -1;
+  for (const s of plan.steps.slice().sort((a, b) => a.wave - b.wave)) {
+    if (s.wave !== wave) {
+      wave = s.wave;
+      out.push(`wave ${wave}`);
+    }
+    const live = inspection?.live.get(s.id);
+    const change = changeOf(s, live);
+    const direct = needs.get(s.id) ?? [];
+    const shown = direct.slice(0, 4).map((n) => titles.get(n) ?? n);
+    out.push(`  ${MARK[change]} ${s.title}${inspection ? `  [${change}]` : ""}${shown.length ? `  needs: ${shown.join(", ")}${direct.length > shown.length ? `, +${direct.length - shown.length}` : ""}` : ""}`);
+    if (change === "update") {
+      for (const c of live!.changes.slice(0, 20)) out.push(`      ${c.field}: ${show(c.from)} → ${show(c.to)}`);
+      if (live!.changes.length > 20) out.push(`      … ${live!.changes.length - 20} more`);
+      if (!live!.changes.length) out.push("      fields berth set before are no longer in the spec");
+    }
+  }
+  if (inspection?.prune.length) {
+    out.push("after verification, delete (left the spec):");
+    for (const s of inspection.prune) out.push(`  - ${s.title}`);
+  }
+  for (const k of inspection?.keptData ?? []) out.push(`  kept (holds data): ${k.kind} ${k.namespace ? `${k.namespace}/` : ""}${k.name}`);
+  for (const b of inspection?.blockers ?? []) out.push(`✗ ${b.message}\n    hint: ${b.hint}`);
+  const sum = summarize(plan, inspection);
+  out.push(inspection ? `${sum.create} to create, ${sum.update} to update, ${sum.delete} to delete, ${sum.unchanged} unchanged` : "changes unknown: no cluster");
+  return out.join("\n");
+}
+
+export function planJson(plan: Plan, inspection: Inspection | undefined, unreachable?: string): unknown {
+  return {
+    platform: plan.platform,
+    env: plan.env,
+    instance: plan.instance,
+    cluster: inspection ? { endpoint: inspection.endpoint, version: inspection.version } : null,
+    ...(unreachable ? { unreachable } : {}),
+    steps: plan.steps.map((s) => {
+      const live = inspection?.live.get(s.id);
+      return { id: s.id, title: s.title, phase: s.phase, wave: s.wave, group: s.group, needs: s.needs, action: s.action.type, change: changeOf(s, live), ...(live?.changes.length ? { changes: live.changes } : {}) };
+    }),
+    prune: inspection?.prune.map((s) => ({ id: s.id, title: s.title })) ?? [],
+    blockers: inspection?.blockers ?? [],
+    summary: summarize(plan, inspection),
+  };
+}

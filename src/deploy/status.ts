@@ -1,0 +1,33 @@
+/** `berth status`: one look at every object of the plan, grouped by the spec entry it came from. No lock, no change. */
+import { connect, type DeployTarget } from "./target.ts";
+import { mapLimited } from "./inspect.ts";
+import type { Plan } from "../plan/step.ts";
+
+export interface ObjectHealth {
+  readonly step: string;
+  readonly title: string;
+  readonly state: "ready" | "waiting" | "failed" | "missing";
+  readonly message: string;
+  readonly reason?: string;
+}
+
+export interface ComponentHealth {
+  readonly group: string;
+  readonly ready: number;
+  readonly total: number;
+  readonly objects: readonly ObjectHealth[];
+}
+
+export async function status(plan: Plan, target: DeployTarget): Promise<{ readonly endpoint: string; readonly components: readonly ComponentHealth[] }> {
+  const connected = connect(plan, target);
+  const { endpoint } = await connected.kubernetes.preflight();
+  const steps = plan.steps.filter((s) => s.action.type === "apply" || s.action.type === "generate-secret" || s.action.type === "require-secret");
+  const health = await mapLimited(steps, target.concurrency ?? 16, async (s): Promise<ObjectHealth> => {
+    const v = await connected.providers[s.provider]!.check(s, "settled");
+    const state = v.done ? (v.ok ? "ready" : "failed") : v.message === "not found yet" ? "missing" : "waiting";
+    return { step: s.id, title: s.title.replace(/^(apply|generate|require) /, ""), state, message: state === "missing" ? "not found" : v.message, ...(v.reason ? { reason: v.reason } : {}) };
+  });
+  const groups = new Map<string, ObjectHealth[]>();
+  steps.forEach((s, i) => groups.set(s.group, [...(groups.get(s.group) ?? []), health[i]!]));
+  return { endpoint, components: [...groups].map(([group, objects]) => ({ group, ready: objects.filter((o) => o.state === "ready").length, total: objects.length, objects })) };
+}

@@ -1,0 +1,182 @@
+/**
+ * The scheduler: starts every step whose needs are done, as many at once as allowed, journals each mutation right
+ * after it, waits on each step's readiness with polling that backs off in proportion to the time already waited,
+ * and stops starting new steps at the first failure. It never looks at what a step acts on: providers do.
+ */
+import type { PlanStep } from "../plan/step.ts";
+import type { LiveState, Provider } from "../providers/provider.ts";
+import { ProviderRequestFailed } from "../providers/provider.ts";
+import { FAILURE_HINTS } from "../readiness/hints.ts";
+import type { Verdict } from "../readiness/verdict.ts";
+import { sleep } from "../util/retry.ts";
+import type { EventSink, StepState } from "./events.ts";
+import { type JournalWriter, JournalWriteError } from "./journal.ts";
+
+export interface PollPolicy {
+  readonly minMs: number;
+  readonly maxMs: number;
+  /** Next look after this fraction of the time waited so far. */
+  readonly fraction: number;
+}
+
+export const DEFAULT_POLL: PollPolicy = { minMs: 50, maxMs: 2_000, fraction: 0.125 };
+
+export interface RunStepsOptions {
+  readonly providers: Readonly<Record<string, Provider>>;
+  readonly journal: JournalWriter;
+  readonly run: string;
+  readonly signal: AbortSignal;
+  readonly onEvent: EventSink;
+  readonly concurrency?: number;
+  readonly poll?: PollPolicy;
+  /** Multiplies every step's timeout (tests shorten them). */
+  readonly timeoutScale?: number;
+  /** What each step looked like before the run (from planning), to save a read. */
+  readonly inspected?: ReadonlyMap<string, LiveState>;
+  /** Steps a previous, unfinished run completed with this digest: re-verified, not redone. */
+  readonly doneBefore?: ReadonlyMap<string, string>;
+}
+
+export interface RunStepsResult {
+  readonly status: "ok" | "failed" | "interrupted";
+  readonly states: ReadonlyMap<string, StepState>;
+  /** Why the run stopped, when it did not finish. */
+  readonly error?: string;
+}
+
+class StepFailed extends Error {
+  constructor(readonly verdict: Verdict) {
+    super(verdict.message);
+  }
+}
+
+export async function runSteps(steps: readonly PlanStep[], options: RunStepsOptions): Promise<RunStepsResult> {
+  const states = new Map<string, StepState>(steps.map((s) => [s.id, "waiting-on-needs"]));
+  const byId = new Map(steps.map((s) => [s.id, s]));
+  const stop = new AbortController();
+  const onOuterAbort = () => stop.abort(options.signal.reason);
+  options.signal.addEventListener("abort", onOuterAbort, { once: true });
+  const poll = options.poll ?? DEFAULT_POLL;
+  const limit = options.concurrency ?? 16;
+  const running = new Map<string, Promise<void>>();
+  let stopReason: { status: "failed" | "interrupted"; error: string } | undefined;
+
+  const emit = (step: PlanStep, state: StepState, extra: { message?: string; elapsedMs?: number; reason?: string; hint?: string; lines?: readonly string[] } = {}) => {
+    states.set(step.id, state);
+    options.onEvent({ type: "step", id: step.id, title: step.title, state, ...extra });
+  };
+  const halt = (status: "failed" | "interrupted", error: string) => {
+    stopReason ??= { status, error };
+    stop.abort(new Error(error));
+  };
+
+  const waitUntilReady = async (step: PlanStep, provider: Provider, stage: "step" | "settled", started: number): Promise<Verdict> => {
+    const deadline = started + step.timeoutMs * (options.timeoutScale ?? 1);
+    let verdict = await provider.check(step, stage);
+    while (!verdict.done) {
+      const now = Date.now();
+      if (now >= deadline) throw new StepFailed({ ...verdict, done: true, ok: false, reason: "Timeout", message: `not ready after ${Math.round((now - started) / 1000)}s: ${verdict.message}` });
+      if (states.get(step.id) !== "waiting") emit(step, "waiting", { message: verdict.message });
+      await sleep(Math.min(poll.maxMs, Math.max(poll.minMs, (now - started) * poll.fraction), deadline - now), stop.signal);
+      verdict = await provider.check(step, stage);
+    }
+    if (!verdict.ok) throw new StepFailed(verdict);
+    return verdict;
+  };
+
+  const verifyAll = async (step: PlanStep, ids: readonly string[]): Promise<string> => {
+    const started = Date.now();
+    const targets = ids.map((id) => byId.get(id)).filter((s): s is PlanStep => s !== undefined);
+    await Promise.all(targets.map((t) => waitUntilReady({ ...t, timeoutMs: step.timeoutMs }, options.providers[t.provider]!, "settled", started)));
+    return `${targets.length} objects ready`;
+  };
+
+  const execute = async (step: PlanStep): Promise<void> => {
+    const provider = options.providers[step.provider];
+    if (!provider) throw new Error(`no provider "${step.provider}" for step ${step.id}`);
+    const started = Date.now();
+    emit(step, "running");
+    if (step.action.type === "verify") {
+      emit(step, "done", { message: await verifyAll(step, step.action.steps), elapsedMs: Date.now() - started });
+      return;
+    }
+    if (options.doneBefore?.get(step.id) === step.digest) {
+      const verdict = await provider.check(step, "step");
+      if (verdict.done && verdict.ok) {
+        emit(step, "verified", { message: `done in an earlier run; ${verdict.message}`, elapsedMs: Date.now() - started });
+        return;
+      }
+    }
+    const live = options.inspected?.get(step.id) ?? (await provider.inspect(step));
+    if (live.ownership === "foreign") throw new StepFailed({ done: true, ok: false, reason: "NotOwned", message: `${step.title}: the object exists and is ${live.owner ?? "not berth's"}` });
+    options.journal.append({ run: options.run, event: "started", step: step.id, digest: step.digest });
+    const result = await provider.run(step, live, { note: (message) => options.onEvent({ type: "note", id: step.id, message }) }, stop.signal);
+    options.journal.append({ run: options.run, event: "applied", step: step.id, digest: step.digest, message: result.did });
+    const verdict = await waitUntilReady(step, provider, "step", started);
+    options.journal.append({ run: options.run, event: "done", step: step.id, digest: step.digest, message: verdict.message });
+    emit(step, "done", { message: `${result.did}; ${verdict.message}`, elapsedMs: Date.now() - started });
+  };
+
+  const settle = async (step: PlanStep, work: Promise<void>): Promise<void> => {
+    const started = Date.now();
+    try {
+      await work;
+    } catch (error) {
+      const elapsedMs = Date.now() - started;
+      if (error instanceof StepFailed) {
+        const provider = options.providers[step.provider]!;
+        const lines = await provider.explain(step, error.verdict).catch(() => []);
+        safeAppend(options.journal, { run: options.run, event: "failed", step: step.id, digest: step.digest, message: error.verdict.message });
+        emit(step, "failed", { message: error.verdict.message, elapsedMs, ...(error.verdict.reason ? { reason: error.verdict.reason, hint: FAILURE_HINTS[error.verdict.reason] } : {}), lines });
+        halt("failed", `${step.title} failed: ${error.verdict.message}`);
+      } else if (error instanceof JournalWriteError) {
+        emit(step, "unknown", { message: error.message, elapsedMs });
+        halt("failed", `${error.message}; stopped before any further change`);
+      } else if (stop.signal.aborted) {
+        safeAppend(options.journal, { run: options.run, event: "interrupted", step: step.id });
+        emit(step, "interrupted", { elapsedMs });
+      } else if (error instanceof ProviderRequestFailed && (error.outcomeUnknown || error.status === undefined)) {
+        safeAppend(options.journal, { run: options.run, event: "unknown", step: step.id, message: error.message });
+        emit(step, "unknown", { message: error.message, elapsedMs });
+        halt("interrupted", `${error.message}; the outcome of "${step.title}" is unknown — run berth up again to resume`);
+      } else {
+        const message = error instanceof Error ? error.message : String(error);
+        safeAppend(options.journal, { run: options.run, event: "failed", step: step.id, digest: step.digest, message });
+        emit(step, "failed", { message, elapsedMs });
+        halt("failed", `${step.title} failed: ${message}`);
+      }
+    } finally {
+      running.delete(step.id);
+    }
+  };
+
+  const finished = (id: string) => states.get(id) === "done" || states.get(id) === "verified";
+  try {
+    for (;;) {
+      if (options.signal.aborted) halt("interrupted", "interrupted");
+      if (!stop.signal.aborted)
+        for (const step of steps) {
+          if (running.size >= limit) break;
+          if (states.get(step.id) !== "waiting-on-needs" || running.has(step.id)) continue;
+          if (!step.needs.every(finished)) continue;
+          running.set(step.id, settle(step, execute(step)));
+        }
+      if (running.size === 0) break;
+      await Promise.race(running.values());
+    }
+  } finally {
+    options.signal.removeEventListener("abort", onOuterAbort);
+  }
+  for (const step of steps) if (states.get(step.id) === "waiting-on-needs") emit(step, "skipped");
+  if (stopReason) return { status: stopReason.status, states, error: stopReason.error };
+  return { status: "ok", states };
+}
+
+/** Recording a failure must not hide it: a journal that cannot be written is reported by the next mutation's append. */
+function safeAppend(journal: JournalWriter, entry: Parameters<JournalWriter["append"]>[0]): void {
+  try {
+    journal.append(entry);
+  } catch {
+    // the run is already stopping
+  }
+}

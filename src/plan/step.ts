@@ -1,0 +1,74 @@
+import { type KubeObject, resourceKey } from "../resources/kube-object.ts";
+import type { Phase } from "./ordering.ts";
+
+/** Where a live object is: enough to read or delete it. */
+export interface ObjectRef {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+}
+
+/**
+ * What a step does, as data: the plan can be printed, journaled, compared and replayed (rollback) without code.
+ * No action ever holds a secret value: generated secrets carry names, keys and the form of their values only.
+ */
+export type StepAction =
+  | { readonly type: "apply"; readonly object: KubeObject }
+  | {
+      readonly type: "generate-secret";
+      readonly ref: ObjectRef;
+      readonly keys: readonly string[];
+      readonly length: number;
+      readonly formats?: Readonly<Record<string, "fernet">>;
+      /** The owner's namespace: copies take their values from there, so every namespace holds the same ones. */
+      readonly copyFrom?: string;
+    }
+  | { readonly type: "require-secret"; readonly ref: ObjectRef; readonly keys: readonly string[] }
+  | { readonly type: "delete"; readonly ref: ObjectRef }
+  | { readonly type: "verify"; readonly steps: readonly string[] };
+
+export interface PlanStep {
+  /** Stable across runs: the resource key for objects, so a journal entry finds its step again after a restart. */
+  readonly id: string;
+  readonly title: string;
+  readonly provider: "kubernetes";
+  readonly phase: Phase;
+  /** The spec entry it belongs to (`components.postgresql`, `apps.qna`, `platform`): how status groups health. */
+  readonly group: string;
+  readonly needs: readonly string[];
+  readonly wave: number;
+  readonly timeoutMs: number;
+  readonly action: StepAction;
+  /** Hash of the action: a journaled "done" counts only for the same intent. */
+  readonly digest: string;
+}
+
+export interface Plan {
+  readonly version: 1;
+  readonly platform: string;
+  readonly env: string;
+  /** Value of the `berth.dev/instance` label on everything this platform/env owns. */
+  readonly instance: string;
+  readonly steps: readonly PlanStep[];
+}
+
+export const refOf = (o: KubeObject): ObjectRef => ({
+  apiVersion: o.apiVersion,
+  kind: o.kind,
+  ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}),
+  name: o.metadata.name,
+});
+
+export const describeRef = (r: ObjectRef): string => `${r.kind} ${r.namespace ? `${r.namespace}/` : ""}${r.name}`;
+
+export const refKey = (r: ObjectRef): string =>
+  resourceKey({ apiVersion: r.apiVersion, kind: r.kind, metadata: { name: r.name, ...(r.namespace ? { namespace: r.namespace } : {}) } });
+
+/** The object a step acts on, when it acts on one. */
+export function stepRef(step: PlanStep): ObjectRef | undefined {
+  const a = step.action;
+  if (a.type === "apply") return refOf(a.object);
+  if (a.type === "verify") return undefined;
+  return a.ref;
+}

@@ -1,0 +1,83 @@
+/**
+ * The connection to a cluster, as kubectl makes it: KUBECONFIG (or ~/.kube/config) and its current context, or the
+ * one chosen. Every request goes through `call`, which retries what is worth retrying and, once per run, reloads
+ * the credentials after a 401 (an expired token from an exec plugin or a rotated file).
+ */
+import { CoreV1Api, KubeConfig, KubernetesObjectApi, VersionApi } from "@kubernetes/client-node";
+import { DEFAULT_RETRY, type RetryHooks, type RetryPolicy, withRetry } from "../../util/retry.ts";
+import { ProviderUnavailable } from "../provider.ts";
+import { classifyKubernetesError, statusOf } from "./errors.ts";
+
+export interface ConnectOptions {
+  /** A kubeconfig file; default KUBECONFIG or ~/.kube/config. */
+  readonly kubeconfig?: string;
+  readonly context?: string;
+  readonly retry?: RetryPolicy;
+  readonly hooks?: RetryHooks;
+}
+
+export class KubeClient {
+  objects!: KubernetesObjectApi;
+  core!: CoreV1Api;
+  #config!: KubeConfig;
+  #refreshed = false;
+
+  constructor(private readonly options: ConnectOptions) {
+    this.#load();
+  }
+
+  get server(): string {
+    return this.#config.getCurrentCluster()?.server ?? "(no cluster)";
+  }
+
+  get context(): string {
+    return this.#config.getCurrentContext();
+  }
+
+  #load(): void {
+    const config = new KubeConfig();
+    try {
+      if (this.options.kubeconfig) config.loadFromFile(this.options.kubeconfig);
+      else config.loadFromDefault();
+      if (this.options.context) {
+        if (!config.getContextObject(this.options.context)) throw new Error(`context "${this.options.context}" is not in the kubeconfig (contexts: ${config.getContexts().map((c) => c.name).join(", ") || "none"})`);
+        config.setCurrentContext(this.options.context);
+      }
+    } catch (error) {
+      throw new ProviderUnavailable(`cannot load the kubeconfig: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (!config.getCurrentCluster()) throw new ProviderUnavailable("the kubeconfig has no current context: choose one with --context or `kubectl config use-context`");
+    this.#config = config;
+    this.objects = KubernetesObjectApi.makeApiClient(config);
+    this.core = config.makeApiClient(CoreV1Api);
+  }
+
+  async version(): Promise<string> {
+    const v = await this.call(() => this.#config.makeApiClient(VersionApi).getCode(), { tries: 2 });
+    return v.gitVersion;
+  }
+
+  /** One request with the retry policy; `overrides` narrows it (preflight gives up sooner). */
+  async call<T>(request: () => Promise<T>, overrides: Partial<RetryPolicy> = {}): Promise<T> {
+    const policy = { ...DEFAULT_RETRY, ...this.options.retry, ...overrides };
+    return withRetry(
+      async () => {
+        try {
+          return await request();
+        } catch (error) {
+          if (statusOf(error) === 401 && !this.#refreshed) {
+            this.#refreshed = true;
+            this.#load();
+            return await request();
+          }
+          throw error;
+        }
+      },
+      classifyKubernetesError,
+      policy,
+      this.options.hooks,
+    );
+  }
+}
+
+export const isNotFound = (error: unknown): boolean => statusOf(error) === 404;

@@ -1,0 +1,284 @@
+/** The Kubernetes provider: server-side apply as field manager `berth`, readiness from the registry, explanations from events and logs. */
+import { type KubernetesObject, type KubernetesObjectApi, PatchStrategy } from "@kubernetes/client-node";
+import { INSTANCE_LABEL } from "../../plan/build-plan.ts";
+import { secretsReadBy } from "../../plan/secret-uses.ts";
+import { describeRef, type ObjectRef, type PlanStep, refOf as refOfObject } from "../../plan/step.ts";
+import type { KubeObject } from "../../resources/kube-object.ts";
+import { LABEL } from "../../resources/labels.ts";
+import type { EventLike, LiveObject, Observed } from "../../readiness/live.ts";
+import { readinessOf } from "../../readiness/registry.ts";
+import { failed, ready, type Verdict, waiting } from "../../readiness/verdict.ts";
+import { sleep } from "../../util/retry.ts";
+import { type LiveState, type OwnedObject, type Progress, type Provider, ProviderRequestFailed, ProviderUnavailable, type RunResult } from "../provider.ts";
+import { type ConnectOptions, isNotFound, KubeClient } from "./client.ts";
+import { fieldChanges } from "./diff.ts";
+import { isConnectionError, serverMessage, statusOf } from "./errors.ts";
+import { ADOPTED_ANNOTATION, DIGEST_ANNOTATION, GENERATED_LABEL, OWNED_KINDS } from "./kinds.ts";
+import { Redactor } from "./redact.ts";
+import { generateValue } from "./secret-values.ts";
+
+export interface KubernetesProviderOptions extends ConnectOptions {
+  readonly platform: string;
+  readonly instance: string;
+  /** Take over existing objects that carry no berth label (never another platform's). */
+  readonly adopt?: boolean;
+}
+
+type Live = LiveObject & { metadata?: LiveObject["metadata"] & { annotations?: Record<string, string>; uid?: string } };
+
+const header = (ref: ObjectRef) => ({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) } });
+
+const decode = (data: Record<string, string> | undefined): Record<string, string> =>
+  Object.fromEntries(Object.entries(data ?? {}).map(([k, v]) => [k, Buffer.from(v, "base64").toString("utf8")]));
+
+export class KubernetesProvider implements Provider {
+  readonly name = "kubernetes";
+  readonly client: KubeClient;
+  readonly redactor = new Redactor();
+
+  constructor(private readonly options: KubernetesProviderOptions) {
+    this.client = new KubeClient(options);
+  }
+
+  async preflight() {
+    try {
+      return { endpoint: `${this.client.server} (context ${this.client.context})`, version: await this.client.version() };
+    } catch (error) {
+      throw new ProviderUnavailable(`cannot reach the cluster at ${this.client.server} (context ${this.client.context}): ${serverMessage(error)}`);
+    }
+  }
+
+  async read(ref: ObjectRef): Promise<Live | undefined> {
+    try {
+      return (await this.client.call(() => this.client.objects.read(header(ref) as Parameters<KubernetesObjectApi["read"]>[0]))) as Live;
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw this.#failure(`read ${describeRef(ref)}`, error);
+    }
+  }
+
+  async inspect(step: PlanStep): Promise<LiveState> {
+    const a = step.action;
+    if (a.type === "verify") return { exists: true, ownership: "ours", changes: [], intentChanged: false };
+    const ref = a.type === "apply" ? refOfObject(a.object) : a.ref;
+    const live = await this.read(ref);
+    if (!live) return { exists: false, ownership: "absent", changes: a.type === "apply" || a.type === "generate-secret" ? [{ field: "(object)", to: "created" }] : [], intentChanged: true };
+    const ownership = this.#ownership(live, ref);
+    if (a.type === "apply") {
+      return { exists: true, ...ownership, changes: fieldChanges(a.object, live, ref.kind === "Secret"), intentChanged: live.metadata?.annotations?.[DIGEST_ANNOTATION] !== step.digest };
+    }
+    if (a.type === "generate-secret") {
+      const missing = a.keys.filter((k) => !(k in ((live as { data?: object }).data ?? {})));
+      return { exists: true, ...ownership, ownership: ownership.ownership === "foreign" ? "adoptable" : ownership.ownership, changes: missing.map((k) => ({ field: `.data.${k}`, to: "(generated)" })), intentChanged: missing.length > 0 };
+    }
+    if (a.type === "delete") return { exists: true, ...ownership, changes: [{ field: "(object)", from: "present", to: "deleted" }], intentChanged: true };
+    return { exists: true, ownership: "adoptable", changes: [], intentChanged: false };
+  }
+
+  #ownership(live: Live, ref: ObjectRef): Pick<LiveState, "ownership" | "owner"> {
+    const instance = live.metadata?.labels?.[INSTANCE_LABEL];
+    if (instance === this.options.instance) return { ownership: "ours" };
+    if (instance) return { ownership: "foreign", owner: `berth instance ${instance}` };
+    // A namespace made beforehand (often to hold the secrets berth is told to expect) is taken over but never deleted.
+    if (ref.kind === "Namespace" || this.options.adopt) return { ownership: "adoptable" };
+    const manager = live.metadata?.labels?.[LABEL.managedBy];
+    return { ownership: "foreign", owner: manager ? `managed by ${manager}` : "not created by berth" };
+  }
+
+  async run(step: PlanStep, live: LiveState, progress: Progress, signal: AbortSignal): Promise<RunResult> {
+    const a = step.action;
+    switch (a.type) {
+      case "apply":
+        return this.#apply(step, a.object, live, progress, signal);
+      case "generate-secret":
+        return this.#generateSecret(a.ref, a.keys, a.length, a.formats, a.copyFrom);
+      case "delete":
+        return this.#delete(a.ref, signal);
+      default:
+        return { did: "nothing to change", mutated: false };
+    }
+  }
+
+  async #apply(step: PlanStep, desired: KubeObject, live: LiveState, progress: Progress, signal: AbortSignal): Promise<RunResult> {
+    if (live.exists && live.ownership === "ours" && live.changes.length === 0 && !live.intentChanged) return { did: "unchanged", mutated: false };
+    const ref = refOfObject(desired);
+    let did = live.exists ? "updated" : "created";
+    // A Job's pod template cannot change: a changed Job is deleted (with its pods) and created again.
+    if (live.exists && desired.kind === "Job") {
+      progress.note(`${describeRef(ref)} changed: Jobs are immutable, deleting it to create it again`);
+      await this.#delete(ref, signal);
+      did = "re-created (Jobs are immutable)";
+    }
+    const annotations: Record<string, string> = { ...desired.metadata.annotations, [DIGEST_ANNOTATION]: step.digest };
+    const current = live.exists ? await this.read(ref) : undefined;
+    if (live.ownership === "adoptable" || current?.metadata?.annotations?.[ADOPTED_ANNOTATION]) annotations[ADOPTED_ANNOTATION] = "true";
+    const body = { ...desired, metadata: { ...desired.metadata, annotations } };
+    try {
+      await this.client.call(() => this.client.objects.patch(body as KubernetesObject, undefined, undefined, "berth", true, PatchStrategy.ServerSideApply));
+    } catch (error) {
+      throw this.#failure(`apply ${describeRef(ref)}`, error);
+    }
+    return { did, mutated: true };
+  }
+
+  async #generateSecret(ref: ObjectRef, keys: readonly string[], length: number, formats: Readonly<Record<string, string>> | undefined, copyFrom: string | undefined): Promise<RunResult> {
+    const source = copyFrom ? decode(((await this.read({ ...ref, namespace: copyFrom })) as { data?: Record<string, string> } | undefined)?.data) : {};
+    const valueFor = (key: string) => {
+      const value = source[key] ?? generateValue(length, formats?.[key]);
+      this.redactor.add(value);
+      return Buffer.from(value, "utf8").toString("base64");
+    };
+    let live = await this.read(ref);
+    if (!live) {
+      const body = {
+        ...header(ref),
+        metadata: { ...header(ref).metadata, labels: { [LABEL.managedBy]: "berth", [LABEL.partOf]: this.options.platform, [INSTANCE_LABEL]: this.options.instance, [GENERATED_LABEL]: "true" } },
+        type: "Opaque",
+        data: Object.fromEntries(keys.map((k) => [k, valueFor(k)])),
+      };
+      try {
+        await this.client.call(() => this.client.objects.create(body as KubernetesObject), { tries: 1 });
+        return { did: copyFrom ? `copied from ${copyFrom}` : "generated", mutated: true };
+      } catch (error) {
+        // Created meanwhile (or our own create whose answer was lost): what is there is kept.
+        if (statusOf(error) !== 409 && !isConnectionError(error)) throw this.#failure(`create ${describeRef(ref)}`, error);
+        live = await this.read(ref);
+        if (!live) throw this.#failure(`create ${describeRef(ref)}`, error);
+      }
+    }
+    const have = (live as { data?: Record<string, string> }).data ?? {};
+    const missing = keys.filter((k) => !(k in have));
+    if (!missing.length) return { did: "kept (existing values are never overwritten)", mutated: false };
+    const patch = { ...header(ref), data: Object.fromEntries(missing.map((k) => [k, valueFor(k)])) };
+    try {
+      await this.client.call(() => this.client.objects.patch(patch as KubernetesObject, undefined, undefined, "berth", undefined, PatchStrategy.MergePatch));
+    } catch (error) {
+      throw this.#failure(`add keys to ${describeRef(ref)}`, error);
+    }
+    return { did: `added ${missing.join(", ")}; existing values kept`, mutated: true };
+  }
+
+  async #delete(ref: ObjectRef, signal: AbortSignal): Promise<RunResult> {
+    try {
+      await this.client.call(() => this.client.objects.delete(header(ref) as KubernetesObject, undefined, undefined, undefined, undefined, "Background"));
+    } catch (error) {
+      if (isNotFound(error)) return { did: "already gone", mutated: false };
+      throw this.#failure(`delete ${describeRef(ref)}`, error);
+    }
+    for (let wait = 20; (await this.read(ref)) !== undefined; wait = Math.min(wait * 2, 1_000)) await sleep(wait, signal);
+    return { did: "deleted", mutated: true };
+  }
+
+  async check(step: PlanStep, stage: "step" | "settled"): Promise<Verdict> {
+    const a = step.action;
+    if (a.type === "verify") return ready("verified");
+    const ref = a.type === "apply" ? refOfObject(a.object) : a.ref;
+    const live = await this.read(ref);
+    if (a.type === "delete") return live ? waiting("being deleted") : ready("deleted");
+    if (a.type === "require-secret" || a.type === "generate-secret") {
+      if (!live) return failed("SecretMissing", `Secret ${ref.namespace}/${ref.name} is missing (keys: ${a.keys.join(", ")})`);
+      const missing = a.keys.filter((k) => !(k in ((live as { data?: object }).data ?? {})));
+      return missing.length ? failed("SecretMissing", `Secret ${ref.namespace}/${ref.name} has no key ${missing.join(", ")}`) : ready(`has ${a.keys.join(", ")}`);
+    }
+    if (!live) return waiting("not found yet");
+    const entry = readinessOf(ref.apiVersion, ref.kind);
+    const judge = stage === "settled" ? (entry.settled ?? entry.step) : entry.step;
+    const observed: Observed = { object: live };
+    const first = judge(observed);
+    if (first.done && first.ok) return first;
+    // Related objects are read only when the object alone is not ready: they explain why, and cost requests.
+    const more = await this.#observe(live, ref, entry.observe);
+    return more ? judge({ ...observed, ...more }) : first;
+  }
+
+  async #observe(live: Live, ref: ObjectRef, what: readonly string[]): Promise<Partial<Observed> | undefined> {
+    if (!what.length || !ref.namespace) return undefined;
+    const out: { pods?: LiveObject[]; events?: EventLike[]; endpoints?: LiveObject } = {};
+    if (what.includes("pods")) out.pods = await this.#podsOf(live, ref.namespace);
+    if (what.includes("events")) out.events = await this.#events(ref.namespace, ref.kind, ref.name);
+    if (what.includes("endpoints")) out.endpoints = await this.read({ apiVersion: "v1", kind: "Endpoints", namespace: ref.namespace, name: ref.name });
+    return out;
+  }
+
+  async #podsOf(live: Live, namespace: string): Promise<LiveObject[]> {
+    const match = live.spec?.selector?.matchLabels as Record<string, string> | undefined;
+    const selector = match ? Object.entries(match).map(([k, v]) => `${k}=${v}`).join(",") : undefined;
+    const list = await this.client.call(() => this.client.core.listNamespacedPod({ namespace, ...(selector ? { labelSelector: selector } : {}) }));
+    const pods = list.items as unknown as LiveObject[];
+    return selector ? pods : pods.filter((p) => ((p.metadata as { ownerReferences?: { uid?: string }[] })?.ownerReferences ?? []).some((o) => o.uid === live.metadata?.uid));
+  }
+
+  async #events(namespace: string, kind: string, name: string): Promise<EventLike[]> {
+    const list = await this.client.call(() => this.client.core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.kind=${kind},involvedObject.name=${name}` }));
+    return list.items as unknown as EventLike[];
+  }
+
+  async explain(step: PlanStep, verdict: Verdict): Promise<string[]> {
+    const a = step.action;
+    if (a.type !== "apply") return [];
+    const ref = refOfObject(a.object);
+    const lines: string[] = [];
+    try {
+      const events = verdict.pod ? await this.#events(verdict.pod.namespace, "Pod", verdict.pod.name) : ref.namespace ? await this.#events(ref.namespace, ref.kind, ref.name) : [];
+      for (const e of events.filter((e) => e.type === "Warning").slice(-5)) lines.push(`event ${e.reason}: ${e.message}`);
+      if (verdict.pod) {
+        await this.#learnSecretsOf(a.object);
+        const log = await this.client.call(() =>
+          this.client.core.readNamespacedPodLog({ namespace: verdict.pod!.namespace, name: verdict.pod!.name, ...(verdict.pod!.container ? { container: verdict.pod!.container } : {}), tailLines: 10, ...(verdict.pod!.previous ? { previous: true } : {}) }),
+        );
+        const tail = String(log ?? "").trimEnd();
+        if (tail) lines.push(`log of ${verdict.pod.name}${verdict.pod.container ? `/${verdict.pod.container}` : ""}${verdict.pod.previous ? " (previous run)" : ""}:`, ...tail.split("\n").map((l) => `  | ${l}`));
+      }
+    } catch (error) {
+      lines.push(`(could not read events or logs: ${serverMessage(error)})`);
+    }
+    return lines.map((l) => this.redactor.apply(l));
+  }
+
+  /** The values of the Secrets a workload reads, so its log tail can be shown without them. */
+  async #learnSecretsOf(object: KubeObject): Promise<void> {
+    if (!object.metadata.namespace) return;
+    for (const name of secretsReadBy(object)) {
+      const secret = (await this.read({ apiVersion: "v1", kind: "Secret", namespace: object.metadata.namespace, name })) as { data?: Record<string, string> } | undefined;
+      for (const value of Object.values(decode(secret?.data))) this.redactor.add(value);
+    }
+  }
+
+  async owned(instance: string, alsoKinds: readonly ObjectRef[]): Promise<OwnedObject[]> {
+    const kinds = new Map(OWNED_KINDS.map(([apiVersion, kind]) => [`${apiVersion}/${kind}`, { apiVersion, kind }]));
+    for (const r of alsoKinds) kinds.set(`${r.apiVersion}/${r.kind}`, { apiVersion: r.apiVersion, kind: r.kind });
+    const out: OwnedObject[] = [];
+    for (const { apiVersion, kind } of kinds.values()) {
+      let items: Live[];
+      try {
+        items = (await this.client.call(() => this.client.objects.list(apiVersion, kind, undefined, undefined, undefined, undefined, undefined, `${INSTANCE_LABEL}=${instance}`))).items as Live[];
+      } catch (error) {
+        // A kind the cluster does not serve (its CRD is not installed) holds nothing of ours.
+        if (isNotFound(error) || (error instanceof Error && /Unrecognized API version and kind|Failed to fetch resource metadata/.test(error.message) && statusOf(error) === undefined)) continue;
+        throw this.#failure(`list ${kind}`, error);
+      }
+      for (const item of items)
+        out.push({
+          ref: { apiVersion, kind, ...(item.metadata?.namespace ? { namespace: item.metadata.namespace } : {}), name: item.metadata!.name! },
+          holdsData: kind === "PersistentVolumeClaim" || item.metadata?.labels?.[GENERATED_LABEL] === "true",
+          adopted: item.metadata?.annotations?.[ADOPTED_ANNOTATION] === "true",
+          labelled: true,
+        });
+    }
+    // Claims a StatefulSet made from its templates carry no label of ours, yet they are this platform's data.
+    const namespaces = out.filter((o) => o.ref.kind === "Namespace").map((o) => o.ref.name);
+    for (const namespace of namespaces) {
+      const claims = await this.client.call(() => this.client.core.listNamespacedPersistentVolumeClaim({ namespace }));
+      for (const c of claims.items)
+        if (c.metadata?.labels?.[INSTANCE_LABEL] !== instance)
+          out.push({ ref: { apiVersion: "v1", kind: "PersistentVolumeClaim", namespace, name: c.metadata!.name! }, holdsData: true, adopted: false, labelled: false });
+    }
+    return out;
+  }
+
+  #failure(operation: string, error: unknown): Error {
+    if (error instanceof ProviderRequestFailed || error instanceof ProviderUnavailable) return error;
+    const lost = isConnectionError(error);
+    return new ProviderRequestFailed(this.redactor.apply(`${operation}: ${lost ? "the connection to the API server was lost" : serverMessage(error)}`), statusOf(error), lost);
+  }
+}

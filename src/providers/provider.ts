@@ -1,0 +1,75 @@
+/**
+ * What the engine asks of a provider (Kubernetes now; Azure and Databricks beside it later). The engine knows
+ * steps, needs, the journal and time; a provider knows its API. Nothing here names a Kubernetes kind.
+ */
+import type { ObjectRef, PlanStep } from "../plan/step.ts";
+import type { Verdict } from "../readiness/verdict.ts";
+
+/** What the provider found live for a step, before doing anything. */
+export interface LiveState {
+  readonly exists: boolean;
+  /** The live object is berth's for this platform/env, adoptable, or someone else's. */
+  readonly ownership: "ours" | "adoptable" | "foreign" | "absent";
+  /** Who owns a foreign object, for the message. */
+  readonly owner?: string;
+  /** Field-level differences from the desired state (values of secrets masked); empty when in sync. */
+  readonly changes: readonly FieldChange[];
+  /** The step's last applied intent differs from this one (fields may have been removed from the spec). */
+  readonly intentChanged: boolean;
+}
+
+export interface FieldChange {
+  readonly field: string;
+  readonly from?: unknown;
+  readonly to?: unknown;
+}
+
+export interface RunResult {
+  /** What was done, in a few words ("created", "updated", "unchanged", "re-created: Jobs are immutable"). */
+  readonly did: string;
+  readonly mutated: boolean;
+}
+
+export interface OwnedObject {
+  readonly ref: ObjectRef;
+  /** Kept on `down` unless data is to be deleted (claims, generated credentials). */
+  readonly holdsData: boolean;
+  /** Adopted from before berth: never deleted by berth. */
+  readonly adopted: boolean;
+  /** Carries the instance label; unlabelled ones are data in berth's namespaces (a StatefulSet's claims). */
+  readonly labelled: boolean;
+}
+
+export interface Progress {
+  /** A wait before a retry, or any other note worth a line in the log. */
+  note(message: string): void;
+}
+
+export interface Provider {
+  readonly name: string;
+  /** Reachable and authorised: called before any mutation; throws ProviderUnavailable. */
+  preflight(): Promise<{ readonly endpoint: string; readonly version: string }>;
+  inspect(step: PlanStep): Promise<LiveState>;
+  run(step: PlanStep, live: LiveState, progress: Progress, signal: AbortSignal): Promise<RunResult>;
+  /** One look at live state: "step" decides the step, "settled" is the final verification's stricter question. */
+  check(step: PlanStep, stage: "step" | "settled"): Promise<Verdict>;
+  /** Lines that explain a failed verdict: events, a log tail. Never secret values. */
+  explain(step: PlanStep, verdict: Verdict): Promise<string[]>;
+  /** Everything live that carries this instance's label; `alsoKinds` adds kinds beyond the provider's own list. */
+  owned(instance: string, alsoKinds: readonly ObjectRef[]): Promise<OwnedObject[]>;
+}
+
+/** A provider cannot be reached or refuses the credentials: nothing has been changed. */
+export class ProviderUnavailable extends Error {}
+
+/** A request failed for a reason waiting will not fix; the message names the object, the operation and the server's words. */
+export class ProviderRequestFailed extends Error {
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    /** Could not tell whether the mutation happened (connection lost mid-request). */
+    readonly outcomeUnknown = false,
+  ) {
+    super(message);
+  }
+}
