@@ -1,0 +1,61 @@
+/** Public types of the test API server (re-exported by index.ts). */
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Obj = Record<string, any>;
+
+export interface ObjectRef {
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+export interface RequestMatch {
+  method?: string;
+  path?: RegExp;
+}
+
+export type Fault =
+  | { type: "image-pull"; object: ObjectRef }
+  | { type: "crash-loop"; object: ObjectRef }
+  | { type: "oom"; object: ObjectRef }
+  | { type: "job-failure"; object: ObjectRef }
+  | { type: "progress-deadline"; object: ObjectRef }
+  | { type: "slow-pvc"; object: ObjectRef; delayMs: number }
+  | { type: "never-ready"; object: ObjectRef }
+  | { type: "http"; match: RequestMatch; status: number; count: number; retryAfterSeconds?: number }
+  | { type: "drop"; match: RequestMatch; count: number }
+  | { type: "unauthorized-once" };
+
+export type WorkloadFault = Extract<Fault, { object: ObjectRef }>;
+export type RequestFault = Exclude<Fault, { object: ObjectRef }>;
+
+export interface Scenario {
+  /** ms from an object's create/update until its controller reports it ready, per kind. */
+  readyAfterMs?: Partial<Record<string, number>>;
+  /** added to every request before answering */
+  requestLatencyMs?: number;
+  faults?: Fault[];
+  /** preinstalled CRD groups served from the start */
+  crds?: "default" | "none";
+}
+
+export interface RequestRecord {
+  method: string;
+  path: string;
+  query: string;
+  status: number;
+  contentType?: string;
+  at: number;
+}
+
+export interface KubeApiServer {
+  readonly url: string;
+  readonly requests: RequestRecord[];
+  writeKubeconfig(dir: string, options?: { context?: string; token?: string }): string;
+  addFault(fault: Fault): void;
+  setScenario(s: Scenario): void;
+  get(apiVersion: string, kind: string, namespace: string | undefined, name: string): Record<string, any> | undefined;
+  list(apiVersion?: string, kind?: string): Record<string, any>[];
+  seed(object: Record<string, any>): void;
+  close(): Promise<void>;
+}
