@@ -3,10 +3,11 @@
  * one chosen. Every request goes through `call`, which retries what is worth retrying and, once per run, reloads
  * the credentials after a 401 (an expired token from an exec plugin or a rotated file).
  */
-import { CoreV1Api, KubeConfig, KubernetesObjectApi, VersionApi } from "@kubernetes/client-node";
+import { KubeConfig } from "@kubernetes/client-node";
 import { DEFAULT_RETRY, type RetryHooks, type RetryPolicy, withRetry } from "../../util/retry.ts";
 import { ProviderUnavailable } from "../provider.ts";
 import { classifyKubernetesError, statusOf } from "./errors.ts";
+import { KubeRest } from "./rest.ts";
 
 export interface ConnectOptions {
   /** A kubeconfig file; default KUBECONFIG or ~/.kube/config. */
@@ -17,8 +18,7 @@ export interface ConnectOptions {
 }
 
 export class KubeClient {
-  objects!: KubernetesObjectApi;
-  core!: CoreV1Api;
+  rest!: KubeRest;
   #config!: KubeConfig;
   #refreshed = false;
 
@@ -48,12 +48,11 @@ export class KubeClient {
     }
     if (!config.getCurrentCluster()) throw new ProviderUnavailable("the kubeconfig has no current context: choose one with --context or `kubectl config use-context`");
     this.#config = config;
-    this.objects = KubernetesObjectApi.makeApiClient(config);
-    this.core = config.makeApiClient(CoreV1Api);
+    this.rest = new KubeRest(config);
   }
 
   async version(): Promise<string> {
-    const v = await this.call(() => this.#config.makeApiClient(VersionApi).getCode(), { tries: 2 });
+    const v = await this.call(() => this.rest.request<{ gitVersion: string }>("GET", "/version"), { tries: 2 });
     return v.gitVersion;
   }
 

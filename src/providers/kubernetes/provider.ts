@@ -1,5 +1,4 @@
 /** The Kubernetes provider: server-side apply as field manager `berth`, readiness from the registry, explanations from events and logs. */
-import { type KubernetesObject, type KubernetesObjectApi, PatchStrategy } from "@kubernetes/client-node";
 import { INSTANCE_LABEL } from "../../plan/build-plan.ts";
 import { secretsReadBy } from "../../plan/secret-uses.ts";
 import { describeRef, type ObjectRef, type PlanStep, refOf as refOfObject } from "../../plan/step.ts";
@@ -50,7 +49,7 @@ export class KubernetesProvider implements Provider {
 
   async read(ref: ObjectRef): Promise<Live | undefined> {
     try {
-      return (await this.client.call(() => this.client.objects.read(header(ref) as Parameters<KubernetesObjectApi["read"]>[0]))) as Live;
+      return (await this.client.call(() => this.client.rest.read(ref))) as Live;
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw this.#failure(`read ${describeRef(ref)}`, error);
@@ -114,7 +113,8 @@ export class KubernetesProvider implements Provider {
     if (live.ownership === "adoptable" || current?.metadata?.annotations?.[ADOPTED_ANNOTATION]) annotations[ADOPTED_ANNOTATION] = "true";
     const body = { ...desired, metadata: { ...desired.metadata, annotations } };
     try {
-      await this.client.call(() => this.client.objects.patch(body as KubernetesObject, undefined, undefined, "berth", true, PatchStrategy.ServerSideApply));
+      await this.client.call(() => this.client.rest.apply(body, "berth"));
+      if (desired.kind === "CustomResourceDefinition") this.client.rest.forgetDiscovery();
     } catch (error) {
       throw this.#failure(`apply ${describeRef(ref)}`, error);
     }
@@ -137,7 +137,7 @@ export class KubernetesProvider implements Provider {
         data: Object.fromEntries(keys.map((k) => [k, valueFor(k)])),
       };
       try {
-        await this.client.call(() => this.client.objects.create(body as KubernetesObject), { tries: 1 });
+        await this.client.call(() => this.client.rest.create(body), { tries: 1 });
         return { did: copyFrom ? `copied from ${copyFrom}` : "generated", mutated: true };
       } catch (error) {
         // Created meanwhile (or our own create whose answer was lost): what is there is kept.
@@ -149,9 +149,9 @@ export class KubernetesProvider implements Provider {
     const have = (live as { data?: Record<string, string> }).data ?? {};
     const missing = keys.filter((k) => !(k in have));
     if (!missing.length) return { did: "kept (existing values are never overwritten)", mutated: false };
-    const patch = { ...header(ref), data: Object.fromEntries(missing.map((k) => [k, valueFor(k)])) };
+    const patch = { data: Object.fromEntries(missing.map((k) => [k, valueFor(k)])) };
     try {
-      await this.client.call(() => this.client.objects.patch(patch as KubernetesObject, undefined, undefined, "berth", undefined, PatchStrategy.MergePatch));
+      await this.client.call(() => this.client.rest.mergePatch(ref, patch, "berth"));
     } catch (error) {
       throw this.#failure(`add keys to ${describeRef(ref)}`, error);
     }
@@ -160,7 +160,7 @@ export class KubernetesProvider implements Provider {
 
   async #delete(ref: ObjectRef, signal: AbortSignal): Promise<RunResult> {
     try {
-      await this.client.call(() => this.client.objects.delete(header(ref) as KubernetesObject, undefined, undefined, undefined, undefined, "Background"));
+      await this.client.call(() => this.client.rest.delete(ref, "Background"));
     } catch (error) {
       if (isNotFound(error)) return { did: "already gone", mutated: false };
       throw this.#failure(`delete ${describeRef(ref)}`, error);
@@ -203,14 +203,12 @@ export class KubernetesProvider implements Provider {
   async #podsOf(live: Live, namespace: string): Promise<LiveObject[]> {
     const match = live.spec?.selector?.matchLabels as Record<string, string> | undefined;
     const selector = match ? Object.entries(match).map(([k, v]) => `${k}=${v}`).join(",") : undefined;
-    const list = await this.client.call(() => this.client.core.listNamespacedPod({ namespace, ...(selector ? { labelSelector: selector } : {}) }));
-    const pods = list.items as unknown as LiveObject[];
+    const pods = (await this.client.call(() => this.client.rest.list("v1", "Pod", { namespace, ...(selector ? { labelSelector: selector } : {}) }))) as LiveObject[];
     return selector ? pods : pods.filter((p) => ((p.metadata as { ownerReferences?: { uid?: string }[] })?.ownerReferences ?? []).some((o) => o.uid === live.metadata?.uid));
   }
 
   async #events(namespace: string, kind: string, name: string): Promise<EventLike[]> {
-    const list = await this.client.call(() => this.client.core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.kind=${kind},involvedObject.name=${name}` }));
-    return list.items as unknown as EventLike[];
+    return (await this.client.call(() => this.client.rest.list("v1", "Event", { namespace, fieldSelector: `involvedObject.kind=${kind},involvedObject.name=${name}` }))) as EventLike[];
   }
 
   async explain(step: PlanStep, verdict: Verdict): Promise<string[]> {
@@ -223,9 +221,8 @@ export class KubernetesProvider implements Provider {
       for (const e of events.filter((e) => e.type === "Warning").slice(-5)) lines.push(`event ${e.reason}: ${e.message}`);
       if (verdict.pod) {
         await this.#learnSecretsOf(a.object);
-        const log = await this.client.call(() =>
-          this.client.core.readNamespacedPodLog({ namespace: verdict.pod!.namespace, name: verdict.pod!.name, ...(verdict.pod!.container ? { container: verdict.pod!.container } : {}), tailLines: 10, ...(verdict.pod!.previous ? { previous: true } : {}) }),
-        );
+        const pod = verdict.pod;
+        const log = await this.client.call(() => this.client.rest.podLog(pod.namespace, pod.name, { ...(pod.container ? { container: pod.container } : {}), tailLines: 10, ...(pod.previous ? { previous: true } : {}) }));
         const tail = String(log ?? "").trimEnd();
         if (tail) lines.push(`log of ${verdict.pod.name}${verdict.pod.container ? `/${verdict.pod.container}` : ""}${verdict.pod.previous ? " (previous run)" : ""}:`, ...tail.split("\n").map((l) => `  | ${l}`));
       }
@@ -251,10 +248,9 @@ export class KubernetesProvider implements Provider {
     for (const { apiVersion, kind } of kinds.values()) {
       let items: Live[];
       try {
-        items = (await this.client.call(() => this.client.objects.list(apiVersion, kind, undefined, undefined, undefined, undefined, undefined, `${INSTANCE_LABEL}=${instance}`))).items as Live[];
+        if (!(await this.client.call(() => this.client.rest.resource(apiVersion, kind)))) continue; // not served: its CRD is not installed
+        items = (await this.client.call(() => this.client.rest.list(apiVersion, kind, { labelSelector: `${INSTANCE_LABEL}=${instance}` }))) as Live[];
       } catch (error) {
-        // A kind the cluster does not serve (its CRD is not installed) holds nothing of ours.
-        if (isNotFound(error) || (error instanceof Error && /Unrecognized API version and kind|Failed to fetch resource metadata/.test(error.message) && statusOf(error) === undefined)) continue;
         throw this.#failure(`list ${kind}`, error);
       }
       for (const item of items)
@@ -268,8 +264,8 @@ export class KubernetesProvider implements Provider {
     // Claims a StatefulSet made from its templates carry no label of ours, yet they are this platform's data.
     const namespaces = out.filter((o) => o.ref.kind === "Namespace").map((o) => o.ref.name);
     for (const namespace of namespaces) {
-      const claims = await this.client.call(() => this.client.core.listNamespacedPersistentVolumeClaim({ namespace }));
-      for (const c of claims.items)
+      const claims = (await this.client.call(() => this.client.rest.list("v1", "PersistentVolumeClaim", { namespace }))) as Live[];
+      for (const c of claims)
         if (c.metadata?.labels?.[INSTANCE_LABEL] !== instance)
           out.push({ ref: { apiVersion: "v1", kind: "PersistentVolumeClaim", namespace, name: c.metadata!.name! }, holdsData: true, adopted: false, labelled: false });
     }

@@ -1,0 +1,58 @@
+/**
+ * berth up / status / down end to end against the Kubernetes test API server, for every bundled example, and
+ * kubectl (the real binary) reading back what berth reports.
+ */
+import assert from "node:assert/strict";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { liveObjects, planOf, seedUserSecrets, testCluster } from "../support/deploy.ts";
+
+const EXAMPLES = readdirSync("examples").filter((d) => existsSync(join("examples", d, "berth.yaml"))).sort();
+const CANARY = "CANARY-7f3a9c";
+
+for (const example of EXAMPLES)
+  test(`up, status and down: examples/${example} (dev)`, async () => {
+    const c = await testCluster();
+    try {
+      const path = `examples/${example}`;
+      const plan = planOf(path, "dev");
+      seedUserSecrets(c.server, plan, CANARY);
+
+      const upRun = await c.berth("up", path, "dev", "--yes");
+      assert.equal(upRun.code, 0, upRun.stderr);
+      assert.match(upRun.stdout, /revision 1 deployed/);
+
+      const expected = plan.steps
+        .flatMap((s): { kind: string; namespace?: string; name: string }[] => (s.action.type === "apply" ? [{ kind: s.action.object.kind, namespace: s.action.object.metadata.namespace, name: s.action.object.metadata.name }] : s.action.type === "generate-secret" ? [s.action.ref] : []))
+        .map((o) => `${o.kind} ${o.namespace ? `${o.namespace}/` : ""}${o.name}`)
+        .sort();
+      assert.deepEqual(liveObjects(c.server, plan.instance), expected);
+      const seen = JSON.parse(await c.kubectl("get", "namespaces,serviceaccounts,configmaps,secrets,services,deployments,statefulsets,jobs,networkpolicies,poddisruptionbudgets", "-A", "-l", `berth.dev/instance=${plan.instance}`, "-o", "json")) as { items: { kind: string; metadata: { name: string; namespace?: string } }[] };
+      const seenNames = seen.items.map((o) => `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata.name}`).sort();
+      assert.deepEqual(seenNames, expected.filter((e) => /^(Namespace|ServiceAccount|ConfigMap|Secret|Service|Deployment|StatefulSet|Job|NetworkPolicy|PodDisruptionBudget) /.test(e)), "kubectl sees what berth reports");
+
+      const statusRun = await c.berth("status", path, "dev");
+      assert.equal(statusRun.code, 0, statusRun.stdout + statusRun.stderr);
+      assert.doesNotMatch(statusRun.stdout, /✗/);
+
+      const again = await c.berth("plan", path, "dev");
+      assert.equal(again.code, 0, `a second plan has nothing to do:\n${again.stdout}`);
+
+      const downRun = await c.berth("down", path, "dev", "--yes");
+      assert.equal(downRun.code, 0, downRun.stderr);
+      const left = liveObjects(c.server, plan.instance);
+      for (const o of left) assert.match(o, /^(Secret|PersistentVolumeClaim|Namespace) /, `only data and the namespaces holding it are kept: ${o}`);
+
+      for (const text of [upRun.stdout, upRun.stderr, statusRun.stdout, again.stdout, downRun.stdout, downRun.stderr, ...stateFiles(c.stateDir)]) assert.ok(!text.includes(CANARY), "no secret value in any output or state file");
+    } finally {
+      await c.close();
+    }
+  });
+
+function stateFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => readFileSync(join(e.parentPath, e.name), "utf8"));
+}
