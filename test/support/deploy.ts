@@ -66,6 +66,10 @@ export function liveObjects(server: KubeApiServer, instance: string): string[] {
     .sort();
 }
 
+/** Labels and selectors the Job controller derives from the Job's uid. */
+const withoutControllerUid = (value: unknown): unknown =>
+  JSON.parse(JSON.stringify(value, (key, v) => (/controller-uid$/.test(key) ? undefined : v)));
+
 /** Live objects without what the server sets (uid, resourceVersion, timestamps, managedFields, status): for comparing end states. */
 export function snapshot(server: KubeApiServer, instance: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -73,7 +77,7 @@ export function snapshot(server: KubeApiServer, instance: string): Record<string
     if (o.metadata?.labels?.["berth.dev/instance"] !== instance || DERIVED.has(o.kind)) continue;
     const { uid: _u, resourceVersion: _r, creationTimestamp: _c, managedFields: _m, generation: _g, ...metadata } = o.metadata;
     const { status: _s, ...rest } = o;
-    out[`${o.kind} ${o.metadata.namespace ?? ""}/${o.metadata.name}`] = o.kind === "Secret" ? { metadata, keys: Object.keys(o.data ?? {}).sort() } : { ...rest, metadata };
+    out[`${o.kind} ${o.metadata.namespace ?? ""}/${o.metadata.name}`] = o.kind === "Secret" ? { metadata, keys: Object.keys(o.data ?? {}).sort() } : withoutControllerUid({ ...rest, metadata });
   }
   return out;
 }

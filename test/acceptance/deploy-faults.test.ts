@@ -1,0 +1,253 @@
+/**
+ * Faults of reliability.md (F1–F18, those concerning Kubernetes) and the terminal states readiness must name,
+ * each against the test API server with the fault injected.
+ */
+import assert from "node:assert/strict";
+import { existsSync, readdirSync } from "node:fs";
+import { test } from "node:test";
+import { up, type UpResult } from "../../src/deploy/up.ts";
+import type { DeployTarget } from "../../src/deploy/target.ts";
+import type { EngineEvent } from "../../src/engine/events.ts";
+import { acquireLock } from "../../src/engine/lock.ts";
+import { statePaths } from "../../src/engine/state-dir.ts";
+import { JournalWriteError, readJournal } from "../../src/engine/journal.ts";
+import type { Plan } from "../../src/plan/step.ts";
+import type { Fault, Scenario } from "../support/kube-api-server/index.ts";
+import { type Cluster, planOf, snapshot, testCluster } from "../support/deploy.ts";
+import { tempDir } from "../support/cli.ts";
+
+const SHOP = "test/fixtures/deploy/shop";
+const WEB = { kind: "Deployment", namespace: "shop", name: "web" };
+const FAST = { retry: { tries: 5, baseMs: 10, capMs: 100, deadlineMs: 20_000 }, poll: { minMs: 5, maxMs: 50, fraction: 0.125 } };
+
+interface Deployed {
+  readonly c: Cluster;
+  readonly plan: Plan;
+  readonly target: DeployTarget;
+  readonly events: EngineEvent[];
+  readonly result: UpResult;
+}
+
+async function deploy(scenario: Scenario, more: Partial<DeployTarget> = {}, plan = planOf(SHOP, "dev")): Promise<Deployed> {
+  const c = await testCluster(scenario);
+  const target: DeployTarget = { stateDir: c.stateDir, kubeconfig: c.kubeconfig, ...FAST, ...more };
+  const events: EngineEvent[] = [];
+  const result = await up(plan, target, { onEvent: (e) => events.push(e), command: "test" });
+  return { c, plan, target, events, result };
+}
+
+const again = async (d: Deployed, plan = d.plan) => {
+  const events: EngineEvent[] = [];
+  const result = await up(plan, d.target, { onEvent: (e) => events.push(e), command: "test" });
+  return { result, events };
+};
+
+const failedStep = (events: EngineEvent[]) => events.find((e): e is Extract<EngineEvent, { type: "step" }> => e.type === "step" && e.state === "failed");
+const writes = (c: Cluster) => c.server.requests.filter((r) => ["PATCH", "POST", "PUT", "DELETE"].includes(r.method));
+
+async function terminal(fault: Fault, reason: RegExp, evidence: RegExp) {
+  const d = await deploy({ faults: [fault] });
+  try {
+    assert.equal(d.result.status, "failed");
+    const failed = failedStep(d.events) ?? assert.fail("no step failed");
+    assert.match(failed.reason ?? "", reason);
+    assert.ok(failed.hint, "a failure comes with what to do");
+    assert.match((failed.lines ?? []).join("\n"), evidence);
+    assert.notEqual(failed.reason, "Timeout", "failed fast, not by timing out");
+    assert.ok(d.events.some((e) => e.type === "step" && e.id === "verify" && e.state === "skipped"), "nothing after a failure runs");
+    return failed;
+  } finally {
+    await d.c.close();
+  }
+}
+
+test("readiness fails fast with the reason: image pull (with the pod's warning event)", async () => {
+  const f = await terminal({ type: "image-pull", object: WEB }, /^ImagePullBackOff$/, /event \w+: .*pull/i);
+  assert.match(f.message ?? "", /pod web-.*cannot pull its image/);
+});
+
+test("readiness fails fast with the reason: crash loop (with the log tail of the previous run)", async () => {
+  await terminal({ type: "crash-loop", object: WEB }, /^CrashLoopBackOff$/, /log of .* \(previous run\):\n\s+\| /);
+});
+
+test("readiness fails fast with the reason: OOMKilled", async () => {
+  await terminal({ type: "oom", object: WEB }, /^OOMKilled$/, /./);
+});
+
+test("readiness fails fast with the reason: failed Job", async () => {
+  const plan = planOf(SHOP, "dev");
+  const job = plan.steps.find((s) => s.id.includes("Job:shop:migrate"))!;
+  const name = job.id.split(":").at(-1) ?? "";
+  await terminal({ type: "job-failure", object: { kind: "Job", namespace: "shop", name } }, /BackoffLimitExceeded/, /./);
+});
+
+test("readiness fails fast with the reason: rollout past its progress deadline", async () => {
+  await terminal({ type: "progress-deadline", object: WEB }, /^ProgressDeadlineExceeded$/, /./);
+});
+
+test("F14: a wait that times out says what it was waiting for", async () => {
+  const d = await deploy({ faults: [{ type: "never-ready", object: WEB }] }, { timeoutScale: 0.0005 });
+  try {
+    assert.equal(d.result.status, "failed");
+    const f = failedStep(d.events)!;
+    assert.equal(f.reason, "Timeout");
+    assert.match(f.message ?? "", /^not ready after \d+s: 0\/\d pods ready/);
+  } finally {
+    await d.c.close();
+  }
+});
+
+test("F7/F9: 429 with Retry-After, bursts of 500 and dropped connections are retried; the waits are reported", async () => {
+  const waits: number[] = [];
+  const d = await deploy(
+    {
+      faults: [
+        { type: "http", match: { method: "PATCH", path: /deployments\/web$/ }, status: 429, count: 1, retryAfterSeconds: 1 },
+        { type: "http", match: { method: "PATCH", path: /services\/web$/ }, status: 500, count: 3 },
+        { type: "drop", match: { method: "PATCH", path: /serviceaccounts\/api$/ }, count: 2 },
+      ],
+    },
+    { retryHooks: { onWait: (w) => waits.push(w.ms) } },
+  );
+  try {
+    assert.equal(d.result.status, "ok", d.result.error);
+    assert.ok(waits.some((ms) => ms >= 1_000), `Retry-After 1s honoured: ${waits.join(", ")}`);
+    assert.equal(waits.length, 6);
+    assert.equal(d.c.server.requests.filter((r) => r.method === "PATCH" && /services\/web$/.test(r.path)).length, 4);
+  } finally {
+    await d.c.close();
+  }
+});
+
+test("F10: a final answer (403) is not retried and names the object, the operation and the server's message", async () => {
+  const d = await deploy({ faults: [{ type: "http", match: { method: "PATCH", path: /deployments\/web$/ }, status: 403, count: 10 }] });
+  try {
+    assert.equal(d.result.status, "failed");
+    assert.match(d.result.error ?? "", /apply Deployment shop\/web: 403 /);
+    assert.equal(d.c.server.requests.filter((r) => r.method === "PATCH" && /deployments\/web$/.test(r.path)).length, 1);
+  } finally {
+    await d.c.close();
+  }
+});
+
+test("F11: an expired credential (401) is reloaded once and the request retried", async () => {
+  const d = await deploy({ faults: [{ type: "unauthorized-once" }] });
+  try {
+    assert.equal(d.result.status, "ok", d.result.error);
+    assert.equal(d.c.server.requests.filter((r) => r.status === 401).length, 1);
+  } finally {
+    await d.c.close();
+  }
+});
+
+test("F5: a 409 conflict is re-applied", async () => {
+  const d = await deploy({ faults: [{ type: "http", match: { method: "PATCH", path: /configmaps|deployments\/api$/ }, status: 409, count: 1 }] });
+  try {
+    assert.equal(d.result.status, "ok", d.result.error);
+  } finally {
+    await d.c.close();
+  }
+});
+
+test("F12: an unreachable cluster fails before any change, and leaves no revision", async () => {
+  const c = await testCluster();
+  const kubeconfig = c.kubeconfig;
+  await c.close();
+  const stateDir = tempDir();
+  const result = await up(planOf(SHOP, "dev"), { stateDir, kubeconfig, ...FAST }, { onEvent: () => {}, command: "test" });
+  assert.equal(result.status, "unreachable");
+  assert.match(result.error ?? "", /cannot reach the cluster at http:\/\/127\.0\.0\.1:\d+/);
+  const revisions = statePaths(stateDir, "shop.dev").revisions;
+  assert.deepEqual(existsSync(revisions) ? readdirSync(revisions) : [], []);
+});
+
+test("F13 and F3: a cluster lost mid-run leaves the step unknown; the next up resumes and ends as an uninterrupted run", async () => {
+  const d = await deploy({ faults: [{ type: "drop", match: { method: "PATCH", path: /deployments\/web$/ }, count: 5 }] });
+  try {
+    assert.equal(d.result.status, "interrupted");
+    assert.match(d.result.error ?? "", /outcome of "apply Deployment shop\/web" is unknown — run berth up again to resume/);
+    const resumed = await again(d);
+    assert.equal(resumed.result.status, "ok", resumed.result.error);
+    assert.ok(resumed.result.resumed && resumed.result.resumed.done > 0, "finished steps are known");
+    assert.ok(resumed.events.some((e) => e.type === "step" && e.state === "verified"), "finished steps are re-verified, not redone");
+    const clean = await deploy({});
+    try {
+      assert.deepEqual(snapshot(d.c.server, "shop.dev"), snapshot(clean.c.server, "shop.dev"));
+    } finally {
+      await clean.c.close();
+    }
+  } finally {
+    await d.c.close();
+  }
+});
+
+test("F4: a second run is refused at once, naming the holder", async () => {
+  const c = await testCluster();
+  try {
+    const target: DeployTarget = { stateDir: c.stateDir, kubeconfig: c.kubeconfig, ...FAST };
+    const paths = statePaths(c.stateDir, "shop.dev");
+    (await import("node:fs")).mkdirSync(paths.dir, { recursive: true });
+    const held = acquireLock(paths.lock, "berth up elsewhere --env dev");
+    const result = await up(planOf(SHOP, "dev"), target, { onEvent: () => {}, command: "test" });
+    held.release();
+    assert.equal(result.status, "locked");
+    assert.match(result.error ?? "", new RegExp(`berth up elsewhere --env dev \\(pid ${process.pid} on .*lock ${held.holder.id}\\)`));
+    assert.equal(writes(c).length, 0);
+  } finally {
+    await c.close();
+  }
+});
+
+test("F6: an object berth does not own blocks the run before any change; --adopt takes it over", async () => {
+  const c = await testCluster();
+  try {
+    c.server.seed({ apiVersion: "v1", kind: "Namespace", metadata: { name: "shop" } });
+    c.server.seed({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "web", namespace: "shop", labels: { "app.kubernetes.io/managed-by": "Helm" } } });
+    const target: DeployTarget = { stateDir: c.stateDir, kubeconfig: c.kubeconfig, ...FAST };
+    const blocked = await up(planOf(SHOP, "dev"), target, { onEvent: () => {}, command: "test" });
+    assert.equal(blocked.status, "blocked");
+    assert.deepEqual(blocked.blockers?.map((b) => b.message), ["ServiceAccount shop/web exists and is managed by Helm"]);
+    assert.equal(writes(c).length, 0, "nothing changed");
+    const adopted = await up(planOf(SHOP, "dev"), { ...target, adopt: true }, { onEvent: () => {}, command: "test" });
+    assert.equal(adopted.status, "ok", adopted.error);
+    assert.equal(c.server.get("v1", "Namespace", undefined, "shop")?.metadata.annotations?.["berth.dev/adopted"], "true", "the namespace made beforehand is adopted, never to be deleted");
+  } finally {
+    await c.close();
+  }
+});
+
+test("F18: a journal that cannot be written stops the run before the next change", async () => {
+  const c = await testCluster();
+  try {
+    let appends = 0;
+    const result = await up(planOf(SHOP, "dev"), { stateDir: c.stateDir, kubeconfig: c.kubeconfig, ...FAST, concurrency: 1 }, {
+      onEvent: () => {},
+      command: "test",
+      journal: () => ({
+        append: () => {
+          if (++appends > 4) throw new JournalWriteError("cannot write the journal: ENOSPC: no space left on device");
+        },
+      }),
+    });
+    assert.equal(result.status, "failed");
+    assert.match(result.error ?? "", /ENOSPC.*stopped before any further change/);
+    // run-started, then started/applied of the first step, started of the second: one more mutation at most.
+    assert.ok(writes(c).length <= 2, `${writes(c).length} writes`);
+  } finally {
+    await c.close();
+  }
+});
+
+test("journal: every step of a run is recorded started → applied → done, with its digest and no secret value", async () => {
+  const d = await deploy({});
+  try {
+    const entries = readJournal(statePaths(d.c.stateDir, "shop.dev").journal);
+    for (const s of d.plan.steps.filter((s) => s.action.type === "apply")) {
+      const own = entries.filter((e) => e.step === s.id).map((e) => e.event);
+      assert.deepEqual(own, ["started", "applied", "done"], s.id);
+    }
+    assert.deepEqual(entries.at(-1)?.status, "ok");
+  } finally {
+    await d.c.close();
+  }
+});
