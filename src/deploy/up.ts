@@ -57,7 +57,7 @@ export async function underLock<T extends { status: string; error?: string }>(
   try {
     lock = acquireLock(connected.paths.lock, command);
   } catch (error) {
-    if (error instanceof LockHeld) return { status: "locked", error: `${error.message}. If no run is going on, clear it with: berth unlock --force ${error.holder?.id ?? ""}`.trim() };
+    if (error instanceof LockHeld) return { status: "locked", error: `${error.message}. If no run is going on, clear it with: berth unlock ${command.split(" ").slice(2).join(" ")} --force --id ${error.holder?.id ?? ""}`.replace(/ {2,}/g, " ").trim() };
     throw error;
   }
   try {
