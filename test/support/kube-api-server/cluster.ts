@@ -5,8 +5,9 @@ import type { Obj } from "./types.ts";
 import { clone, isoSeconds } from "./util.ts";
 import { isPodReady, isTerminating, type World } from "./world.ts";
 
-/** How long a deleted Namespace stays Terminating before it (and everything in it) is gone. */
-export const NAMESPACE_FINALIZE_MS = 30;
+/** How long a deleted Namespace stays Terminating before it and everything in it are gone
+ * (long enough for `kubectl delete -f` to delete the rest of a file after the Namespace). */
+export const NAMESPACE_FINALIZE_MS = 100;
 const ROOT_CA = "-----BEGIN CERTIFICATE-----\nMIIBdzCCAR2gAwIBAgIBADAKBggqhkjOPQQDAjAjMSEwHwYDVQQDDBhrM3Mtc2Vy\n-----END CERTIFICATE-----\n";
 
 const elapsed = (w: World, o: Obj): number => w.now - w.store.createdAt(o);
@@ -28,8 +29,9 @@ export function namespaces(w: World): void {
     const m = w.mem(ns);
     m.terminatingSince ??= w.now;
     if (ns.status?.phase !== "Terminating") w.setStatus(ns, { ...(ns.status ?? {}), phase: "Terminating" });
+    if (w.now - m.terminatingSince < NAMESPACE_FINALIZE_MS) continue;
     for (const o of w.store.list().filter((x) => x.metadata?.namespace === name)) w.remove(o);
-    if (w.now - m.terminatingSince >= NAMESPACE_FINALIZE_MS) w.remove(ns);
+    w.remove(ns);
   }
 }
 

@@ -210,6 +210,7 @@ function watch(deps: HttpDeps, r: ResourceRequest, res: ServerResponse, streams:
   const wanted = (o: Obj): boolean =>
     objTypeKey(o) === key && (!r.def.namespaced || r.namespace === undefined || o.metadata?.namespace === r.namespace) && matches(labels, o.metadata?.labels) && matchesFields(fields, o);
   res.writeHead(200, { "Content-Type": "application/json", "Transfer-Encoding": "chunked", "Cache-Control": "no-cache, private" });
+  res.flushHeaders();
   streams.add(res);
   const send = (type: string, o: Obj): void => {
     if (!res.writableEnded) res.write(`${JSON.stringify({ type, object: present(o, r.def) })}\n`);
