@@ -111,13 +111,14 @@ export function serverSideApply(input: ApplyInput): Obj {
   const merged = applyMerge(base, stripForMerge(applied, statusSubresource)) as Obj;
   if (prev) {
     const drop = minus(minus(setOf(prev), newSet), othersUnion);
-    // remove deepest paths first so parents are still there to navigate
-    for (const k of [...drop].sort((a, b) => b.length - a.length)) removePath(merged, fromKey(k));
+    // whole list items first (their fields go with them), then fields deepest first
+    const items = [...drop].filter((k) => k.endsWith(".")).sort((a, b) => a.length - b.length);
+    const fields = [...drop].filter((k) => !k.endsWith(".")).sort((a, b) => b.length - a.length);
+    for (const k of [...items, ...fields]) removePath(merged, fromKey(k));
   }
   const now = isoSeconds(Date.now());
   const mine: ManagedEntry = { manager, operation: "Apply", apiVersion, time: now, fieldsType: "FieldsV1", fieldsV1: toFieldsV1(newSet) };
-  const kept = entries.filter((e) => e !== prev);
-  const next = prev ? entries.map((e) => (e === prev ? mine : e)) : [...kept, mine];
+  const next = prev ? entries.map((e) => (e === prev ? mine : e)) : [...entries, mine];
   merged.metadata ??= {};
   merged.metadata.managedFields = prune(next, merged, statusSubresource);
   return merged;

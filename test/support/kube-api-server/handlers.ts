@@ -173,8 +173,8 @@ export class Handlers {
   }
 
   private update(r: ResourceRequest): Result {
-    const old = this.find(r);
     const next = this.decode(r);
+    const old = this.find(r);
     const rv = next.metadata.resourceVersion;
     if (rv !== undefined && rv !== "" && rv !== old.metadata.resourceVersion) throw conflict(target(r.def, r.name!));
     return this.commitUpdate(r, old, next, r.query.get("fieldManager") ?? defaultManager(r.userAgent));
