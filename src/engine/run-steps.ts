@@ -19,7 +19,7 @@ export interface PollPolicy {
   readonly fraction: number;
 }
 
-export const DEFAULT_POLL: PollPolicy = { minMs: 50, maxMs: 2_000, fraction: 0.125 };
+export const DEFAULT_POLL: PollPolicy = { minMs: 50, maxMs: 2_000, fraction: 0.0625 };
 
 export interface RunStepsOptions {
   readonly providers: Readonly<Record<string, Provider>>;
@@ -151,11 +151,12 @@ export async function runSteps(steps: readonly PlanStep[], options: RunStepsOpti
   };
 
   const finished = (id: string) => states.get(id) === "done" || states.get(id) === "verified";
+  const order = longestChainFirst(steps);
   try {
     for (;;) {
       if (options.signal.aborted) halt("interrupted", "interrupted");
       if (!stop.signal.aborted)
-        for (const step of steps) {
+        for (const step of order) {
           if (running.size >= limit) break;
           if (states.get(step.id) !== "waiting-on-needs" || running.has(step.id)) continue;
           if (!step.needs.every(finished)) continue;
@@ -170,6 +171,24 @@ export async function runSteps(steps: readonly PlanStep[], options: RunStepsOpti
   for (const step of steps) if (states.get(step.id) === "waiting-on-needs") emit(step, "skipped");
   if (stopReason) return { status: stopReason.status, states, error: stopReason.error };
   return { status: "ok", states };
+}
+
+/**
+ * Steps in the order to start them when more are ready than may run: those with the longest chain of dependents
+ * first, so the critical path never queues behind work nothing waits for.
+ */
+function longestChainFirst(steps: readonly PlanStep[]): PlanStep[] {
+  const dependents = new Map<string, string[]>();
+  for (const s of steps) for (const n of s.needs) dependents.set(n, [...(dependents.get(n) ?? []), s.id]);
+  const height = new Map<string, number>();
+  const heightOf = (id: string): number => {
+    const known = height.get(id);
+    if (known !== undefined) return known;
+    const h = 1 + Math.max(0, ...(dependents.get(id) ?? []).map(heightOf));
+    height.set(id, h);
+    return h;
+  };
+  return steps.map((s, i) => ({ s, i, h: heightOf(s.id) })).sort((a, b) => b.h - a.h || a.i - b.i).map((x) => x.s);
 }
 
 /** Recording a failure must not hide it: a journal that cannot be written is reported by the next mutation's append. */
