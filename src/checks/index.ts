@@ -4,19 +4,24 @@ import { names } from "./names.ts";
 import { podSecurity } from "./pod-security/index.ts";
 import { podStructure } from "./pod-structure.ts";
 import { references } from "./references.ts";
+import { runRule } from "./rule.ts";
 import { storage } from "./storage.ts";
-import { defaultNamespace } from "./practice/default-namespace.ts";
-import { disruptionBudget } from "./practice/disruption-budget.ts";
-import { ephemeralStorage } from "./practice/ephemeral-storage.ts";
-import { jobLifetime } from "./practice/job-lifetime.ts";
-import { spread } from "./practice/spread.ts";
 import { envLiteralSecret } from "./practice/env-literal-secret.ts";
+import { ephemeralStorage } from "./practice/ephemeral-storage.ts";
 import { imageTag } from "./practice/image-tag.ts";
-import { networkCoverage } from "./practice/network-coverage.ts";
+import { jobTtl } from "./practice/job-ttl.ts";
+import { namespaceDefault } from "./practice/namespace-default.ts";
+import { netpolCoverage } from "./practice/netpol-coverage.ts";
+import { pdbMissing } from "./practice/pdb-missing.ts";
+import { probeIdentical } from "./practice/probe-identical.ts";
 import { probePort } from "./practice/probe-port.ts";
-import { rbac } from "./practice/rbac.ts";
-import { serviceExposure } from "./practice/service-exposure.ts";
-import { serviceTarget } from "./practice/service-target.ts";
+import { rbacClusterAdmin } from "./practice/rbac-cluster-admin.ts";
+import { rbacExec } from "./practice/rbac-exec.ts";
+import { rbacWildcard } from "./practice/rbac-wildcard.ts";
+import { selectorTemplate } from "./practice/selector-template.ts";
+import { serviceExposed } from "./practice/service-exposed.ts";
+import { serviceTargetPort } from "./practice/service-target-port.ts";
+import { spreadMissing } from "./practice/spread-missing.ts";
 import { workloadDefaults } from "./workload-defaults.ts";
 
 /** The checks `build` and `lint` run (through lint/run.ts); any error fails a build before output is written. */
@@ -26,19 +31,7 @@ export const BUILD_CHECKS: readonly ObjectCheck[] = [
   podStructure,
   podSecurity,
   workloadDefaults,
-  imageTag,
-  probePort,
-  envLiteralSecret,
-  serviceTarget,
-  serviceExposure,
-  rbac,
-  networkCoverage,
-  disruptionBudget,
-  spread,
-  jobLifetime,
-  ephemeralStorage,
-  defaultNamespace,
+  ...[imageTag, probePort, probeIdentical, envLiteralSecret, serviceTargetPort, selectorTemplate, serviceExposed, rbacWildcard, rbacExec, rbacClusterAdmin, netpolCoverage, pdbMissing, spreadMissing, jobTtl, ephemeralStorage, namespaceDefault].map(runRule),
   storage,
   references,
 ];
-

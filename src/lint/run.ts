@@ -6,20 +6,10 @@
 import type { Diagnostic, Severity, SourceLocation } from "../diagnostics/diagnostic.ts";
 import { BUILD_CHECKS } from "../checks/index.ts";
 import type { CheckInput } from "../checks/check.ts";
+import { groupOf, type RuleGroup } from "../checks/rule.ts";
 import { describeObject } from "../resources/kube-object.ts";
 
-export const RULE_GROUPS = ["pss", "practice", "reference", "schema"] as const;
-export type RuleGroup = (typeof RULE_GROUPS)[number];
-
-/** Which group a rule ID belongs to, by its prefix: data, so new rules join by naming. */
-const GROUP_BY_PREFIX: readonly [RegExp, RuleGroup][] = [
-  [/^PSS-/, "pss"],
-  [/^(REF|STORAGE)-/, "reference"],
-  [/^(K8S|NAME|POD)-/, "schema"],
-  [/./, "practice"],
-];
-
-export const groupOf = (code: string): RuleGroup => GROUP_BY_PREFIX.find(([re]) => re.test(code))![1];
+export { groupOf, RULE_GROUPS, type RuleGroup } from "../checks/rule.ts";
 
 export const IGNORE_ANNOTATION = "berth.dev/ignore";
 

@@ -68,3 +68,11 @@ export function containersOf(pod: PodSpecLike): { container: ContainerLike; fiel
     (pod[list] ?? []).map((container, i) => ({ container, field: `.${list}[${i}]` })),
   );
 }
+
+/** Every object that carries a pod spec, with the spec and where it sits. */
+export function podTemplates<R extends { readonly object: { kind: string } }>(resources: readonly R[]): { resource: R; pod: { spec: PodSpecLike; field: string } }[] {
+  return resources.flatMap((resource) => {
+    const pod = podSpecOf(resource.object);
+    return pod ? [{ resource, pod }] : [];
+  });
+}
