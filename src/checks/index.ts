@@ -1,6 +1,5 @@
 import type { ObjectCheck } from "./check.ts";
 import { kubernetesSchema } from "./kubernetes-schema.ts";
-import { names } from "./names.ts";
 import { podSecurity } from "./pod-security/index.ts";
 import { podStructure } from "./pod-structure.ts";
 import { references } from "./references.ts";
@@ -22,11 +21,14 @@ import { selectorTemplate } from "./practice/selector-template.ts";
 import { serviceExposed } from "./practice/service-exposed.ts";
 import { serviceTargetPort } from "./practice/service-target-port.ts";
 import { spreadMissing } from "./practice/spread-missing.ts";
+import { nameCollision } from "./schema/name-collision.ts";
+import { nameInvalid } from "./schema/name-invalid.ts";
+import { nameLabelValue } from "./schema/name-label-value.ts";
 import { workloadDefaults } from "./workload-defaults.ts";
 
 /** The checks `build` and `lint` run (through lint/run.ts); any error fails a build before output is written. */
 export const BUILD_CHECKS: readonly ObjectCheck[] = [
-  names,
+  ...[nameCollision, nameInvalid, nameLabelValue].map(runRule),
   kubernetesSchema,
   podStructure,
   podSecurity,

@@ -20,6 +20,9 @@ import { selectorTemplate } from "../checks/practice/selector-template.ts";
 import { serviceExposed } from "../checks/practice/service-exposed.ts";
 import { serviceTargetPort } from "../checks/practice/service-target-port.ts";
 import { spreadMissing } from "../checks/practice/spread-missing.ts";
+import { nameLabelValue } from "../checks/schema/name-label-value.ts";
+import { nameCollision } from "../checks/schema/name-collision.ts";
+import { nameInvalid } from "../checks/schema/name-invalid.ts";
 
 export interface RuleInfo {
   readonly id: string;
@@ -58,9 +61,9 @@ const OTHER: readonly Omit<RuleInfo, "group">[] = [
   { id: "K8S-SCHEMA", title: "Object matches the Kubernetes schema", rationale: "The API server rejects objects that do not validate.", fix: "correct the field to the type and values the schema allows" },
   { id: "K8S-API-VERSION", title: "API version is served by the target Kubernetes version", rationale: "Removed or not-yet-served APIs fail on apply.", fix: "use the API version the target version serves" },
   { id: "K8S-VERSION", title: "Kubernetes version is supported", rationale: "berth validates against schemas of a range of versions.", fix: "choose a version in the supported range" },
-  { id: "NAME-INVALID", title: "Object name is valid for its kind", rationale: "Names become DNS labels and are checked by the API server.", fix: "use lower-case letters, digits and '-', within the length limit" },
-  { id: "NAME-COLLISION", title: "No two objects share kind, namespace and name", rationale: "The second would overwrite the first.", fix: "rename one of them" },
-  { id: "NAME-LABEL-VALUE", title: "Label values are valid", rationale: "The API server rejects invalid label values.", fix: "at most 63 letters, digits, '-', '_' and '.'" },
+  nameInvalid,
+  nameCollision,
+  nameLabelValue,
   { id: "POD-DUPLICATE", title: "No duplicate names inside a pod", rationale: "Duplicate volume, container, port or env names are rejected or shadow each other.", fix: "give each a unique name" },
   { id: "POD-UNKNOWN-VOLUME", title: "Every mount has a volume", rationale: "A mount of a missing volume is rejected.", fix: "declare the volume or remove the mount" },
   { id: "RESOURCES-MISSING", title: "CPU and memory requests and limits are set", rationale: "Without them the scheduler cannot place pods well and one pod can starve a node (kube-score container-resources, CKV_K8S_10–13).", fix: "set resources.requests and resources.limits for cpu and memory" },
