@@ -1,5 +1,4 @@
 import type { ObjectCheck } from "./check.ts";
-import { kubernetesSchema } from "./kubernetes-schema.ts";
 import { podSecurity } from "./pod-security/index.ts";
 import { podStructure } from "./pod-structure.ts";
 import { references } from "./references.ts";
@@ -21,6 +20,10 @@ import { selectorTemplate } from "./practice/selector-template.ts";
 import { serviceExposed } from "./practice/service-exposed.ts";
 import { serviceTargetPort } from "./practice/service-target-port.ts";
 import { spreadMissing } from "./practice/spread-missing.ts";
+import { k8sApiVersion } from "./schema/k8s-api-version.ts";
+import { k8sSchema } from "./schema/k8s-schema.ts";
+import { k8sUnknownKind } from "./schema/k8s-unknown-kind.ts";
+import { k8sVersion } from "./schema/k8s-version.ts";
 import { nameCollision } from "./schema/name-collision.ts";
 import { nameInvalid } from "./schema/name-invalid.ts";
 import { nameLabelValue } from "./schema/name-label-value.ts";
@@ -29,7 +32,7 @@ import { workloadDefaults } from "./workload-defaults.ts";
 /** The checks `build` and `lint` run (through lint/run.ts); any error fails a build before output is written. */
 export const BUILD_CHECKS: readonly ObjectCheck[] = [
   ...[nameCollision, nameInvalid, nameLabelValue].map(runRule),
-  kubernetesSchema,
+  ...[k8sVersion, k8sApiVersion, k8sUnknownKind, k8sSchema].map(runRule),
   podStructure,
   podSecurity,
   workloadDefaults,

@@ -20,6 +20,10 @@ import { selectorTemplate } from "../checks/practice/selector-template.ts";
 import { serviceExposed } from "../checks/practice/service-exposed.ts";
 import { serviceTargetPort } from "../checks/practice/service-target-port.ts";
 import { spreadMissing } from "../checks/practice/spread-missing.ts";
+import { k8sUnknownKind } from "../checks/schema/k8s-unknown-kind.ts";
+import { k8sVersion } from "../checks/schema/k8s-version.ts";
+import { k8sApiVersion } from "../checks/schema/k8s-api-version.ts";
+import { k8sSchema } from "../checks/schema/k8s-schema.ts";
 import { nameLabelValue } from "../checks/schema/name-label-value.ts";
 import { nameCollision } from "../checks/schema/name-collision.ts";
 import { nameInvalid } from "../checks/schema/name-invalid.ts";
@@ -58,9 +62,9 @@ const PSS_FIX: Record<string, string> = {
 /** Rules not yet in files of their own are described here; the others are listed in place, keeping the order. */
 const OTHER: readonly Omit<RuleInfo, "group">[] = [
   { id: "PSS-NAMESPACE-LABEL", title: "Namespace enforces Pod Security restricted", rationale: "Without the enforce label the API server admits pods that break the profile.", fix: "label the namespace pod-security.kubernetes.io/enforce: restricted" },
-  { id: "K8S-SCHEMA", title: "Object matches the Kubernetes schema", rationale: "The API server rejects objects that do not validate.", fix: "correct the field to the type and values the schema allows" },
-  { id: "K8S-API-VERSION", title: "API version is served by the target Kubernetes version", rationale: "Removed or not-yet-served APIs fail on apply.", fix: "use the API version the target version serves" },
-  { id: "K8S-VERSION", title: "Kubernetes version is supported", rationale: "berth validates against schemas of a range of versions.", fix: "choose a version in the supported range" },
+  k8sSchema,
+  k8sApiVersion,
+  k8sVersion,
   nameInvalid,
   nameCollision,
   nameLabelValue,
@@ -100,7 +104,7 @@ const OTHER: readonly Omit<RuleInfo, "group">[] = [
   spreadMissing,
   jobTtl,
   namespaceDefault,
-  { id: "K8S-UNKNOWN-KIND", title: "Kinds berth can validate", rationale: "Objects of unknown kinds are passed through unchecked.", fix: "nothing to fix; suppress with a reason if expected" },
+  k8sUnknownKind,
   { id: "LINT-SUPPRESSION-REASON", title: "Every suppression gives a reason", rationale: "A silenced rule without a reason cannot be reviewed.", fix: 'write berth.dev/ignore: "RULE-ID — reason"' },
 ];
 
