@@ -1,6 +1,5 @@
 import type { ObjectCheck } from "./check.ts";
 import { podSecurity } from "./pod-security/index.ts";
-import { podStructure } from "./pod-structure.ts";
 import { references } from "./references.ts";
 import { runRule } from "./rule.ts";
 import { storage } from "./storage.ts";
@@ -27,13 +26,15 @@ import { k8sVersion } from "./schema/k8s-version.ts";
 import { nameCollision } from "./schema/name-collision.ts";
 import { nameInvalid } from "./schema/name-invalid.ts";
 import { nameLabelValue } from "./schema/name-label-value.ts";
+import { podDuplicate } from "./schema/pod-duplicate.ts";
+import { podUnknownVolume } from "./schema/pod-unknown-volume.ts";
 import { workloadDefaults } from "./workload-defaults.ts";
 
 /** The checks `build` and `lint` run (through lint/run.ts); any error fails a build before output is written. */
 export const BUILD_CHECKS: readonly ObjectCheck[] = [
   ...[nameCollision, nameInvalid, nameLabelValue].map(runRule),
   ...[k8sVersion, k8sApiVersion, k8sUnknownKind, k8sSchema].map(runRule),
-  podStructure,
+  ...[podDuplicate, podUnknownVolume].map(runRule),
   podSecurity,
   workloadDefaults,
   ...[imageTag, probePort, probeIdentical, envLiteralSecret, serviceTargetPort, selectorTemplate, serviceExposed, rbacWildcard, rbacExec, rbacClusterAdmin, netpolCoverage, pdbMissing, spreadMissing, jobTtl, ephemeralStorage, namespaceDefault].map(runRule),

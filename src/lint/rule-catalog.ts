@@ -20,6 +20,8 @@ import { selectorTemplate } from "../checks/practice/selector-template.ts";
 import { serviceExposed } from "../checks/practice/service-exposed.ts";
 import { serviceTargetPort } from "../checks/practice/service-target-port.ts";
 import { spreadMissing } from "../checks/practice/spread-missing.ts";
+import { podUnknownVolume } from "../checks/schema/pod-unknown-volume.ts";
+import { podDuplicate } from "../checks/schema/pod-duplicate.ts";
 import { k8sUnknownKind } from "../checks/schema/k8s-unknown-kind.ts";
 import { k8sVersion } from "../checks/schema/k8s-version.ts";
 import { k8sApiVersion } from "../checks/schema/k8s-api-version.ts";
@@ -68,8 +70,8 @@ const OTHER: readonly Omit<RuleInfo, "group">[] = [
   nameInvalid,
   nameCollision,
   nameLabelValue,
-  { id: "POD-DUPLICATE", title: "No duplicate names inside a pod", rationale: "Duplicate volume, container, port or env names are rejected or shadow each other.", fix: "give each a unique name" },
-  { id: "POD-UNKNOWN-VOLUME", title: "Every mount has a volume", rationale: "A mount of a missing volume is rejected.", fix: "declare the volume or remove the mount" },
+  podDuplicate,
+  podUnknownVolume,
   { id: "RESOURCES-MISSING", title: "CPU and memory requests and limits are set", rationale: "Without them the scheduler cannot place pods well and one pod can starve a node (kube-score container-resources, CKV_K8S_10–13).", fix: "set resources.requests and resources.limits for cpu and memory" },
   { id: "PROBE-MISSING", title: "Liveness and readiness probes are set", rationale: "Without probes traffic reaches pods that are not ready and hung pods are never restarted (CKV_K8S_8/9).", fix: "add livenessProbe and readinessProbe" },
   { id: "DEFAULT-SERVICE-ACCOUNT", title: "Pods use a dedicated ServiceAccount", rationale: "The default ServiceAccount is shared by everything in the namespace (CKV_K8S_41).", fix: "create a ServiceAccount per workload and set serviceAccountName" },
