@@ -3,6 +3,8 @@ import { podSecurity } from "./pod-security/index.ts";
 import { references } from "./references.ts";
 import { runRule } from "./rule.ts";
 import { storage } from "./storage.ts";
+import { automountToken } from "./practice/automount-token.ts";
+import { defaultServiceAccount } from "./practice/default-service-account.ts";
 import { envLiteralSecret } from "./practice/env-literal-secret.ts";
 import { ephemeralStorage } from "./practice/ephemeral-storage.ts";
 import { imageTag } from "./practice/image-tag.ts";
@@ -12,9 +14,11 @@ import { netpolCoverage } from "./practice/netpol-coverage.ts";
 import { pdbMissing } from "./practice/pdb-missing.ts";
 import { probeIdentical } from "./practice/probe-identical.ts";
 import { probePort } from "./practice/probe-port.ts";
+import { probeMissing } from "./practice/probe-missing.ts";
 import { rbacClusterAdmin } from "./practice/rbac-cluster-admin.ts";
 import { rbacExec } from "./practice/rbac-exec.ts";
 import { rbacWildcard } from "./practice/rbac-wildcard.ts";
+import { resourcesMissing } from "./practice/resources-missing.ts";
 import { selectorTemplate } from "./practice/selector-template.ts";
 import { serviceExposed } from "./practice/service-exposed.ts";
 import { serviceTargetPort } from "./practice/service-target-port.ts";
@@ -28,7 +32,6 @@ import { nameInvalid } from "./schema/name-invalid.ts";
 import { nameLabelValue } from "./schema/name-label-value.ts";
 import { podDuplicate } from "./schema/pod-duplicate.ts";
 import { podUnknownVolume } from "./schema/pod-unknown-volume.ts";
-import { workloadDefaults } from "./workload-defaults.ts";
 
 /** The checks `build` and `lint` run (through lint/run.ts); any error fails a build before output is written. */
 export const BUILD_CHECKS: readonly ObjectCheck[] = [
@@ -36,7 +39,7 @@ export const BUILD_CHECKS: readonly ObjectCheck[] = [
   ...[k8sVersion, k8sApiVersion, k8sUnknownKind, k8sSchema].map(runRule),
   ...[podDuplicate, podUnknownVolume].map(runRule),
   podSecurity,
-  workloadDefaults,
+  ...[defaultServiceAccount, automountToken, resourcesMissing, probeMissing].map(runRule),
   ...[imageTag, probePort, probeIdentical, envLiteralSecret, serviceTargetPort, selectorTemplate, serviceExposed, rbacWildcard, rbacExec, rbacClusterAdmin, netpolCoverage, pdbMissing, spreadMissing, jobTtl, ephemeralStorage, namespaceDefault].map(runRule),
   storage,
   references,

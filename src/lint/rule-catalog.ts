@@ -20,6 +20,10 @@ import { selectorTemplate } from "../checks/practice/selector-template.ts";
 import { serviceExposed } from "../checks/practice/service-exposed.ts";
 import { serviceTargetPort } from "../checks/practice/service-target-port.ts";
 import { spreadMissing } from "../checks/practice/spread-missing.ts";
+import { automountToken } from "../checks/practice/automount-token.ts";
+import { defaultServiceAccount } from "../checks/practice/default-service-account.ts";
+import { probeMissing } from "../checks/practice/probe-missing.ts";
+import { resourcesMissing } from "../checks/practice/resources-missing.ts";
 import { podUnknownVolume } from "../checks/schema/pod-unknown-volume.ts";
 import { podDuplicate } from "../checks/schema/pod-duplicate.ts";
 import { k8sUnknownKind } from "../checks/schema/k8s-unknown-kind.ts";
@@ -72,10 +76,10 @@ const OTHER: readonly Omit<RuleInfo, "group">[] = [
   nameLabelValue,
   podDuplicate,
   podUnknownVolume,
-  { id: "RESOURCES-MISSING", title: "CPU and memory requests and limits are set", rationale: "Without them the scheduler cannot place pods well and one pod can starve a node (kube-score container-resources, CKV_K8S_10–13).", fix: "set resources.requests and resources.limits for cpu and memory" },
-  { id: "PROBE-MISSING", title: "Liveness and readiness probes are set", rationale: "Without probes traffic reaches pods that are not ready and hung pods are never restarted (CKV_K8S_8/9).", fix: "add livenessProbe and readinessProbe" },
-  { id: "DEFAULT-SERVICE-ACCOUNT", title: "Pods use a dedicated ServiceAccount", rationale: "The default ServiceAccount is shared by everything in the namespace (CKV_K8S_41).", fix: "create a ServiceAccount per workload and set serviceAccountName" },
-  { id: "AUTOMOUNT-TOKEN", title: "No API token unless the pod needs the API", rationale: "A mounted token is a credential an attacker can use (CKV_K8S_38).", fix: "set automountServiceAccountToken: false" },
+  resourcesMissing,
+  probeMissing,
+  defaultServiceAccount,
+  automountToken,
   { id: "STORAGE-CLASS", title: "Claims use a storage class the cluster has", rationale: "A claim on a missing class stays Pending.", fix: "use a declared storage class" },
   { id: "STORAGE-ACCESS-MODE", title: "Claims ask for an access mode the class supports", rationale: "An unsupported access mode never binds.", fix: "use a class that supports the mode, or change the mode" },
   { id: "REF-SERVICEACCOUNT", title: "ServiceAccount exists", rationale: "Pods of a missing ServiceAccount are never created.", fix: "create the ServiceAccount or correct the name" },
