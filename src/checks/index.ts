@@ -2,7 +2,8 @@ import type { ObjectCheck } from "./check.ts";
 import { podSecurity } from "./pod-security/index.ts";
 import { references } from "./references.ts";
 import { runRule } from "./rule.ts";
-import { storage } from "./storage.ts";
+import { storageAccessMode } from "./references/storage-access-mode.ts";
+import { storageClass } from "./references/storage-class.ts";
 import { automountToken } from "./practice/automount-token.ts";
 import { defaultServiceAccount } from "./practice/default-service-account.ts";
 import { envLiteralSecret } from "./practice/env-literal-secret.ts";
@@ -41,6 +42,6 @@ export const BUILD_CHECKS: readonly ObjectCheck[] = [
   podSecurity,
   ...[defaultServiceAccount, automountToken, resourcesMissing, probeMissing].map(runRule),
   ...[imageTag, probePort, probeIdentical, envLiteralSecret, serviceTargetPort, selectorTemplate, serviceExposed, rbacWildcard, rbacExec, rbacClusterAdmin, netpolCoverage, pdbMissing, spreadMissing, jobTtl, ephemeralStorage, namespaceDefault].map(runRule),
-  storage,
+  ...[storageClass, storageAccessMode].map(runRule),
   references,
 ];

@@ -20,6 +20,8 @@ import { selectorTemplate } from "../checks/practice/selector-template.ts";
 import { serviceExposed } from "../checks/practice/service-exposed.ts";
 import { serviceTargetPort } from "../checks/practice/service-target-port.ts";
 import { spreadMissing } from "../checks/practice/spread-missing.ts";
+import { storageAccessMode } from "../checks/references/storage-access-mode.ts";
+import { storageClass } from "../checks/references/storage-class.ts";
 import { automountToken } from "../checks/practice/automount-token.ts";
 import { defaultServiceAccount } from "../checks/practice/default-service-account.ts";
 import { probeMissing } from "../checks/practice/probe-missing.ts";
@@ -80,8 +82,8 @@ const OTHER: readonly Omit<RuleInfo, "group">[] = [
   probeMissing,
   defaultServiceAccount,
   automountToken,
-  { id: "STORAGE-CLASS", title: "Claims use a storage class the cluster has", rationale: "A claim on a missing class stays Pending.", fix: "use a declared storage class" },
-  { id: "STORAGE-ACCESS-MODE", title: "Claims ask for an access mode the class supports", rationale: "An unsupported access mode never binds.", fix: "use a class that supports the mode, or change the mode" },
+  storageClass,
+  storageAccessMode,
   { id: "REF-SERVICEACCOUNT", title: "ServiceAccount exists", rationale: "Pods of a missing ServiceAccount are never created.", fix: "create the ServiceAccount or correct the name" },
   { id: "REF-SECRET", title: "Secret exists", rationale: "Pods reading a missing Secret do not start.", fix: "create the Secret or correct the name" },
   { id: "REF-SECRET-KEY", title: "Secret has the key", rationale: "A missing key stops the container from starting.", fix: "use a key the Secret has" },
