@@ -1,7 +1,19 @@
 import type { ObjectCheck } from "./check.ts";
 import { podSecurity } from "./pod-security/index.ts";
-import { references } from "./references.ts";
 import { runRule } from "./rule.ts";
+import { refServiceAccount } from "./references/ref-serviceaccount.ts";
+import { refSecret } from "./references/ref-secret.ts";
+import { refSecretKey } from "./references/ref-secret-key.ts";
+import { refConfigMap } from "./references/ref-configmap.ts";
+import { refConfigMapKey } from "./references/ref-configmap-key.ts";
+import { refPersistentVolumeClaim } from "./references/ref-persistentvolumeclaim.ts";
+import { refService } from "./references/ref-service.ts";
+import { refServicePort } from "./references/ref-service-port.ts";
+import { refSelector } from "./references/ref-selector.ts";
+import { refDeployment } from "./references/ref-deployment.ts";
+import { refStatefulSet } from "./references/ref-statefulset.ts";
+import { refRole } from "./references/ref-role.ts";
+import { uncataloguedTargets } from "./references/target-exists.ts";
 import { storageAccessMode } from "./references/storage-access-mode.ts";
 import { storageClass } from "./references/storage-class.ts";
 import { automountToken } from "./practice/automount-token.ts";
@@ -34,6 +46,8 @@ import { nameLabelValue } from "./schema/name-label-value.ts";
 import { podDuplicate } from "./schema/pod-duplicate.ts";
 import { podUnknownVolume } from "./schema/pod-unknown-volume.ts";
 
+const REFERENCE_RULES = [refServiceAccount, refSecret, refSecretKey, refConfigMap, refConfigMapKey, refPersistentVolumeClaim, refService, refServicePort, refSelector, refDeployment, refStatefulSet, refRole];
+
 /** The checks `build` and `lint` run (through lint/run.ts); any error fails a build before output is written. */
 export const BUILD_CHECKS: readonly ObjectCheck[] = [
   ...[nameCollision, nameInvalid, nameLabelValue].map(runRule),
@@ -43,5 +57,6 @@ export const BUILD_CHECKS: readonly ObjectCheck[] = [
   ...[defaultServiceAccount, automountToken, resourcesMissing, probeMissing].map(runRule),
   ...[imageTag, probePort, probeIdentical, envLiteralSecret, serviceTargetPort, selectorTemplate, serviceExposed, rbacWildcard, rbacExec, rbacClusterAdmin, netpolCoverage, pdbMissing, spreadMissing, jobTtl, ephemeralStorage, namespaceDefault].map(runRule),
   ...[storageClass, storageAccessMode].map(runRule),
-  references,
+  ...REFERENCE_RULES.map(runRule),
+  uncataloguedTargets(new Set(REFERENCE_RULES.map((r) => r.id))),
 ];

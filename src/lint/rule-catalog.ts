@@ -20,6 +20,18 @@ import { selectorTemplate } from "../checks/practice/selector-template.ts";
 import { serviceExposed } from "../checks/practice/service-exposed.ts";
 import { serviceTargetPort } from "../checks/practice/service-target-port.ts";
 import { spreadMissing } from "../checks/practice/spread-missing.ts";
+import { refRole } from "../checks/references/ref-role.ts";
+import { refStatefulSet } from "../checks/references/ref-statefulset.ts";
+import { refDeployment } from "../checks/references/ref-deployment.ts";
+import { refSelector } from "../checks/references/ref-selector.ts";
+import { refServicePort } from "../checks/references/ref-service-port.ts";
+import { refService } from "../checks/references/ref-service.ts";
+import { refPersistentVolumeClaim } from "../checks/references/ref-persistentvolumeclaim.ts";
+import { refConfigMapKey } from "../checks/references/ref-configmap-key.ts";
+import { refConfigMap } from "../checks/references/ref-configmap.ts";
+import { refSecretKey } from "../checks/references/ref-secret-key.ts";
+import { refSecret } from "../checks/references/ref-secret.ts";
+import { refServiceAccount } from "../checks/references/ref-serviceaccount.ts";
 import { storageAccessMode } from "../checks/references/storage-access-mode.ts";
 import { storageClass } from "../checks/references/storage-class.ts";
 import { automountToken } from "../checks/practice/automount-token.ts";
@@ -84,18 +96,18 @@ const OTHER: readonly Omit<RuleInfo, "group">[] = [
   automountToken,
   storageClass,
   storageAccessMode,
-  { id: "REF-SERVICEACCOUNT", title: "ServiceAccount exists", rationale: "Pods of a missing ServiceAccount are never created.", fix: "create the ServiceAccount or correct the name" },
-  { id: "REF-SECRET", title: "Secret exists", rationale: "Pods reading a missing Secret do not start.", fix: "create the Secret or correct the name" },
-  { id: "REF-SECRET-KEY", title: "Secret has the key", rationale: "A missing key stops the container from starting.", fix: "use a key the Secret has" },
-  { id: "REF-CONFIGMAP", title: "ConfigMap exists", rationale: "Pods reading a missing ConfigMap do not start.", fix: "create the ConfigMap or correct the name" },
-  { id: "REF-CONFIGMAP-KEY", title: "ConfigMap has the key", rationale: "A missing key stops the container from starting.", fix: "use a key the ConfigMap has" },
-  { id: "REF-PERSISTENTVOLUMECLAIM", title: "PersistentVolumeClaim exists", rationale: "Pods mounting a missing claim stay Pending.", fix: "create the claim or correct the name" },
-  { id: "REF-SERVICE", title: "Ingress backend Service exists", rationale: "Requests to a missing backend fail with 503.", fix: "create the Service or correct the name" },
-  { id: "REF-SERVICE-PORT", title: "Service has the port", rationale: "Traffic to a missing port is dropped; a ServiceMonitor scrapes nothing.", fix: "use a port name or number the Service exposes" },
-  { id: "REF-SELECTOR", title: "Selector matches something", rationale: "A Service, PDB, NetworkPolicy or ServiceMonitor that selects nothing does nothing.", fix: "match the labels of the intended pods or Services" },
-  { id: "REF-DEPLOYMENT", title: "Autoscaler target exists", rationale: "An HPA on a missing target does nothing.", fix: "point scaleTargetRef at an existing workload" },
-  { id: "REF-STATEFULSET", title: "Autoscaler target exists", rationale: "An HPA on a missing target does nothing.", fix: "point scaleTargetRef at an existing workload" },
-  { id: "REF-ROLE", title: "RoleBinding's Role exists", rationale: "A binding to a missing Role grants nothing.", fix: "create the Role or correct roleRef" },
+  refServiceAccount,
+  refSecret,
+  refSecretKey,
+  refConfigMap,
+  refConfigMapKey,
+  refPersistentVolumeClaim,
+  refService,
+  refServicePort,
+  refSelector,
+  refDeployment,
+  refStatefulSet,
+  refRole,
   imageTag,
   probePort,
   probeIdentical,

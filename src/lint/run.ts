@@ -45,7 +45,9 @@ export function parseSuppressions(value: string): Suppression[] {
 }
 
 export function lint(input: CheckInput, options: LintOptions = {}): Diagnostic[] {
-  const all = BUILD_CHECKS.flatMap((check) => check({ ...input, level: options.level ?? "restricted" }));
+  // One input for every check, so what several rules need (an index of all objects) is built once per run.
+  const leveled: CheckInput = { ...input, level: options.level ?? "restricted" };
+  const all = BUILD_CHECKS.flatMap((check) => check(leveled));
   const chosen = options.only ? all.filter((d) => groupOf(d.code) === options.only) : all;
   const byObject = new Map(input.resources.map((r) => [describeObject(r.object), r]));
   const out: Diagnostic[] = [];
