@@ -1,5 +1,6 @@
 import type { ObjectCheck } from "./check.ts";
-import { podSecurity } from "./pod-security/index.ts";
+import { POD_SECURITY_RULES } from "./pod-security/index.ts";
+import { pssNamespaceLabel } from "./pod-security/pss-namespace-label.ts";
 import { runRule } from "./rule.ts";
 import { refServiceAccount } from "./references/ref-serviceaccount.ts";
 import { refSecret } from "./references/ref-secret.ts";
@@ -53,7 +54,7 @@ export const BUILD_CHECKS: readonly ObjectCheck[] = [
   ...[nameCollision, nameInvalid, nameLabelValue].map(runRule),
   ...[k8sVersion, k8sApiVersion, k8sUnknownKind, k8sSchema].map(runRule),
   ...[podDuplicate, podUnknownVolume].map(runRule),
-  podSecurity,
+  ...[pssNamespaceLabel, ...POD_SECURITY_RULES].map(runRule),
   ...[defaultServiceAccount, automountToken, resourcesMissing, probeMissing].map(runRule),
   ...[imageTag, probePort, probeIdentical, envLiteralSecret, serviceTargetPort, selectorTemplate, serviceExposed, rbacWildcard, rbacExec, rbacClusterAdmin, netpolCoverage, pdbMissing, spreadMissing, jobTtl, ephemeralStorage, namespaceDefault].map(runRule),
   ...[storageClass, storageAccessMode].map(runRule),

@@ -2,7 +2,8 @@
  * What each rule ID means: title, why it matters, how to fix it. Used for SARIF's rule list and `berth lint --rules`.
  * Pod Security controls are listed from the control table itself, so the two can never disagree.
  */
-import { POD_SECURITY_CONTROLS } from "../checks/pod-security/restricted.ts";
+import { POD_SECURITY_RULES } from "../checks/pod-security/index.ts";
+import { pssNamespaceLabel } from "../checks/pod-security/pss-namespace-label.ts";
 import { groupOf, type RuleGroup } from "../checks/rule.ts";
 import { envLiteralSecret } from "../checks/practice/env-literal-secret.ts";
 import { ephemeralStorage } from "../checks/practice/ephemeral-storage.ts";
@@ -48,6 +49,8 @@ import { nameLabelValue } from "../checks/schema/name-label-value.ts";
 import { nameCollision } from "../checks/schema/name-collision.ts";
 import { nameInvalid } from "../checks/schema/name-invalid.ts";
 
+export { pssRuleId } from "../checks/pod-security/control.ts";
+
 export interface RuleInfo {
   readonly id: string;
   readonly group: RuleGroup;
@@ -56,32 +59,9 @@ export interface RuleInfo {
   readonly fix: string;
 }
 
-export const pssRuleId = (control: string) => `PSS-${control.toUpperCase().replace(/_/g, "-")}`;
-
-const PSS_FIX: Record<string, string> = {
-  hostNamespaces: "remove hostNetwork, hostPID and hostIPC",
-  privileged: "set securityContext.privileged: false or leave it unset",
-  capabilities_baseline: "add only capabilities of the baseline set",
-  hostPathVolumes: "use a PersistentVolumeClaim, configMap, secret or emptyDir instead of hostPath",
-  hostPorts: "remove hostPort; expose the port through a Service",
-  appArmorProfile: "use RuntimeDefault or Localhost",
-  seLinuxOptions: "leave seLinuxOptions unset or use a container_t type",
-  procMount: "leave procMount unset (Default)",
-  seccompProfile_baseline: "use seccompProfile.type RuntimeDefault",
-  sysctls: "set only the safe sysctls",
-  windowsHostProcess: "remove windowsOptions.hostProcess",
-  hostProbesAndHostLifecycle: "remove host from probes and lifecycle handlers",
-  restrictedVolumes: "use only configMap, secret, emptyDir, projected, downwardAPI, csi, ephemeral, image or PVC volumes",
-  allowPrivilegeEscalation: "set securityContext.allowPrivilegeEscalation: false on every container",
-  runAsNonRoot: "set securityContext.runAsNonRoot: true on the pod (or every container)",
-  runAsUser: "run as a non-zero UID",
-  seccompProfile_restricted: "set securityContext.seccompProfile.type: RuntimeDefault on the pod",
-  capabilities_restricted: 'set capabilities.drop: ["ALL"] and add at most NET_BIND_SERVICE',
-};
-
 /** Rules not yet in files of their own are described here; the others are listed in place, keeping the order. */
 const OTHER: readonly Omit<RuleInfo, "group">[] = [
-  { id: "PSS-NAMESPACE-LABEL", title: "Namespace enforces Pod Security restricted", rationale: "Without the enforce label the API server admits pods that break the profile.", fix: "label the namespace pod-security.kubernetes.io/enforce: restricted" },
+  pssNamespaceLabel,
   k8sSchema,
   k8sApiVersion,
   k8sVersion,
@@ -129,13 +109,7 @@ const OTHER: readonly Omit<RuleInfo, "group">[] = [
 ];
 
 export const RULES: readonly RuleInfo[] = [
-  ...POD_SECURITY_CONTROLS.map((c) => ({
-    id: pssRuleId(c.id),
-    group: "pss" as const,
-    title: `Pod Security Standards ${c.level}: ${c.id}`,
-    rationale: `The ${c.level} profile forbids this (kubernetes/pod-security-admission check ${c.id}).`,
-    fix: PSS_FIX[c.id] ?? "see the Pod Security Standards",
-  })),
+  ...POD_SECURITY_RULES,
   ...OTHER.map((r) => ({ ...r, group: groupOf(r.id) })),
 ];
 
