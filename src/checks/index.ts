@@ -1,22 +1,6 @@
 import type { ObjectCheck } from "./check.ts";
 import { POD_SECURITY_RULES } from "./pod-security/index.ts";
 import { pssNamespaceLabel } from "./pod-security/pss-namespace-label.ts";
-import { runRule } from "./rule.ts";
-import { refServiceAccount } from "./references/ref-serviceaccount.ts";
-import { refSecret } from "./references/ref-secret.ts";
-import { refSecretKey } from "./references/ref-secret-key.ts";
-import { refConfigMap } from "./references/ref-configmap.ts";
-import { refConfigMapKey } from "./references/ref-configmap-key.ts";
-import { refPersistentVolumeClaim } from "./references/ref-persistentvolumeclaim.ts";
-import { refService } from "./references/ref-service.ts";
-import { refServicePort } from "./references/ref-service-port.ts";
-import { refSelector } from "./references/ref-selector.ts";
-import { refDeployment } from "./references/ref-deployment.ts";
-import { refStatefulSet } from "./references/ref-statefulset.ts";
-import { refRole } from "./references/ref-role.ts";
-import { uncataloguedTargets } from "./references/target-exists.ts";
-import { storageAccessMode } from "./references/storage-access-mode.ts";
-import { storageClass } from "./references/storage-class.ts";
 import { automountToken } from "./practice/automount-token.ts";
 import { defaultServiceAccount } from "./practice/default-service-account.ts";
 import { envLiteralSecret } from "./practice/env-literal-secret.ts";
@@ -27,8 +11,8 @@ import { namespaceDefault } from "./practice/namespace-default.ts";
 import { netpolCoverage } from "./practice/netpol-coverage.ts";
 import { pdbMissing } from "./practice/pdb-missing.ts";
 import { probeIdentical } from "./practice/probe-identical.ts";
-import { probePort } from "./practice/probe-port.ts";
 import { probeMissing } from "./practice/probe-missing.ts";
+import { probePort } from "./practice/probe-port.ts";
 import { rbacClusterAdmin } from "./practice/rbac-cluster-admin.ts";
 import { rbacExec } from "./practice/rbac-exec.ts";
 import { rbacWildcard } from "./practice/rbac-wildcard.ts";
@@ -37,6 +21,22 @@ import { selectorTemplate } from "./practice/selector-template.ts";
 import { serviceExposed } from "./practice/service-exposed.ts";
 import { serviceTargetPort } from "./practice/service-target-port.ts";
 import { spreadMissing } from "./practice/spread-missing.ts";
+import { refConfigMap } from "./references/ref-configmap.ts";
+import { refConfigMapKey } from "./references/ref-configmap-key.ts";
+import { refDeployment } from "./references/ref-deployment.ts";
+import { refPersistentVolumeClaim } from "./references/ref-persistentvolumeclaim.ts";
+import { refRole } from "./references/ref-role.ts";
+import { refSecret } from "./references/ref-secret.ts";
+import { refSecretKey } from "./references/ref-secret-key.ts";
+import { refSelector } from "./references/ref-selector.ts";
+import { refService } from "./references/ref-service.ts";
+import { refServiceAccount } from "./references/ref-serviceaccount.ts";
+import { refServicePort } from "./references/ref-service-port.ts";
+import { refStatefulSet } from "./references/ref-statefulset.ts";
+import { storageAccessMode } from "./references/storage-access-mode.ts";
+import { storageClass } from "./references/storage-class.ts";
+import { uncataloguedTargets } from "./references/target-exists.ts";
+import { type Rule, runRule } from "./rule.ts";
 import { k8sApiVersion } from "./schema/k8s-api-version.ts";
 import { k8sSchema } from "./schema/k8s-schema.ts";
 import { k8sUnknownKind } from "./schema/k8s-unknown-kind.ts";
@@ -47,17 +47,57 @@ import { nameLabelValue } from "./schema/name-label-value.ts";
 import { podDuplicate } from "./schema/pod-duplicate.ts";
 import { podUnknownVolume } from "./schema/pod-unknown-volume.ts";
 
-const REFERENCE_RULES = [refServiceAccount, refSecret, refSecretKey, refConfigMap, refConfigMapKey, refPersistentVolumeClaim, refService, refServicePort, refSelector, refDeployment, refStatefulSet, refRole];
-
-/** The checks `build` and `lint` run (through lint/run.ts); any error fails a build before output is written. */
-export const BUILD_CHECKS: readonly ObjectCheck[] = [
-  ...[nameCollision, nameInvalid, nameLabelValue].map(runRule),
-  ...[k8sVersion, k8sApiVersion, k8sUnknownKind, k8sSchema].map(runRule),
-  ...[podDuplicate, podUnknownVolume].map(runRule),
-  ...[pssNamespaceLabel, ...POD_SECURITY_RULES].map(runRule),
-  ...[defaultServiceAccount, automountToken, resourcesMissing, probeMissing].map(runRule),
-  ...[imageTag, probePort, probeIdentical, envLiteralSecret, serviceTargetPort, selectorTemplate, serviceExposed, rbacWildcard, rbacExec, rbacClusterAdmin, netpolCoverage, pdbMissing, spreadMissing, jobTtl, ephemeralStorage, namespaceDefault].map(runRule),
-  ...[storageClass, storageAccessMode].map(runRule),
-  ...REFERENCE_RULES.map(runRule),
-  uncataloguedTargets(new Set(REFERENCE_RULES.map((r) => r.id))),
+/**
+ * The rules `build` and `lint` run (through lint/run.ts); any error fails a build before output is written.
+ * This order is SARIF's rule order; output is sorted, so it decides nothing else. New rules go at the end.
+ */
+export const BUILD_RULES: readonly Rule[] = [
+  ...POD_SECURITY_RULES,
+  pssNamespaceLabel,
+  k8sSchema,
+  k8sApiVersion,
+  k8sVersion,
+  nameInvalid,
+  nameCollision,
+  nameLabelValue,
+  podDuplicate,
+  podUnknownVolume,
+  resourcesMissing,
+  probeMissing,
+  defaultServiceAccount,
+  automountToken,
+  storageClass,
+  storageAccessMode,
+  refServiceAccount,
+  refSecret,
+  refSecretKey,
+  refConfigMap,
+  refConfigMapKey,
+  refPersistentVolumeClaim,
+  refService,
+  refServicePort,
+  refSelector,
+  refDeployment,
+  refStatefulSet,
+  refRole,
+  imageTag,
+  probePort,
+  probeIdentical,
+  envLiteralSecret,
+  serviceTargetPort,
+  selectorTemplate,
+  rbacWildcard,
+  rbacExec,
+  rbacClusterAdmin,
+  serviceExposed,
+  netpolCoverage,
+  pdbMissing,
+  ephemeralStorage,
+  spreadMissing,
+  jobTtl,
+  namespaceDefault,
+  k8sUnknownKind,
 ];
+
+/** Every rule as a check, and references to kinds no rule is about, which keep their REF-<KIND> codes. */
+export const BUILD_CHECKS: readonly ObjectCheck[] = [...BUILD_RULES.map(runRule), uncataloguedTargets(new Set(BUILD_RULES.map((r) => r.id)))];

@@ -8,6 +8,7 @@ import { BUILD_CHECKS } from "../checks/index.ts";
 import type { CheckInput } from "../checks/check.ts";
 import { groupOf, type RuleGroup } from "../checks/rule.ts";
 import { describeObject } from "../resources/kube-object.ts";
+import { suppressionReason, unusedSuppression } from "./suppression-rules.ts";
 
 export { groupOf, RULE_GROUPS, type RuleGroup } from "../checks/rule.ts";
 
@@ -70,8 +71,8 @@ export function lint(input: CheckInput, options: LintOptions = {}): Diagnostic[]
       reported.add(`${d.object}/${d.code}`);
       const where = input.locate(resource);
       out.push({
-        severity: "error",
-        code: "LINT-SUPPRESSION-REASON",
+        severity: suppressionReason.severity,
+        code: suppressionReason.id,
         path: where.path,
         ...(where.location ? { location: where.location } : {}),
         object: d.object,
@@ -84,7 +85,7 @@ export function lint(input: CheckInput, options: LintOptions = {}): Diagnostic[]
   (options.ignore ?? []).forEach((s, i) => {
     if (used.has(i) || (options.only && groupOf(s.rule) !== options.only)) return;
     const where = options.ignoreLocation?.(i) ?? { path: `spec.lint.ignore[${i}]` };
-    out.push({ severity: "warning", code: "LINT-UNUSED-SUPPRESSION", path: where.path, ...(where.location ? { location: where.location } : {}), message: `${s.rule}${s.object ? ` on ${s.object}` : ""} is suppressed but nothing reports it`, hint: "remove the suppression" });
+    out.push({ severity: unusedSuppression.severity, code: unusedSuppression.id, path: where.path, ...(where.location ? { location: where.location } : {}), message: `${s.rule}${s.object ? ` on ${s.object}` : ""} is suppressed but nothing reports it`, hint: "remove the suppression" });
   });
   return out;
 }
