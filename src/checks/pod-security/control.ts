@@ -33,7 +33,7 @@ export const controlRule = (control: PodSecurityControl): Rule =>
     check: (input, rule) => {
       // Baseline holds pods to the baseline controls only.
       if (input.level === "baseline" && control.level !== "baseline") return [];
-      return podTemplates(input.resources).flatMap(({ resource, pod }) =>
+      return podTemplates(input).flatMap(({ resource, pod }) =>
         control.check(pod.spec).map((v) => rule.problem(resource, `${pod.field}${v.field}`, `Pod Security "${control.level}" (${control.id}): ${v.message}`)),
       );
     },

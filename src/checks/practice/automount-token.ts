@@ -22,7 +22,7 @@ export const automountToken = defineRule({
         .filter((r) => r.object.kind === "RoleBinding" && rolesWithRules.has(`${r.object.metadata.namespace}/${(r.object.roleRef as { name: string }).name}`))
         .flatMap((r) => ((r.object.subjects as { kind: string; name: string; namespace?: string }[]) ?? []).filter((s) => s.kind === "ServiceAccount").map((s) => `${s.namespace ?? r.object.metadata.namespace}/${s.name}`)),
     );
-    for (const { resource, pod } of podTemplates(input.resources))
+    for (const { resource, pod } of podTemplates(input))
       if (pod.spec.automountServiceAccountToken !== false && !roleBound.has(`${resource.object.metadata.namespace}/${pod.spec.serviceAccountName}`))
         out.push(rule.problem(resource, `${pod.field}.automountServiceAccountToken`, "the API token is mounted but the ServiceAccount is granted no API access"));
     return out;

@@ -11,7 +11,7 @@ export const defaultServiceAccount = defineRule({
   fix: "create a ServiceAccount per workload and set serviceAccountName",
   check: (input, rule) => {
     const out: Diagnostic[] = [];
-    for (const { resource, pod } of podTemplates(input.resources)) {
+    for (const { resource, pod } of podTemplates(input)) {
       const sa = pod.spec.serviceAccountName;
       if (!sa || sa === "default") out.push(rule.problem(resource, `${pod.field}.serviceAccountName`, "pods must run as a dedicated ServiceAccount, not default"));
     }

@@ -12,7 +12,7 @@ export const envLiteralSecret = defineRule({
   fix: "use valueFrom.secretKeyRef",
   check: (input, rule) => {
     const out: Diagnostic[] = [];
-    for (const { resource, pod } of podTemplates(input.resources))
+    for (const { resource, pod } of podTemplates(input))
       for (const { container, field } of containersOf(pod.spec))
         ((container as { env?: { name: string; value?: string }[] }).env ?? []).forEach((e, i) => {
           if (e.value && CREDENTIAL_NAME.test(e.name))

@@ -11,7 +11,7 @@ export const ephemeralStorage = defineRule({
   fix: "set requests and limits for ephemeral-storage",
   check: (input, rule) => {
     const out: Diagnostic[] = [];
-    for (const { resource, pod } of podTemplates(input.resources))
+    for (const { resource, pod } of podTemplates(input))
       for (const { container, field } of containersOf(pod.spec)) {
         const res = container.resources;
         if (!res?.requests?.["ephemeral-storage"] || !res.limits?.["ephemeral-storage"])

@@ -12,7 +12,7 @@ export const imageTag = defineRule({
   fix: "pin a version tag or a digest",
   check: (input, rule) => {
     const out: Diagnostic[] = [];
-    for (const { resource, pod } of podTemplates(input.resources))
+    for (const { resource, pod } of podTemplates(input))
       for (const { container, field } of containersOf(pod.spec)) {
         const problem = pinnedImage((container as { image?: string }).image ?? "");
         if (problem) out.push(rule.problem(resource, `${pod.field}${field}.image`, problem.message, problem.hint));

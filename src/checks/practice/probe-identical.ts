@@ -11,7 +11,7 @@ export const probeIdentical = defineRule({
   fix: "probe a cheap liveness endpoint apart from readiness",
   check: (input, rule) => {
     const out: Diagnostic[] = [];
-    for (const { resource, pod } of podTemplates(input.resources))
+    for (const { resource, pod } of podTemplates(input))
       (pod.spec.containers ?? []).forEach((c, i) => {
         if (c.livenessProbe && c.readinessProbe && JSON.stringify(c.livenessProbe) === JSON.stringify(c.readinessProbe))
           out.push(rule.problem(resource, `${pod.field}.containers[${i}].livenessProbe`, "liveness and readiness are the same probe: a slow dependency restarts the pod instead of taking it out of rotation"));

@@ -11,7 +11,7 @@ export const probeMissing = defineRule({
   fix: "add livenessProbe and readinessProbe",
   check: (input, rule) => {
     const out: Diagnostic[] = [];
-    for (const { resource, pod } of podTemplates(input.resources)) {
+    for (const { resource, pod } of podTemplates(input)) {
       if (resource.object.kind === "Job" || resource.object.kind === "CronJob") continue;
       (pod.spec.containers ?? []).forEach((c, i) => {
         const field = `${pod.field}.containers[${i}]`;

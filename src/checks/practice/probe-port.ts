@@ -13,7 +13,7 @@ export const probePort = defineRule({
   fix: "name the port in the container's ports, or probe an existing one",
   check: (input, rule) => {
     const out: Diagnostic[] = [];
-    for (const { resource, pod } of podTemplates(input.resources))
+    for (const { resource, pod } of podTemplates(input))
       ((pod.spec.containers ?? []) as { ports?: { name?: string }[]; livenessProbe?: Probe; readinessProbe?: Probe; startupProbe?: Probe }[]).forEach((c, i) => {
         const names = (c.ports ?? []).map((p) => p.name).filter(Boolean);
         for (const kind of ["livenessProbe", "readinessProbe", "startupProbe"] as const) {

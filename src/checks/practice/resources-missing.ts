@@ -11,7 +11,7 @@ export const resourcesMissing = defineRule({
   fix: "set resources.requests and resources.limits for cpu and memory",
   check: (input, rule) => {
     const out: Diagnostic[] = [];
-    for (const { resource, pod } of podTemplates(input.resources))
+    for (const { resource, pod } of podTemplates(input))
       (pod.spec.containers ?? []).forEach((c, i) => {
         for (const [kind, name] of [["requests", "cpu"], ["requests", "memory"], ["limits", "cpu"], ["limits", "memory"]] as const)
           if (!c.resources?.[kind]?.[name]) out.push(rule.problem(resource, `${pod.field}.containers[${i}].resources.${kind}.${name}`, `${kind}.${name} must be set`));

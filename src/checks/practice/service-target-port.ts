@@ -12,7 +12,7 @@ export const serviceTargetPort = defineRule({
   fix: "target a container port by name or number",
   check: (input, rule) => {
     const out: Diagnostic[] = [];
-    const pods = podTemplates(input.resources).map(({ resource, pod }) => ({
+    const pods = podTemplates(input).map(({ resource, pod }) => ({
       ns: resource.object.metadata.namespace,
       labels: (resource.object.spec as { template?: { metadata?: { labels?: Record<string, string> } } } | undefined)?.template?.metadata?.labels ?? {},
       ports: (pod.spec.containers ?? []).flatMap((c) => (c as { ports?: { name?: string; containerPort: number }[] }).ports ?? []),

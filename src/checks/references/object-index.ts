@@ -4,7 +4,7 @@
  * The indexes keep every lookup near constant-time on platforms with thousands of objects.
  */
 import type { DesiredResource, KubeObject } from "../../resources/kube-object.ts";
-import type { CheckInput } from "../check.ts";
+import { type CheckInput, oncePerInput } from "../check.ts";
 import { podSpecOf } from "../pod-security/pod-spec.ts";
 import { get, matches, type NameRef, nameRefsOf, type SelectorRef, selectorRefsOf } from "./refs.ts";
 
@@ -23,16 +23,7 @@ export interface ObjectIndex {
   servicesSelectedBy(selector: SelectorRef, ns: string | undefined): KubeObject[];
 }
 
-const built = new WeakMap<CheckInput, ObjectIndex>();
-
-export function objectIndex(input: CheckInput): ObjectIndex {
-  let index = built.get(input);
-  if (!index) {
-    index = buildIndex(input);
-    built.set(input, index);
-  }
-  return index;
-}
+export const objectIndex = oncePerInput((input) => buildIndex(input));
 
 const id = (kind: string, ns: string | undefined, name: string) => `${kind}/${ns ?? ""}/${name}`;
 
@@ -63,6 +54,7 @@ function buildIndex(input: CheckInput): ObjectIndex {
     if (r.object.kind === "Service") servicesByNs.set(r.object.metadata.namespace, [...(servicesByNs.get(r.object.metadata.namespace) ?? []), r.object]);
   }
 
+  const selected = new Map<SelectorRef, KubeObject[]>();
   const references = input.resources.map((resource) => ({ resource, ns: resource.object.metadata.namespace, names: nameRefsOf(resource.object), selectors: selectorRefsOf(resource.object) }));
   return {
     references,
@@ -75,6 +67,14 @@ function buildIndex(input: CheckInput): ObjectIndex {
       if (!first) return [];
       return (podsByLabel.get(`${ns}\u0000${first[0]}=${first[1]}`) ?? []).filter((labels) => matches(selector, labels));
     },
-    servicesSelectedBy: (selector, ns) => (selector.namespaces ?? [ns]).flatMap((n) => servicesByNs.get(n) ?? []).filter((s) => matches(selector.matchLabels, s.metadata.labels)),
+    servicesSelectedBy: (selector, ns) => {
+      // REF-SELECTOR and REF-SERVICE-PORT both ask; a selector belongs to one object, so to one namespace.
+      let services = selected.get(selector);
+      if (!services) {
+        services = (selector.namespaces ?? [ns]).flatMap((n) => servicesByNs.get(n) ?? []).filter((s) => matches(selector.matchLabels, s.metadata.labels));
+        selected.set(selector, services);
+      }
+      return services;
+    },
   };
 }

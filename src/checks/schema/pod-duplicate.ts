@@ -14,7 +14,7 @@ export const podDuplicate = defineRule({
   fix: "give each a unique name",
   check: (input, rule) => {
     const out: Diagnostic[] = [];
-    for (const { resource, pod } of podTemplates(input.resources)) {
+    for (const { resource, pod } of podTemplates(input)) {
       for (const d of duplicates(volumeNamesOf(resource.object, pod.spec))) out.push(rule.problem(resource, `${pod.field}.volumes`, `Duplicate value: volume name "${d}"`, "rename the volume in the spec"));
       const containers = containersOf(pod.spec);
       for (const d of duplicates(containers.map((c) => c.container.name))) out.push(rule.problem(resource, `${pod.field}.containers`, `Duplicate value: container name "${d}"`));

@@ -12,7 +12,7 @@ export const podUnknownVolume = defineRule({
   fix: "declare the volume or remove the mount",
   check: (input, rule) => {
     const out: Diagnostic[] = [];
-    for (const { resource, pod } of podTemplates(input.resources)) {
+    for (const { resource, pod } of podTemplates(input)) {
       const volumes = volumeNamesOf(resource.object, pod.spec);
       for (const { container, field } of containersOf(pod.spec))
         for (const m of mountsOf(container)) if (!volumes.includes(m.name)) out.push(rule.problem(resource, `${pod.field}${field}.volumeMounts`, `mount of volume "${m.name}", which the pod does not have`));
