@@ -1,8 +1,7 @@
 /** Every claim names a storage class the cluster has. */
-import type { Diagnostic } from "../../diagnostics/diagnostic.ts";
 import { didYouMean } from "../../util/did-you-mean.ts";
 import { defineRule } from "../rule.ts";
-import { claimsOf } from "./claims.ts";
+import { claimsToCheck } from "./claims.ts";
 
 export const storageClass = defineRule({
   id: "STORAGE-CLASS",
@@ -11,16 +10,14 @@ export const storageClass = defineRule({
   rationale: "A claim on a missing class stays Pending.",
   fix: "use a declared storage class",
   check: (input, rule) => {
-    const out: Diagnostic[] = [];
-    const classes = input.facts.storageClasses;
-    // YAML from elsewhere says nothing of the cluster's storage classes: nothing to check them against.
-    if (!classes) return out;
-    for (const r of input.resources)
-      for (const claim of claimsOf(r.object)) {
-        const name = claim.spec.storageClassName;
-        if (!name || !classes[name])
-          out.push(rule.problem(r, `${claim.field}.storageClassName`, `storage class "${name ?? ""}" is neither built into AKS nor declared in spec.kubernetes.storageClasses`, didYouMean(name ?? "", Object.keys(classes)) ?? "declare it with the access modes it supports"));
-      }
-    return out;
+    const toCheck = claimsToCheck(input);
+    if (!toCheck) return [];
+    const { classes, claims } = toCheck;
+    return claims
+      .filter(({ claim }) => !claim.spec.storageClassName || !classes[claim.spec.storageClassName])
+      .map(({ resource, claim }) => {
+        const name = claim.spec.storageClassName ?? "";
+        return rule.problem(resource, `${claim.field}.storageClassName`, `storage class "${name}" is neither built into AKS nor declared in spec.kubernetes.storageClasses`, didYouMean(name, Object.keys(classes)) ?? "declare it with the access modes it supports");
+      });
   },
 });
