@@ -5,22 +5,23 @@ import { didYouMean } from "../../util/did-you-mean.ts";
 import { type CheckInput, type ObjectCheck, objectProblem } from "../check.ts";
 import type { RuleCheck } from "../rule.ts";
 import { objectIndex } from "./object-index.ts";
+import type { NameRef } from "./refs.ts";
 
 interface MissingTarget {
   readonly resource: DesiredResource;
   readonly kind: string;
-  readonly name: string;
   readonly field: string;
   readonly message: string;
   readonly hint?: string;
 }
 
-function missingTargets(input: CheckInput, ofKind: (kind: string) => boolean): MissingTarget[] {
+/** The references `asked` picks that find no object; did-you-mean looks through every object, so only for those. */
+function missingTargets(input: CheckInput, asked: (ref: NameRef) => boolean): MissingTarget[] {
   const index = objectIndex(input);
   return index.references.flatMap(({ resource, ns, names }) =>
     names
-      .filter((ref) => ofKind(ref.kind) && !index.find(ref.kind, ns, ref.name))
-      .map((ref) => ({ resource, kind: ref.kind, name: ref.name, field: ref.field, message: `${ref.kind} "${ref.name}" does not exist in namespace ${ns}`, hint: didYouMean(ref.name, index.namesOf(ref.kind, ns)) })),
+      .filter((ref) => asked(ref) && !index.find(ref.kind, ns, ref.name))
+      .map((ref) => ({ resource, kind: ref.kind, field: ref.field, message: `${ref.kind} "${ref.name}" does not exist in namespace ${ns}`, hint: didYouMean(ref.name, index.namesOf(ref.kind, ns)) })),
   );
 }
 
@@ -28,9 +29,7 @@ function missingTargets(input: CheckInput, ofKind: (kind: string) => boolean): M
 export const targetExists =
   (kind: string, builtIn: readonly string[] = []): RuleCheck =>
   (input, rule) =>
-    missingTargets(input, (k) => k === kind)
-      .filter((m) => !builtIn.includes(m.name))
-      .map((m) => rule.problem(m.resource, m.field, m.message, m.hint));
+    missingTargets(input, (ref) => ref.kind === kind && !builtIn.includes(ref.name)).map((m) => rule.problem(m.resource, m.field, m.message, m.hint));
 
 const codeFor = (kind: string) => `REF-${kind.toUpperCase()}`;
 
@@ -41,4 +40,4 @@ const codeFor = (kind: string) => `REF-${kind.toUpperCase()}`;
 export const uncataloguedTargets =
   (catalogued: ReadonlySet<string>): ObjectCheck =>
   (input): Diagnostic[] =>
-    missingTargets(input, (kind) => !catalogued.has(codeFor(kind))).map((m) => objectProblem(input, m.resource, codeFor(m.kind), m.field, m.message, m.hint));
+    missingTargets(input, (ref) => !catalogued.has(codeFor(ref.kind))).map((m) => objectProblem(input, m.resource, codeFor(m.kind), m.field, m.message, m.hint));
