@@ -53,6 +53,15 @@ export function specCheckInput(spec: ResolvedSpec, resources: readonly DesiredRe
 
 export type ObjectCheck = (input: CheckInput) => Diagnostic[];
 
+/** What several rules need from one input, computed once however many ask: lint hands every rule the same input. */
+export function oncePerInput<T>(compute: (input: CheckInput) => T): (input: CheckInput) => T {
+  const computed = new WeakMap<CheckInput, T>();
+  return (input) => {
+    if (!computed.has(input)) computed.set(input, compute(input));
+    return computed.get(input)!;
+  };
+}
+
 /** A problem in a generated object, named by the object and field, located at the spec entry that produced it. */
 export function objectProblem(
   input: CheckInput,

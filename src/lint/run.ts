@@ -6,20 +6,11 @@
 import type { Diagnostic, Severity, SourceLocation } from "../diagnostics/diagnostic.ts";
 import { BUILD_CHECKS } from "../checks/index.ts";
 import type { CheckInput } from "../checks/check.ts";
+import { groupOf, type RuleGroup } from "../checks/rule.ts";
 import { describeObject } from "../resources/kube-object.ts";
+import { suppressionReason, unusedSuppression } from "./suppression-rules.ts";
 
-export const RULE_GROUPS = ["pss", "practice", "reference", "schema"] as const;
-export type RuleGroup = (typeof RULE_GROUPS)[number];
-
-/** Which group a rule ID belongs to, by its prefix: data, so new rules join by naming. */
-const GROUP_BY_PREFIX: readonly [RegExp, RuleGroup][] = [
-  [/^PSS-/, "pss"],
-  [/^(REF|STORAGE)-/, "reference"],
-  [/^(K8S|NAME|POD)-/, "schema"],
-  [/./, "practice"],
-];
-
-export const groupOf = (code: string): RuleGroup => GROUP_BY_PREFIX.find(([re]) => re.test(code))![1];
+export { groupOf, RULE_GROUPS, type RuleGroup } from "../checks/rule.ts";
 
 export const IGNORE_ANNOTATION = "berth.dev/ignore";
 
@@ -55,7 +46,9 @@ export function parseSuppressions(value: string): Suppression[] {
 }
 
 export function lint(input: CheckInput, options: LintOptions = {}): Diagnostic[] {
-  const all = BUILD_CHECKS.flatMap((check) => check({ ...input, level: options.level ?? "restricted" }));
+  // One input for every check, so what several rules need (an index of all objects) is built once per run.
+  const leveled: CheckInput = { ...input, level: options.level ?? "restricted" };
+  const all = BUILD_CHECKS.flatMap((check) => check(leveled));
   const chosen = options.only ? all.filter((d) => groupOf(d.code) === options.only) : all;
   const byObject = new Map(input.resources.map((r) => [describeObject(r.object), r]));
   const out: Diagnostic[] = [];
@@ -78,8 +71,8 @@ export function lint(input: CheckInput, options: LintOptions = {}): Diagnostic[]
       reported.add(`${d.object}/${d.code}`);
       const where = input.locate(resource);
       out.push({
-        severity: "error",
-        code: "LINT-SUPPRESSION-REASON",
+        severity: suppressionReason.severity,
+        code: suppressionReason.id,
         path: where.path,
         ...(where.location ? { location: where.location } : {}),
         object: d.object,
@@ -92,7 +85,7 @@ export function lint(input: CheckInput, options: LintOptions = {}): Diagnostic[]
   (options.ignore ?? []).forEach((s, i) => {
     if (used.has(i) || (options.only && groupOf(s.rule) !== options.only)) return;
     const where = options.ignoreLocation?.(i) ?? { path: `spec.lint.ignore[${i}]` };
-    out.push({ severity: "warning", code: "LINT-UNUSED-SUPPRESSION", path: where.path, ...(where.location ? { location: where.location } : {}), message: `${s.rule}${s.object ? ` on ${s.object}` : ""} is suppressed but nothing reports it`, hint: "remove the suppression" });
+    out.push({ severity: unusedSuppression.severity, code: unusedSuppression.id, path: where.path, ...(where.location ? { location: where.location } : {}), message: `${s.rule}${s.object ? ` on ${s.object}` : ""} is suppressed but nothing reports it`, hint: "remove the suppression" });
   });
   return out;
 }

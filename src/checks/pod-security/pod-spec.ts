@@ -1,3 +1,6 @@
+import type { DesiredResource } from "../../resources/kube-object.ts";
+import { oncePerInput } from "../check.ts";
+
 /** Where each pod-bearing kind keeps its pod spec: data, so checks never switch on kind. */
 export const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
   Pod: ["spec"],
@@ -68,3 +71,11 @@ export function containersOf(pod: PodSpecLike): { container: ContainerLike; fiel
     (pod[list] ?? []).map((container, i) => ({ container, field: `.${list}[${i}]` })),
   );
 }
+
+/** Every object that carries a pod spec, with the spec and where it sits. */
+export const podTemplates = oncePerInput((input): { resource: DesiredResource; pod: { spec: PodSpecLike; field: string } }[] =>
+  input.resources.flatMap((resource) => {
+    const pod = podSpecOf(resource.object);
+    return pod ? [{ resource, pod }] : [];
+  }),
+);

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "../../resources/pod.ts";
 import type { PodSpecLike } from "./pod-spec.ts";
-import { POD_SECURITY_CONTROLS } from "./restricted.ts";
+import { POD_SECURITY_CONTROLS } from "./controls/index.ts";
 
 const compliant = (): PodSpecLike => ({
   securityContext: restrictedPodSecurity({ runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001 }) as PodSpecLike["securityContext"],

@@ -1,20 +1,23 @@
-/** ENV-LITERAL-SECRET (reliability.md #28): credentials never sit in a manifest as literal env values. */
+/** Credentials never sit in a manifest as literal env values (reliability.md #28). */
 import type { Diagnostic } from "../../diagnostics/diagnostic.ts";
 import { CREDENTIAL_NAME } from "../../spec/formats.ts";
-import { type ObjectCheck, objectProblem } from "../check.ts";
-import { containersOf, podSpecOf } from "../pod-security/pod-spec.ts";
+import { defineRule } from "../rule.ts";
+import { containersOf, podTemplates } from "../pod-security/pod-spec.ts";
 
-
-export const envLiteralSecret: ObjectCheck = (input) => {
-  const out: Diagnostic[] = [];
-  for (const r of input.resources) {
-    const pod = podSpecOf(r.object);
-    if (!pod) continue;
-    for (const { container, field } of containersOf(pod.spec))
-      ((container as { env?: { name: string; value?: string }[] }).env ?? []).forEach((e, i) => {
-        if (e.value && CREDENTIAL_NAME.test(e.name))
-          out.push(objectProblem(input, r, "ENV-LITERAL-SECRET", `${pod.field}${field}.env[${i}]`, `${e.name} holds a literal value that looks like a credential`, "read it from a Secret with valueFrom.secretKeyRef"));
-      });
-  }
-  return out;
-};
+export const envLiteralSecret = defineRule({
+  id: "ENV-LITERAL-SECRET",
+  severity: "error",
+  title: "No credentials as literal env values",
+  rationale: "A literal lands in every copy of the manifest (Polaris sensitiveContainerEnvVar).",
+  fix: "use valueFrom.secretKeyRef",
+  check: (input, rule) => {
+    const out: Diagnostic[] = [];
+    for (const { resource, pod } of podTemplates(input))
+      for (const { container, field } of containersOf(pod.spec))
+        ((container as { env?: { name: string; value?: string }[] }).env ?? []).forEach((e, i) => {
+          if (e.value && CREDENTIAL_NAME.test(e.name))
+            out.push(rule.problem(resource, `${pod.field}${field}.env[${i}]`, `${e.name} holds a literal value that looks like a credential`, "read it from a Secret with valueFrom.secretKeyRef"));
+        });
+    return out;
+  },
+});

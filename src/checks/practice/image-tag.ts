@@ -1,19 +1,22 @@
-/** IMAGE-TAG (reliability.md #15): every image names a version — a tag other than latest, or a digest. */
+/** Every image names a version — a tag other than latest, or a digest (reliability.md #15). */
 import type { Diagnostic } from "../../diagnostics/diagnostic.ts";
 import { pinnedImage } from "../../spec/formats.ts";
-import { type ObjectCheck, objectProblem } from "../check.ts";
-import { containersOf, podSpecOf } from "../pod-security/pod-spec.ts";
+import { defineRule } from "../rule.ts";
+import { containersOf, podTemplates } from "../pod-security/pod-spec.ts";
 
-export const imageTag: ObjectCheck = (input) => {
-  const out: Diagnostic[] = [];
-  for (const r of input.resources) {
-    const pod = podSpecOf(r.object);
-    if (!pod) continue;
-    for (const { container, field } of containersOf(pod.spec)) {
-      const image = (container as { image?: string }).image ?? "";
-      const problem = pinnedImage(image);
-      if (problem) out.push(objectProblem(input, r, "IMAGE-TAG", `${pod.field}${field}.image`, problem.message, problem.hint));
-    }
-  }
-  return out;
-};
+export const imageTag = defineRule({
+  id: "IMAGE-TAG",
+  severity: "error",
+  title: "Images name a version",
+  rationale: "A missing or latest tag changes under you (kube-score container-image-tag, CKV_K8S_14).",
+  fix: "pin a version tag or a digest",
+  check: (input, rule) => {
+    const out: Diagnostic[] = [];
+    for (const { resource, pod } of podTemplates(input))
+      for (const { container, field } of containersOf(pod.spec)) {
+        const problem = pinnedImage((container as { image?: string }).image ?? "");
+        if (problem) out.push(rule.problem(resource, `${pod.field}${field}.image`, problem.message, problem.hint));
+      }
+    return out;
+  },
+});

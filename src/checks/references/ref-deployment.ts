@@ -1,0 +1,11 @@
+import { defineRule } from "../rule.ts";
+import { targetExists } from "./target-exists.ts";
+
+export const refDeployment = defineRule({
+  id: "REF-DEPLOYMENT",
+  severity: "error",
+  title: "Autoscaler target exists",
+  rationale: "An HPA on a missing target does nothing.",
+  fix: "point scaleTargetRef at an existing workload",
+  check: targetExists("Deployment"),
+});

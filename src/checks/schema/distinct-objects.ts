@@ -1,0 +1,7 @@
+import type { DesiredResource } from "../../resources/kube-object.ts";
+
+/** Objects without an earlier one of the same key: a repeat is reported once, as NAME-COLLISION, and not judged again. */
+export function distinctObjects(resources: readonly DesiredResource[]): DesiredResource[] {
+  const seen = new Set<string>();
+  return resources.filter((r) => !seen.has(r.key) && seen.add(r.key));
+}

@@ -1,0 +1,44 @@
+/** Every object validates against the schema of its kind. */
+import type { Diagnostic } from "../../diagnostics/diagnostic.ts";
+import { fieldFromPointer } from "../check.ts";
+import { defineRule } from "../rule.ts";
+import { REMOVED_APIS, SCHEMAS } from "../schema-registry.ts";
+import { gvkOf } from "./api.ts";
+
+interface AjvError {
+  instancePath: string;
+  message?: string;
+  params?: Record<string, unknown>;
+}
+
+export const k8sSchema = defineRule({
+  id: "K8S-SCHEMA",
+  severity: "error",
+  title: "Object matches the Kubernetes schema",
+  rationale: "The API server rejects objects that do not validate.",
+  fix: "correct the field to the type and values the schema allows",
+  check: (input, rule) => {
+    const out: Diagnostic[] = [];
+    for (const r of input.resources) {
+      const gvk = gvkOf(r.object);
+      // A removed API is reported once, as K8S-API-VERSION.
+      if (REMOVED_APIS[gvk]) continue;
+      const Model = SCHEMAS[gvk];
+      if (!Model) {
+        // berth validates every object it writes; YAML from elsewhere may hold kinds it has no schema for (K8S-UNKNOWN-KIND).
+        if (input.facts.unknownKinds !== "warn") out.push(rule.problem(r, ".", `no schema known for ${gvk}; berth validates every object it writes`));
+        continue;
+      }
+      try {
+        new Model(r.object as never).validate();
+      } catch (err) {
+        const errors = (err as { errors?: AjvError[] }).errors ?? [{ instancePath: "", message: (err as Error).message }];
+        for (const e of errors) {
+          const extra = e.params && "allowedValues" in e.params ? `: ${(e.params.allowedValues as unknown[]).join(", ")}` : "";
+          out.push(rule.problem(r, fieldFromPointer(e.instancePath), `${e.message ?? "is invalid"}${extra}`));
+        }
+      }
+    }
+    return out;
+  },
+});
