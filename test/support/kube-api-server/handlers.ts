@@ -261,21 +261,23 @@ export class Handlers {
     const pre = opts.preconditions ?? {};
     if ((pre.uid && pre.uid !== o.metadata.uid) || (pre.resourceVersion && pre.resourceVersion !== o.metadata.resourceVersion))
       throw conflict(target(r.def, r.name!));
-    const policy = String(r.query.get("propagationPolicy") ?? opts.propagationPolicy ?? (opts.orphanDependents === true ? "Orphan" : "Background"));
+    const policy = String(r.query.get("propagationPolicy") ?? opts.propagationPolicy ?? (opts.orphanDependents === true || r.query.get("orphanDependents") === "true" ? "Orphan" : "Background"));
     if (r.def.kind === "Namespace") return this.deleteNamespace(r, o);
     if (this.dryRun(r)) return { code: 200, body: present(o, r.def) };
     if (policy === "Orphan") this.orphanDependents(o);
     const finalizers: string[] = [...(o.metadata.finalizers ?? [])];
     if (policy === "Foreground" && !finalizers.includes("foregroundDeletion")) finalizers.push("foregroundDeletion");
     if (finalizers.length > 0) {
-      if (o.metadata.deletionTimestamp && deepEqual(finalizers, o.metadata.finalizers)) return { code: 202, body: present(o, r.def) };
+      // 200 unless the caller set orphanDependents=false (then 202), as the API server answers pending deletions
+      const code = opts.orphanDependents === false || r.query.get("orphanDependents") === "false" ? 202 : 200;
+      if (o.metadata.deletionTimestamp && deepEqual(finalizers, o.metadata.finalizers)) return { code, body: present(o, r.def) };
       const pending = clone(o);
       pending.metadata.deletionTimestamp ??= isoSeconds(Date.now());
       pending.metadata.deletionGracePeriodSeconds ??= 0;
       pending.metadata.finalizers = finalizers;
       const stored = this.ctx.store.update(pending);
       this.ctx.changed();
-      return { code: policy === "Foreground" ? 200 : 202, body: present(stored, r.def) };
+      return { code, body: present(stored, r.def) };
     }
     const gone = this.ctx.store.remove(o)!;
     this.ctx.changed();

@@ -95,6 +95,8 @@ const VERB: Record<string, (p: ParsedPath) => ResourceRequest["verb"] | undefine
 
 function decodeBody(raw: Buffer, contentType: string): unknown {
   if (raw.length === 0) return undefined;
+  if (/protobuf|cbor/.test(contentType))
+    throw new ApiError(415, `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/apply-patch+yaml, application/merge-patch+json, application/strategic-merge-patch+json, application/json-patch+json (this test server does not decode ${contentType.split(";")[0]})`);
   const text = raw.toString("utf8");
   try {
     return contentType.includes("yaml") ? parseYaml(text) : JSON.parse(text);
