@@ -80,7 +80,7 @@ export function services(w: World): void {
     const ports = (svc.spec?.ports ?? []).map((p: Obj) => ({ ...(p.name ? { name: p.name } : {}), port: targetPort(p, pods[0]), protocol: p.protocol ?? "TCP" }));
     const subsets = pods.length > 0 ? [{ ...(ready.length ? { addresses: ready } : {}), ...(notReady.length ? { notReadyAddresses: notReady } : {}), ports }] : undefined;
     const existing = w.store.get("", "Endpoints", ns, svc.metadata.name);
-    const labels = { ...(svc.metadata.labels ?? {}), "endpoints.kubernetes.io/managed-by": "endpoint-controller" };
+    const labels = { ...(svc.metadata.labels ?? {}), ...(svc.spec?.clusterIP === "None" ? { "service.kubernetes.io/headless": "" } : {}) };
     if (!existing) {
       w.create({ apiVersion: "v1", kind: "Endpoints", metadata: { name: svc.metadata.name, namespace: ns, labels }, ...(subsets ? { subsets } : {}) });
       managed.add(key);

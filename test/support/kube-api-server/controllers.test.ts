@@ -56,6 +56,8 @@ test("Deployment: pods appear Pending, become Running+Ready after readyAfterMs; 
       assert.deepEqual(running.status.conditions.map((c: Cond) => `${c.type}=${c.status}`), ["PodReadyToStartContainers=True", "Initialized=True", "Ready=True", "ContainersReady=True", "PodScheduled=True"]);
       assert.equal(running.status.containerStatuses[0].ready, true);
       assert.ok(running.status.containerStatuses[0].state.running.startedAt);
+      const noPrevious = await call(server, "GET", `/api/v1/namespaces/default/pods/${running.metadata.name}/log?previous=true`);
+      assert.deepEqual([noPrevious.code, noPrevious.body.message], [400, `previous terminated container "app" in pod "${running.metadata.name}" not found`]);
       const reasons = server.list("v1", "Event").filter((e) => e.involvedObject.name === running.metadata.name).map((e) => e.reason).sort();
       assert.deepEqual(reasons, ["Created", "Pulled", "Pulling", "Scheduled", "Started"]);
       assert.ok(server.list("v1", "Event").some((e) => e.involvedObject.kind === "Deployment" && e.reason === "ScalingReplicaSet" && e.message === `Scaled up replica set ${rs.metadata.name} from 0 to 2`));

@@ -72,6 +72,7 @@ export async function startKubeApiServer(scenario: Scenario = {}): Promise<KubeA
         container: q.get("container"),
         tailLines: q.get("tailLines") === null ? undefined : Number(q.get("tailLines")),
         timestamps: q.get("timestamps") === "true",
+        previous: q.get("previous") === "true",
       }),
   });
   await new Promise<void>((resolve, reject) => {

@@ -272,6 +272,7 @@ export interface LogOptions {
   container: string | null;
   tailLines: number | undefined;
   timestamps: boolean;
+  previous: boolean;
 }
 
 /** A container's log as `GET …/pods/{name}/log` returns it, or the API server's error when there is none yet. */
@@ -284,6 +285,8 @@ export function podLog(pod: Obj, mode: PodMode, clk: PodClock, opts: LogOptions)
   }
   if (!containers.includes(container)) throw badRequest(`container ${container} is not valid for pod ${pod.metadata.name}`);
   const status: Obj | undefined = (pod.status?.containerStatuses ?? []).find((s: Obj) => s.name === container);
+  if (opts.previous && !status?.lastState?.terminated)
+    throw badRequest(`previous terminated container "${container}" in pod "${pod.metadata.name}" not found`);
   const waiting = status?.state?.waiting;
   if (!status || (waiting && !status.lastState?.terminated)) {
     const why = waiting?.reason === "ImagePullBackOff" || waiting?.reason === "ErrImagePull" ? "trying and failing to pull image" : (waiting?.reason ?? "ContainerCreating");

@@ -222,6 +222,8 @@ test("fault crash-loop: CrashLoopBackOff, growing restartCount, exit code 1, a l
       const log = await call(server, "GET", `/api/v1/namespaces/shop/pods/${pod.metadata.name}/log?container=app&tailLines=2`);
       assert.equal(log.code, 200);
       assert.equal(log.body, "INFO connecting to postgresql:5432\nError: connection refused to postgresql:5432\n");
+      const previous = await call(server, "GET", `/api/v1/namespaces/shop/pods/${pod.metadata.name}/log?previous=true&tailLines=1`);
+      assert.equal(previous.body, "Error: connection refused to postgresql:5432\n");
       const events = (await call(server, "GET", `/api/v1/namespaces/shop/events?fieldSelector=involvedObject.name%3D${pod.metadata.name},reason%3DBackOff`)).body.items;
       assert.equal(events.length, 1);
       assert.equal(events[0].type, "Warning");
