@@ -4,7 +4,12 @@ import { build } from "esbuild";
 
 await build({
   entryPoints: ["src/cli/main.ts"],
-  outfile: "dist/berth.mjs",
+  outdir: "dist",
+  entryNames: "berth",
+  chunkNames: "chunks/[name]-[hash]",
+  outExtension: { ".js": ".mjs" },
+  // Cluster commands are imported on demand: their code (and the Kubernetes client) is a chunk loaded only by them.
+  splitting: true,
   bundle: true,
   platform: "node",
   format: "esm",

@@ -21,11 +21,8 @@ export type { DesiredResource, KubeObject } from "./resources/kube-object.ts";
 export type { Platform } from "./spec/schema.ts";
 export { platformJsonSchema } from "./spec/json-schema.ts";
 export type { Plan, PlanStep } from "./plan/step.ts";
-export { up, type UpResult } from "./deploy/up.ts";
-export { down, type DownResult } from "./deploy/down.ts";
-export { status } from "./deploy/status.ts";
-export { inspectPlan } from "./deploy/inspect.ts";
-export { connect, type DeployTarget } from "./deploy/target.ts";
+// Deploying (up, down, status, inspectPlan) is in ./deploy/index.ts: it loads the Kubernetes client, which build
+// and lint do not need.
 
 export interface BuildOptions {
   /** berth.yaml, or a folder holding it. */

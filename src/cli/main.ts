@@ -4,11 +4,6 @@ import { listExamples, runInit } from "./commands/init.ts";
 import { runLint } from "./commands/lint.ts";
 import { runSchema } from "./commands/schema.ts";
 import { runValidate } from "./commands/validate.ts";
-import { runPlan } from "./commands/plan.ts";
-import { runUp } from "./commands/up.ts";
-import { runDown } from "./commands/down.ts";
-import { runStatus } from "./commands/status.ts";
-import { runHistory, runRollback, runUnlock } from "./commands/history.ts";
 import { EXIT } from "./exit-codes.ts";
 import { type CliIO, processIO } from "./io.ts";
 
@@ -67,6 +62,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       code = runLint(paths, flags, io);
     });
 
+  // Cluster commands load the Kubernetes client only when used: `build` and `lint` start faster without it.
   const cluster = (command: Command) =>
     command
       .argument("<path>", "berth.yaml or a folder holding it")
@@ -78,37 +74,37 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       .option("--json", "machine-readable output (JSON lines of events for up/down/rollback)");
 
   cluster(program.command("plan").description("show the ordered steps with their needs and waves and, when the cluster is reachable, what would change; exit 0 no changes, 3 changes pending")).action(async (path, flags) => {
-    code = await runPlan(path, flags, io);
+    code = await (await import("./commands/plan.ts")).runPlan(path, flags, io);
   });
   cluster(program.command("up").description("deploy to the cluster in order, waiting on each step; resumes an interrupted run"))
     .option("-y, --yes", "do not ask for confirmation")
     .option("--adopt", "take over existing objects that carry no berth label")
     .action(async (path, flags) => {
-      code = await runUp(path, flags, io);
+      code = await (await import("./commands/up.ts")).runUp(path, flags, io);
     });
   cluster(program.command("down").description("delete what berth deployed for this environment, in reverse order; keeps volumes and generated credentials"))
     .option("--delete-data", "also delete persistent volume claims, generated credentials and their namespaces")
     .option("-y, --yes", "do not ask for confirmation")
     .action(async (path, flags) => {
-      code = await runDown(path, flags, io);
+      code = await (await import("./commands/down.ts")).runDown(path, flags, io);
     });
   cluster(program.command("status").description("health of each component in the cluster; exit 0 when all is ready")).action(async (path, flags) => {
-    code = await runStatus(path, flags, io);
+    code = await (await import("./commands/status.ts")).runStatus(path, flags, io);
   });
-  cluster(program.command("history").description("revisions deployed by berth up and rollback")).action((path, flags) => {
-    code = runHistory(path, flags, io);
+  cluster(program.command("history").description("revisions deployed by berth up and rollback")).action(async (path, flags) => {
+    code = (await import("./commands/history.ts")).runHistory(path, flags, io);
   });
   cluster(program.command("rollback").description("deploy an earlier revision again (default: the one before the last deployed)"))
     .option("--to <revision>", "revision number from berth history")
     .option("-y, --yes", "do not ask for confirmation")
     .action(async (path, flags) => {
-      code = await runRollback(path, flags, io);
+      code = await (await import("./commands/history.ts")).runRollback(path, flags, io);
     });
   cluster(program.command("unlock").description("clear the lock a killed run left behind"))
     .option("--force", "required: clear it")
     .option("--id <lock>", "only this lock (as printed by the refused run)")
-    .action((path, flags) => {
-      code = runUnlock(path, flags, io);
+    .action(async (path, flags) => {
+      code = (await import("./commands/history.ts")).runUnlock(path, flags, io);
     });
 
   program

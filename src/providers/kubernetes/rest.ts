@@ -42,9 +42,10 @@ export class KubeRest {
       const o: https.RequestOptions = {};
       await this.config.applyToHTTPSOptions(o);
       // One connection per request costs a handshake each; keep them open (proxy agents are left as they are).
-      const agent = o.agent as (http.Agent & { options?: http.AgentOptions }) | undefined;
-      if (agent?.constructor === https.Agent) o.agent = new https.Agent({ ...agent.options, keepAlive: true });
-      else if (agent?.constructor === http.Agent) o.agent = new http.Agent({ ...agent.options, keepAlive: true });
+      const kind = o.agent ? Object.getPrototypeOf(o.agent) : undefined;
+      const options = (o.agent as { options?: https.AgentOptions } | undefined)?.options;
+      if (kind === https.Agent.prototype) o.agent = new https.Agent({ ...options, keepAlive: true });
+      else if (kind === http.Agent.prototype) o.agent = new http.Agent({ ...options, keepAlive: true });
       return o;
     })();
     const base = await this.#options;
