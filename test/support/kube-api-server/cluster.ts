@@ -18,7 +18,8 @@ export function namespaces(w: World): void {
     if (!isTerminating(ns)) {
       if (ns.status?.phase !== "Active") w.setStatus(ns, { ...(ns.status ?? {}), phase: "Active" });
       const m = w.mem(ns);
-      if (!m.populated) {
+      // the ServiceAccount and root-CA controllers fill a new namespace shortly after it is created
+      if (!m.populated && elapsed(w, ns) >= w.readyAfter("Namespace")) {
         m.populated = true;
         if (!w.store.get("", "ServiceAccount", name, "default")) w.create({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "default", namespace: name } });
         if (!w.store.get("", "ConfigMap", name, "kube-root-ca.crt"))

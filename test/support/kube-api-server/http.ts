@@ -141,7 +141,7 @@ export function createHttpServer(deps: HttpDeps): { server: Server; closeStreams
       userAgent: String(req.headers["user-agent"] ?? ""),
     };
     if (verb === "list" && ["true", "1"].includes(url.searchParams.get("watch") ?? "")) {
-      watch(deps, request, res, streams);
+      watch(deps, request, res, streams, wantsTable(String(req.headers.accept ?? "")));
       return "streamed";
     }
     const result = deps.handlers.handle(request);
@@ -204,8 +204,8 @@ export function createHttpServer(deps: HttpDeps): { server: Server; closeStreams
   };
 }
 
-/** A minimal watch: initial ADDED events (no or "0" resourceVersion) or a replay from history, then live changes; ends at timeoutSeconds. */
-function watch(deps: HttpDeps, r: ResourceRequest, res: ServerResponse, streams: Set<ServerResponse>): void {
+/** A minimal watch (objects, or one-row Tables for `as=Table`): initial ADDED events (no or "0" resourceVersion) or a replay from history, then live changes; ends at timeoutSeconds. */
+function watch(deps: HttpDeps, r: ResourceRequest, res: ServerResponse, streams: Set<ServerResponse>, table: boolean): void {
   const labels = parseLabelSelector(r.query.get("labelSelector") ?? "");
   const fields = parseFieldSelector(r.query.get("fieldSelector") ?? "");
   const key = typeKey(r.def.group, r.def.kind);
@@ -215,7 +215,9 @@ function watch(deps: HttpDeps, r: ResourceRequest, res: ServerResponse, streams:
   res.flushHeaders();
   streams.add(res);
   const send = (type: string, o: Obj): void => {
-    if (!res.writableEnded) res.write(`${JSON.stringify({ type, object: present(o, r.def) })}\n`);
+    if (res.writableEnded) return;
+    const object = table ? toTable([present(o, r.def)], r.def.kind, String(o.metadata?.resourceVersion ?? ""), r.query.get("includeObject")) : present(o, r.def);
+    res.write(`${JSON.stringify({ type, object })}\n`);
   };
   const rv = r.query.get("resourceVersion") ?? "";
   if (rv === "" || rv === "0") for (const o of deps.store.list(r.def.group, r.def.kind, r.def.namespaced ? r.namespace : undefined).filter(wanted)) send("ADDED", o);
