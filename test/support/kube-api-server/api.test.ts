@@ -317,3 +317,24 @@ test("dryRun=All does not store; /status and /scale subresources", () =>
     const st = await call(server, "PUT", "/api/v1/namespaces/default/persistentvolumeclaims/p/status", { ...pvc, status: { phase: "Lost" } });
     assert.deepEqual([st.code, st.body.status.phase], [200, "Lost"]);
   }));
+
+test("Secrets: stringData is stored as base64 data; immutable ConfigMaps and Secrets keep their data; PVC spec is immutable", () =>
+  withServer(async (server) => {
+    const s = await apply(server, "/api/v1/namespaces/default/secrets/db", { apiVersion: "v1", kind: "Secret", metadata: { name: "db" }, stringData: { password: "hunter2" } });
+    assert.equal(s.code, 201);
+    assert.deepEqual([s.body.type, s.body.data, s.body.stringData], ["Opaque", { password: Buffer.from("hunter2").toString("base64") }, undefined]);
+    const again = await apply(server, "/api/v1/namespaces/default/secrets/db", { apiVersion: "v1", kind: "Secret", metadata: { name: "db" }, stringData: { password: "hunter2" } });
+    assert.equal(again.body.metadata.resourceVersion, s.body.metadata.resourceVersion);
+    const cm = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "frozen" }, immutable: true, data: { a: "1" } };
+    await apply(server, "/api/v1/namespaces/default/configmaps/frozen", cm);
+    const changed = await apply(server, "/api/v1/namespaces/default/configmaps/frozen", { ...cm, data: { a: "2" } });
+    assert.deepEqual([changed.code, changed.body.message], [422, 'ConfigMap "frozen" is invalid: data: Forbidden: field is immutable when `immutable` is set']);
+    const pvc = { apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name: "data" }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } } };
+    await apply(server, "/api/v1/namespaces/default/persistentvolumeclaims/data", pvc);
+    await waitFor("bound", () => server.get("v1", "PersistentVolumeClaim", "default", "data")?.status?.phase === "Bound");
+    assert.equal((await apply(server, "/api/v1/namespaces/default/persistentvolumeclaims/data", pvc)).code, 200, "re-applying a bound claim is fine");
+    const grown = await apply(server, "/api/v1/namespaces/default/persistentvolumeclaims/data", { ...pvc, spec: { ...pvc.spec, resources: { requests: { storage: "2Gi" } } } });
+    assert.equal(grown.code, 200);
+    const other = await apply(server, "/api/v1/namespaces/default/persistentvolumeclaims/data", { ...pvc, spec: { ...pvc.spec, storageClassName: "fast" } });
+    assert.equal(other.code, 422);
+  }));

@@ -88,6 +88,15 @@ const DEFAULTS: Record<string, (o: Obj) => void> = {
         if ((spec.type === "NodePort" || spec.type === "LoadBalancer") && p.nodePort === undefined) p.nodePort = 30000 + hashNumber(`${o.metadata.namespace}/${o.metadata.name}/${p.port}`, 2767);
       }
   },
+  Secret: (o) => {
+    o.type ??= "Opaque";
+    // the API server stores stringData as base64 data and never returns stringData
+    if (isObject(o.stringData)) {
+      o.data = { ...(o.data ?? {}) };
+      for (const [k, v] of Object.entries(o.stringData)) o.data[k] = Buffer.from(String(v)).toString("base64");
+    }
+    delete o.stringData;
+  },
   PersistentVolumeClaim: (o) => {
     fill((o.spec ??= {}), { volumeMode: "Filesystem", storageClassName: "standard" });
   },

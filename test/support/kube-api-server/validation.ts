@@ -71,7 +71,17 @@ function jobTemplateRule(at: string, spec: Obj | undefined): FieldError[] {
 
 const STS_MUTABLE = ["replicas", "ordinals", "template", "updateStrategy", "persistentVolumeClaimRetentionPolicy", "minReadySeconds"];
 
+/** ConfigMaps and Secrets marked immutable keep their data. */
+const immutableData: Rule = (o, old) =>
+  old?.immutable === true && (!deepEqual(o.data, old.data) || !deepEqual(o.binaryData, old.binaryData) || o.immutable !== true)
+    ? [{ field: o.immutable !== true ? "immutable" : "data", detail: "Forbidden: field is immutable when `immutable` is set", reason: "FieldValueForbidden" }]
+    : [];
+
+const PVC_MUTABLE = new Set(["resources", "volumeAttributesClassName", "volumeName"]);
+
 const RULES: Record<string, Rule[]> = {
+  ConfigMap: [immutableData],
+  Secret: [immutableData, (o, old) => (old && (o.type ?? "Opaque") !== (old.type ?? "Opaque") ? [invalidValue("type", o.type, "field is immutable")] : [])],
   Deployment: [selectorRule("deployment")],
   ReplicaSet: [selectorRule("replicaset")],
   DaemonSet: [selectorRule("daemonset")],
@@ -100,7 +110,16 @@ const RULES: Record<string, Rule[]> = {
     },
     (o, old) => (old && old.spec?.clusterIP && o.spec?.clusterIP && o.spec.clusterIP !== old.spec.clusterIP ? [invalidValue("spec.clusterIPs[0]", o.spec.clusterIP, "may not change once set")] : []),
   ],
-  PersistentVolumeClaim: [(o) => (o.spec?.resources?.requests?.storage ? [] : [required("spec.resources[storage]")])],
+  PersistentVolumeClaim: [
+    (o) => (o.spec?.resources?.requests?.storage ? [] : [required("spec.resources[storage]")]),
+    (o, old) => {
+      if (!old) return [];
+      const strip = (s: Obj | undefined): Obj => Object.fromEntries(Object.entries(s ?? {}).filter(([k]) => !PVC_MUTABLE.has(k)));
+      return deepEqual(strip(o.spec), strip(old.spec))
+        ? []
+        : [{ field: "spec", detail: "Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims", reason: "FieldValueForbidden" }];
+    },
+  ],
   CustomResourceDefinition: [
     (o) => {
       const want = `${o.spec?.names?.plural}.${o.spec?.group}`;
