@@ -3,6 +3,7 @@
  * and simulates controllers moving workloads through status, with injectable faults and latency.
  * See README.md beside this file for what it follows and what it simplifies.
  */
+import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { recordUpdate } from "./apply.ts";
 import { DEFAULT_CRDS, SYSTEM_OBJECTS } from "./cluster-seed.ts";
@@ -39,6 +40,9 @@ export async function startKubeApiServer(scenario: Scenario = {}): Promise<KubeA
     o.metadata ??= {};
     const group = groupOf(String(o.apiVersion ?? "v1"));
     const def = registry.known(group, String(o.kind));
+    if (def?.namespaced === false) delete o.metadata.namespace;
+    const existing = store.get(group, String(o.kind), o.metadata.namespace, o.metadata.name);
+    o.metadata.uid ??= existing?.metadata.uid ?? randomUUID();
     applyDefaults(o);
     if (o.status === undefined) {
       const s = initialStatus(String(o.kind));
@@ -46,9 +50,7 @@ export async function startKubeApiServer(scenario: Scenario = {}): Promise<KubeA
     }
     if (def?.generation) o.metadata.generation ??= 1;
     if (!Array.isArray(o.metadata.managedFields)) o.metadata.managedFields = recordUpdate(undefined, o, "seed", String(o.apiVersion), def?.statusSubresource ?? false);
-    const existing = store.get(group, String(o.kind), def?.namespaced === false ? undefined : o.metadata.namespace, o.metadata.name);
     if (existing) {
-      o.metadata.uid ??= existing.metadata.uid;
       o.metadata.creationTimestamp ??= existing.metadata.creationTimestamp;
       store.update(o);
     } else store.create(o);
@@ -99,7 +101,8 @@ export async function startKubeApiServer(scenario: Scenario = {}): Promise<KubeA
       sim.nudge();
     },
     get: (apiVersion, kind, namespace, name) => {
-      const o = store.get(groupOf(apiVersion), kind, namespace, name);
+      const namespaced = registry.known(groupOf(apiVersion), kind)?.namespaced !== false;
+      const o = store.get(groupOf(apiVersion), kind, namespaced ? namespace : undefined, name);
       return o ? clone(o) : undefined;
     },
     list: (apiVersion, kind) =>
