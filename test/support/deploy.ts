@@ -6,6 +6,7 @@ import { planFor } from "../../src/index.ts";
 import type { Plan } from "../../src/plan/step.ts";
 import { type KubeApiServer, type Scenario, startKubeApiServer } from "./kube-api-server/index.ts";
 import { runCli, tempDir } from "./cli.ts";
+import { ensureKubectl } from "./helm.ts";
 
 export interface Cluster {
   readonly server: KubeApiServer;
@@ -27,7 +28,7 @@ export async function testCluster(scenario: Scenario = {}): Promise<Cluster> {
     kubeconfig,
     stateDir,
     berth: (command, path, env, ...more) => runCli([command, path, "--env", env, "--kubeconfig", kubeconfig, "--state-dir", stateDir, ...more]),
-    kubectl: async (...args) => (await promisify(execFile)("kubectl", ["--kubeconfig", kubeconfig, "--cache-dir", join(dir, "kubectl-cache"), ...args], { timeout: 30_000, maxBuffer: 64 * 1024 * 1024 })).stdout,
+    kubectl: async (...args) => (await promisify(execFile)(ensureKubectl(), ["--kubeconfig", kubeconfig, "--cache-dir", join(dir, "kubectl-cache"), ...args], { timeout: 30_000, maxBuffer: 64 * 1024 * 1024 })).stdout,
     close: () => server.close(),
   };
 }

