@@ -65,7 +65,8 @@ function targetPort(port: Obj, pod: Obj | undefined): number {
 }
 
 export function services(w: World): void {
-  const managed = (w.mem({ metadata: { uid: "endpoints-controller" } }).names ??= new Set<string>()) as Set<string>;
+  // the endpoints controller's own memory: which Endpoints it made (deleted with their Service)
+  const managed = (w.mem({ metadata: { uid: "controller:endpoints" } }).names ??= new Set<string>()) as Set<string>;
   for (const svc of w.store.list("", "Service")) {
     const ns = svc.metadata.namespace;
     const key = `${ns}/${svc.metadata.name}`;

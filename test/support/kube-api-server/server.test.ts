@@ -1,17 +1,27 @@
 /** Fidelity: the real kubectl, @kubernetes/client-node 1.4.0, and the injectable faults. */
 import { execFile } from "node:child_process";
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { after, test } from "node:test";
 import { ApiException, KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from "@kubernetes/client-node";
 import { startKubeApiServer } from "./index.ts";
 import { apply, call, deployment, namespace, waitFor } from "./testing.ts";
 
 const run = promisify(execFile);
+
+const dirs: string[] = [];
+const tempDir = (prefix: string): string => {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  dirs.push(d);
+  return d;
+};
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 function kubectlFor(kubeconfig: string, dir: string) {
   const home = join(dir, "home");
@@ -55,7 +65,7 @@ spec:
 test("kubectl: server-side apply, get with status, label-selected pods, delete with cascade", async () => {
   const server = await startKubeApiServer({ readyAfterMs: { Deployment: 40 } });
   try {
-    const dir = mkdtempSync(join(tmpdir(), "kube-api-kubectl-"));
+    const dir = tempDir("kube-api-kubectl-");
     const kubectl = kubectlFor(server.writeKubeconfig(dir), dir);
     const file = join(dir, "app.yaml");
     writeFileSync(file, MANIFEST);
@@ -97,7 +107,7 @@ test("kubectl: server-side apply, get with status, label-selected pods, delete w
 test("kubectl: apply conflicts between field managers unless --force-conflicts", async () => {
   const server = await startKubeApiServer();
   try {
-    const dir = mkdtempSync(join(tmpdir(), "kube-api-kubectl-"));
+    const dir = tempDir("kube-api-kubectl-");
     const kubectl = kubectlFor(server.writeKubeconfig(dir, { context: "ci" }), dir);
     const file = join(dir, "app.yaml");
     writeFileSync(file, MANIFEST);
@@ -131,7 +141,7 @@ async function apiError(p: Promise<unknown>): Promise<{ code: number; status: { 
 test("client-node: server-side apply creates then updates; read, list, delete; errors are ApiExceptions with Status bodies", async () => {
   const server = await startKubeApiServer();
   try {
-    const dir = mkdtempSync(join(tmpdir(), "kube-api-client-"));
+    const dir = tempDir("kube-api-client-");
     const kc = new KubeConfig();
     kc.loadFromFile(server.writeKubeconfig(dir, { token: "secret-token" }));
     const api = KubernetesObjectApi.makeApiClient(kc);
