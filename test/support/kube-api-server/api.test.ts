@@ -338,3 +338,20 @@ test("Secrets: stringData is stored as base64 data; immutable ConfigMaps and Sec
     const other = await apply(server, "/api/v1/namespaces/default/persistentvolumeclaims/data", { ...pvc, spec: { ...pvc.spec, storageClassName: "fast" } });
     assert.equal(other.code, 422);
   }));
+
+test("watch-list: sendInitialEvents=true sends the current objects, then a BOOKMARK marking the end of initial events", () =>
+  withServer(async (server) => {
+    await call(server, "POST", "/api/v1/namespaces/default/secrets", { apiVersion: "v1", kind: "Secret", metadata: { name: "s1" } });
+    const events = await new Promise<{ type: string; object: { metadata: { name?: string; annotations?: Record<string, string> } } }[]>((resolve, reject) => {
+      const req = request(`${server.url}/api/v1/namespaces/default/secrets?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&timeoutSeconds=1`, (res) => {
+        let buf = "";
+        res.on("data", (c: Buffer) => (buf += c.toString()));
+        res.on("end", () => resolve(buf.trim().split("\n").map((l) => JSON.parse(l))));
+      });
+      req.on("error", reject);
+      req.end();
+    });
+    assert.deepEqual(events.map((e) => e.type), ["ADDED", "BOOKMARK"]);
+    assert.equal(events[0]!.object.metadata.name, "s1");
+    assert.equal(events[1]!.object.metadata.annotations?.["k8s.io/initial-events-end"], "true");
+  }));

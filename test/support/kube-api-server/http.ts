@@ -5,7 +5,7 @@ import { apiGroup, apiGroupList, apiVersions, resourceList, VERSION_INFO } from 
 import type { Faults } from "./faults.ts";
 import { present, type Handlers, type ResourceRequest } from "./handlers.ts";
 import { openApiV3Document, openApiV3Root } from "./openapi.ts";
-import type { Registry, ResourceDef } from "./resources.ts";
+import { apiVersionOf, type Registry, type ResourceDef } from "./resources.ts";
 import { matches, matchesFields, parseFieldSelector, parseLabelSelector } from "./selectors.ts";
 import { ApiError, badRequest, statusForCode } from "./status.ts";
 import { objTypeKey, typeKey, type Store } from "./store.ts";
@@ -220,8 +220,14 @@ function watch(deps: HttpDeps, r: ResourceRequest, res: ServerResponse, streams:
     res.write(`${JSON.stringify({ type, object })}\n`);
   };
   const rv = r.query.get("resourceVersion") ?? "";
-  if (rv === "" || rv === "0") for (const o of deps.store.list(r.def.group, r.def.kind, r.def.namespaced ? r.namespace : undefined).filter(wanted)) send("ADDED", o);
+  const initialEvents = r.query.get("sendInitialEvents") === "true";
+  if (rv === "" || rv === "0" || initialEvents) for (const o of deps.store.list(r.def.group, r.def.kind, r.def.namespaced ? r.namespace : undefined).filter(wanted)) send("ADDED", o);
   else for (const c of deps.store.history) if (c.rv > Number(rv) && wanted(c.object)) send(c.type, c.object);
+  // watch-list (client-go's WatchListClient, on in kubectl >= 1.35): a bookmark marks the end of the initial events
+  if (initialEvents && !res.writableEnded) {
+    const bookmark = { kind: r.def.kind, apiVersion: apiVersionOf(r.def), metadata: { resourceVersion: deps.store.resourceVersion, annotations: { "k8s.io/initial-events-end": "true" } } };
+    res.write(`${JSON.stringify({ type: "BOOKMARK", object: bookmark })}\n`);
+  }
   const unsubscribe = deps.store.subscribe((c) => {
     if (wanted(c.object)) send(c.type, c.object);
   });
