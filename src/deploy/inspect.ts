@@ -6,6 +6,7 @@ import { deletionSteps } from "../plan/delete-plan.ts";
 import { describeRef, type ObjectRef, type Plan, type PlanStep, refKey, stepRef } from "../plan/step.ts";
 import type { LiveState, OwnedObject } from "../providers/provider.ts";
 import { FAILURE_HINTS } from "../readiness/hints.ts";
+import { mapLimited } from "../util/map-limited.ts";
 import type { Connected } from "./target.ts";
 
 export interface Blocker {
@@ -23,20 +24,6 @@ export interface Inspection {
   /** Live objects kept although they left the spec: they hold data. */
   readonly keptData: readonly ObjectRef[];
   readonly blockers: readonly Blocker[];
-}
-
-/** Runs `work` over items, at most `limit` at a time, keeping order. */
-export async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await work(items[i]!);
-    }
-  });
-  await Promise.all(lanes);
-  return out;
 }
 
 export async function inspectPlan(plan: Plan, connected: Connected, concurrency = 16): Promise<Inspection> {

@@ -1,6 +1,6 @@
 /** `berth status`: one look at every object of the plan, grouped by the spec entry it came from. No lock, no change. */
 import { connect, type DeployTarget } from "./target.ts";
-import { mapLimited } from "./inspect.ts";
+import { mapLimited } from "../util/map-limited.ts";
 import type { Plan } from "../plan/step.ts";
 
 export interface ObjectHealth {
@@ -24,8 +24,8 @@ export async function status(plan: Plan, target: DeployTarget): Promise<{ readon
   const steps = plan.steps.filter((s) => s.action.type === "apply" || s.action.type === "generate-secret" || s.action.type === "require-secret");
   const health = await mapLimited(steps, target.concurrency ?? 16, async (s): Promise<ObjectHealth> => {
     const v = await connected.providers[s.provider]!.check(s, "settled");
-    const state = v.done ? (v.ok ? "ready" : "failed") : v.message === "not found yet" ? "missing" : "waiting";
-    return { step: s.id, title: s.title.replace(/^(apply|generate|require) /, ""), state, message: state === "missing" ? "not found" : v.message, ...(v.reason ? { reason: v.reason } : {}) };
+    const state = v.done ? (v.ok ? "ready" : "failed") : v.reason === "NotFound" ? "missing" : "waiting";
+    return { step: s.id, title: s.title.replace(/^(apply|generate|require) /, ""), state, message: v.message, ...(v.reason ? { reason: v.reason } : {}) };
   });
   const groups = new Map<string, ObjectHealth[]>();
   steps.forEach((s, i) => groups.set(s.group, [...(groups.get(s.group) ?? []), health[i]!]));

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { planFor } from "../index.ts";
 import { deletionSteps } from "./delete-plan.ts";
 import { criticalPath, directNeeds, findCycle } from "./graph.ts";
-import { INSTANCE_LABEL } from "./build-plan.ts";
+import { LABEL } from "../resources/labels.ts";
 import type { PlanStep } from "./step.ts";
 
 const datalyptica = () => {
@@ -36,7 +36,7 @@ test("plan: ordering rules and connections give each step its needs and wave", (
   const verify = plan.steps.at(-1)!;
   assert.equal(verify.id, "verify");
   assert.equal(verify.needs.length, plan.steps.length - 1);
-  for (const s of plan.steps) if (s.action.type === "apply") assert.equal(s.action.object.metadata.labels?.[INSTANCE_LABEL], "datalyptica.dev");
+  for (const s of plan.steps) if (s.action.type === "apply") assert.equal(s.action.object.metadata.labels?.[LABEL.instance], "datalyptica.dev");
 });
 
 test("plan: a generated secret read in another namespace is copied there after the owner's is made", () => {

@@ -4,13 +4,12 @@
  */
 import { createHash } from "node:crypto";
 import type { DesiredResource, KubeObject } from "../resources/kube-object.ts";
+import { LABEL } from "../resources/labels.ts";
 import type { GeneratedSecret } from "../resources/secrets.ts";
 import { findCycle, wavesOf } from "./graph.ts";
-import { DEFAULT_TIMEOUT_MS, ORDERING_RULES, PHASES, type Phase, phaseOfKind, TIMEOUT_MS } from "./ordering.ts";
+import { DEFAULT_TIMEOUT_MS, ORDERING_RULES, orders, PHASES, type Phase, phaseOfKind, scopeOf, TIMEOUT_MS } from "./ordering.ts";
 import { secretsReadBy } from "./secret-uses.ts";
 import { describeRef, type Plan, type PlanStep, refKey, refOf, type StepAction } from "./step.ts";
-
-export const INSTANCE_LABEL = "berth.dev/instance";
 
 export interface PlanInput {
   readonly platform: string;
@@ -31,7 +30,7 @@ export const instanceOf = (platform: string, env: string): string => `${platform
 
 /** Every object carries the instance label: it is how `up` finds what to prune and `down` what to remove. */
 export function withInstanceLabel(object: KubeObject, instance: string): KubeObject {
-  return { ...object, metadata: { ...object.metadata, labels: { ...object.metadata.labels, [INSTANCE_LABEL]: instance } } };
+  return { ...object, metadata: { ...object.metadata, labels: { ...object.metadata.labels, [LABEL.instance]: instance } } };
 }
 
 const groupName = (group: readonly string[] | undefined): string => (group?.length ? group.join(".") : "platform");
@@ -58,7 +57,7 @@ export function buildPlan(input: PlanInput): Plan {
       id: r.key,
       title: `apply ${describeRef(refOf(object))}`,
       phase: phaseOfKind(object.kind),
-      namespace: scopeOf(object),
+      namespace: scopeOf({ kind: object.kind, ...object.metadata }),
       kind: object.kind,
       group: groupName(r.group),
       explicitNeeds: r.needs ?? [],
@@ -97,9 +96,6 @@ export function buildPlan(input: PlanInput): Plan {
   return { version: 1, platform: input.platform, env: input.env, instance, steps: all.map((s) => ({ ...s, wave: waves.get(s.id)! })) };
 }
 
-/** The namespace a step belongs to for namespace-scoped rules; a Namespace belongs to itself. */
-const scopeOf = (object: KubeObject): string | undefined => (object.kind === "Namespace" ? object.metadata.name : object.metadata.namespace);
-
 /** One check per namespace that reads a declared Secret: it must exist with its keys before anything reads it. */
 function requiredSecrets(input: PlanInput): Draft[] {
   const out = new Map<string, Draft>();
@@ -122,12 +118,7 @@ function orderedSteps(drafts: readonly Draft[]): PlanStep[] {
   const phaseIndex = (p: Phase) => PHASES.indexOf(p);
   const steps = drafts.map((d) => {
     const needs = new Set(d.explicitNeeds.filter((n) => ids.has(n)));
-    for (const rule of ORDERING_RULES) {
-      const applies = rule.then === "*" ? phaseIndex(d.phase) > Math.max(...rule.first.map(phaseIndex)) : rule.then.includes(d.phase);
-      if (!applies) continue;
-      for (const other of drafts)
-        if (other !== d && rule.first.includes(other.phase) && (rule.scope === "platform" || other.namespace === undefined || d.namespace === undefined || other.namespace === d.namespace)) needs.add(other.id);
-    }
+    for (const other of drafts) if (other !== d && ORDERING_RULES.some((rule) => orders(rule, other, d))) needs.add(other.id);
     return finish({ id: d.id, title: d.title, phase: d.phase, group: d.group, needs: [...needs], action: d.action, kind: d.kind });
   });
   const cycle = findCycle(steps);

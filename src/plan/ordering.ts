@@ -40,6 +40,21 @@ export interface OrderingRule {
   readonly why: string;
 }
 
+/** What a rule needs to know of a step: its phase, and its namespace (a Namespace's own name; none when cluster-scoped). */
+export interface Ordered {
+  readonly phase: Phase;
+  readonly namespace: string | undefined;
+}
+
+export const scopeOf = (o: { readonly kind: string; readonly name: string; readonly namespace?: string }): string | undefined => (o.kind === "Namespace" ? o.name : o.namespace);
+
+/** Whether `rule` puts `first` before `then`: both creating (as is) and deleting (reversed) read it this way. */
+export function orders(rule: OrderingRule, first: Ordered, then: Ordered): boolean {
+  if (!rule.first.includes(first.phase)) return false;
+  const later = rule.then === "*" ? PHASES.indexOf(then.phase) > Math.max(...rule.first.map((p) => PHASES.indexOf(p))) : rule.then.includes(then.phase);
+  return later && (rule.scope === "platform" || first.namespace === undefined || then.namespace === undefined || first.namespace === then.namespace);
+}
+
 export const ORDERING_RULES: readonly OrderingRule[] = [
   { first: ["crds"], then: "*", scope: "platform", why: "custom resources need their definitions served" },
   { first: ["namespaces"], then: "*", scope: "namespace", why: "objects are created inside their namespace" },

@@ -16,6 +16,8 @@ export interface LiveState {
   readonly changes: readonly FieldChange[];
   /** The step's last applied intent differs from this one (fields may have been removed from the spec). */
   readonly intentChanged: boolean;
+  /** berth took the object over from before it: never to be deleted. */
+  readonly adopted?: boolean;
 }
 
 export interface FieldChange {

@@ -11,12 +11,20 @@ export const LABEL = {
   shortVersion: "version",
   workloadIdentity: "azure.workload.identity/use",
   namespaceName: "kubernetes.io/metadata.name",
+  /** `<platform>.<env>` on everything `berth up` applies: how prune, down and status find what an instance owns. */
+  instance: "berth.dev/instance",
+  /** On Secrets berth generated at deploy time: they unlock data, so down keeps them unless --delete-data. */
+  generated: "berth.dev/generated",
 } as const;
 
 export const ANNOTATION = {
   clientId: "azure.workload.identity/client-id",
   tenantId: "azure.workload.identity/tenant-id",
   egressHosts: "berth.dev/egress-hosts",
+  /** Digest of the plan step that last applied the object: a field removed from the spec changes it. */
+  appliedDigest: "berth.dev/applied-digest",
+  /** The object existed before berth took it over: berth never deletes it. */
+  adopted: "berth.dev/adopted",
 } as const;
 
 export const PSS_LABELS = (version: string): Record<string, string> => ({

@@ -25,7 +25,3 @@ export const OWNED_KINDS: readonly (readonly [apiVersion: string, kind: string])
   ["cert-manager.io/v1", "Certificate"],
 ];
 
-/** Objects that hold data: kept by `down` unless --delete-data, never pruned. */
-export const GENERATED_LABEL = "berth.dev/generated";
-export const ADOPTED_ANNOTATION = "berth.dev/adopted";
-export const DIGEST_ANNOTATION = "berth.dev/applied-digest";

@@ -1,9 +1,8 @@
 /** The Kubernetes provider: server-side apply as field manager `berth`, readiness from the registry, explanations from events and logs. */
-import { INSTANCE_LABEL } from "../../plan/build-plan.ts";
 import { secretsReadBy } from "../../plan/secret-uses.ts";
 import { describeRef, type ObjectRef, type PlanStep, refOf as refOfObject } from "../../plan/step.ts";
 import type { KubeObject } from "../../resources/kube-object.ts";
-import { LABEL } from "../../resources/labels.ts";
+import { ANNOTATION, LABEL } from "../../resources/labels.ts";
 import type { EventLike, LiveObject, Observed } from "../../readiness/live.ts";
 import { readinessOf } from "../../readiness/registry.ts";
 import { failed, ready, type Verdict, waiting } from "../../readiness/verdict.ts";
@@ -12,7 +11,7 @@ import { type LiveState, type OwnedObject, type Progress, type Provider, Provide
 import { type ConnectOptions, isNotFound, KubeClient } from "./client.ts";
 import { fieldChanges } from "./diff.ts";
 import { isConnectionError, serverMessage, statusOf } from "./errors.ts";
-import { ADOPTED_ANNOTATION, DIGEST_ANNOTATION, GENERATED_LABEL, OWNED_KINDS } from "./kinds.ts";
+import { OWNED_KINDS } from "./kinds.ts";
 import { Redactor } from "./redact.ts";
 import { generateValue } from "./secret-values.ts";
 
@@ -64,7 +63,13 @@ export class KubernetesProvider implements Provider {
     if (!live) return { exists: false, ownership: "absent", changes: a.type === "apply" || a.type === "generate-secret" ? [{ field: "(object)", to: "created" }] : [], intentChanged: true };
     const ownership = this.#ownership(live, ref);
     if (a.type === "apply") {
-      return { exists: true, ...ownership, changes: fieldChanges(a.object, live, ref.kind === "Secret"), intentChanged: live.metadata?.annotations?.[DIGEST_ANNOTATION] !== step.digest };
+      return {
+        exists: true,
+        ...ownership,
+        adopted: live.metadata?.annotations?.[ANNOTATION.adopted] === "true",
+        changes: fieldChanges(a.object, live, ref.kind === "Secret"),
+        intentChanged: live.metadata?.annotations?.[ANNOTATION.appliedDigest] !== step.digest,
+      };
     }
     if (a.type === "generate-secret") {
       const missing = a.keys.filter((k) => !(k in ((live as { data?: object }).data ?? {})));
@@ -75,7 +80,7 @@ export class KubernetesProvider implements Provider {
   }
 
   #ownership(live: Live, ref: ObjectRef): Pick<LiveState, "ownership" | "owner"> {
-    const instance = live.metadata?.labels?.[INSTANCE_LABEL];
+    const instance = live.metadata?.labels?.[LABEL.instance];
     if (instance === this.options.instance) return { ownership: "ours" };
     if (instance) return { ownership: "foreign", owner: `berth instance ${instance}` };
     // A namespace made beforehand (often to hold the secrets berth is told to expect) is taken over but never deleted.
@@ -108,9 +113,9 @@ export class KubernetesProvider implements Provider {
       await this.#delete(ref, signal);
       did = "re-created (Jobs are immutable)";
     }
-    const annotations: Record<string, string> = { ...desired.metadata.annotations, [DIGEST_ANNOTATION]: step.digest };
-    const current = live.exists ? await this.read(ref) : undefined;
-    if (live.ownership === "adoptable" || current?.metadata?.annotations?.[ADOPTED_ANNOTATION]) annotations[ADOPTED_ANNOTATION] = "true";
+    const annotations: Record<string, string> = { ...desired.metadata.annotations, [ANNOTATION.appliedDigest]: step.digest };
+    // Applied by berth's field manager, the mark must be sent every time or server-side apply would drop it.
+    if (live.ownership === "adoptable" || live.adopted) annotations[ANNOTATION.adopted] = "true";
     const body = { ...desired, metadata: { ...desired.metadata, annotations } };
     try {
       await this.client.call(() => this.client.rest.apply(body, "berth"));
@@ -132,7 +137,7 @@ export class KubernetesProvider implements Provider {
     if (!live) {
       const body = {
         ...header(ref),
-        metadata: { ...header(ref).metadata, labels: { [LABEL.managedBy]: "berth", [LABEL.partOf]: this.options.platform, [INSTANCE_LABEL]: this.options.instance, [GENERATED_LABEL]: "true" } },
+        metadata: { ...header(ref).metadata, labels: { [LABEL.managedBy]: "berth", [LABEL.partOf]: this.options.platform, [LABEL.instance]: this.options.instance, [LABEL.generated]: "true" } },
         type: "Opaque",
         data: Object.fromEntries(keys.map((k) => [k, valueFor(k)])),
       };
@@ -180,7 +185,7 @@ export class KubernetesProvider implements Provider {
       const missing = a.keys.filter((k) => !(k in ((live as { data?: object }).data ?? {})));
       return missing.length ? failed("SecretMissing", `Secret ${ref.namespace}/${ref.name} has no key ${missing.join(", ")}`) : ready(`has ${a.keys.join(", ")}`);
     }
-    if (!live) return waiting("not found yet");
+    if (!live) return { ...waiting("not found"), reason: "NotFound" };
     const entry = readinessOf(ref.apiVersion, ref.kind);
     const judge = stage === "settled" ? (entry.settled ?? entry.step) : entry.step;
     const observed: Observed = { object: live };
@@ -249,15 +254,15 @@ export class KubernetesProvider implements Provider {
       let items: Live[];
       try {
         if (!(await this.client.call(() => this.client.rest.resource(apiVersion, kind)))) continue; // not served: its CRD is not installed
-        items = (await this.client.call(() => this.client.rest.list(apiVersion, kind, { labelSelector: `${INSTANCE_LABEL}=${instance}` }))) as Live[];
+        items = (await this.client.call(() => this.client.rest.list(apiVersion, kind, { labelSelector: `${LABEL.instance}=${instance}` }))) as Live[];
       } catch (error) {
         throw this.#failure(`list ${kind}`, error);
       }
       for (const item of items)
         out.push({
           ref: { apiVersion, kind, ...(item.metadata?.namespace ? { namespace: item.metadata.namespace } : {}), name: item.metadata!.name! },
-          holdsData: kind === "PersistentVolumeClaim" || item.metadata?.labels?.[GENERATED_LABEL] === "true",
-          adopted: item.metadata?.annotations?.[ADOPTED_ANNOTATION] === "true",
+          holdsData: kind === "PersistentVolumeClaim" || item.metadata?.labels?.[LABEL.generated] === "true",
+          adopted: item.metadata?.annotations?.[ANNOTATION.adopted] === "true",
           labelled: true,
         });
     }
@@ -266,7 +271,7 @@ export class KubernetesProvider implements Provider {
     for (const namespace of namespaces) {
       const claims = (await this.client.call(() => this.client.rest.list("v1", "PersistentVolumeClaim", { namespace }))) as Live[];
       for (const c of claims)
-        if (c.metadata?.labels?.[INSTANCE_LABEL] !== instance)
+        if (c.metadata?.labels?.[LABEL.instance] !== instance)
           out.push({ ref: { apiVersion: "v1", kind: "PersistentVolumeClaim", namespace, name: c.metadata!.name! }, holdsData: true, adopted: false, labelled: false });
     }
     return out;
