@@ -3,7 +3,7 @@
  * each against the test API server with the fault injected.
  */
 import assert from "node:assert/strict";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { test } from "node:test";
 import { up, type UpResult } from "../../src/deploy/up.ts";
 import type { DeployTarget } from "../../src/deploy/target.ts";
@@ -46,7 +46,8 @@ const failedStep = (events: EngineEvent[]) => events.find((e): e is Extract<Engi
 const writes = (c: Cluster) => c.server.requests.filter((r) => ["PATCH", "POST", "PUT", "DELETE"].includes(r.method));
 
 async function terminal(fault: Fault, reason: RegExp, evidence: RegExp) {
-  const d = await deploy({ faults: [fault] });
+  // Timeouts shortened to seconds: were failing fast broken, the step would end as a Timeout, not hang the suite.
+  const d = await deploy({ faults: [fault] }, { timeoutScale: 0.005 });
   try {
     assert.equal(d.result.status, "failed");
     const failed = failedStep(d.events) ?? assert.fail("no step failed");
@@ -186,7 +187,7 @@ test("F4: a second run is refused at once, naming the holder", async () => {
   try {
     const target: DeployTarget = { stateDir: c.stateDir, kubeconfig: c.kubeconfig, ...FAST };
     const paths = statePaths(c.stateDir, "shop.dev");
-    (await import("node:fs")).mkdirSync(paths.dir, { recursive: true });
+    mkdirSync(paths.dir, { recursive: true });
     const held = acquireLock(paths.lock, "berth up elsewhere --env dev");
     const result = await up(planOf(SHOP, "dev"), target, { onEvent: () => {}, command: "test" });
     held.release();
@@ -211,6 +212,11 @@ test("F6: an object berth does not own blocks the run before any change; --adopt
     const adopted = await up(planOf(SHOP, "dev"), { ...target, adopt: true }, { onEvent: () => {}, command: "test" });
     assert.equal(adopted.status, "ok", adopted.error);
     assert.equal(c.server.get("v1", "Namespace", undefined, "shop")?.metadata.annotations?.["berth.dev/adopted"], "true", "the namespace made beforehand is adopted, never to be deleted");
+    const live = c.server.get("v1", "Namespace", undefined, "shop")!;
+    c.server.seed({ ...live, metadata: { ...live.metadata, annotations: { ...live.metadata.annotations, "berth.dev/applied-digest": "stale" } } });
+    const later = await up(planOf(SHOP, "dev"), target, { onEvent: () => {}, command: "test" });
+    assert.equal(later.status, "ok", later.error);
+    assert.equal(c.server.get("v1", "Namespace", undefined, "shop")?.metadata.annotations?.["berth.dev/adopted"], "true", "and stays marked when applied again");
   } finally {
     await c.close();
   }
@@ -238,7 +244,7 @@ test("F18: a journal that cannot be written stops the run before the next change
   }
 });
 
-test("journal: every step of a run is recorded started → applied → done, with its digest and no secret value", async () => {
+test("journal: every step of a run is recorded started → applied → done, and the run as ok", async () => {
   const d = await deploy({});
   try {
     const entries = readJournal(statePaths(d.c.stateDir, "shop.dev").journal);
