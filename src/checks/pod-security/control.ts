@@ -1,40 +1,67 @@
 /**
- * Pod Security Standards "restricted" (which includes "baseline"): one control per check of
- * kubernetes/pod-security-admission policy/check_*.go, each in a file of its own under controls/. A control returns
- * the fields of a pod spec that violate it; as a lint rule it is PSS-<ID>, applied to every pod template.
+ * Pod Security Standards as kubernetes/pod-security-admission implements them: one control per check of its
+ * policy/check_*.go, each in a file of its own under controls/. A control is a list of rules by policy version (the
+ * upstream VersionedCheck list): from `since` on, until the next entry, that rule judges pods; before the first entry
+ * the control does not exist. A rule returns the fields of a pod that violate it. As a lint rule a control is
+ * PSS-<ID>, applied to every pod template at the policy version of the target Kubernetes version.
  */
-import { defineRule, type Rule } from "../rule.ts";
-import { type PodSpecLike, podTemplates } from "./pod-spec.ts";
+import type { PodView } from "./pod-spec.ts";
+
+export type PodSecurityLevel = "baseline" | "restricted";
 
 export interface Violation {
+  /** Relative to the pod spec (`.containers[0].securityContext`), or to its metadata when `inMetadata`. */
   readonly field: string;
   readonly message: string;
+  readonly inMetadata?: boolean;
+}
+
+export type PodRule = (pod: PodView) => Violation[];
+
+export interface VersionedRule {
+  /** The first policy minor version (1.N) this rule applies to. */
+  readonly since: number;
+  readonly check: PodRule;
+  /** Baseline controls this restricted rule replaces in the restricted profile (upstream OverrideCheckIDs). */
+  readonly overrides?: readonly string[];
 }
 
 export interface PodSecurityControl {
   /** The control's name in pod-security-admission: `runAsNonRoot`, `capabilities_restricted`. */
   readonly id: string;
-  readonly level: "baseline" | "restricted";
+  readonly level: PodSecurityLevel;
   readonly fix: string;
-  readonly check: (pod: PodSpecLike) => Violation[];
+  /** In increasing `since` order. */
+  readonly versions: readonly VersionedRule[];
 }
 
 export const pssRuleId = (control: string) => `PSS-${control.toUpperCase().replace(/_/g, "-")}`;
 
-/** A control as a lint rule: title and rationale say which profile forbids what, so they follow from level and id. */
-export const controlRule = (control: PodSecurityControl): Rule =>
-  defineRule({
-    id: pssRuleId(control.id),
-    // Admission rejects a pod that breaks its namespace's enforced level.
-    severity: "error",
-    title: `Pod Security Standards ${control.level}: ${control.id}`,
-    rationale: `The ${control.level} profile forbids this (kubernetes/pod-security-admission check ${control.id}).`,
-    fix: control.fix,
-    check: (input, rule) => {
-      // Baseline holds pods to the baseline controls only.
-      if (input.level === "baseline" && control.level !== "baseline") return [];
-      return podTemplates(input).flatMap(({ resource, pod }) =>
-        control.check(pod.spec).map((v) => rule.problem(resource, `${pod.field}${v.field}`, `Pod Security "${control.level}" (${control.id}): ${v.message}`)),
-      );
-    },
+/** The rule of a control at a policy version, if the control exists there. */
+export const ruleAt = (control: PodSecurityControl, version: number): VersionedRule | undefined =>
+  [...control.versions].reverse().find((v) => v.since <= version);
+
+/**
+ * The controls a profile applies at a policy version: baseline applies the baseline controls; restricted applies the
+ * restricted ones and every baseline control that no restricted rule of that version replaces.
+ */
+export function controlsAt(controls: readonly PodSecurityControl[], level: PodSecurityLevel, version: number): { control: PodSecurityControl; rule: VersionedRule }[] {
+  const present = controls.flatMap((control) => {
+    const rule = ruleAt(control, version);
+    return rule && (level === "restricted" || control.level === "baseline") ? [{ control, rule }] : [];
   });
+  const replaced = new Set(present.flatMap(({ rule }) => rule.overrides ?? []));
+  return present.filter(({ control }) => !replaced.has(control.id));
+}
+
+/** A rule that lets Windows pods (`spec.os.name: windows`) through: the API server forbids those fields on them. */
+export const exceptWindows =
+  (check: PodRule): PodRule =>
+  (pod) =>
+    pod.spec.os?.name === "windows" ? [] : check(pod);
+
+/** A rule that lets pods in their own user namespace (`hostUsers: false`) through: root in the pod is not root on the node. */
+export const exceptUserNamespace =
+  (check: PodRule): PodRule =>
+  (pod) =>
+    pod.spec.hostUsers === false ? [] : check(pod);

@@ -1,4 +1,4 @@
-import { controlRule } from "./control.ts";
+import { controlRule } from "./control-rule.ts";
 import { POD_SECURITY_CONTROLS } from "./controls/index.ts";
 
 /** Every Pod Security control as a rule on every pod template. */

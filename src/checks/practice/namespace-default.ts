@@ -1,9 +1,7 @@
-/** Workloads do not live in the default namespace (reliability.md #33). */
+/** Workloads do not live in the default namespace (reliability.md #33); cluster-scoped objects have no namespace at all. */
 import type { Diagnostic } from "../../diagnostics/diagnostic.ts";
 import { defineRule } from "../rule.ts";
-
-/** Kinds that have no namespace. */
-const CLUSTER_KINDS = new Set(["Namespace", "ClusterRole", "ClusterRoleBinding", "StorageClass", "CustomResourceDefinition", "PersistentVolume", "ClusterIssuer", "PriorityClass", "IngressClass"]);
+import { isNamespaced } from "../schema/kinds.ts";
 
 export const namespaceDefault = defineRule({
   id: "NAMESPACE-DEFAULT",
@@ -14,7 +12,7 @@ export const namespaceDefault = defineRule({
   check: (input, rule) => {
     const out: Diagnostic[] = [];
     for (const r of input.resources) {
-      if (CLUSTER_KINDS.has(r.object.kind)) continue;
+      if (!isNamespaced(input, r)) continue;
       const ns = r.object.metadata.namespace;
       if (ns === "default" || ns === undefined)
         out.push(rule.problem(r, ".metadata.namespace", ns === "default" ? "the object is in the default namespace, shared with everything else" : "no namespace: it lands in whatever namespace kubectl points at", "give the object its own namespace"));

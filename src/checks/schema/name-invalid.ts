@@ -1,33 +1,38 @@
-/** Generated names are valid for their kind. */
+/** Every object's name passes the check the API server applies to its kind (see kinds.ts). */
 import type { Diagnostic } from "../../diagnostics/diagnostic.ts";
-import { dnsLabel, dnsSubdomain } from "../../spec/formats.ts";
+import { dnsLabel, dnsSubdomain, type FormatCheck } from "../../spec/formats.ts";
 import { defineRule } from "../rule.ts";
 import { distinctObjects } from "./distinct-objects.ts";
+import { type NameRule, nameRuleOf } from "./kinds.ts";
 
-/** Kinds whose names become DNS labels (Services need DNS-1035: starting with a letter). */
-const NAME_FORMATS: Readonly<Record<string, "dns1035" | "label">> = {
-  Namespace: "label",
-  Service: "dns1035",
-  Deployment: "label",
-  StatefulSet: "label",
+/** RBAC names are URL path segments, so `system:controller:x` is valid; only what would break the path is not. */
+const pathSegment: FormatCheck = (v) =>
+  v === "." || v === ".." ? { message: `"${v}" may not be a name: it is a path segment of its own` } : /[/%]/.test(v) ? { message: `"${v}" may not contain '/' or '%'` } : undefined;
+
+const dns1035Label: FormatCheck = (v) => dnsLabel(v) ?? (/^[a-z]/.test(v) ? undefined : { message: `"${v}" must start with a letter (DNS-1035 label)` });
+
+const CHECKS: Readonly<Record<NameRule, FormatCheck>> = {
+  "dns-subdomain": dnsSubdomain,
+  "dns-label": dnsLabel,
+  "dns-1035-label": dns1035Label,
+  "path-segment": pathSegment,
 };
 
 export const nameInvalid = defineRule({
   id: "NAME-INVALID",
   severity: "error",
   title: "Object name is valid for its kind",
-  rationale: "Names become DNS labels and are checked by the API server.",
+  rationale: "The API server checks each kind's names by its own rule (DNS subdomain, DNS label or path segment).",
   fix: "use lower-case letters, digits and '-', within the length limit",
   check: (input, rule) => {
     const out: Diagnostic[] = [];
     for (const r of distinctObjects(input.resources)) {
-      const name = r.object.metadata.name;
-      const format = NAME_FORMATS[r.object.kind];
-      const problem = format ? dnsLabel(name) : dnsSubdomain(name);
-      if (problem) out.push(rule.problem(r, ".metadata.name", problem.message, "shorten or rename the spec entry"));
-      else if (format === "dns1035" && !/^[a-z]/.test(name)) out.push(rule.problem(r, ".metadata.name", `Service name "${name}" must start with a letter (DNS-1035)`));
-      else if ((r.object.kind === "StatefulSet" || r.object.kind === "CronJob") && name.length > 52)
-        out.push(rule.problem(r, ".metadata.name", `${r.object.kind} name "${name}" must be no more than 52 characters: its pods' controller-revision-hash (or Job) label adds 11`, "shorten the spec entry's name"));
+      const { kind, metadata } = r.object;
+      const rules = nameRuleOf(kind);
+      const problem = CHECKS[rules.name](metadata.name);
+      if (problem) out.push(rule.problem(r, ".metadata.name", problem.message, problem.hint ?? "shorten or rename the spec entry"));
+      else if (rules.maxLength && metadata.name.length > rules.maxLength.length)
+        out.push(rule.problem(r, ".metadata.name", `${kind} name "${metadata.name}" must be no more than ${rules.maxLength.length} characters: ${rules.maxLength.why}`, "shorten the spec entry's name"));
     }
     return out;
   },

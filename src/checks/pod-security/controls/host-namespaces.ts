@@ -4,5 +4,5 @@ export const hostNamespaces: PodSecurityControl = {
   id: "hostNamespaces",
   level: "baseline",
   fix: "remove hostNetwork, hostPID and hostIPC",
-  check: (pod) => (["hostNetwork", "hostPID", "hostIPC"] as const).filter((k) => pod[k]).map((k) => ({ field: `.${k}`, message: `${k} must be false or unset` })),
+  versions: [{ since: 0, check: ({ spec }) => (["hostNetwork", "hostPID", "hostIPC"] as const).filter((k) => spec[k]).map((k) => ({ field: `.${k}`, message: `${k} must be false or unset` })) }],
 };

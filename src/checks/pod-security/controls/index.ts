@@ -1,4 +1,4 @@
-/** Every Pod Security control, baseline before restricted; the order is that of SARIF's rule list. */
+/** Every Pod Security control, baseline before restricted; the order is that of SARIF's rule list (new ones at the end). */
 import { allowPrivilegeEscalation } from "./allow-privilege-escalation.ts";
 import { appArmorProfile } from "./app-armor-profile.ts";
 import { capabilitiesBaseline } from "./capabilities-baseline.ts";
@@ -9,6 +9,7 @@ import { hostPorts } from "./host-ports.ts";
 import { hostProbesAndHostLifecycle } from "./host-probes-and-host-lifecycle.ts";
 import { privileged } from "./privileged.ts";
 import { procMount } from "./proc-mount.ts";
+import { procMountRestricted } from "./proc-mount-restricted.ts";
 import { restrictedVolumes } from "./restricted-volumes.ts";
 import { runAsNonRoot } from "./run-as-non-root.ts";
 import { runAsUser } from "./run-as-user.ts";
@@ -38,4 +39,5 @@ export const POD_SECURITY_CONTROLS: readonly PodSecurityControl[] = [
   runAsUser,
   seccompProfileRestricted,
   capabilitiesRestricted,
+  procMountRestricted,
 ];

@@ -5,5 +5,10 @@ export const privileged: PodSecurityControl = {
   id: "privileged",
   level: "baseline",
   fix: "set securityContext.privileged: false or leave it unset",
-  check: (pod) => perContainer(pod, ({ container, field }) => (container.securityContext?.privileged ? { field: `${field}.securityContext.privileged`, message: "privileged containers are not allowed" } : undefined)),
+  versions: [
+    {
+      since: 0,
+      check: ({ spec }) => perContainer(spec, ({ container, field }) => (container.securityContext?.privileged ? { field: `${field}.securityContext.privileged`, message: "privileged containers are not allowed" } : undefined)),
+    },
+  ],
 };

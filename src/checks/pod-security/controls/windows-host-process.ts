@@ -1,9 +1,15 @@
 import type { PodSecurityControl } from "../control.ts";
-import { perContainer } from "./pod-parts.ts";
+import { securityContextsOf } from "./pod-parts.ts";
 
 export const windowsHostProcess: PodSecurityControl = {
   id: "windowsHostProcess",
   level: "baseline",
   fix: "remove windowsOptions.hostProcess",
-  check: (pod) => perContainer(pod, ({ container, field }) => (container.securityContext?.windowsOptions?.hostProcess ? { field: `${field}.securityContext.windowsOptions.hostProcess`, message: "host process containers are not allowed" } : undefined)),
+  versions: [
+    {
+      since: 0,
+      check: ({ spec }) =>
+        securityContextsOf(spec).flatMap(({ sc, field }) => (sc?.windowsOptions?.hostProcess ? [{ field: `${field}.windowsOptions.hostProcess`, message: "host process containers are not allowed" }] : [])),
+    },
+  ],
 };
