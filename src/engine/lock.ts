@@ -172,8 +172,14 @@ function holdLease(store: LeaseStore, holder: LockHolder, acquired: LeaseRecord,
     try {
       const r = await store.replace({ ...acquired, renewTime: microTime(clock.now()) }, version);
       if (r === "gone") lose("the lease was deleted (berth unlock --force?)");
-      else if (r === "conflict") lose("the lease was changed by someone else");
-      else {
+      else if (r === "conflict") {
+        // A retried renewal whose first try did land answers 409 too: still ours if the holder is us.
+        const now = await store.read();
+        if (now?.lease.holder?.id === holder.id) {
+          version = now.resourceVersion;
+          renewedAt = Date.parse(now.lease.renewTime);
+        } else lose(`the lease was taken by ${now?.lease.holder?.command ?? now?.lease.holderIdentity ?? "someone else"}`);
+      } else {
         version = r.resourceVersion;
         renewedAt = clock.now();
       }

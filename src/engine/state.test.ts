@@ -202,3 +202,30 @@ test("revisions: retention keeps the newest N (0 keeps all) and never the one ju
   assert.deepEqual(beyondRetention(all, 0), []);
   assert.deepEqual(beyondRetention(all, 1), [4, 3, 2, 1]);
 });
+
+test("lock: a renewal answered 409 after its first try landed is still ours; a lease taken by another run is lost, naming it", async () => {
+  const { store, current } = memoryLeaseStore();
+  const t = fakeClock();
+  const held = await acquireLease(store, newHolder("mine", t.clock), { clock: t.clock, durationSeconds: 30 });
+  const replace = store.replace;
+  store.replace = async (lease, version) => {
+    await replace(lease, version);
+    return "conflict";
+  };
+  t.advance(10_000);
+  await held.renew();
+  held.assertHeld();
+  store.replace = replace;
+  t.advance(10_000);
+  await held.renew();
+  t.advance(10_000);
+  await held.renew();
+  held.assertHeld();
+  assert.equal(Date.parse(current()!.lease.renewTime), t.clock.now(), "renewals go on with the version read back");
+  const thief = newHolder("berth up from elsewhere", t.clock);
+  const stolen = current()!;
+  await store.replace({ ...stolen.lease, holderIdentity: "x", holder: thief }, stolen.resourceVersion);
+  t.advance(10_000);
+  await held.renew();
+  assert.throws(() => held.assertHeld(), /the lease was taken by berth up from elsewhere/);
+});

@@ -207,7 +207,9 @@ export class KubeRevisionStore implements RevisionStore {
   async create(r: Revision): Promise<void> {
     await this.ns.ensure();
     const o = await attempt(this.#client, () => this.#client.rest.create(this.#secret(r)));
-    if (o === 409) throw new Error(`revision ${r.revision} of ${this.instance} already exists (${this.where}): was the lock cleared under a running berth?`);
+    if (o === 409 && (await this.list()).find((x) => x.revision === r.revision)?.run !== r.run)
+      // (the same run's revision is a retried create whose first try landed)
+      throw new Error(`revision ${r.revision} of ${this.instance} already exists (${this.where}): was the lock cleared under a running berth?`);
     if (o === 404) throw new Error(`the namespace ${this.ns.name} is gone`);
   }
 
