@@ -12,6 +12,7 @@ import { runSteps } from "../engine/run-steps.ts";
 import { ensureStateDir } from "../engine/state-dir.ts";
 import type { Plan } from "../plan/step.ts";
 import { type Provider, ProviderUnavailable } from "../providers/provider.ts";
+import { StateStoreError } from "../providers/kubernetes/state-store.ts";
 import { berthVersion } from "../util/version.ts";
 import { type Blocker, type Inspection, inspectPlan } from "./inspect.ts";
 import { connect, type Connected, type DeployTarget } from "./target.ts";
@@ -80,7 +81,7 @@ export async function underLock<T extends { status: string; error?: string }>(
   command: string,
   signal: AbortSignal | undefined,
   work: (session: Session) => Promise<T>,
-): Promise<T | { status: "unreachable" | "locked"; error: string }> {
+): Promise<T | { status: "unreachable" | "locked" | "failed"; error: string }> {
   let connected: Connected;
   try {
     connected = connect(plan, target);
@@ -96,6 +97,7 @@ export async function underLock<T extends { status: string; error?: string }>(
   } catch (error) {
     if (error instanceof LockHeld) return { status: "locked", error: `${error.message}. ${unlockHint(command, error.holder?.id)}` };
     if (error instanceof ProviderUnavailable) return { status: "unreachable", error: error.message };
+    if (error instanceof StateStoreError) return { status: "failed", error: `${error.message}; nothing was changed` };
     throw error;
   }
   try {
@@ -113,6 +115,7 @@ export async function underLock<T extends { status: string; error?: string }>(
   } catch (error) {
     if (error instanceof LockLost) return { status: "locked", error: `${error.message}. Run berth up again to resume` };
     if (error instanceof ProviderUnavailable) return { status: "unreachable", error: error.message };
+    if (error instanceof StateStoreError) return { status: "failed", error: error.message };
     throw error;
   } finally {
     await lease.release();

@@ -248,3 +248,16 @@ test("a SIGKILLed holder's lease expires: refused before, then the next run (clo
     await c.close();
   }
 });
+
+test("without the right to take the lock, up says what is missing, exits 1 and changes nothing", async () => {
+  const c = await testCluster({ faults: [{ type: "http", match: { method: "POST", path: /\/leases$/ }, status: 403, count: 1 }] });
+  try {
+    const run = await c.berth("up", SHOP, "dev", "--yes");
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /cannot take the lock \(Lease berth-system\/berth\.shop\.dev\): 403 .*berth needs, in its state namespace, get\/create\/update\/delete on leases.*nothing was changed/);
+    assert.doesNotMatch(run.stderr, /internal error|at .*\.ts:\d+/);
+    assert.equal(c.server.list("apps/v1", "Deployment").length, 0);
+  } finally {
+    await c.close();
+  }
+});

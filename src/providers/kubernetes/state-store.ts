@@ -8,7 +8,7 @@ import type { LeaseRecord, LeaseStore, LockHolder } from "../../engine/lock.ts";
 import { decodeRevision, encodeRevision, type Revision, type RevisionStore } from "../../engine/revisions.ts";
 import { LABEL } from "../../resources/labels.ts";
 import type { KubeClient } from "./client.ts";
-import { statusOf } from "./errors.ts";
+import { serverMessage, statusOf } from "./errors.ts";
 import type { Json } from "./rest.ts";
 
 export const DEFAULT_STATE_NAMESPACE = "berth-system";
@@ -29,17 +29,28 @@ const SECRET = { apiVersion: "v1", kind: "Secret" } as const;
 export const leaseName = (instance: string): string => `berth.${instance}`;
 export const revisionName = (instance: string, n: number): string => `berth.${instance}.v${n}`;
 
+/** berth's lock or history cannot be read or written (permissions, a webhook, the server): the run does not start or stops. */
+export class StateStoreError extends Error {}
+
+const PERMISSIONS = "berth needs, in its state namespace, get/create/update/delete on leases and list/create/update/delete on secrets (see docs/design/0004-state-in-the-cluster.md)";
+
 /** Sends one request; answers the server gives for a race (404, 409) are results, not errors to retry. */
-async function attempt<T>(client: KubeClient, request: () => Promise<T>): Promise<T | 404 | 409> {
-  return client.call(async () => {
-    try {
-      return await request();
-    } catch (error) {
-      const code = statusOf(error);
-      if (code === 404 || code === 409) return code;
-      throw error;
-    }
-  });
+async function attempt<T>(client: KubeClient, request: () => Promise<T>, what: string): Promise<T | 404 | 409> {
+  try {
+    return await client.call(async () => {
+      try {
+        return await request();
+      } catch (error) {
+        const code = statusOf(error);
+        if (code === 404 || code === 409) return code;
+        throw error;
+      }
+    });
+  } catch (error) {
+    const code = statusOf(error);
+    if (code === undefined) throw error;
+    throw new StateStoreError(`cannot ${what}: ${serverMessage(error)}${code === 401 || code === 403 ? `; ${PERMISSIONS}` : ""}`);
+  }
 }
 
 /** The namespace berth's state lives in: read first, created when missing (rights to create namespaces are needed once). */
@@ -55,8 +66,8 @@ export class StateNamespace {
     this.#ready ??= (async () => {
       const rest = this.client.rest;
       const path = await rest.pathOf({ apiVersion: "v1", kind: "Namespace", name: this.name });
-      if ((await attempt(this.client, () => rest.request("GET", path))) !== 404) return;
-      const made = await attempt(this.client, () => rest.create({ apiVersion: "v1", kind: "Namespace", metadata: { name: this.name, labels: { [LABEL.managedBy]: "berth" } } }));
+      if ((await attempt(this.client, () => rest.request("GET", path), `read the namespace ${this.name}`)) !== 404) return;
+      const made = await attempt(this.client, () => rest.create({ apiVersion: "v1", kind: "Namespace", metadata: { name: this.name, labels: { [LABEL.managedBy]: "berth" } } }), `create the namespace ${this.name} (or create it beforehand)`);
       if (made === 404) throw new Error(`cannot create the namespace ${this.name} for berth's lock and history`);
     })().catch((error: unknown) => {
       this.#ready = undefined;
@@ -108,7 +119,7 @@ export class KubeLeaseStore implements LeaseStore {
 
   async read(): Promise<{ lease: LeaseRecord; resourceVersion: string } | undefined> {
     const path = await this.#path();
-    const o = await attempt(this.#client, () => this.#client.rest.request("GET", path));
+    const o = await attempt(this.#client, () => this.#client.rest.request("GET", path), `read the lock (${this.where})`);
     if (o === 404 || o === 409) return undefined;
     let holder: LockHolder | undefined;
     try {
@@ -132,7 +143,7 @@ export class KubeLeaseStore implements LeaseStore {
 
   async create(lease: LeaseRecord): Promise<{ resourceVersion: string } | "conflict"> {
     await this.ns.ensure();
-    const o = await attempt(this.#client, () => this.#client.rest.create(this.#object(lease)));
+    const o = await attempt(this.#client, () => this.#client.rest.create(this.#object(lease)), `take the lock (${this.where})`);
     if (o === 409) return "conflict";
     if (o === 404) throw new Error(`the namespace ${this.ns.name} is gone`);
     return { resourceVersion: String(o.metadata?.resourceVersion ?? "") };
@@ -140,7 +151,7 @@ export class KubeLeaseStore implements LeaseStore {
 
   async replace(lease: LeaseRecord, resourceVersion: string): Promise<{ resourceVersion: string } | "conflict" | "gone"> {
     const path = await this.#path();
-    const o = await attempt(this.#client, () => this.#client.rest.request("PUT", path, { body: this.#object(lease, resourceVersion) }));
+    const o = await attempt(this.#client, () => this.#client.rest.request("PUT", path, { body: this.#object(lease, resourceVersion) }), `renew the lock (${this.where})`);
     if (o === 409) return "conflict";
     if (o === 404) return "gone";
     return { resourceVersion: String(o.metadata?.resourceVersion ?? "") };
@@ -149,7 +160,7 @@ export class KubeLeaseStore implements LeaseStore {
   async remove(resourceVersion?: string): Promise<boolean> {
     const path = await this.#path();
     const body = { kind: "DeleteOptions", apiVersion: "v1", ...(resourceVersion ? { preconditions: { resourceVersion } } : {}) };
-    const r = await attempt(this.#client, () => this.#client.rest.request("DELETE", path, { body }));
+    const r = await attempt(this.#client, () => this.#client.rest.request("DELETE", path, { body }), `release the lock (${this.where})`);
     return r !== 404 && r !== 409;
   }
 }
@@ -184,14 +195,8 @@ export class KubeRevisionStore implements RevisionStore {
   }
 
   async list(): Promise<Revision[]> {
-    const items = await this.#client.call(async () => {
-      try {
-        return await this.#client.rest.list(SECRET.apiVersion, SECRET.kind, { namespace: this.ns.name, labelSelector: `${STATE.of}=${this.instance}` });
-      } catch (error) {
-        if (statusOf(error) === 404) return [];
-        throw error;
-      }
-    });
+    const found = await attempt(this.#client, () => this.#client.rest.list(SECRET.apiVersion, SECRET.kind, { namespace: this.ns.name, labelSelector: `${STATE.of}=${this.instance}` }), `read the history (${this.where})`);
+    const items = typeof found === "number" ? [] : found;
     const out: Revision[] = [];
     for (const s of items) {
       if (s.type !== STATE.revisionType || typeof s.data?.revision !== "string") continue;
@@ -206,7 +211,7 @@ export class KubeRevisionStore implements RevisionStore {
 
   async create(r: Revision): Promise<void> {
     await this.ns.ensure();
-    const o = await attempt(this.#client, () => this.#client.rest.create(this.#secret(r)));
+    const o = await attempt(this.#client, () => this.#client.rest.create(this.#secret(r)), `record revision ${r.revision} (${this.where})`);
     if (o === 409 && (await this.list()).find((x) => x.revision === r.revision)?.run !== r.run)
       // (the same run's revision is a retried create whose first try landed)
       throw new Error(`revision ${r.revision} of ${this.instance} already exists (${this.where}): was the lock cleared under a running berth?`);
@@ -216,13 +221,13 @@ export class KubeRevisionStore implements RevisionStore {
   /** Only ever called by the lock's holder, so a plain replace is safe; the revision's own name and labels are rewritten whole. */
   async replace(r: Revision): Promise<void> {
     const path = await this.#client.rest.pathOf({ ...SECRET, namespace: this.ns.name, name: revisionName(this.instance, r.revision) });
-    const o = await attempt(this.#client, () => this.#client.rest.request("PUT", path, { body: this.#secret(r) }));
+    const o = await attempt(this.#client, () => this.#client.rest.request("PUT", path, { body: this.#secret(r) }), `record revision ${r.revision} (${this.where})`);
     if (o === 404) await this.create(r);
     else if (o === 409) throw new Error(`revision ${r.revision} of ${this.instance} changed while being written`);
   }
 
   async remove(revision: number): Promise<void> {
     const path = await this.#client.rest.pathOf({ ...SECRET, namespace: this.ns.name, name: revisionName(this.instance, revision) });
-    await attempt(this.#client, () => this.#client.rest.request("DELETE", path, { body: { kind: "DeleteOptions", apiVersion: "v1" } }));
+    await attempt(this.#client, () => this.#client.rest.request("DELETE", path, { body: { kind: "DeleteOptions", apiVersion: "v1" } }), `delete revision ${revision} beyond --history-max (${this.where})`);
   }
 }
