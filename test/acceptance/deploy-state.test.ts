@@ -37,8 +37,9 @@ const storedRevisions = (c: Cluster): { name: string; labels: Record<string, str
 test("two concurrent ups from two state folders: exactly one runs; the other exits non-zero naming the holder and changes nothing", async () => {
   const c = await testCluster();
   try {
-    const a = elsewhere(c, join(tempDir(), "a"));
+    const aDir = join(tempDir(), "a");
     const bDir = join(tempDir(), "b");
+    const a = elsewhere(c, aDir);
     const b = elsewhere(c, bDir);
     const [ra, rb] = await Promise.all([a("up", "--yes", "--set", "apps.web.replicas=3"), b("up", "--yes", "--set", "apps.web.replicas=4")]);
     const runs = [ra, rb];
@@ -51,8 +52,9 @@ test("two concurrent ups from two state folders: exactly one runs; the other exi
     const stored = storedRevisions(c);
     assert.equal(stored.length, 1, "one revision: the loser recorded nothing");
     assert.match(stored[0]!.text, new RegExp(`"set":\\["apps.web.replicas=${winnerReplicas}"\\]`));
-    const loserDir = ra.code === 0 ? bDir : undefined;
-    if (loserDir) assert.equal(readJournal(statePaths(loserDir, "shop.dev").journal).length, 0, "the loser journaled no run");
+    const [winnerDir, loserDir] = ra.code === 0 ? [aDir, bDir] : [bDir, aDir];
+    assert.equal(readJournal(statePaths(loserDir, "shop.dev").journal).length, 0, "the loser journaled no run");
+    assert.ok(readJournal(statePaths(winnerDir, "shop.dev").journal).some((e) => e.event === "run-finished" && e.status === "ok"));
     assert.equal(c.server.get(...LEASE), undefined, "the winner released the lease");
   } finally {
     await c.close();
