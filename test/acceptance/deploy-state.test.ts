@@ -223,13 +223,17 @@ function berthProcess(args: string[]) {
 }
 
 test("a SIGKILLed holder's lease expires: refused before, then the next run (clock past the lease) proceeds and resumes", async () => {
-  const c = await testCluster({ readyAfterMs: { Deployment: 1_500, Job: 1_500 } });
+  // web never becomes ready while the fault stands: the killed run is mid-run by construction, not by a time window.
+  const c = await testCluster({ faults: [{ type: "never-ready", object: { kind: "Deployment", namespace: "shop", name: "web" } }] });
   try {
     const journal = statePaths(c.stateDir, "shop.dev").journal;
     const p = berthProcess(["up", SHOP, "--env", "dev", "--kubeconfig", c.kubeconfig, "--state-dir", c.stateDir, "--yes"]);
-    for (let i = 0; i < 400 && !(existsSync(journal) && readJournal(journal).some((e) => e.event === "applied")); i++) await new Promise((r) => setTimeout(r, 25));
+    const webApplied = () => existsSync(journal) && readJournal(journal).some((e) => e.event === "applied" && e.step === "kubernetes:apps/v1/Deployment:shop:web");
+    for (let i = 0; i < 800 && !webApplied(); i++) await new Promise((r) => setTimeout(r, 25));
+    assert.ok(webApplied(), p.output());
     p.child.kill("SIGKILL");
     await p.exit;
+    c.server.setScenario({ readyAfterMs: {} });
     const lease = c.server.get(...LEASE);
     assert.ok(lease, "the killed run's lease is still there");
     assert.equal(lease.spec.leaseDurationSeconds, 30);
