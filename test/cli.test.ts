@@ -41,6 +41,11 @@ describe("berth init", () => {
     assert.match(again.stderr, /--force/);
     assert.equal((await runCli(["init", dir, "--example", "mlops-qna", "--force"])).code, 0);
     assert.equal(readFileSync(join(dir, "berth.yaml"), "utf8"), readFileSync("examples/mlops-qna/berth.yaml", "utf8"));
+    assert.equal(readFileSync(join(dir, ".gitignore"), "utf8").split("\n").filter((l) => l === ".berth/").length, 1, "the local journal is ignored, listed once");
+    const own = tempDir();
+    writeFileSync(join(own, ".gitignore"), "node_modules/");
+    assert.equal((await runCli(["init", own])).code, 0);
+    assert.equal(readFileSync(join(own, ".gitignore"), "utf8"), "node_modules/\n.berth/\n", "an existing .gitignore is kept and extended");
     const unknown = await runCli(["init", tempDir(), "--example", "mlops"]);
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /did you mean "mlops-qna"/);

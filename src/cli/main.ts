@@ -70,7 +70,9 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       .addOption(setOption())
       .option("--context <name>", "kubeconfig context (default: the current one)")
       .option("--kubeconfig <file>", "kubeconfig file (default: KUBECONFIG or ~/.kube/config)")
-      .option("--state-dir <dir>", "where the journal, lock and revisions are kept (default: .berth/ beside the spec)")
+      .option("--state-dir <dir>", "where the journal a resume needs is kept (default: .berth/ beside the spec)")
+      .option("--state-namespace <ns>", "namespace of berth's lock (a Lease) and history (Secrets) in the cluster", "berth-system")
+      .option("--history-max <n>", "revisions kept in the cluster; older ones are deleted after each run (0 keeps all)", "10")
       .option("--json", "machine-readable output (JSON lines of events for up/down/rollback)");
 
   cluster(program.command("plan").description("show the ordered steps with their needs and waves and, when the cluster is reachable, what would change; exit 0 no changes, 3 changes pending")).action(async (path, flags) => {
@@ -92,7 +94,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     code = await (await import("./commands/status.ts")).runStatus(path, flags, io);
   });
   cluster(program.command("history").description("revisions deployed by berth up and rollback")).action(async (path, flags) => {
-    code = (await import("./commands/history.ts")).runHistory(path, flags, io);
+    code = await (await import("./commands/history.ts")).runHistory(path, flags, io);
   });
   cluster(program.command("rollback").description("deploy an earlier revision again (default: the one before the last deployed)"))
     .option("--to <revision>", "revision number from berth history")
@@ -104,7 +106,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     .option("--force", "required: clear it")
     .option("--id <lock>", "only this lock (as printed by the refused run)")
     .action(async (path, flags) => {
-      code = (await import("./commands/history.ts")).runUnlock(path, flags, io);
+      code = await (await import("./commands/history.ts")).runUnlock(path, flags, io);
     });
 
   program

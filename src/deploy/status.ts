@@ -2,6 +2,10 @@
 import { connect, type DeployTarget } from "./target.ts";
 import { mapLimited } from "../util/map-limited.ts";
 import type { Plan } from "../plan/step.ts";
+import type { Revision } from "../engine/revisions.ts";
+
+/** The last revision in the cluster, without its plan: what was deployed last, by whom, from any machine. */
+export type LastRevision = Omit<Revision, "plan">;
 
 export interface ObjectHealth {
   readonly step: string;
@@ -18,7 +22,7 @@ export interface ComponentHealth {
   readonly objects: readonly ObjectHealth[];
 }
 
-export async function status(plan: Plan, target: DeployTarget): Promise<{ readonly endpoint: string; readonly components: readonly ComponentHealth[] }> {
+export async function status(plan: Plan, target: DeployTarget): Promise<{ readonly endpoint: string; readonly components: readonly ComponentHealth[]; readonly revision?: LastRevision }> {
   const connected = connect(plan, target);
   const { endpoint } = await connected.kubernetes.preflight();
   const steps = plan.steps.filter((s) => s.action.type === "apply" || s.action.type === "generate-secret" || s.action.type === "require-secret");
@@ -27,7 +31,10 @@ export async function status(plan: Plan, target: DeployTarget): Promise<{ readon
     const state = v.done ? (v.ok ? "ready" : "failed") : v.reason === "NotFound" ? "missing" : "waiting";
     return { step: s.id, title: s.title.replace(/^(apply|generate|require) /, ""), state, message: v.message, ...(v.reason ? { reason: v.reason } : {}) };
   });
+  // Health does not depend on the history: without the right to read it, status still answers.
+  const last = (await connected.revisions.list().catch(() => [])).at(-1);
+  const revision = last ? (({ plan: _plan, ...r }) => r)(last) : undefined;
   const groups = new Map<string, ObjectHealth[]>();
   steps.forEach((s, i) => groups.set(s.group, [...(groups.get(s.group) ?? []), health[i]!]));
-  return { endpoint, components: [...groups].map(([group, objects]) => ({ group, ready: objects.filter((o) => o.state === "ready").length, total: objects.length, objects })) };
+  return { endpoint, components: [...groups].map(([group, objects]) => ({ group, ready: objects.filter((o) => o.state === "ready").length, total: objects.length, objects })), ...(revision ? { revision } : {}) };
 }

@@ -1,9 +1,11 @@
-/** Where and how a plan is deployed: the cluster connection, the state folder, and the knobs tests turn. */
+/** Where and how a plan is deployed: the cluster connection, where berth keeps its lock and history, and the knobs tests turn. */
 import { KubernetesProvider } from "../providers/kubernetes/provider.ts";
 import type { Provider } from "../providers/provider.ts";
 import type { Plan } from "../plan/step.ts";
 import type { PollPolicy } from "../engine/run-steps.ts";
+import type { LeaseOptions } from "../engine/lock.ts";
 import { statePaths, type StatePaths } from "../engine/state-dir.ts";
+import { KubeLeaseStore, KubeRevisionStore, StateNamespace } from "../providers/kubernetes/state-store.ts";
 import type { RetryHooks, RetryPolicy } from "../util/retry.ts";
 
 export interface DeployTarget {
@@ -17,12 +19,20 @@ export interface DeployTarget {
   readonly poll?: PollPolicy;
   readonly timeoutScale?: number;
   readonly concurrency?: number;
+  /** Namespace of the lock (a Lease) and the history (Secrets); default berth-system. */
+  readonly stateNamespace?: string;
+  /** Revisions kept in the cluster; older ones are deleted after each run (0 keeps all). Default 10. */
+  readonly historyMax?: number;
+  /** The lease's duration and clock (tests step the clock instead of waiting). */
+  readonly lease?: LeaseOptions;
 }
 
 export interface Connected {
   readonly providers: Readonly<Record<string, Provider>>;
   readonly kubernetes: KubernetesProvider;
   readonly paths: StatePaths;
+  readonly lease: KubeLeaseStore;
+  readonly revisions: KubeRevisionStore;
 }
 
 export function connect(plan: Plan, target: DeployTarget): Connected {
@@ -35,5 +45,12 @@ export function connect(plan: Plan, target: DeployTarget): Connected {
     ...(target.retry ? { retry: target.retry } : {}),
     ...(target.retryHooks ? { hooks: target.retryHooks } : {}),
   });
-  return { providers: { kubernetes }, kubernetes, paths: statePaths(target.stateDir, plan.instance) };
+  const ns = new StateNamespace(kubernetes.client, target.stateNamespace);
+  return {
+    providers: { kubernetes },
+    kubernetes,
+    paths: statePaths(target.stateDir, plan.instance),
+    lease: new KubeLeaseStore(ns, plan.instance),
+    revisions: new KubeRevisionStore(ns, plan.instance),
+  };
 }

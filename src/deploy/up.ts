@@ -6,16 +6,21 @@
 import { randomUUID } from "node:crypto";
 import type { EventSink } from "../engine/events.ts";
 import { FileJournal, type JournalWriter, readJournal, unfinishedRun } from "../engine/journal.ts";
-import { acquireLock, LockHeld } from "../engine/lock.ts";
-import { nextRevision, saveRevision, type Revision } from "../engine/revisions.ts";
+import { acquireLease, type HeldLease, LockHeld, LockLost, newHolder } from "../engine/lock.ts";
+import { beyondRetention, DEFAULT_HISTORY_MAX, newRevision, nextRevisionNumber, type Revision, type RevisionContext, type RevisionStatus } from "../engine/revisions.ts";
 import { runSteps } from "../engine/run-steps.ts";
 import { ensureStateDir } from "../engine/state-dir.ts";
 import type { Plan } from "../plan/step.ts";
-import { ProviderUnavailable } from "../providers/provider.ts";
+import { type Provider, ProviderUnavailable } from "../providers/provider.ts";
+import { StateStoreError } from "../providers/kubernetes/state-store.ts";
+import { berthVersion } from "../util/version.ts";
 import { type Blocker, type Inspection, inspectPlan } from "./inspect.ts";
 import { connect, type Connected, type DeployTarget } from "./target.ts";
 
 export type UpStatus = "ok" | "failed" | "interrupted" | "blocked" | "unreachable" | "locked" | "declined";
+
+/** What a revision records beyond the plan: the --set list (masked at secret-like paths) and the spec's digest. */
+export type RunRecord = Omit<RevisionContext, "berthVersion">;
 
 export interface UpOptions {
   readonly onEvent: EventSink;
@@ -27,6 +32,7 @@ export interface UpOptions {
   readonly rollbackOf?: number;
   /** Replaces the journal's writer (tests simulate a full disk). */
   readonly journal?: (path: string) => JournalWriter;
+  readonly record?: RunRecord;
 }
 
 export interface UpResult {
@@ -38,41 +44,107 @@ export interface UpResult {
   readonly resumed?: { readonly run: string; readonly done: number; readonly inFlight: number };
 }
 
-/** Runs `work` with the connection and the lock; reports an unreachable cluster or a held lock as results. */
+/** A run under the lock: its connection (providers that refuse to mutate once the lease is lost) and its history. */
+export interface Session {
+  readonly connected: Connected;
+  /** Aborted on SIGINT/SIGTERM and when the lease is lost. */
+  readonly signal: AbortSignal;
+  readonly lease: HeldLease;
+  /** The revisions in the cluster when the lock was taken. */
+  readonly history: readonly Revision[];
+}
+
+/** Every provider's `run` (the only mutation) first checks the lease is still held. */
+const guarded = (provider: Provider, lease: HeldLease): Provider =>
+  new Proxy(provider, {
+    get(target, key, receiver) {
+      if (key === "run")
+        return (...args: Parameters<Provider["run"]>) => {
+          lease.assertHeld();
+          return target.run(...args);
+        };
+      const value = Reflect.get(target, key, receiver) as unknown;
+      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+
+const unlockHint = (command: string, id: string | undefined) => `If no run is going on, clear it with: berth unlock ${command.split(" ").slice(2).join(" ")} --force${id ? ` --id ${id}` : ""}`.replace(/ {2,}/g, " ");
+
+/**
+ * Runs `work` with the connection and the cluster lock (a Lease, renewed while `work` runs); reports an
+ * unreachable cluster, a held lock or a lock lost mid-run as results. Revisions a killed run left "in-progress"
+ * are marked "interrupted" once the lock is ours.
+ */
 export async function underLock<T extends { status: string; error?: string }>(
   plan: Plan,
   target: DeployTarget,
   command: string,
-  work: (connected: Connected) => Promise<T>,
-): Promise<T | { status: "unreachable" | "locked"; error: string }> {
+  signal: AbortSignal | undefined,
+  work: (session: Session) => Promise<T>,
+): Promise<T | { status: "unreachable" | "locked" | "failed"; error: string }> {
   let connected: Connected;
   try {
     connected = connect(plan, target);
+    await connected.kubernetes.preflight();
   } catch (error) {
     if (error instanceof ProviderUnavailable) return { status: "unreachable", error: error.message };
     throw error;
   }
   ensureStateDir(connected.paths);
-  let lock: ReturnType<typeof acquireLock>;
+  let lease: HeldLease;
   try {
-    lock = acquireLock(connected.paths.lock, command);
+    lease = await acquireLease(connected.lease, newHolder(command, target.lease?.clock), target.lease);
   } catch (error) {
-    if (error instanceof LockHeld) return { status: "locked", error: `${error.message}. If no run is going on, clear it with: berth unlock ${command.split(" ").slice(2).join(" ")} --force --id ${error.holder?.id ?? ""}`.replace(/ {2,}/g, " ").trim() };
+    if (error instanceof LockHeld) return { status: "locked", error: `${error.message}. ${unlockHint(command, error.holder?.id)}` };
+    if (error instanceof ProviderUnavailable) return { status: "unreachable", error: error.message };
+    if (error instanceof StateStoreError) return { status: "failed", error: `${error.message}; nothing was changed` };
     throw error;
   }
   try {
-    return await work(connected);
+    const history = await connected.revisions.list();
+    for (const r of history.filter((x) => x.status === "in-progress")) {
+      lease.assertHeld();
+      await connected.revisions.replace({ ...r, status: "interrupted", error: "the run ended without finishing (killed, or its lock expired)" });
+    }
+    const providers = Object.fromEntries(Object.entries(connected.providers).map(([name, p]) => [name, guarded(p, lease)]));
+    const combined = signal ? AbortSignal.any([signal, lease.signal]) : lease.signal;
+    const result = await work({ connected: { ...connected, providers }, signal: combined, lease, history: history.map((r) => (r.status === "in-progress" ? { ...r, status: "interrupted" } : r)) });
+    // A run whose lease went while it ran stopped before its next change; say so rather than what the steps saw.
+    if (lease.signal.aborted) return { status: "locked", error: `${(lease.signal.reason as Error).message}; stopped before the next change. Run berth up again to resume` };
+    return result;
   } catch (error) {
+    if (error instanceof LockLost) return { status: "locked", error: `${error.message}. Run berth up again to resume` };
     if (error instanceof ProviderUnavailable) return { status: "unreachable", error: error.message };
+    if (error instanceof StateStoreError) return { status: "failed", error: error.message };
     throw error;
   } finally {
-    lock.release();
+    await lease.release();
   }
 }
 
+/** Writes a new revision, "in-progress", before the run changes anything. */
+export async function startRevision(session: Session, plan: Plan, fields: Pick<Revision, "run" | "action" | "command"> & { rollbackOf?: number }, record: RunRecord | undefined): Promise<Revision> {
+  const revision = newRevision(
+    plan,
+    { ...fields, revision: nextRevisionNumber(session.history), startedAt: new Date().toISOString() },
+    { ...record, berthVersion: berthVersion() },
+  );
+  session.lease.assertHeld();
+  await session.connected.revisions.create(revision);
+  return revision;
+}
+
+/** Records how the run ended, then deletes the revisions beyond the retention limit. */
+export async function finishRevision(session: Session, revision: Revision, status: RevisionStatus, error: string | undefined, historyMax = DEFAULT_HISTORY_MAX): Promise<void> {
+  session.lease.assertHeld();
+  const store = session.connected.revisions;
+  await store.replace({ ...revision, status, finishedAt: new Date().toISOString(), ...(error ? { error } : {}) });
+  for (const old of beyondRetention([...session.history, revision], historyMax)) await store.remove(old);
+}
+
 export async function up(plan: Plan, target: DeployTarget, options: UpOptions): Promise<UpResult> {
-  const signal = options.signal ?? new AbortController().signal;
-  return underLock(plan, target, options.command, async (connected): Promise<UpResult> => {
+  return underLock(plan, target, options.command, options.signal, async (session): Promise<UpResult> => {
+    const { connected, signal } = session;
     const inspection = await inspectPlan(plan, connected, target.concurrency);
     if (inspection.blockers.length) return { status: "blocked", blockers: inspection.blockers, inspection, error: `${inspection.blockers.length} problem${inspection.blockers.length === 1 ? "" : "s"} found before any change; nothing was changed` };
     if (options.confirm && !(await options.confirm(inspection))) return { status: "declined", inspection };
@@ -83,17 +155,9 @@ export async function up(plan: Plan, target: DeployTarget, options: UpOptions): 
 
     const journal = (options.journal ?? ((p) => new FileJournal(p)))(connected.paths.journal);
     const run = randomUUID().slice(0, 8);
-    const revision: Revision = {
-      revision: nextRevision(connected.paths.revisions),
-      run,
-      startedAt: new Date().toISOString(),
-      status: "in-progress",
-      command: options.command,
-      ...(options.rollbackOf !== undefined ? { rollbackOf: options.rollbackOf } : {}),
-      plan,
-    };
+    const rollback = options.rollbackOf !== undefined;
+    const revision = await startRevision(session, plan, { run, action: rollback ? "rollback" : "up", command: options.command, ...(rollback ? { rollbackOf: options.rollbackOf } : {}) }, options.record);
     journal.append({ run, event: "run-started", revision: revision.revision });
-    saveRevision(connected.paths.revisions, revision);
     const steps = [...plan.steps, ...inspection.prune];
     const started = Date.now();
     options.onEvent({ type: "run", state: "started", run, revision: revision.revision, steps: steps.length });
@@ -114,7 +178,9 @@ export async function up(plan: Plan, target: DeployTarget, options: UpOptions): 
     } catch {
       // already reported by the step that could not write
     }
-    saveRevision(connected.paths.revisions, { ...revision, finishedAt: new Date().toISOString(), status: result.status === "ok" ? "deployed" : result.status });
+    // Lost the lease: the history is no longer ours to write (underLock reports it as "locked").
+    if (session.lease.signal.aborted) return { status: "locked", revision: revision.revision };
+    await finishRevision(session, revision, result.status === "ok" ? "deployed" : result.status, result.error, target.historyMax);
     options.onEvent({ type: "run", state: "finished", run, revision: revision.revision, status: result.status, elapsedMs: Date.now() - started });
     return { status: result.status, ...(result.error ? { error: result.error } : {}), inspection, revision: revision.revision, ...(resumed ? { resumed } : {}) };
   });

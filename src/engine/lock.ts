@@ -1,8 +1,12 @@
 /**
- * One run at a time per platform/env: a lock file created exclusively, naming its holder. A holder that died
- * (SIGKILL) leaves its lock; the next run refuses and says so — `berth unlock --force` clears it deliberately.
+ * One run at a time per platform/env, across machines: a Lease in the cluster (coordination.k8s.io/v1), not a file
+ * beside the spec. The holder renews it well within its duration; a holder that dies (SIGKILL, a lost CI runner)
+ * stops renewing and the lease expires, so the next run takes it over without anyone clearing it by hand.
+ *
+ * Taking it is optimistic concurrency only: create, or — when it exists and has expired — an update carrying the
+ * resourceVersion that was read. Of two runs racing for it, the API server lets exactly one write win; the other
+ * gets 409 and is refused, naming the winner. The rules are here; the REST calls are behind `LeaseStore`.
  */
-import { existsSync, openSync, readFileSync, rmSync, writeSync, closeSync } from "node:fs";
 import { hostname, userInfo } from "node:os";
 import { randomUUID } from "node:crypto";
 
@@ -15,19 +19,74 @@ export interface LockHolder {
   readonly since: string;
 }
 
+/** The Lease as berth reads and writes it: spec fields plus the holder's details (kept in annotations). */
+export interface LeaseRecord {
+  readonly holderIdentity: string;
+  readonly leaseDurationSeconds: number;
+  readonly acquireTime: string;
+  readonly renewTime: string;
+  readonly leaseTransitions: number;
+  readonly holder?: LockHolder;
+}
+
+/** The cluster side of the lock; `resourceVersion` is what makes a write conditional. */
+export interface LeaseStore {
+  /** Where the lease lives, for messages (`Lease berth-system/berth.shop.dev`). */
+  readonly where: string;
+  read(): Promise<{ readonly lease: LeaseRecord; readonly resourceVersion: string } | undefined>;
+  /** Creates it; "conflict" when it already exists. */
+  create(lease: LeaseRecord): Promise<{ readonly resourceVersion: string } | "conflict">;
+  /** Replaces the version read; "conflict" when someone wrote since, "gone" when it was deleted. */
+  replace(lease: LeaseRecord, resourceVersion: string): Promise<{ readonly resourceVersion: string } | "conflict" | "gone">;
+  /** Deletes it (only that version when one is given); false when there was nothing (of that version) to delete. */
+  remove(resourceVersion?: string): Promise<boolean>;
+}
+
+/** Time for the lock, injectable so tests step it instead of waiting. */
+export interface LockClock {
+  now(): number;
+  /** Calls `fn` every `ms` until the returned function is called. */
+  every(ms: number, fn: () => void): () => void;
+}
+
+export const SYSTEM_CLOCK: LockClock = {
+  now: () => Date.now(),
+  every: (ms, fn) => {
+    const timer = setInterval(fn, ms);
+    // A renewal timer must never keep a finished CLI alive.
+    timer.unref();
+    return () => clearInterval(timer);
+  },
+};
+
+export interface LeaseOptions {
+  /** How long the lease stays valid without a renewal; a crashed holder blocks others at most this long. */
+  readonly durationSeconds?: number;
+  readonly clock?: LockClock;
+}
+
+/** 30 s: a crashed run blocks the next for half a minute; renewals every 10 s leave room for two to fail. */
+export const DEFAULT_LEASE_SECONDS = 30;
+const RENEWALS_PER_LEASE = 3;
+
 export class LockHeld extends Error {
   constructor(
     readonly holder: LockHolder | undefined,
-    /** The holder's process is gone (same host, no such pid). */
+    /** The holder's process is gone (same host, no such pid): the lease will expire by itself. */
     readonly stale: boolean,
+    readonly expiresAt: string | undefined,
+    where: string,
   ) {
     super(
       holder
-        ? `another berth run holds the lock: ${holder.command} (pid ${holder.pid} on ${holder.host}, user ${holder.user}, since ${holder.since}, lock ${holder.id})${stale ? "; that process is no longer running" : ""}`
-        : "another berth run holds the lock (unreadable lock file)",
+        ? `another berth run holds the lock: ${holder.command} (pid ${holder.pid} on ${holder.host}, user ${holder.user}, since ${holder.since}, lock ${holder.id}; ${where} until ${expiresAt ?? "?"} unless renewed)${stale ? "; that process is no longer running, so the lease expires by itself" : ""}`
+        : `another berth run holds the lock (${where}, holder unknown)`,
     );
   }
 }
+
+/** The lease was lost mid-run (renewal refused, taken over, or cleared with unlock --force): no further change may be made. */
+export class LockLost extends Error {}
 
 const processAlive = (pid: number): boolean => {
   try {
@@ -38,40 +97,122 @@ const processAlive = (pid: number): boolean => {
   }
 };
 
-export function readLock(path: string): LockHolder | undefined {
-  if (!existsSync(path)) return undefined;
-  try {
-    return JSON.parse(readFileSync(path, "utf8")) as LockHolder;
-  } catch {
-    return undefined;
-  }
+/** Kubernetes MicroTime: RFC 3339 with exactly six fractional digits. */
+export const microTime = (ms: number): string => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
+
+export const holderIdentity = (h: LockHolder): string => `${h.user}@${h.host}/${h.pid}/${h.id}`;
+
+export const expiresAtMs = (lease: LeaseRecord): number => Date.parse(lease.renewTime) + lease.leaseDurationSeconds * 1000;
+
+export function newHolder(command: string, clock: LockClock = SYSTEM_CLOCK): LockHolder {
+  return { id: randomUUID().slice(0, 8), pid: process.pid, host: hostname(), user: userInfo().username, command, since: new Date(clock.now()).toISOString() };
 }
 
-export function acquireLock(path: string, command: string): { readonly holder: LockHolder; release(): void } {
-  const holder: LockHolder = { id: randomUUID().slice(0, 8), pid: process.pid, host: hostname(), user: userInfo().username, command, since: new Date().toISOString() };
-  let fd: number;
-  try {
-    fd = openSync(path, "wx", 0o600);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    const current = readLock(path);
-    throw new LockHeld(current, current !== undefined && current.host === hostname() && !processAlive(current.pid));
+export interface HeldLease {
+  readonly holder: LockHolder;
+  /** Throws LockLost when the lease is lost or may have expired unrenewed; called before every mutation. */
+  assertHeld(): void;
+  /** Aborted when the lease is lost, so waits end at once. */
+  readonly signal: AbortSignal;
+  /** One renewal now (the timer calls this; tests call it directly). */
+  renew(): Promise<void>;
+  release(): Promise<void>;
+}
+
+export async function acquireLease(store: LeaseStore, holder: LockHolder, options: LeaseOptions = {}): Promise<HeldLease> {
+  const clock = options.clock ?? SYSTEM_CLOCK;
+  const duration = options.durationSeconds ?? DEFAULT_LEASE_SECONDS;
+  const record = (acquireTime: string, transitions: number): LeaseRecord => ({
+    holderIdentity: holderIdentity(holder),
+    leaseDurationSeconds: duration,
+    acquireTime,
+    renewTime: microTime(clock.now()),
+    leaseTransitions: transitions,
+    holder,
+  });
+  const refuse = (found: LeaseRecord | undefined): LockHeld =>
+    new LockHeld(found?.holder, found?.holder !== undefined && found.holder.host === hostname() && !processAlive(found.holder.pid), found ? new Date(expiresAtMs(found)).toISOString() : undefined, store.where);
+
+  let acquired = record(microTime(clock.now()), 0);
+  let created = await store.create(acquired);
+  if (created === "conflict") {
+    const current = await store.read();
+    if (current?.lease.holder?.id === holder.id) {
+      // Our own create, answered 409 on a retry after a lost connection: it is ours.
+      created = { resourceVersion: current.resourceVersion };
+    } else if (current) {
+      if (expiresAtMs(current.lease) > clock.now()) throw refuse(current.lease);
+      // Expired: take it over, but only the version just read — a racing run that got there first wins.
+      acquired = record(microTime(clock.now()), current.lease.leaseTransitions + 1);
+      const taken = await store.replace(acquired, current.resourceVersion);
+      if (taken === "conflict" || taken === "gone") throw refuse((await store.read())?.lease);
+      created = taken;
+    } else {
+      // Deleted between our create and read (its holder released it): one more create, no loop.
+      created = await store.create(acquired);
+      if (created === "conflict") throw refuse((await store.read())?.lease);
+    }
   }
-  writeSync(fd, JSON.stringify(holder));
-  closeSync(fd);
+  return holdLease(store, holder, acquired, created.resourceVersion, duration, clock);
+}
+
+function holdLease(store: LeaseStore, holder: LockHolder, acquired: LeaseRecord, firstVersion: string, duration: number, clock: LockClock): HeldLease {
+  const controller = new AbortController();
+  let version = firstVersion;
+  let renewedAt = clock.now();
+  let lost: string | undefined;
+  let renewing: Promise<void> | undefined;
+  let released = false;
+  const lose = (why: string) => {
+    lost ??= why;
+    controller.abort(new LockLost(`lost the lock (${store.where}): ${why}`));
+  };
+  const renewOnce = async (): Promise<void> => {
+    if (lost || released) return;
+    try {
+      const r = await store.replace({ ...acquired, renewTime: microTime(clock.now()) }, version);
+      if (r === "gone") lose("the lease was deleted (berth unlock --force?)");
+      else if (r === "conflict") {
+        // A retried renewal whose first try did land answers 409 too: still ours if the holder is us.
+        const now = await store.read();
+        if (now?.lease.holder?.id === holder.id) {
+          version = now.resourceVersion;
+          renewedAt = Date.parse(now.lease.renewTime);
+        } else lose(`the lease was taken by ${now?.lease.holder?.command ?? now?.lease.holderIdentity ?? "someone else"}`);
+      } else {
+        version = r.resourceVersion;
+        renewedAt = clock.now();
+      }
+    } catch {
+      // A failed renewal is retried on the next tick; assertHeld stops mutations once the lease may have run out.
+    }
+  };
+  const renew = () => (renewing ??= renewOnce().finally(() => (renewing = undefined)));
+  const stop = clock.every((duration * 1000) / RENEWALS_PER_LEASE, () => void renew());
   return {
     holder,
-    release: () => {
-      if (readLock(path)?.id === holder.id) rmSync(path, { force: true });
+    signal: controller.signal,
+    assertHeld: () => {
+      // Stop a renewal period before the lease could expire: another run may take it only after it has.
+      if (!lost && clock.now() - renewedAt > (duration * 1000 * (RENEWALS_PER_LEASE - 1)) / RENEWALS_PER_LEASE) lose(`not renewed for ${Math.round((clock.now() - renewedAt) / 1000)}s`);
+      if (lost) throw new LockLost(`lost the lock (${store.where}): ${lost}; stopped before the next change`);
+    },
+    renew,
+    release: async () => {
+      stop();
+      await renewing;
+      released = true;
+      // Only the version we last wrote: a lease someone took over since is theirs and stays.
+      await store.remove(version).catch(() => false);
     },
   };
 }
 
-/** Clears a lock; with an id, only that lock (so a lock taken since is not cleared by mistake). */
-export function forceUnlock(path: string, id?: string): LockHolder | undefined {
-  const current = readLock(path);
-  if (!existsSync(path)) return undefined;
-  if (id && current && current.id !== id) throw new Error(`the lock is ${current.id}, not ${id}; nothing was cleared`);
-  rmSync(path, { force: true });
-  return current;
+/** Clears the lease whoever holds it; with an id, only that holder's (so a lock taken since is not cleared by mistake). */
+export async function forceUnlock(store: LeaseStore, id?: string): Promise<LockHolder | undefined> {
+  const current = await store.read();
+  if (!current) return undefined;
+  if (id && current.lease.holder?.id !== id) throw new Error(`the lock is ${current.lease.holder?.id ?? current.lease.holderIdentity}, not ${id}; nothing was cleared`);
+  if (!(await store.remove(current.resourceVersion))) throw new Error("the lock changed while clearing it; nothing was cleared, look again");
+  return current.lease.holder ?? { id: current.lease.holderIdentity, pid: 0, host: "?", user: "?", command: "?", since: current.lease.acquireTime };
 }

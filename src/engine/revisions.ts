@@ -1,33 +1,136 @@
-/** Each `up` is a revision: its plan (objects and secret names, no values) and how it ended. Rollback replays one. */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+/**
+ * Each `up`, `rollback` and `down` is a revision, kept in the cluster (like Helm's release storage) so every machine
+ * sees one history: what was applied (the plan — object bodies, secret names and key names, never a secret value),
+ * the spec's digest, the env, every `--set` (values at secret-like paths masked), berth's version, who and when.
+ * The encoding and the rules are here; the Secret objects are behind `RevisionStore`.
+ */
+import { createHash } from "node:crypto";
+import { hostname, userInfo } from "node:os";
+import { gunzipSync, gzipSync } from "node:zlib";
 import type { Plan } from "../plan/step.ts";
-import { writeJsonAtomic } from "./state-dir.ts";
+
+export type RevisionStatus = "in-progress" | "deployed" | "failed" | "interrupted" | "removed";
 
 export interface Revision {
   readonly revision: number;
   readonly run: string;
+  readonly action: "up" | "rollback" | "down";
   readonly startedAt: string;
   readonly finishedAt?: string;
-  readonly status: "in-progress" | "deployed" | "failed" | "interrupted" | "removed";
+  readonly status: RevisionStatus;
   readonly command: string;
   /** The revision this one rolled back to. */
   readonly rollbackOf?: number;
+  readonly platform: string;
+  readonly env: string;
+  /** sha256 of the spec file as it was read. */
+  readonly specDigest?: string;
+  /** sha256 of the plan stored below. */
+  readonly planDigest: string;
+  /** Every --set as given, values at secret-like paths replaced by MASK. */
+  readonly set: readonly string[];
+  /** --set paths whose masked value also appeared in the plan and was replaced there: this revision cannot be replayed. */
+  readonly scrubbed?: readonly string[];
+  readonly berthVersion: string;
+  /** user@host of the run. */
+  readonly by: string;
   readonly plan: Plan;
+  readonly error?: string;
 }
 
-const fileOf = (dir: string, n: number) => join(dir, `${String(n).padStart(4, "0")}.json`);
-
-export function listRevisions(dir: string): Revision[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => /^\d+\.json$/.test(f))
-    .sort()
-    .map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")) as Revision);
+/** The cluster side of the history. */
+export interface RevisionStore {
+  /** Where revisions live, for messages. */
+  readonly where: string;
+  list(): Promise<Revision[]>;
+  create(r: Revision): Promise<void>;
+  replace(r: Revision): Promise<void>;
+  remove(revision: number): Promise<void>;
 }
 
-export const loadRevision = (dir: string, n: number): Revision | undefined => (existsSync(fileOf(dir, n)) ? (JSON.parse(readFileSync(fileOf(dir, n), "utf8")) as Revision) : undefined);
+export const MASK = "(masked)";
+/** Paths that name a credential anywhere in them (`apps.web.env[API_TOKEN_FILE]`, `components.x.password`). */
+const SECRET_LIKE_PATH = /passw(or)?d|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential|connection[_-]?string/i;
 
-export const nextRevision = (dir: string): number => (listRevisions(dir).at(-1)?.revision ?? 0) + 1;
+/** The --set values worth hiding: those whose path looks like a credential's. */
+export function maskSets(sets: readonly string[]): { readonly shown: string[]; readonly hidden: { readonly path: string; readonly value: string }[] } {
+  const shown: string[] = [];
+  const hidden: { path: string; value: string }[] = [];
+  for (const arg of sets) {
+    const eq = arg.indexOf("=");
+    const path = eq > 0 ? arg.slice(0, eq) : arg;
+    if (eq > 0 && SECRET_LIKE_PATH.test(path)) {
+      shown.push(`${path}=${MASK}`);
+      if (arg.length > eq + 1) hidden.push({ path, value: arg.slice(eq + 1) });
+    } else shown.push(arg);
+  }
+  return { shown, hidden };
+}
 
-export const saveRevision = (dir: string, r: Revision): void => writeJsonAtomic(fileOf(dir, r.revision), r);
+/** Replaces each hidden value wherever a string of the plan holds it. */
+function scrub(plan: Plan, hidden: readonly { path: string; value: string }[]): { plan: Plan; scrubbed: string[] } {
+  const scrubbed = new Set<string>();
+  const walk = (v: unknown): unknown => {
+    if (typeof v === "string") {
+      let out = v;
+      for (const h of hidden)
+        if (out.includes(h.value)) {
+          out = out.split(h.value).join(MASK);
+          scrubbed.add(h.path);
+        }
+      return out;
+    }
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return hidden.length ? { plan: walk(plan) as Plan, scrubbed: [...scrubbed] } : { plan, scrubbed: [] };
+}
+
+export const digestOf = (text: string | Buffer): string => `sha256:${createHash("sha256").update(text).digest("hex")}`;
+
+export interface RevisionContext {
+  readonly set?: readonly string[];
+  readonly specDigest?: string;
+  readonly berthVersion: string;
+}
+
+/** A new revision of `plan`, ready to store: --set masked, the plan scrubbed of any masked value. */
+export function newRevision(
+  plan: Plan,
+  fields: Pick<Revision, "revision" | "run" | "action" | "command" | "startedAt"> & { readonly rollbackOf?: number },
+  context: RevisionContext,
+): Revision {
+  const { shown, hidden } = maskSets(context.set ?? []);
+  const clean = scrub(plan, hidden);
+  return {
+    ...fields,
+    status: "in-progress",
+    platform: plan.platform,
+    env: plan.env,
+    ...(context.specDigest ? { specDigest: context.specDigest } : {}),
+    planDigest: digestOf(JSON.stringify(clean.plan)),
+    set: shown,
+    ...(clean.scrubbed.length ? { scrubbed: clean.scrubbed } : {}),
+    berthVersion: context.berthVersion,
+    by: `${userInfo().username}@${hostname()}`,
+    plan: clean.plan,
+  };
+}
+
+/** gzip-compressed JSON, as Helm stores releases: a datalyptica plan fits a Secret's 1 MiB many times over. */
+export const encodeRevision = (r: Revision): Buffer => gzipSync(JSON.stringify(r));
+export const decodeRevision = (data: Buffer): Revision => JSON.parse(gunzipSync(data).toString("utf8")) as Revision;
+
+export const nextRevisionNumber = (all: readonly Revision[]): number => Math.max(0, ...all.map((r) => r.revision)) + 1;
+
+/** The oldest revisions beyond `keep` (0 keeps all); the newest is never among them. */
+export function beyondRetention(all: readonly Revision[], keep: number): number[] {
+  if (keep <= 0) return [];
+  return all
+    .map((r) => r.revision)
+    .sort((a, b) => b - a)
+    .slice(Math.max(1, keep));
+}
+
+export const DEFAULT_HISTORY_MAX = 10;

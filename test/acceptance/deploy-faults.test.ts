@@ -3,12 +3,13 @@
  * each against the test API server with the fault injected.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { test } from "node:test";
 import { up, type UpResult } from "../../src/deploy/up.ts";
 import type { DeployTarget } from "../../src/deploy/target.ts";
 import type { EngineEvent } from "../../src/engine/events.ts";
-import { acquireLock } from "../../src/engine/lock.ts";
+import { acquireLease, newHolder } from "../../src/engine/lock.ts";
+import { connect } from "../../src/deploy/target.ts";
 import { statePaths } from "../../src/engine/state-dir.ts";
 import { JournalWriteError, readJournal } from "../../src/engine/journal.ts";
 import type { Plan } from "../../src/plan/step.ts";
@@ -43,7 +44,9 @@ const again = async (d: Deployed, plan = d.plan) => {
 };
 
 const failedStep = (events: EngineEvent[]) => events.find((e): e is Extract<EngineEvent, { type: "step" }> => e.type === "step" && e.state === "failed");
-const writes = (c: Cluster) => c.server.requests.filter((r) => ["PATCH", "POST", "PUT", "DELETE"].includes(r.method));
+/** berth's own state (its namespace, the Lease, revision Secrets) is not a change to the platform. */
+const isState = (r: { method: string; path: string }) => r.path.includes("/namespaces/berth-system/") || (r.method === "POST" && r.path === "/api/v1/namespaces");
+const writes = (c: Cluster) => c.server.requests.filter((r) => ["PATCH", "POST", "PUT", "DELETE"].includes(r.method) && !isState(r));
 
 async function terminal(fault: Fault, reason: RegExp, evidence: RegExp) {
   // Timeouts shortened to seconds: were failing fast broken, the step would end as a Timeout, not hang the suite.
@@ -150,7 +153,7 @@ test("F5: a 409 conflict is re-applied", async () => {
   }
 });
 
-test("F12: an unreachable cluster fails before any change, and leaves no revision", async () => {
+test("F12: an unreachable cluster fails before any change, and leaves nothing in the state folder", async () => {
   const c = await testCluster();
   const kubeconfig = c.kubeconfig;
   await c.close();
@@ -158,8 +161,8 @@ test("F12: an unreachable cluster fails before any change, and leaves no revisio
   const result = await up(planOf(SHOP, "dev"), { stateDir, kubeconfig, ...FAST }, { onEvent: () => {}, command: "test" });
   assert.equal(result.status, "unreachable");
   assert.match(result.error ?? "", /cannot reach the cluster at http:\/\/127\.0\.0\.1:\d+/);
-  const revisions = statePaths(stateDir, "shop.dev").revisions;
-  assert.deepEqual(existsSync(revisions) ? readdirSync(revisions) : [], []);
+  const dir = statePaths(stateDir, "shop.dev").dir;
+  assert.deepEqual(existsSync(dir) ? readdirSync(dir) : [], []);
 });
 
 test("F13 and F3: a cluster lost mid-run leaves the step unknown; the next up resumes and ends as an uninterrupted run", async () => {
@@ -186,14 +189,14 @@ test("F4: a second run is refused at once, naming the holder", async () => {
   const c = await testCluster();
   try {
     const target: DeployTarget = { stateDir: c.stateDir, kubeconfig: c.kubeconfig, ...FAST };
-    const paths = statePaths(c.stateDir, "shop.dev");
-    mkdirSync(paths.dir, { recursive: true });
-    const held = acquireLock(paths.lock, "berth up elsewhere --env dev");
-    const result = await up(planOf(SHOP, "dev"), target, { onEvent: () => {}, command: "test" });
-    held.release();
+    const plan = planOf(SHOP, "dev");
+    const held = await acquireLease(connect(plan, target).lease, newHolder("berth up elsewhere --env dev"));
+    const result = await up(plan, target, { onEvent: () => {}, command: "test" });
+    await held.release();
     assert.equal(result.status, "locked");
-    assert.match(result.error ?? "", new RegExp(`berth up elsewhere --env dev \\(pid ${process.pid} on .*lock ${held.holder.id}\\)`));
-    assert.equal(writes(c).length, 0);
+    assert.match(result.error ?? "", new RegExp(`berth up elsewhere --env dev \\(pid ${process.pid} on .*lock ${held.holder.id}; Lease berth-system/berth.shop.dev until`));
+    assert.equal(writes(c).length, 0, "nothing changed");
+    assert.deepEqual(c.server.requests.filter((r) => r.path.endsWith("/leases") && r.method === "POST").map((r) => r.status), [201, 409], "its one try to take the lock was refused by the API server");
   } finally {
     await c.close();
   }

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { gunzipSync } from "node:zlib";
 import { liveObjects, planOf, seedUserSecrets, testCluster } from "../support/deploy.ts";
 
 const EXAMPLES = readdirSync("examples").filter((d) => existsSync(join("examples", d, "berth.yaml"))).sort();
@@ -45,6 +46,12 @@ for (const example of EXAMPLES)
       for (const o of left) assert.match(o, /^(Secret|PersistentVolumeClaim|Namespace) /, `only data and the namespaces holding it are kept: ${o}`);
 
       for (const text of [upRun.stdout, upRun.stderr, statusRun.stdout, again.stdout, downRun.stdout, downRun.stderr, ...stateFiles(c.stateDir)]) assert.ok(!text.includes(CANARY), "no secret value in any output or state file");
+      // The history in the cluster (up and down revisions, decompressed): neither the user's nor a generated value.
+      const secrets = c.server.list("v1", "Secret");
+      const history = secrets.filter((s) => s.type === "berth.dev/revision.v1").map((s) => gunzipSync(Buffer.from(s.data.revision, "base64")).toString("utf8"));
+      assert.equal(history.length, 2);
+      const generated = secrets.filter((s) => s.metadata.labels?.["berth.dev/generated"] === "true").flatMap((s) => Object.values<string>(s.data ?? {}).map((v) => Buffer.from(v, "base64").toString("utf8")));
+      for (const text of history) for (const value of [CANARY, ...generated]) assert.ok(!text.includes(value), "no secret value in the cluster-stored revisions");
     } finally {
       await c.close();
     }

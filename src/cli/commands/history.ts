@@ -1,56 +1,90 @@
-import { statePaths } from "../../engine/state-dir.ts";
-import { listRevisions, loadRevision } from "../../engine/revisions.ts";
+/** `history`, `rollback` and `unlock`: they read and clear berth's state in the cluster, so every machine sees the same. */
+import { connect, type Connected } from "../../deploy/target.ts";
 import { forceUnlock } from "../../engine/lock.ts";
-import { instanceOf } from "../../plan/build-plan.ts";
+import type { Revision } from "../../engine/revisions.ts";
+import type { Plan } from "../../plan/step.ts";
+import { ProviderUnavailable } from "../../providers/provider.ts";
+import { serverMessage } from "../../providers/kubernetes/errors.ts";
 import { EXIT } from "../exit-codes.ts";
 import type { CliIO } from "../io.ts";
 import { type ClusterFlags, planOrReport, targetOf } from "./deploy-flags.ts";
 import { deploy, type UpFlags } from "./up.ts";
 
-const pathsOf = (path: string, flags: ClusterFlags, platform: string) => statePaths(targetOf(path, flags).stateDir, instanceOf(platform, flags.env!));
+/** Connects and reads; an unreachable cluster is reported (exit 1), never a stack trace. */
+async function withCluster(name: string, plan: Plan, path: string, flags: ClusterFlags, io: CliIO, work: (c: Connected) => Promise<number>): Promise<number> {
+  try {
+    const connected = connect(plan, targetOf(path, flags));
+    await connected.kubernetes.preflight();
+    return await work(connected);
+  } catch (error) {
+    if (error instanceof ProviderUnavailable) io.err(`berth ${name}: ${error.message}`);
+    else io.err(`berth ${name}: cannot read berth's state in the cluster: ${serverMessage(error)}`);
+    return EXIT.failure;
+  }
+}
 
-export function runHistory(path: string, flags: ClusterFlags, io: CliIO): number {
+const line = (r: Revision): string =>
+  [
+    `#${r.revision}  ${r.status.padEnd(11)} ${r.startedAt}  ${r.action.padEnd(8)} ${r.plan.steps.length} steps  by ${r.by}  ${r.command}`,
+    ...r.set.map((s) => ` --set ${s}`),
+    r.rollbackOf !== undefined ? `  (rollback to #${r.rollbackOf})` : "",
+  ].join("");
+
+export async function runHistory(path: string, flags: ClusterFlags, io: CliIO): Promise<number> {
   const plan = planOrReport(path, flags, io);
   if (!plan) return EXIT.badInput;
-  const revisions = listRevisions(pathsOf(path, flags, plan.platform).revisions);
-  if (flags.json) {
-    io.out(JSON.stringify(revisions.map(({ plan: p, ...r }) => ({ ...r, steps: p.steps.length })), null, 2));
+  return withCluster("history", plan, path, flags, io, async (connected) => {
+    const revisions = await connected.revisions.list();
+    if (flags.json) {
+      io.out(JSON.stringify(revisions.map(({ plan: p, ...r }) => ({ ...r, steps: p.steps.length })), null, 2));
+      return EXIT.ok;
+    }
+    if (!revisions.length) io.out(`no revisions of ${plan.instance} yet (${connected.revisions.where})`);
+    for (const r of revisions) io.out(line(r));
     return EXIT.ok;
-  }
-  if (!revisions.length) io.out(`no revisions of ${plan.instance} yet`);
-  for (const r of revisions)
-    io.out(`#${r.revision}  ${r.status.padEnd(11)} ${r.startedAt}  ${r.plan.steps.length} steps  ${r.command}${r.rollbackOf !== undefined ? `  (rollback to #${r.rollbackOf})` : ""}`);
-  return EXIT.ok;
+  });
 }
 
 /** Deploys an earlier revision's plan again, as a new revision (what it lacks is pruned, as on any `up`). */
 export async function runRollback(path: string, flags: UpFlags & { to?: string }, io: CliIO): Promise<number> {
   const current = planOrReport(path, flags, io);
   if (!current) return EXIT.badInput;
-  const dir = pathsOf(path, flags, current.platform).revisions;
-  const deployed = listRevisions(dir).filter((r) => r.status === "deployed");
+  let revisions: Revision[] | undefined;
+  const read = await withCluster("rollback", current, path, flags, io, async (connected) => {
+    revisions = await connected.revisions.list();
+    return EXIT.ok;
+  });
+  if (!revisions) return read;
+  const deployed = revisions.filter((r) => r.status === "deployed" && r.action !== "down");
   const to = flags.to !== undefined ? Number(flags.to) : deployed.at(-2)?.revision;
-  const revision = to !== undefined && Number.isInteger(to) ? loadRevision(dir, to) : undefined;
+  const revision = to !== undefined && Number.isInteger(to) ? revisions.find((r) => r.revision === to && r.action !== "down") : undefined;
   if (!revision) {
-    io.err(to === undefined ? "berth rollback: no earlier deployed revision; see berth history" : `berth rollback: no revision #${flags.to}; see berth history`);
+    io.err(to === undefined ? "berth rollback: no earlier deployed revision; see berth history" : `berth rollback: no revision #${flags.to} to deploy again; see berth history`);
     return EXIT.badInput;
   }
-  return deploy(revision.plan, path, flags, io, `berth rollback ${path} --env ${flags.env} --to ${revision.revision}`, revision.revision);
+  if (revision.scrubbed?.length) {
+    io.err(`berth rollback: revision #${revision.revision} was deployed with secret-like --set values (${revision.scrubbed.join(", ")}) that berth did not store\n  hint: deploy it with berth up and those --set values instead`);
+    return EXIT.badInput;
+  }
+  return deploy(revision.plan, path, flags, io, `berth rollback ${path} --env ${flags.env} --to ${revision.revision}`, revision.revision, { set: revision.set, ...(revision.specDigest ? { specDigest: revision.specDigest } : {}) });
 }
 
-export function runUnlock(path: string, flags: ClusterFlags & { force?: boolean; id?: string }, io: CliIO): number {
+export async function runUnlock(path: string, flags: ClusterFlags & { force?: boolean; id?: string }, io: CliIO): Promise<number> {
   const plan = planOrReport(path, flags, io);
   if (!plan) return EXIT.badInput;
   if (!flags.force) {
-    io.err("berth unlock: pass --force to clear the lock; make sure no berth run is going on first");
+    io.err("berth unlock: pass --force to clear the lock; make sure no berth run is going on first (a crashed run's lock expires by itself)");
     return EXIT.badInput;
   }
-  try {
-    const cleared = forceUnlock(pathsOf(path, flags, plan.platform).lock, flags.id);
-    io.out(cleared ? `cleared the lock ${cleared.id} held by ${cleared.command} (pid ${cleared.pid} on ${cleared.host})` : "there was no lock");
-    return EXIT.ok;
-  } catch (error) {
-    io.err(`berth unlock: ${(error as Error).message}`);
-    return EXIT.failure;
-  }
+  return withCluster("unlock", plan, path, flags, io, async (connected) => {
+    try {
+      const cleared = await forceUnlock(connected.lease, flags.id);
+      io.out(cleared ? `cleared the lock ${cleared.id} held by ${cleared.command} (pid ${cleared.pid} on ${cleared.host}); ${connected.lease.where} deleted` : "there was no lock");
+      return EXIT.ok;
+    } catch (error) {
+      if (!(error instanceof Error) || /^the lock/.test(error.message) === false) throw error;
+      io.err(`berth unlock: ${error.message}`);
+      return EXIT.failure;
+    }
+  });
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { packageRoot } from "../../util/package-root.ts";
 import { didYouMean } from "../../util/did-you-mean.ts";
@@ -36,6 +36,21 @@ export function runInit(dir: string, flags: InitFlags, io: CliIO): number {
   }
   mkdirSync(dir, { recursive: true });
   writeFileSync(target, readFileSync(join(EXAMPLES_DIR, name, "berth.yaml"), "utf8"));
-  io.out(`wrote ${target} (from example ${name}); next: berth validate ${dir}`);
+  const ignored = ignoreStateDir(dir);
+  io.out(`wrote ${target} (from example ${name})${ignored ? `; ${ignored}` : ""}; next: berth validate ${dir}`);
   return EXIT.ok;
+}
+
+/** The journal in `.berth/` is this machine's, never the repository's: listed in .gitignore, added to one that exists. */
+function ignoreStateDir(dir: string): string | undefined {
+  const file = join(dir, ".gitignore");
+  const entry = ".berth/";
+  if (!existsSync(file)) {
+    writeFileSync(file, `# berth's local run journal (the lock and history are in the cluster)\n${entry}\n`);
+    return `wrote ${file}`;
+  }
+  const text = readFileSync(file, "utf8");
+  if (text.split(/\r?\n/).some((l) => /^\/?\.berth\/?$/.test(l.trim()))) return undefined;
+  appendFileSync(file, `${text === "" || text.endsWith("\n") ? "" : "\n"}${entry}\n`);
+  return `added ${entry} to ${file}`;
 }

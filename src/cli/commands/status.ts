@@ -19,9 +19,11 @@ export async function runStatus(path: string, flags: ClusterFlags, io: CliIO): P
     return EXIT.failure;
   }
   const healthy = report.components.every((c) => c.ready === c.total);
-  if (flags.json) io.out(JSON.stringify({ endpoint: report.endpoint, healthy, components: report.components }, null, 2));
+  if (flags.json) io.out(JSON.stringify({ endpoint: report.endpoint, healthy, components: report.components, revision: report.revision ?? null }, null, 2));
   else {
     io.out(`${plan.platform} (${plan.env}) on ${report.endpoint}`);
+    const r = report.revision;
+    io.out(r ? `last revision #${r.revision}: ${r.action} ${r.status}, ${r.finishedAt ?? r.startedAt} by ${r.by}${r.set.length ? ` with --set ${r.set.join(" --set ")}` : ""}` : "no revision in the cluster yet");
     for (const c of report.components) {
       io.out(`${c.ready === c.total ? "✓" : "✗"} ${c.group}  ${c.ready}/${c.total} ready`);
       for (const o of c.objects.filter((o) => o.state !== "ready")) io.out(`    ${MARK[o.state]} ${o.title}: ${o.message}`);

@@ -1,5 +1,5 @@
 import { createInterface } from "node:readline/promises";
-import { up, type UpResult } from "../../deploy/up.ts";
+import { type RunRecord, up, type UpResult } from "../../deploy/up.ts";
 import type { EventSink } from "../../engine/events.ts";
 import type { Plan } from "../../plan/step.ts";
 import { EXIT } from "../exit-codes.ts";
@@ -8,7 +8,7 @@ import { jsonProgress } from "../progress/json.ts";
 import { plainProgress } from "../progress/plain.ts";
 import { ttyProgress } from "../progress/tty.ts";
 import { planText, summarize } from "../render-plan.ts";
-import { type ClusterFlags, commandLine, planOrReport, targetOf } from "./deploy-flags.ts";
+import { type ClusterFlags, commandLine, planOrReport, recordOf, targetOf } from "./deploy-flags.ts";
 
 export interface UpFlags extends ClusterFlags {
   yes?: boolean;
@@ -50,7 +50,7 @@ export async function runUp(path: string, flags: UpFlags, io: CliIO): Promise<nu
 }
 
 /** Shared by `up` and `rollback`: confirm when a person is there, run, report, map the outcome to an exit code. */
-export async function deploy(plan: Plan, path: string, flags: UpFlags, io: CliIO, command: string, rollbackOf?: number): Promise<number> {
+export async function deploy(plan: Plan, path: string, flags: UpFlags, io: CliIO, command: string, rollbackOf?: number, record: RunRecord = recordOf(path, flags)): Promise<number> {
   const progress = progressFor(flags, io);
   const ask = !flags.yes && interactive(io);
   const { result, signal } = await withSignals((sig) =>
@@ -58,6 +58,7 @@ export async function deploy(plan: Plan, path: string, flags: UpFlags, io: CliIO
       onEvent: progress,
       signal: sig,
       command,
+      record,
       ...(rollbackOf !== undefined ? { rollbackOf } : {}),
       ...(ask
         ? {

@@ -57,6 +57,8 @@ const BUILTINS: Row[] = [
   ["apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false, true, true, ["crd", "crds"]],
   ["storage.k8s.io", "v1", "StorageClass", "storageclasses", false, false, false, ["sc"]],
   ["scheduling.k8s.io", "v1", "PriorityClass", "priorityclasses", false, false, false, ["pc"]],
+  // Leases have no status subresource: holders write spec.renewTime with an update carrying the resourceVersion.
+  ["coordination.k8s.io", "v1", "Lease", "leases", true, false, false],
 ];
 
 const fromRow = ([group, version, kind, plural, namespaced, status, generation, shortNames, categories, sub]: Row): ResourceDef => ({

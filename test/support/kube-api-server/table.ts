@@ -56,6 +56,7 @@ const COLUMNS: Record<string, Column[]> = {
     ["Status", "string", (o) => o.status?.phase ?? ""],
     ["Volume", "string", (o) => o.spec?.volumeName ?? ""],
   ],
+  Lease: [["Holder", "string", (o) => o.spec?.holderIdentity ?? ""]],
   ConfigMap: [["Data", "integer", (o) => Object.keys(o.data ?? {}).length + Object.keys(o.binaryData ?? {}).length]],
   Secret: [
     ["Type", "string", (o) => o.type ?? "Opaque"],
