@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { existsSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
@@ -40,12 +40,24 @@ function generatorOf(example: string, env: string): Generator {
   return { objects, job, script: container.command[2], env: vars, table };
 }
 
-async function runScript(g: Generator, server: KubeApiServer): Promise<{ code: number; output: string }> {
+/**
+ * The image's shell and tools are BusyBox's: when the machine has busybox, a folder of its applets (sh, tr, sed,
+ * head, tail, base64, cat) goes first on PATH, with the machine's curl behind them.
+ */
+const BUSYBOX = ["/usr/bin/busybox", "/bin/busybox"].find((p) => existsSync(p));
+function busyboxPath(): string {
+  const dir = tempDir("berth-busybox-");
+  for (const applet of ["sh", "tr", "sed", "head", "tail", "base64", "cat"]) symlinkSync(BUSYBOX!, join(dir, applet));
+  return dir;
+}
+
+async function runScript(g: Generator, server: KubeApiServer, shell: "sh" | "busybox" = "sh"): Promise<{ code: number; output: string }> {
   const sa = tempDir("berth-sa-");
   writeFileSync(join(sa, "token"), "berth-test-token");
   writeFileSync(join(sa, "ca.crt"), "");
+  const path = `${shell === "busybox" ? `${busyboxPath()}:` : ""}${process.env.PATH ?? "/usr/bin:/bin"}`;
   try {
-    const r = await exec("sh", ["-c", g.script, "berth-secrets"], { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...g.env, BERTH_API: server.url, BERTH_SA_DIR: sa }, timeout: 60_000 });
+    const r = await exec("sh", ["-c", g.script, "berth-secrets"], { env: { PATH: path, ...g.env, BERTH_API: server.url, BERTH_SA_DIR: sa }, timeout: 60_000 });
     return { code: 0, output: r.stdout + r.stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
@@ -129,6 +141,29 @@ describe("secret generator script (datalyptica, dev)", () => {
     }
     const roles = g.objects.filter((o) => o.kind === "Role" && o.metadata.name === "berth-secrets");
     for (const role of roles) for (const rule of role.rules) if (rule.verbs.includes("get")) assert.ok(rule.resourceNames?.length, "get only on named Secrets");
+  });
+});
+
+describe("secret generator script under BusyBox, the image's shell and tools", () => {
+  it("creates the same Secrets, of the same forms, and a re-run writes nothing", { skip: BUSYBOX ? false : "no busybox on this machine" }, async () => {
+    const g = generatorOf("datasurface-airflow", "dev");
+    const server = await startKubeApiServer({ readyAfterMs: {} });
+    try {
+      seedNamespaces(server, g);
+      const first = await runScript(g, server, "busybox");
+      assert.equal(first.code, 0, first.output);
+      for (const s of g.table)
+        for (const ns of s.namespaces) {
+          const data = decoded(secretOf(server, ns, s.name)?.data);
+          for (const { key, form } of s.keys) assert.match(data[key] ?? "", form === "fernet" ? /^[A-Za-z0-9_-]{43}=$/ : new RegExp(`^[A-Za-z0-9]{${form.replace("alnum", "")}}$`), `${ns}/${s.name}.${key}`);
+        }
+      const mark = server.requests.length;
+      const again = await runScript(g, server, "busybox");
+      assert.equal(again.code, 0, again.output);
+      assert.deepEqual(server.requests.slice(mark).filter((r) => r.method !== "GET"), []);
+    } finally {
+      await server.close();
+    }
   });
 });
 

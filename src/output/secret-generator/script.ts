@@ -14,7 +14,10 @@
  * (token and ca.crt), BERTH_SECRETS, BERTH_LABELS (JSON object of labels for created Secrets).
  */
 export const GENERATOR_SCRIPT = `set -eu
-API="\${BERTH_API:-https://\${KUBERNETES_SERVICE_HOST}:\${KUBERNETES_SERVICE_PORT}}"
+# The API server as every pod sees it (an IPv6 address goes in brackets); tests point BERTH_API at theirs.
+host="\${KUBERNETES_SERVICE_HOST:-kubernetes.default.svc}"
+case "$host" in *:*) host="[$host]" ;; esac
+API="\${BERTH_API:-https://$host:\${KUBERNETES_SERVICE_PORT:-443}}"
 SA_DIR="\${BERTH_SA_DIR:-/var/run/secrets/kubernetes.io/serviceaccount}"
 TOKEN="$(cat "$SA_DIR/token")"
 CA="$SA_DIR/ca.crt"
