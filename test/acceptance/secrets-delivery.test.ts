@@ -106,6 +106,67 @@ describe("every delivery path gets its secrets: build output of every example ×
       });
 });
 
+/** Runs the generator Job's script as the cluster would: taken from the live Job that kubectl applied. */
+async function runLiveGenerator(c: Awaited<ReturnType<typeof testCluster>>): Promise<string> {
+  const job = c.server.list("batch/v1", "Job").find((j) => j.metadata.name.startsWith("berth-secrets-"));
+  assert.ok(job, "the generator Job was applied");
+  const container = job.spec.template.spec.containers[0];
+  const sa = tempDir("berth-sa-");
+  writeFileSync(join(sa, "token"), "t");
+  writeFileSync(join(sa, "ca.crt"), "");
+  const env = Object.fromEntries((container.env as { name: string; value: string }[]).map((e) => [e.name, e.value]));
+  const run = await promisify(execFile)(container.command[0], container.command.slice(1), { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env, BERTH_API: c.server.url, BERTH_SA_DIR: sa } });
+  return run.stdout + run.stderr;
+}
+
+/** Every Secret key a live pod template reads, with whether it exists. */
+function liveSecretReads(c: Awaited<ReturnType<typeof testCluster>>, namespaces: readonly string[]): { ref: string; ok: boolean }[] {
+  const out: { ref: string; ok: boolean }[] = [];
+  for (const o of c.server.list().filter((x) => namespaces.includes(x.metadata?.namespace) && ["Deployment", "StatefulSet", "Job"].includes(x.kind)))
+    JSON.stringify(o.spec?.template, (k, v) => {
+      if (k === "secretKeyRef") out.push({ ref: `${o.metadata.namespace}/${v.name}.${v.key}`, ok: v.key in (c.server.get("v1", "Secret", o.metadata.namespace, v.name)?.data ?? {}) });
+      return v;
+    });
+  return out;
+}
+
+describe("kubectl apply and helm template | kubectl apply, with the Job's script run as the cluster would", () => {
+  for (const via of ["kubectl apply -f manifests/", "helm template | kubectl apply -f -"] as const)
+    it(`${via}: every Secret a pod reads exists; re-applying and re-running changes no value${via.startsWith("kubectl") ? "; berth up afterwards keeps them" : ""}`, async () => {
+      const c = await testCluster();
+      try {
+        const out = buildTo("datalyptica", "dev");
+        let file = join(out, "manifests");
+        if (via.startsWith("helm")) {
+          const r = helm(["template", "datalyptica", join(out, "chart")]);
+          assert.equal(r.status, 0, r.stderr);
+          file = join(out, "render.yaml");
+          writeFileSync(file, r.stdout);
+        }
+        await c.kubectl("apply", "-f", file);
+        const namespaces = readManifestDir(join(out, "manifests")).filter((o) => o.kind === "Namespace").map((o) => o.metadata.name);
+        assert.ok(liveSecretReads(c, namespaces).some((r) => !r.ok), "before the Job runs, pods lack their Secrets");
+        const log = await runLiveGenerator(c);
+        const reads = liveSecretReads(c, namespaces);
+        assert.ok(reads.length > 20);
+        assert.deepEqual(reads.filter((r) => !r.ok), [], "every Secret key a pod reads exists");
+        const values = () => JSON.stringify(c.server.list("v1", "Secret").filter((s) => s.metadata.labels?.["berth.dev/generated"] === "true").map((s) => [s.metadata.namespace, s.metadata.name, s.data]));
+        const first = values();
+        await c.kubectl("apply", "-f", file);
+        assert.doesNotMatch(await runLiveGenerator(c), /created|added/);
+        assert.equal(values(), first, "a re-apply and a re-run keep every value");
+        // berth up afterwards (once: the render is the same objects); what kubectl applied is taken over only when asked.
+        const up = via.startsWith("kubectl") ? await c.berth("up", "examples/datalyptica", "dev", "--yes", "--adopt") : { code: 0, stdout: "", stderr: "" };
+        assert.equal(up.code, 0, up.stderr);
+        assert.equal(values(), first, "berth up takes the Job's Secrets as its own and keeps them");
+        for (const s of c.server.list("v1", "Secret").filter((x) => x.metadata.labels?.["berth.dev/generated"] === "true"))
+          for (const v of Object.values(s.data as Record<string, string>)) assert.ok(!(log + up.stdout + up.stderr).includes(Buffer.from(v, "base64").toString()));
+      } finally {
+        await c.close();
+      }
+    });
+});
+
 describe("canary: no secret value in any output, log or state", () => {
   it("datalyptica and mlops-qna: berth up, then the generator Job's script on the same cluster, leave every value in the cluster only", async () => {
     const CANARY = "CANARY-b3rth-5ecr3t";
