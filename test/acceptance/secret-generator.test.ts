@@ -42,12 +42,12 @@ function generatorOf(example: string, env: string): Generator {
 
 /**
  * The image's shell and tools are BusyBox's: when the machine has busybox, a folder of its applets (sh, tr, sed,
- * head, tail, base64, cat) goes first on PATH, with the machine's curl behind them.
+ * grep, head, tail, base64, cat) goes first on PATH, with the machine's curl behind them.
  */
 const BUSYBOX = ["/usr/bin/busybox", "/bin/busybox"].find((p) => existsSync(p));
 function busyboxPath(): string {
   const dir = tempDir("berth-busybox-");
-  for (const applet of ["sh", "tr", "sed", "head", "tail", "base64", "cat"]) symlinkSync(BUSYBOX!, join(dir, applet));
+  for (const applet of ["sh", "tr", "sed", "grep", "head", "tail", "base64", "cat"]) symlinkSync(BUSYBOX!, join(dir, applet));
   return dir;
 }
 
@@ -181,8 +181,12 @@ describe("secret generator script with Secrets already there", () => {
     // Someone's own value, only in a consumer's namespace; and an owner's Secret that lacks two keys.
     server.seed({ apiVersion: "v1", kind: "Secret", metadata: { name: "postgresql-user-trino", namespace: "datalyptica-apps" }, type: "Opaque", data: { password: b64("canary-trino-value") } });
     server.seed({ apiVersion: "v1", kind: "Secret", metadata: { name: "airflow-keys", namespace: "datalyptica-apps" }, type: "Opaque", data: { "fernet-key": b64("canary-fernet-value") } });
+    // A key that is there with an empty value is there: kept, and copied as it is (as berth up does).
+    server.seed({ apiVersion: "v1", kind: "Secret", metadata: { name: "redis-auth", namespace: "datalyptica-core" }, type: "Opaque", data: { password: "" } });
     const run = await runScript(g, server);
     assert.equal(run.code, 0, run.output);
+    assert.deepEqual(decoded(secretOf(server, "datalyptica-core", "redis-auth")?.data), { password: "" });
+    assert.deepEqual(decoded(secretOf(server, "datalyptica-apps", "redis-auth")?.data), { password: "" });
     assert.deepEqual(decoded(secretOf(server, "datalyptica-core", "postgresql-user-trino")?.data), { password: "canary-trino-value" });
     assert.deepEqual(decoded(secretOf(server, "datalyptica-apps", "postgresql-user-trino")?.data), { password: "canary-trino-value" });
     const keys = decoded(secretOf(server, "datalyptica-apps", "airflow-keys")?.data);

@@ -36,7 +36,9 @@ reason() { printf '%s' "$BODY" | tr -d '\\n' | sed -n 's/.*"reason": *"\\([A-Za-
 fail() { echo "berth-secrets: $1 (HTTP $STATUS $(reason))" >&2; exit 1; }
 # The data map of a Secret as "key":"value" lines (base64 values hold no comma, quote or space).
 data_lines() { printf '%s' "$1" | tr -d ' \\n\\r\\t' | sed -n 's/.*"data":{\\([^}]*\\)}.*/\\1/p' | tr ',' '\\n'; }
-value_of() { printf '%s\\n' "$1" | sed -n "s/^\\"$(printf '%s' "$2" | sed 's/\\./\\\\./g')\\":\\"\\(.*\\)\\"\\$/\\1/p"; }
+key_re() { printf '%s' "$1" | sed 's/\\./\\\\./g'; }
+has_key() { printf '%s\\n' "$1" | grep -q "^\\"$(key_re "$2")\\":"; }
+value_of() { printf '%s\\n' "$1" | sed -n "s/^\\"$(key_re "$2")\\":\\"\\(.*\\)\\"\\$/\\1/p"; }
 version_of() { printf '%s' "$1" | tr -d ' \\n\\r\\t' | sed -n 's/.*"resourceVersion":"\\([^"]*\\)".*/\\1/p'; }
 random_value() {
   case "$1" in
@@ -60,9 +62,12 @@ ensure_secret() {
   wanted=""
   for spec in "$@"; do
     key="\${spec%%:*}"
-    value="$(value_of "$source" "$key")"
-    [ -n "$value" ] || value="$(random_value "\${spec#*:}" | base64 | tr -d '\\n')"
-    [ -n "$value" ] || { echo "berth-secrets: no value for key $key of $name (form \${spec#*:})" >&2; exit 1; }
+    if has_key "$source" "$key"; then
+      value="$(value_of "$source" "$key")"
+    else
+      value="$(random_value "\${spec#*:}" | base64 | tr -d '\\n')"
+      [ -n "$value" ] || { echo "berth-secrets: no value for key $key of $name (form \${spec#*:})" >&2; exit 1; }
+    fi
     wanted="$wanted\${wanted:+
 }\\"$key\\":\\"$value\\""
   done
@@ -82,7 +87,7 @@ EOF
         have="$(data_lines "$BODY")"; add=""; added=""
         for spec in "$@"; do
           key="\${spec%%:*}"
-          if [ -z "$(value_of "$have" "$key")" ]; then
+          if ! has_key "$have" "$key"; then
             add="$add\${add:+,}\\"$key\\":\\"$(value_of "$wanted" "$key")\\""
             added="$added\${added:+, }$key"
           fi
