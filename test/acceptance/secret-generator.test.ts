@@ -197,6 +197,27 @@ describe("secret generator script with Secrets already there", () => {
     assert.ok(!run.output.includes("canary"), "no value in the output");
   });
 
+  it("starts a secret again when someone else created it meanwhile (409), and gives up after five tries", async () => {
+    const once = await startKubeApiServer({ readyAfterMs: {} });
+    const always = await startKubeApiServer({ readyAfterMs: {} });
+    try {
+      seedNamespaces(once, g);
+      seedNamespaces(always, g);
+      once.addFault({ type: "http", status: 409, match: { method: "POST" }, count: 1 });
+      const run = await runScript(g, once);
+      assert.equal(run.code, 0, run.output);
+      for (const s of g.table) for (const ns of s.namespaces) assert.ok(secretOf(once, ns, s.name), `${ns}/${s.name}`);
+      always.addFault({ type: "http", status: 409, match: { method: "POST" }, count: 1000 });
+      const stuck = await runScript(g, always);
+      assert.notEqual(stuck.code, 0);
+      assert.match(stuck.output, /berth-secrets: Secret postgresql-admin keeps changing under us; giving up/);
+      assert.equal(always.requests.filter((r) => r.method === "POST").length, 5);
+    } finally {
+      await once.close();
+      await always.close();
+    }
+  });
+
   it("fails, naming the Secret and the HTTP status, when the API refuses", async () => {
     const fresh = await startKubeApiServer({ readyAfterMs: {} });
     try {
