@@ -7,6 +7,7 @@ import { specCheckInput } from "./checks/check.ts";
 import { lint, type LintOptions } from "./lint/run.ts";
 import { type Diagnostic, hasErrors, uniqueDiagnostics } from "./diagnostics/diagnostic.ts";
 import { renderChart } from "./output/chart/index.ts";
+import { deliveredResources } from "./output/delivered.ts";
 import { renderInventory } from "./output/inventory.ts";
 import { type RenderedFile, renderManifests } from "./output/manifests.ts";
 import { writeOutput } from "./output/write.ts";
@@ -57,10 +58,11 @@ export function build(options: BuildOptions): BuildResult {
   diagnostics.push(...lint(specCheckInput(resolved.spec, resources, secrets), specLintOptions(resolved.spec)));
   const unique = uniqueDiagnostics(diagnostics);
   if (hasErrors(unique)) return { ok: false, diagnostics: unique, spec: resolved.spec, resources };
+  const delivered = deliveredResources(resolved.spec, resources, secrets);
   const files = [
-    ...renderManifests(resources, { platform: resolved.spec.platform.metadata.name, env: options.env }),
-    ...renderChart(resolved.spec, resources, secrets),
-    renderInventory(resolved.spec, resources, secrets),
+    ...renderManifests(delivered, { platform: resolved.spec.platform.metadata.name, env: options.env }),
+    ...renderChart(resolved.spec, delivered, secrets),
+    renderInventory(resolved.spec, delivered, secrets),
   ];
   return { ok: true, diagnostics: unique, spec: resolved.spec, resources, secrets, files };
 }

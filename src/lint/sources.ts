@@ -2,7 +2,7 @@
  * Reads Kubernetes YAML for lint: files, folders (every .yaml/.yml below), or stdin; multi-document streams such as a
  * `helm template` render; List kinds expanded into their items. Each object remembers its file and first line.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import jsyaml from "js-yaml";
 import type { Diagnostic } from "../diagnostics/diagnostic.ts";
@@ -26,6 +26,13 @@ export function readInputs(paths: readonly string[], stdin: () => string): { inp
   const walk = (p: string): string[] => {
     const st = statSync(p);
     if (!st.isDirectory()) return [p];
+    // A berth build output: its chart renders the very objects of manifests/ (tests hold it to that), and templates
+    // cannot be read before rendering. Any other chart is skipped with a word on how to lint it.
+    if (existsSync(join(p, "inventory.json")) && existsSync(join(p, "manifests"))) return walk(join(p, "manifests"));
+    if (existsSync(join(p, "Chart.yaml"))) {
+      diagnostics.push({ severity: "warning", code: "LINT-INPUT", path: p, message: "a Helm chart's templates are not YAML until rendered; skipped", hint: `lint the render: helm template ${p} | berth lint -` });
+      return [];
+    }
     return readdirSync(p)
       .sort()
       .flatMap((f) => {

@@ -2,13 +2,13 @@
  * inventory.json: what the build produced and what it expects to find in the cluster. Names and keys only —
  * never a secret value.
  */
-import { appNamespace } from "../catalog/app/context.ts";
 import { ANNOTATION } from "../resources/labels.ts";
 import type { ResolvedSpec } from "../spec/resolve.ts";
 import type { DesiredResource } from "../resources/kube-object.ts";
 import type { GeneratedSecret } from "../resources/secrets.ts";
 import type { RenderedFile } from "./manifests.ts";
 import { compareObjects, fileFor, OUTPUT_GROUPS } from "./layout.ts";
+import { providedSecretNamespaces } from "./provided-secrets.ts";
 
 const fileRank = (kind: string) => {
   const i = OUTPUT_GROUPS.findIndex((g) => g.kinds.includes(kind));
@@ -17,15 +17,8 @@ const fileRank = (kind: string) => {
 
 export function renderInventory(spec: ResolvedSpec, resources: readonly DesiredResource[], generated: readonly GeneratedSecret[] = []): RenderedFile {
   const p = spec.platform;
-  // A declared secret must exist in every namespace whose apps read it (env) or serve it (ingress TLS).
-  const namespacesUsing = (secret: string) =>
-    [
-      ...new Set(
-        Object.values(p.spec.apps)
-          .filter((a) => Object.values(a.env).some((v) => typeof v === "object" && "secret" in v && v.secret === secret) || (a.ingress?.tls && "secretName" in a.ingress.tls && a.ingress.tls.secretName === secret))
-          .map((a) => appNamespace(p, a)),
-      ),
-    ].sort();
+  // A declared secret must exist in every namespace whose objects read it (apps, components, jobs, ingress TLS).
+  const readers = providedSecretNamespaces(spec, resources);
   const ordered = [...resources].sort((a, b) => fileRank(a.object.kind) - fileRank(b.object.kind) || compareObjects(a.object, b.object));
   const inventory = {
     apiVersion: "berth.dev/v1alpha1",
@@ -49,7 +42,7 @@ export function renderInventory(spec: ResolvedSpec, resources: readonly DesiredR
         name,
         type: s.type,
         keys: s.keys,
-        namespaces: namespacesUsing(name),
+        namespaces: readers.get(name) ?? [],
         ...(s.keyVault ? { keyVault: s.keyVault } : {}),
       })),
       ingressController: p.spec.kubernetes.ingress?.controller ?? null,

@@ -25,6 +25,10 @@ export const ANNOTATION = {
   appliedDigest: "berth.dev/applied-digest",
   /** The object existed before berth took it over: berth never deletes it. */
   adopted: "berth.dev/adopted",
+  /** On the secret generator Job: JSON list of the Secrets it creates (name, keys, namespaces), never values. */
+  generatesSecrets: "berth.dev/generates-secrets",
+  /** On a Namespace: JSON map of the Secrets the user provides there (spec.secrets) to their keys. */
+  providedSecrets: "berth.dev/provided-secrets",
 } as const;
 
 export const PSS_LABELS = (version: string): Record<string, string> => ({

@@ -48,7 +48,7 @@ describe("components: postgresql and redis, connected from an app", () => {
   });
 
   it("creates a database and user per consumer plus the declared ones, idempotently, in a Job named by its content", () => {
-    const job = objects.find((o) => o.kind === "Job")!;
+    const job = objects.find((o) => o.kind === "Job" && o.metadata.name.startsWith("postgresql-setup-"))!;
     assert.match(job.metadata.name, /^postgresql-setup-[0-9a-f]{8}$/);
     const script = find(objects, "ConfigMap", "postgresql-setup").data["setup.sql"] as string;
     assert.equal(script, setupScript(["api", "analytics"]));
@@ -89,50 +89,36 @@ describe("components: postgresql and redis, connected from an app", () => {
     for (const s of sts) assert.equal(s.spec.template.spec.securityContext.runAsUser, undefined);
   });
 
-  it("renders a chart that helm lints, that reproduces the manifests, and whose secret copies agree", () => {
+  it("renders a chart that helm lints, that reproduces the manifests with the secret generator, byte-identical every time", () => {
     const out = join(tempDir(), "out");
     assert.ok(writeBuild(result, out));
     const lint = helm(["lint", join(out, "chart"), "--strict"]);
     assert.equal(lint.status, 0, lint.stdout + lint.stderr);
     const rendered = helm(["template", "lake", join(out, "chart")]);
     assert.equal(rendered.status, 0, rendered.stderr);
+    assert.equal(helm(["template", "lake", join(out, "chart")]).stdout, rendered.stdout, "helm template twice gives the same bytes");
     const docs = parseDocs(rendered.stdout);
     const key = (o: Obj) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`;
-    const withoutSecrets = (objs: Obj[]) => Object.fromEntries(objs.filter((o) => o.kind !== "Secret").map((o) => [key(o), o]));
-    assert.deepEqual(withoutSecrets(docs), withoutSecrets(readManifestDir(join(out, "manifests"))));
-    const secrets = docs.filter((o) => o.kind === "Secret");
-    assert.deepEqual(secrets.map(key).sort(), [
-      "Secret/lake-apps/postgresql-user-api", "Secret/lake-apps/redis-auth", "Secret/lake-core/postgresql-admin",
-      "Secret/lake-core/postgresql-user-analytics", "Secret/lake-core/postgresql-user-api", "Secret/lake-core/redis-auth",
+    const all = (objs: Obj[]) => Object.fromEntries(objs.map((o) => [key(o), o]));
+    assert.deepEqual(all(docs), all(readManifestDir(join(out, "manifests"))));
+    assert.deepEqual(docs.filter((o) => o.kind === "Secret"), [], "the chart carries no Secret: the generator Job creates them in the cluster");
+    for (const f of result.files!.filter((x) => x.path.startsWith("chart/templates/"))) assert.doesNotMatch(f.content, /\blookup\b|\brand[A-Z]|\buuidv4\b|\bnow\b/, f.path);
+    const job = docs.find((o) => o.kind === "Job" && o.metadata.name.startsWith("berth-secrets-"))!;
+    const promised = JSON.parse(job.metadata.annotations!["berth.dev/generates-secrets"]!) as { name: string; keys: string[]; namespaces: string[] }[];
+    assert.deepEqual(promised.map((p) => `${p.name}:${p.namespaces.join(",")}`).sort(), [
+      "postgresql-admin:lake-core", "postgresql-user-analytics:lake-core", "postgresql-user-api:lake-core,lake-apps", "redis-auth:lake-core,lake-apps",
     ]);
-    for (const name of ["postgresql-user-api", "redis-auth"]) {
-      const copies = secrets.filter((s) => s.metadata.name === name).map((s) => s.data.password);
-      assert.equal(copies.length, 2);
-      assert.equal(copies[0], copies[1], `${name}: one value in every namespace`);
-      assert.equal(Buffer.from(copies[0], "base64").toString().length, 32);
-    }
-    const distinct = new Set(secrets.map((s) => s.data.password));
-    assert.equal(distinct.size, 4, "different logical secrets get different values");
-    const template = readFileSync(join(out, "chart/templates/secrets.yaml"), "utf8");
-    assert.match(template, /lookup "v1" "Secret" \$ns "postgresql-user-api"/);
-    for (const line of template.split("\n").filter((l) => /^\s+password:/.test(l))) assert.match(line, /^\s+password: \{\{ \$s\d+k0 \| b64enc \| quote \}\}$/);
-    for (const value of distinct) for (const f of result.files!) assert.ok(!f.content.includes(value), `a generated value appears in ${f.path}`);
   });
 
-  it("lets values point a generated secret at an existing one, and says how to read credentials", () => {
+  it("says how to read credentials and how to bring your own; the old existingSecret values are gone", () => {
     const out = join(tempDir(), "out");
     assert.ok(writeBuild(result, out));
-    const values = readFileSync(join(out, "chart/values.yaml"), "utf8");
-    assert.match(values, /secrets:\n  postgresql-admin:\n    existingSecret: ""\n/);
-    const pointed = helm(["template", "lake", join(out, "chart"), "--set", "secrets.redis-auth.existingSecret=my-redis"]);
-    assert.equal(pointed.status, 0, pointed.stderr);
-    const template = readFileSync(join(out, "chart/templates/secrets.yaml"), "utf8");
-    assert.match(template, /lookup "v1" "Secret" \$ns \(index \$\.Values "secrets" "redis-auth" "existingSecret"\)/);
-    assert.match(template, /fail \(printf "values\.secrets\.redis-auth\.existingSecret: secret %s has no key password/);
-    const unknown = helm(["template", "lake", join(out, "chart"), "--set", "secrets.nope.existingSecret=x"]);
-    assert.notEqual(unknown.status, 0);
+    assert.doesNotMatch(readFileSync(join(out, "chart/values.yaml"), "utf8"), /secrets:|existingSecret/);
+    const unknown = helm(["template", "lake", join(out, "chart"), "--set", "secrets.redis-auth.existingSecret=x"]);
+    assert.notEqual(unknown.status, 0, "values.schema.json refuses keys the chart does not have");
     const notes = readFileSync(join(out, "chart/templates/NOTES.txt"), "utf8");
     assert.match(notes, /kubectl -n lake-core get secret postgresql-admin -o jsonpath='\{\.data\.password\}' \| base64 -d/);
+    assert.match(notes, /create the Secret with the same name and keys before installing/);
     assert.match(notes, /kubectl -n lake-apps port-forward svc\/api 8080:8080/);
   });
 });
@@ -255,10 +241,10 @@ describe("components: airflow 3 with an external PostgreSQL (seed 003)", () => {
     const out = join(tempDir(), "out");
     assert.ok(writeBuild(result, out));
     const rendered = parseDocs(assertChartMatchesManifests(out, "flow"));
-    const keys = rendered.find((o) => o.kind === "Secret" && o.metadata.name === "airflow-keys")!;
-    const fernet = Buffer.from(keys.data["fernet-key"], "base64").toString();
-    assert.match(fernet, /^[A-Za-z0-9_-]{43}=$/);
-    assert.equal(Buffer.from(fernet, "base64url").length, 32);
+    // The generator makes the key in the cluster (its form is proven in secret-generator.test.ts); the table asks for it.
+    const generator = rendered.find((o) => o.kind === "Job" && o.metadata.name.startsWith("berth-secrets-"))!;
+    const table = generator.spec.template.spec.containers[0].env.find((e: { name: string }) => e.name === "BERTH_SECRETS").value as string;
+    assert.match(table, /^airflow-keys \S+ fernet-key:fernet jwt-secret:alnum40 api-secret-key:alnum40$/m);
   });
 
   it("gives workload identity to exactly the four ServiceAccounts that run DAG code, labelled on their pods", () => {

@@ -10,7 +10,7 @@ import { SCHEMAS } from "../../src/checks/schema-registry.ts";
 import { assertGolden } from "../support/golden.ts";
 import { type Obj, parseDocs } from "../support/manifests.ts";
 import { existsSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 
 const EXAMPLES = ["databricks-service", "mlops-qna", "datalyptica", "datasurface-airflow"] as const;
 const ENVS = ["dev", "qa", "prod"] as const;
@@ -36,8 +36,10 @@ describe("examples", () => {
           const dir = join(GOLDEN, example, env);
           for (const f of result.files!) assertGolden(join(dir, f.path), f.content);
           if (process.env.BERTH_UPDATE_GOLDEN !== "1") {
-            const golden = readdirSync(join(dir, "manifests")).map((f) => `manifests/${f}`);
-            assert.deepEqual(golden.sort(), result.files!.filter((f) => f.path.startsWith("manifests/")).map((f) => f.path).sort(), "no stale golden files");
+            const golden = readdirSync(dir, { recursive: true, withFileTypes: true })
+              .filter((e) => e.isFile())
+              .map((e) => relative(dir, join(e.parentPath, e.name)));
+            assert.deepEqual(golden.sort(), result.files!.map((f) => f.path).sort(), "no stale golden files (chart included)");
             assert.ok(existsSync(join(dir, "inventory.json")));
           }
         });

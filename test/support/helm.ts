@@ -46,6 +46,7 @@ export function assertChartMatchesManifests(outDir: string, release: string): st
   assert.equal(lint.status, 0, lint.stdout + lint.stderr);
   const rendered = helm(["template", release, join(outDir, "chart")]);
   assert.equal(rendered.status, 0, rendered.stderr);
+  assert.equal(helm(["template", release, join(outDir, "chart")]).stdout, rendered.stdout, "helm template twice renders the same bytes");
   const key = (o: { apiVersion: string; kind: string; metadata: { namespace?: string; name: string } }) => `${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`;
   const byKey = (objs: ReturnType<typeof parseDocs>) => Object.fromEntries(objs.filter((o) => o.kind !== "Secret").map((o) => [key(o), o]));
   assert.deepEqual(byKey(parseDocs(rendered.stdout)), byKey(readManifestDir(join(outDir, "manifests"))));

@@ -10,6 +10,8 @@ export interface NameRef {
   readonly name: string;
   readonly field: string;
   readonly key?: string;
+  /** The target's namespace when it may differ from the referrer's (a RoleBinding's ServiceAccount subject). */
+  readonly namespace?: string;
   /** For Service backends: a port name or number that must exist on the Service. */
   readonly port?: string | number;
 }
@@ -67,7 +69,7 @@ const NAME_REFS: Readonly<Record<string, (o: KubeObject) => NameRef[]>> = {
   },
   RoleBinding: (o) => [
     { kind: get(o, "roleRef", "kind") as string, name: get(o, "roleRef", "name") as string, field: ".roleRef" },
-    ...((get(o, "subjects") as { kind: string; name: string }[] | undefined) ?? []).map((s, i) => ({ kind: s.kind, name: s.name, field: `.subjects[${i}]` })),
+    ...((get(o, "subjects") as { kind: string; name: string; namespace?: string }[] | undefined) ?? []).map((s, i) => ({ kind: s.kind, name: s.name, field: `.subjects[${i}]`, ...(s.namespace ? { namespace: s.namespace } : {}) })),
   ],
 };
 

@@ -1,4 +1,4 @@
-/** What the REF-<KIND> rules share: a name reference finds its object, of that kind, in the same namespace. */
+/** What the REF-<KIND> rules share: a name reference finds its object, of that kind, in the same namespace (or the one it names). */
 import type { Diagnostic } from "../../diagnostics/diagnostic.ts";
 import type { DesiredResource } from "../../resources/kube-object.ts";
 import { didYouMean } from "../../util/did-you-mean.ts";
@@ -20,8 +20,8 @@ function missingTargets(input: CheckInput, asked: (ref: NameRef) => boolean): Mi
   const index = objectIndex(input);
   return index.references.flatMap(({ resource, ns, names }) =>
     names
-      .filter((ref) => asked(ref) && !index.find(ref.kind, ns, ref.name))
-      .map((ref) => ({ resource, kind: ref.kind, field: ref.field, message: `${ref.kind} "${ref.name}" does not exist in namespace ${ns}`, hint: didYouMean(ref.name, index.namesOf(ref.kind, ns)) })),
+      .filter((ref) => asked(ref) && !index.find(ref.kind, ref.namespace ?? ns, ref.name))
+      .map((ref) => ({ resource, kind: ref.kind, field: ref.field, message: `${ref.kind} "${ref.name}" does not exist in namespace ${ref.namespace ?? ns}`, hint: didYouMean(ref.name, index.namesOf(ref.kind, ref.namespace ?? ns)) })),
   );
 }
 

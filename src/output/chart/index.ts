@@ -7,7 +7,6 @@ import { stringify } from "yaml";
 import type { ResolvedSpec } from "../../spec/resolve.ts";
 import type { DesiredResource } from "../../resources/kube-object.ts";
 import type { GeneratedSecret } from "../../resources/secrets.ts";
-import { secretsTemplate } from "./secrets.ts";
 import type { RenderedFile } from "../manifests.ts";
 import { toYaml } from "../yaml.ts";
 import { renderTemplates } from "./templates.ts";
@@ -18,7 +17,7 @@ export const CHART_VERSION = "0.1.0";
 export function renderChart(spec: ResolvedSpec, resources: readonly DesiredResource[], secrets: readonly GeneratedSecret[] = []): RenderedFile[] {
   const platform = spec.platform;
   const name = platform.metadata.name;
-  const values = chartValues(resources, secrets);
+  const values = chartValues(resources);
   const chartYaml = {
     apiVersion: "v2",
     name,
@@ -36,7 +35,6 @@ export function renderChart(spec: ResolvedSpec, resources: readonly DesiredResou
     { path: "chart/values.schema.json", content: `${JSON.stringify(valuesSchema(values), null, 2)}\n` },
     { path: "chart/.helmignore", content: "*.orig\n*.swp\n.DS_Store\n" },
     ...renderTemplates(resources),
-    ...(secrets.length ? [{ path: "chart/templates/secrets.yaml", content: secretsTemplate(secrets) }] : []),
     { path: "chart/templates/NOTES.txt", content: notes(resources, secrets) },
     { path: "chart/README.md", content: readme(name, spec.env, values) },
   ];
@@ -50,7 +48,13 @@ function notes(resources: readonly DesiredResource[], secrets: readonly Generate
     lines.push(r.group ? `{{- if ${`index .Values ${r.group.map((g) => JSON.stringify(g)).join(" ")} "enabled"`} }}\n${forward}\n{{- end }}` : forward);
   }
   if (secrets.length) {
-    lines.push("", "Credentials the chart generated (kept across upgrades; never printed here). Read one with:", "");
+    lines.push(
+      "",
+      "Generated credentials are created in the cluster by the berth-secrets Job, once, and never overwritten (they stay",
+      "after helm uninstall). To bring your own value, create the Secret with the same name and keys before installing.",
+      "Read one with:",
+      "",
+    );
     for (const s of secrets)
       for (const key of s.keys) lines.push(`  kubectl -n ${s.namespaces[0]} get secret ${s.name} -o jsonpath='{.data.${key}}' | base64 -d`);
   }

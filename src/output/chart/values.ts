@@ -1,6 +1,5 @@
 /** values.yaml and values.schema.json, derived from the groups and tunables of the desired resources. */
 import type { DesiredResource } from "../../resources/kube-object.ts";
-import type { GeneratedSecret } from "../../resources/secrets.ts";
 
 export type Values = { [key: string]: unknown };
 
@@ -16,7 +15,7 @@ function setValue(root: Values, path: readonly string[], value: unknown): void {
   node[last] = value;
 }
 
-const KEY_ORDER = ["enabled", "image", "replicas", "resources", "canary", "persistence", "apps", "components", "jobs", "secrets"];
+const KEY_ORDER = ["enabled", "image", "replicas", "resources", "canary", "persistence", "apps", "components", "jobs"];
 const rank = (k: string) => (KEY_ORDER.includes(k) ? KEY_ORDER.indexOf(k) : KEY_ORDER.length);
 
 /** Reading order for people: the switch first, then image, replicas, resources, canary, persistence. */
@@ -27,9 +26,8 @@ function ordered(v: unknown): unknown {
 }
 
 /** Defaults are the values the chosen environment rendered, so `helm template` reproduces the manifests. */
-export function chartValues(resources: readonly DesiredResource[], secrets: readonly GeneratedSecret[] = []): Values {
+export function chartValues(resources: readonly DesiredResource[]): Values {
   const values: Values = {};
-  for (const s of secrets) setValue(values, ["secrets", s.name, "existingSecret"], "");
   for (const r of resources) {
     if (r.group) setValue(values, [...r.group, "enabled"], true);
     for (const t of r.tunables ?? []) setValue(values, t.values, getField(r.object, t.field));
@@ -51,7 +49,6 @@ export function valuesSchema(values: Values): object {
     }
     if (typeof v === "number") return Number.isInteger(v) ? { type: "integer", minimum: 0 } : { type: "number" };
     if (typeof v === "boolean") return { type: "boolean" };
-    if (key === "existingSecret") return { type: "string", description: "Name of a secret you already have, with the same keys; empty: the chart keeps or generates its own." };
     return { type: "string", minLength: 1 };
   };
   return { $schema: "https://json-schema.org/draft-07/schema#", title: "values", ...infer(values, "") };

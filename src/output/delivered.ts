@@ -1,0 +1,15 @@
+/**
+ * What the output carries beyond the synthesized objects: the secret generator (so plain `kubectl apply`, helm and
+ * GitOps get their generated credentials) and the declaration of user-provided Secrets on their Namespaces. `berth up`
+ * works from the synthesized objects alone and creates the generated Secrets itself.
+ */
+import type { DesiredResource } from "../resources/kube-object.ts";
+import type { GeneratedSecret } from "../resources/secrets.ts";
+import type { ResolvedSpec } from "../spec/resolve.ts";
+import { withProvidedSecrets } from "./provided-secrets.ts";
+import { secretGeneratorResources } from "./secret-generator/objects.ts";
+
+export const deliveredResources = (spec: ResolvedSpec, resources: readonly DesiredResource[], secrets: readonly GeneratedSecret[]): DesiredResource[] => [
+  ...withProvidedSecrets(spec, resources),
+  ...secretGeneratorResources(spec, resources, secrets),
+];

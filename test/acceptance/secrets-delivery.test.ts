@@ -1,0 +1,216 @@
+/**
+ * Stable secrets on every delivery path, for every example and environment: the build output (manifests, and the
+ * chart as helm renders it) lints clean, renders the same bytes every time, holds no Secret value, and every Secret a
+ * pod reads is created by an object of the output (the generator Job) or declared as the user's (on its Namespace).
+ * Then the canary: berth up and the generator together on one cluster, and no value anywhere in output, logs or state.
+ */
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { promisify } from "node:util";
+import { build, writeBuild } from "../../src/index.ts";
+import { secretsReadBy } from "../../src/plan/secret-uses.ts";
+import { runCli, tempDir } from "../support/cli.ts";
+import { planOf, seedUserSecrets, testCluster } from "../support/deploy.ts";
+import { helm } from "../support/helm.ts";
+import { type Obj, parseDocs, readManifestDir } from "../support/manifests.ts";
+
+const EXAMPLES = readdirSync("examples").filter((d) => existsSync(join("examples", d, "berth.yaml"))).sort();
+const envsOf = (example: string): string[] => Object.keys((build({ path: `examples/${example}` }).spec?.platform.spec as { environments?: object } | undefined)?.environments ?? {});
+
+function buildTo(example: string, env: string): string {
+  const out = tempDir("berth-delivery-");
+  const result = build({ path: `examples/${example}`, env });
+  assert.ok(writeBuild(result, out), JSON.stringify(result.diagnostics));
+  return out;
+}
+
+const filesUnder = (dir: string): string[] =>
+  existsSync(dir)
+    ? readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => join(e.parentPath, e.name))
+    : [];
+
+/** Every (namespace, Secret, key) the output promises: Secret objects, the generator's list, the user's declarations. */
+function promised(objects: Obj[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  const add = (ns: string, name: string, keys: readonly string[]) => out.set(`${ns}/${name}`, new Set([...(out.get(`${ns}/${name}`) ?? []), ...keys]));
+  for (const o of objects) {
+    if (o.kind === "Secret") add(o.metadata.namespace!, o.metadata.name, Object.keys({ ...o.data, ...o.stringData }));
+    if (o.kind === "Certificate") add(o.metadata.namespace!, o.spec.secretName, ["tls.crt", "tls.key", "ca.crt"]);
+    const generated = o.kind === "Job" ? o.metadata.annotations?.["berth.dev/generates-secrets"] : undefined;
+    if (generated) for (const s of JSON.parse(generated) as { name: string; keys: string[]; namespaces: string[] }[]) for (const ns of s.namespaces) add(ns, s.name, s.keys);
+    const provided = o.kind === "Namespace" ? o.metadata.annotations?.["berth.dev/provided-secrets"] : undefined;
+    if (provided) for (const [name, keys] of Object.entries(JSON.parse(provided) as Record<string, string[]>)) add(o.metadata.name, name, keys);
+  }
+  return out;
+}
+
+/** secretKeyRefs with their key; whole-Secret reads (volumes, envFrom, TLS) with none. */
+function secretReads(o: Obj): { name: string; key?: string }[] {
+  const reads: { name: string; key?: string }[] = [...secretsReadBy(o as never)].map((name) => ({ name }));
+  JSON.stringify(o, (k, v) => {
+    if (k === "secretKeyRef" && v?.name) reads.push({ name: v.name, key: v.key });
+    return v;
+  });
+  return reads;
+}
+
+describe("every delivery path gets its secrets: build output of every example × environment", () => {
+  for (const example of EXAMPLES)
+    for (const env of envsOf(example))
+      it(`${example} --env ${env}`, async () => {
+        const out = buildTo(example, env);
+        const manifests = readManifestDir(join(out, "manifests"));
+
+        const lintOut = await runCli(["lint", out]);
+        assert.equal(lintOut.code, 0, lintOut.stdout);
+        assert.match(lintOut.stdout, /^0 finding\(s\)/m, lintOut.stdout);
+
+        const first = helm(["template", example, join(out, "chart")]);
+        assert.equal(first.status, 0, first.stderr);
+        assert.equal(helm(["template", example, join(out, "chart")]).stdout, first.stdout, "helm template twice: the same bytes");
+        assert.equal(parseDocs(first.stdout).filter((o) => o.kind === "Secret").length, 0, "no Secret, so no value, in the chart");
+        const render = join(out, "render.yaml");
+        writeFileSync(render, first.stdout);
+        const lintRender = await runCli(["lint", render]);
+        assert.equal(lintRender.code, 0, lintRender.stdout);
+        assert.match(lintRender.stdout, /^0 finding\(s\)/m, lintRender.stdout);
+
+        const have = promised(manifests);
+        for (const o of manifests) {
+          if (!o.metadata.namespace) continue;
+          for (const read of secretReads(o)) {
+            const keys = have.get(`${o.metadata.namespace}/${read.name}`);
+            assert.ok(keys, `${o.kind} ${o.metadata.namespace}/${o.metadata.name} reads Secret ${read.name}, which nothing creates or declares`);
+            if (read.key) assert.ok(keys.has(read.key), `${o.kind} ${o.metadata.name} reads key ${read.key} of ${read.name}`);
+          }
+        }
+
+        // What the generator promises lint is what its script is told to make.
+        const job = manifests.find((o) => o.kind === "Job" && o.metadata.name.startsWith("berth-secrets-"));
+        const inventory = JSON.parse(readFileSync(join(out, "inventory.json"), "utf8")) as { creates: { secrets: { name: string; keys: string[]; namespaces: string[] }[] } };
+        if (!job) assert.deepEqual(inventory.creates.secrets, []);
+        else {
+          const table = (job.spec.template.spec.containers[0].env as { name: string; value: string }[]).find((e) => e.name === "BERTH_SECRETS")!.value;
+          const fromTable = table.split("\n").map((l) => {
+            const [name, namespaces, ...keys] = l.split(" ");
+            return { name, keys: keys.map((k) => k.split(":")[0]), namespaces: namespaces!.split(",") };
+          });
+          assert.deepEqual(JSON.parse(job.metadata.annotations!["berth.dev/generates-secrets"]!), fromTable);
+          assert.deepEqual(inventory.creates.secrets.map((s) => ({ name: s.name, keys: s.keys, namespaces: s.namespaces })), fromTable);
+        }
+      });
+});
+
+/** Runs the generator Job's script as the cluster would: taken from the live Job that kubectl applied. */
+async function runLiveGenerator(c: Awaited<ReturnType<typeof testCluster>>): Promise<string> {
+  const job = c.server.list("batch/v1", "Job").find((j) => j.metadata.name.startsWith("berth-secrets-"));
+  assert.ok(job, "the generator Job was applied");
+  const container = job.spec.template.spec.containers[0];
+  const sa = tempDir("berth-sa-");
+  writeFileSync(join(sa, "token"), "t");
+  writeFileSync(join(sa, "ca.crt"), "");
+  const env = Object.fromEntries((container.env as { name: string; value: string }[]).map((e) => [e.name, e.value]));
+  const run = await promisify(execFile)(container.command[0], container.command.slice(1), { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env, BERTH_API: c.server.url, BERTH_SA_DIR: sa } });
+  return run.stdout + run.stderr;
+}
+
+/** Every Secret key a live pod template reads, with whether it exists. */
+function liveSecretReads(c: Awaited<ReturnType<typeof testCluster>>, namespaces: readonly string[]): { ref: string; ok: boolean }[] {
+  const out: { ref: string; ok: boolean }[] = [];
+  for (const o of c.server.list().filter((x) => namespaces.includes(x.metadata?.namespace) && ["Deployment", "StatefulSet", "Job"].includes(x.kind)))
+    JSON.stringify(o.spec?.template, (k, v) => {
+      if (k === "secretKeyRef") out.push({ ref: `${o.metadata.namespace}/${v.name}.${v.key}`, ok: v.key in (c.server.get("v1", "Secret", o.metadata.namespace, v.name)?.data ?? {}) });
+      return v;
+    });
+  return out;
+}
+
+describe("kubectl apply and helm template | kubectl apply, with the Job's script run as the cluster would", () => {
+  for (const via of ["kubectl apply -f manifests/", "helm template | kubectl apply -f -"] as const)
+    it(`${via}: every Secret a pod reads exists; re-applying and re-running changes no value${via.startsWith("kubectl") ? "; berth up afterwards keeps them" : ""}`, async () => {
+      const c = await testCluster();
+      try {
+        const out = buildTo("datalyptica", "dev");
+        let file = join(out, "manifests");
+        if (via.startsWith("helm")) {
+          const r = helm(["template", "datalyptica", join(out, "chart")]);
+          assert.equal(r.status, 0, r.stderr);
+          file = join(out, "render.yaml");
+          writeFileSync(file, r.stdout);
+        }
+        await c.kubectl("apply", "-f", file);
+        const namespaces = readManifestDir(join(out, "manifests")).filter((o) => o.kind === "Namespace").map((o) => o.metadata.name);
+        assert.ok(liveSecretReads(c, namespaces).some((r) => !r.ok), "before the Job runs, pods lack their Secrets");
+        const log = await runLiveGenerator(c);
+        const reads = liveSecretReads(c, namespaces);
+        assert.ok(reads.length > 20);
+        assert.deepEqual(reads.filter((r) => !r.ok), [], "every Secret key a pod reads exists");
+        const values = () => JSON.stringify(c.server.list("v1", "Secret").filter((s) => s.metadata.labels?.["berth.dev/generated"] === "true").map((s) => [s.metadata.namespace, s.metadata.name, s.data]));
+        const first = values();
+        await c.kubectl("apply", "-f", file);
+        assert.doesNotMatch(await runLiveGenerator(c), /created|added/);
+        assert.equal(values(), first, "a re-apply and a re-run keep every value");
+        // berth up afterwards (once: the render is the same objects); what kubectl applied is taken over only when asked.
+        const up = via.startsWith("kubectl") ? await c.berth("up", "examples/datalyptica", "dev", "--yes", "--adopt") : { code: 0, stdout: "", stderr: "" };
+        assert.equal(up.code, 0, up.stderr);
+        assert.equal(values(), first, "berth up takes the Job's Secrets as its own and keeps them");
+        for (const s of c.server.list("v1", "Secret").filter((x) => x.metadata.labels?.["berth.dev/generated"] === "true"))
+          for (const v of Object.values(s.data as Record<string, string>)) assert.ok(!(log + up.stdout + up.stderr).includes(Buffer.from(v, "base64").toString()));
+      } finally {
+        await c.close();
+      }
+    });
+});
+
+describe("canary: no secret value in any output, log or state", () => {
+  it("datalyptica and mlops-qna: berth up, then the generator Job's script on the same cluster, leave every value in the cluster only", async () => {
+    const CANARY = "CANARY-b3rth-5ecr3t";
+    const c = await testCluster();
+    try {
+      const texts: { where: string; text: string }[] = [];
+      for (const example of ["datalyptica", "mlops-qna"]) {
+        const path = `examples/${example}`;
+        const plan = planOf(path, "dev");
+        seedUserSecrets(c.server, plan, CANARY);
+        const out = buildTo(example, "dev");
+        const up = await c.berth("up", path, "dev", "--yes");
+        assert.equal(up.code, 0, up.stderr);
+        texts.push({ where: `${example} up stdout`, text: up.stdout }, { where: `${example} up stderr`, text: up.stderr });
+
+        // kubectl apply after berth up: the generator finds every Secret berth up made, and writes nothing.
+        const job = readManifestDir(join(out, "manifests")).find((o) => o.kind === "Job" && o.metadata.name.startsWith("berth-secrets-"));
+        if (job) {
+          const container = job.spec.template.spec.containers[0];
+          const sa = tempDir("berth-sa-");
+          writeFileSync(join(sa, "token"), "t");
+          writeFileSync(join(sa, "ca.crt"), "");
+          const mark = c.server.requests.length;
+          const env = Object.fromEntries((container.env as { name: string; value: string }[]).map((e) => [e.name, e.value]));
+          const run = await promisify(execFile)("sh", ["-c", container.command[2], "berth-secrets"], { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env, BERTH_API: c.server.url, BERTH_SA_DIR: sa } });
+          assert.deepEqual(c.server.requests.slice(mark).filter((r) => r.method !== "GET"), [], "berth up's Secrets have the generator's names, keys and labels");
+          assert.doesNotMatch(run.stdout, /created|added/);
+          texts.push({ where: `${example} generator output`, text: run.stdout + run.stderr });
+        }
+        for (const f of filesUnder(out)) texts.push({ where: f, text: readFileSync(f, "utf8") });
+      }
+      for (const f of filesUnder(c.stateDir)) texts.push({ where: f, text: readFileSync(f, "utf8") });
+
+      const generated = c.server
+        .list("v1", "Secret")
+        .filter((s) => s.metadata.labels?.["berth.dev/generated"] === "true")
+        .flatMap((s) => Object.values((s.data ?? {}) as Record<string, string>).map((v) => Buffer.from(v, "base64").toString()));
+      assert.ok(generated.length >= 10, "berth up generated credentials");
+      for (const { where, text } of texts) {
+        assert.ok(!text.includes(CANARY), `a user-provided value appears in ${where}`);
+        for (const v of generated) assert.ok(!text.includes(v), `a generated value appears in ${where}`);
+      }
+    } finally {
+      await c.close();
+    }
+  });
+});
