@@ -4,6 +4,7 @@ import type { Provider } from "../providers/provider.ts";
 import type { Plan } from "../plan/step.ts";
 import type { PollPolicy } from "../engine/run-steps.ts";
 import { statePaths, type StatePaths } from "../engine/state-dir.ts";
+import type { Clock } from "../util/clock.ts";
 import type { RetryHooks, RetryPolicy } from "../util/retry.ts";
 
 export interface DeployTarget {
@@ -17,6 +18,8 @@ export interface DeployTarget {
   readonly poll?: PollPolicy;
   readonly timeoutScale?: number;
   readonly concurrency?: number;
+  /** The engine's and the provider's time (tests share the test API server's virtual clock). */
+  readonly clock?: Clock;
 }
 
 export interface Connected {
@@ -34,6 +37,7 @@ export function connect(plan: Plan, target: DeployTarget): Connected {
     ...(target.adopt ? { adopt: true } : {}),
     ...(target.retry ? { retry: target.retry } : {}),
     ...(target.retryHooks ? { hooks: target.retryHooks } : {}),
+    ...(target.clock ? { clock: target.clock } : {}),
   });
   return { providers: { kubernetes }, kubernetes, paths: statePaths(target.stateDir, plan.instance) };
 }

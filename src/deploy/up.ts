@@ -12,6 +12,7 @@ import { runSteps } from "../engine/run-steps.ts";
 import { ensureStateDir } from "../engine/state-dir.ts";
 import type { Plan } from "../plan/step.ts";
 import { ProviderUnavailable } from "../providers/provider.ts";
+import { systemClock } from "../util/clock.ts";
 import { type Blocker, type Inspection, inspectPlan } from "./inspect.ts";
 import { connect, type Connected, type DeployTarget } from "./target.ts";
 
@@ -95,7 +96,8 @@ export async function up(plan: Plan, target: DeployTarget, options: UpOptions): 
     journal.append({ run, event: "run-started", revision: revision.revision });
     saveRevision(connected.paths.revisions, revision);
     const steps = [...plan.steps, ...inspection.prune];
-    const started = Date.now();
+    const clock = target.clock ?? systemClock;
+    const started = clock.now();
     options.onEvent({ type: "run", state: "started", run, revision: revision.revision, steps: steps.length });
     const result = await runSteps(steps, {
       providers: connected.providers,
@@ -108,6 +110,7 @@ export async function up(plan: Plan, target: DeployTarget, options: UpOptions): 
       ...(target.poll ? { poll: target.poll } : {}),
       ...(target.timeoutScale ? { timeoutScale: target.timeoutScale } : {}),
       ...(target.concurrency ? { concurrency: target.concurrency } : {}),
+      ...(target.clock ? { clock: target.clock } : {}),
     });
     try {
       journal.append({ run, event: "run-finished", status: result.status });
@@ -115,7 +118,7 @@ export async function up(plan: Plan, target: DeployTarget, options: UpOptions): 
       // already reported by the step that could not write
     }
     saveRevision(connected.paths.revisions, { ...revision, finishedAt: new Date().toISOString(), status: result.status === "ok" ? "deployed" : result.status });
-    options.onEvent({ type: "run", state: "finished", run, revision: revision.revision, status: result.status, elapsedMs: Date.now() - started });
+    options.onEvent({ type: "run", state: "finished", run, revision: revision.revision, status: result.status, elapsedMs: clock.now() - started });
     return { status: result.status, ...(result.error ? { error: result.error } : {}), inspection, revision: revision.revision, ...(resumed ? { resumed } : {}) };
   });
 }

@@ -45,6 +45,8 @@ export interface OwnedObject {
 export interface Progress {
   /** A wait before a retry, or any other note worth a line in the log. */
   note(message: string): void;
+  /** When the step must be done, on the engine's clock: no retry waits past it. */
+  readonly deadline?: number;
 }
 
 export interface Provider {

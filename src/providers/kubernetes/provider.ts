@@ -6,7 +6,6 @@ import { ANNOTATION, LABEL } from "../../resources/labels.ts";
 import type { EventLike, LiveObject, Observed } from "../../readiness/live.ts";
 import { readinessOf } from "../../readiness/registry.ts";
 import { failed, ready, type Verdict, waiting } from "../../readiness/verdict.ts";
-import { sleep } from "../../util/retry.ts";
 import { type LiveState, type OwnedObject, type Progress, type Provider, ProviderRequestFailed, ProviderUnavailable, type RunResult } from "../provider.ts";
 import { type ConnectOptions, isNotFound, KubeClient } from "./client.ts";
 import { fieldChanges } from "./diff.ts";
@@ -95,9 +94,9 @@ export class KubernetesProvider implements Provider {
       case "apply":
         return this.#apply(step, a.object, live, progress, signal);
       case "generate-secret":
-        return this.#generateSecret(a.ref, a.keys, a.length, a.formats, a.copyFrom);
+        return this.#generateSecret(a.ref, a.keys, a.length, a.formats, a.copyFrom, progress);
       case "delete":
-        return this.#delete(a.ref, signal);
+        return this.#delete(a.ref, signal, progress);
       default:
         return { did: "nothing to change", mutated: false };
     }
@@ -110,7 +109,7 @@ export class KubernetesProvider implements Provider {
     // A Job's pod template cannot change: a changed Job is deleted (with its pods) and created again.
     if (live.exists && desired.kind === "Job") {
       progress.note(`${describeRef(ref)} changed: Jobs are immutable, deleting it to create it again`);
-      await this.#delete(ref, signal);
+      await this.#delete(ref, signal, progress);
       did = "re-created (Jobs are immutable)";
     }
     const annotations: Record<string, string> = { ...desired.metadata.annotations, [ANNOTATION.appliedDigest]: step.digest };
@@ -118,7 +117,7 @@ export class KubernetesProvider implements Provider {
     if (live.ownership === "adoptable" || live.adopted) annotations[ANNOTATION.adopted] = "true";
     const body = { ...desired, metadata: { ...desired.metadata, annotations } };
     try {
-      await this.client.call(() => this.client.rest.apply(body, "berth"));
+      await this.client.call(() => this.client.rest.apply(body, "berth"), {}, progress);
       if (desired.kind === "CustomResourceDefinition") this.client.rest.forgetDiscovery();
     } catch (error) {
       throw this.#failure(`apply ${describeRef(ref)}`, error);
@@ -126,7 +125,7 @@ export class KubernetesProvider implements Provider {
     return { did, mutated: true };
   }
 
-  async #generateSecret(ref: ObjectRef, keys: readonly string[], length: number, formats: Readonly<Record<string, string>> | undefined, copyFrom: string | undefined): Promise<RunResult> {
+  async #generateSecret(ref: ObjectRef, keys: readonly string[], length: number, formats: Readonly<Record<string, string>> | undefined, copyFrom: string | undefined, progress: Progress): Promise<RunResult> {
     const source = copyFrom ? decode(((await this.read({ ...ref, namespace: copyFrom })) as { data?: Record<string, string> } | undefined)?.data) : {};
     const valueFor = (key: string) => {
       const value = source[key] ?? generateValue(length, formats?.[key]);
@@ -156,21 +155,21 @@ export class KubernetesProvider implements Provider {
     if (!missing.length) return { did: "kept (existing values are never overwritten)", mutated: false };
     const patch = { data: Object.fromEntries(missing.map((k) => [k, valueFor(k)])) };
     try {
-      await this.client.call(() => this.client.rest.mergePatch(ref, patch, "berth"));
+      await this.client.call(() => this.client.rest.mergePatch(ref, patch, "berth"), {}, progress);
     } catch (error) {
       throw this.#failure(`add keys to ${describeRef(ref)}`, error);
     }
     return { did: `added ${missing.join(", ")}; existing values kept`, mutated: true };
   }
 
-  async #delete(ref: ObjectRef, signal: AbortSignal): Promise<RunResult> {
+  async #delete(ref: ObjectRef, signal: AbortSignal, progress: Progress): Promise<RunResult> {
     try {
-      await this.client.call(() => this.client.rest.delete(ref, "Background"));
+      await this.client.call(() => this.client.rest.delete(ref, "Background"), {}, progress);
     } catch (error) {
       if (isNotFound(error)) return { did: "already gone", mutated: false };
       throw this.#failure(`delete ${describeRef(ref)}`, error);
     }
-    for (let wait = 20; (await this.read(ref)) !== undefined; wait = Math.min(wait * 2, 1_000)) await sleep(wait, signal);
+    for (let wait = 20; (await this.read(ref)) !== undefined; wait = Math.min(wait * 2, 1_000)) await this.client.clock.sleep(wait, signal);
     return { did: "deleted", mutated: true };
   }
 

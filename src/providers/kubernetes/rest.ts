@@ -9,6 +9,7 @@ import http from "node:http";
 import https from "node:https";
 import { ApiException, type KubeConfig } from "@kubernetes/client-node";
 import type { ObjectRef } from "../../plan/step.ts";
+import { type Clock, systemClock } from "../../util/clock.ts";
 
 export interface ApiResource {
   readonly name: string;
@@ -31,13 +32,21 @@ export class KubeRest {
   readonly #discovery = new Map<string, Promise<Map<string, ApiResource> | undefined>>();
   #options: Promise<https.RequestOptions> | undefined;
 
-  constructor(private readonly config: KubeConfig) {}
+  constructor(
+    private readonly config: KubeConfig,
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   get server(): string {
     return this.config.getCurrentCluster()?.server ?? "";
   }
 
-  async request<T = Json>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  /** One request; while it is in flight the clock is told it is busy (virtual time stands still). */
+  request<T = Json>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    return this.clock.busy(this.#send<T>(method, path, options));
+  }
+
+  async #send<T>(method: string, path: string, options: RequestOptions): Promise<T> {
     this.#options ??= (async () => {
       const o: https.RequestOptions = {};
       await this.config.applyToHTTPSOptions(o);

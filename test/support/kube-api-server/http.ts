@@ -12,6 +12,7 @@ import { objTypeKey, typeKey, type Store } from "./store.ts";
 import { toTable } from "./table.ts";
 import type { Obj, RequestRecord, Scenario } from "./types.ts";
 import { sleep } from "./util.ts";
+import type { Clock } from "../../../src/util/clock.ts";
 
 export interface HttpDeps {
   store: Store;
@@ -20,6 +21,8 @@ export interface HttpDeps {
   faults: Faults;
   scenario(): Scenario;
   records: RequestRecord[];
+  /** A request being answered holds virtual time still. */
+  clock: Pick<Clock, "busy" | "now">;
   podLog(pod: Obj, query: URLSearchParams): string;
   address(): string;
 }
@@ -154,7 +157,11 @@ export function createHttpServer(deps: HttpDeps): { server: Server; closeStreams
   };
 
   const server = createServer((req, res) => {
-    const at = Date.now();
+    const at = deps.clock.now();
+    // Until answered, time stands still; a watch stream is "answered" once its initial events are out.
+    let answered!: () => void;
+    void deps.clock.busy(new Promise<void>((resolve) => (answered = resolve)));
+    res.once("close", () => answered()).once("finish", () => answered());
     const url = new URL(req.url ?? "/", "http://localhost");
     const method = req.method ?? "GET";
     const contentType = req.headers["content-type"];
@@ -185,6 +192,7 @@ export function createHttpServer(deps: HttpDeps): { server: Server; closeStreams
         }
         if (reply === "streamed") {
           record(200);
+          answered();
           return;
         }
         const text = typeof reply.body === "string" ? reply.body : JSON.stringify(reply.body);

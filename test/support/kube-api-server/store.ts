@@ -25,6 +25,8 @@ export class Store {
   readonly history: Change[] = [];
   private rv = 100;
 
+  constructor(private readonly now: () => number = Date.now) {}
+
   get resourceVersion(): string {
     return String(this.rv);
   }
@@ -54,14 +56,14 @@ export class Store {
 
   /** Millisecond creation time (creationTimestamp only has seconds). */
   createdAt(o: Obj): number {
-    return this.createdMs.get(o.metadata?.uid) ?? (Date.parse(o.metadata?.creationTimestamp ?? "") || Date.now());
+    return this.createdMs.get(o.metadata?.uid) ?? (Date.parse(o.metadata?.creationTimestamp ?? "") || this.now());
   }
 
   /** Stores a new object: assigns uid, creationTimestamp and resourceVersion unless present. */
   create(input: Obj): Obj {
     const o = clone(input);
     const md = (o.metadata ??= {});
-    const now = Date.now();
+    const now = this.now();
     md.uid ??= randomUUID();
     md.creationTimestamp ??= isoSeconds(now);
     md.resourceVersion = String(++this.rv);
