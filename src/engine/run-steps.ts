@@ -1,8 +1,10 @@
 /**
  * The scheduler: starts every step whose needs are done, as many at once as allowed, journals each mutation right
- * after it, waits on each step's readiness with polling that backs off in proportion to the time already waited,
- * and stops starting new steps at the first failure. It never looks at what a step acts on: providers do.
+ * after it, waits on each step's readiness — woken by the provider's change signal (watches) where it has one, and
+ * by polling that backs off in proportion to the time already waited — and stops starting new steps at the first
+ * failure. It never looks at what a step acts on: providers do.
  */
+import { setMaxListeners } from "node:events";
 import type { PlanStep } from "../plan/step.ts";
 import type { LiveState, Provider } from "../providers/provider.ts";
 import { ProviderRequestFailed } from "../providers/provider.ts";
@@ -56,6 +58,7 @@ export async function runSteps(steps: readonly PlanStep[], options: RunStepsOpti
   const states = new Map<string, StepState>(steps.map((s) => [s.id, "waiting-on-needs"]));
   const byId = new Map(steps.map((s) => [s.id, s]));
   const stop = new AbortController();
+  setMaxListeners(0, stop.signal); // every waiting step listens to it
   const onOuterAbort = () => stop.abort(options.signal.reason);
   options.signal.addEventListener("abort", onOuterAbort, { once: true });
   const poll = options.poll ?? DEFAULT_POLL;
@@ -73,6 +76,21 @@ export async function runSteps(steps: readonly PlanStep[], options: RunStepsOpti
     stop.abort(new Error(error));
   };
 
+  /** Until the provider tells of a change (a watch event) or the poll interval passes, whichever is first. */
+  const nextLook = async (step: PlanStep, provider: Provider, ms: number): Promise<void> => {
+    const local = new AbortController();
+    const onStop = () => local.abort(stop.signal.reason);
+    stop.signal.addEventListener("abort", onStop, { once: true });
+    try {
+      const changed = provider.changed?.(step, local.signal);
+      const pause = clock.sleep(ms, local.signal);
+      await (changed ? Promise.race([changed, pause]) : pause);
+      if (stop.signal.aborted) throw stop.signal.reason;
+    } finally {
+      stop.signal.removeEventListener("abort", onStop);
+      local.abort();
+    }
+  };
   const deadlineOf = (step: PlanStep, started: number) => started + step.timeoutMs * (options.timeoutScale ?? 1);
   const waitUntilReady = async (step: PlanStep, provider: Provider, stage: "step" | "settled", started: number): Promise<Verdict> => {
     const deadline = deadlineOf(step, started);
@@ -81,7 +99,7 @@ export async function runSteps(steps: readonly PlanStep[], options: RunStepsOpti
       const now = clock.now();
       if (now >= deadline) throw new StepFailed({ ...verdict, done: true, ok: false, reason: "Timeout", message: `not ready after ${Math.round((now - started) / 1000)}s: ${verdict.message}` });
       if (states.get(step.id) !== "waiting") emit(step, "waiting", { message: verdict.message });
-      await clock.sleep(Math.min(poll.maxMs, Math.max(poll.minMs, (now - started) * poll.fraction), deadline - now), stop.signal);
+      await nextLook(step, provider, Math.min(poll.maxMs, Math.max(poll.minMs, (now - started) * poll.fraction), deadline - now));
       verdict = await provider.check(step, stage);
     }
     if (!verdict.ok) throw new StepFailed(verdict);
@@ -157,6 +175,7 @@ export async function runSteps(steps: readonly PlanStep[], options: RunStepsOpti
 
   const finished = (id: string) => states.get(id) === "done" || states.get(id) === "verified";
   const order = longestChainFirst(steps);
+  for (const provider of new Set(steps.map((s) => options.providers[s.provider]))) provider?.follow?.(steps.filter((s) => options.providers[s.provider] === provider));
   try {
     for (;;) {
       if (options.signal.aborted) halt("interrupted", "interrupted");
@@ -172,6 +191,7 @@ export async function runSteps(steps: readonly PlanStep[], options: RunStepsOpti
     }
   } finally {
     options.signal.removeEventListener("abort", onOuterAbort);
+    for (const provider of Object.values(options.providers)) provider.unfollow?.();
   }
   for (const step of steps) if (states.get(step.id) === "waiting-on-needs") emit(step, "skipped");
   if (stopReason) return { status: stopReason.status, states, error: stopReason.error };

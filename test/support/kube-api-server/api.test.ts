@@ -3,11 +3,11 @@ import { request } from "node:http";
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { startKubeApiServer } from "./index.ts";
-import type { KubeApiServer } from "./types.ts";
+import type { KubeApiServer, Scenario } from "./types.ts";
 import { apply, call, deployment, namespace, waitFor } from "./testing.ts";
 
-async function withServer(fn: (server: KubeApiServer) => Promise<void>): Promise<void> {
-  const server = await startKubeApiServer();
+async function withServer(fn: (server: KubeApiServer) => Promise<void>, scenario: Scenario = {}): Promise<void> {
+  const server = await startKubeApiServer(scenario);
   try {
     await fn(server);
   } finally {
@@ -351,7 +351,64 @@ test("watch-list: sendInitialEvents=true sends the current objects, then a BOOKM
       req.on("error", reject);
       req.end();
     });
-    assert.deepEqual(events.map((e) => e.type), ["ADDED", "BOOKMARK"]);
+    assert.deepEqual(events.slice(0, 2).map((e) => e.type), ["ADDED", "BOOKMARK"]);
+    assert.ok(events.slice(2).every((e) => e.type === "BOOKMARK"), "then only bookmarks: no other Secret changed");
     assert.equal(events[0]!.object.metadata.name, "s1");
     assert.equal(events[1]!.object.metadata.annotations?.["k8s.io/initial-events-end"], "true");
   }));
+
+/** Lines of a watch stream, until `enough` says so (then the stream is closed by the client). */
+function watchLines(server: KubeApiServer, path: string, enough: (lines: WatchLine[]) => boolean): Promise<WatchLine[]> {
+  return new Promise((resolve, reject) => {
+    const lines: WatchLine[] = [];
+    const req = request(`${server.url}${path}`, (res) => {
+      let buf = "";
+      res.on("data", (c: Buffer) => {
+        buf += c.toString();
+        for (let i = buf.indexOf("\n"); i >= 0; i = buf.indexOf("\n")) {
+          lines.push(JSON.parse(buf.slice(0, i)));
+          buf = buf.slice(i + 1);
+        }
+        if (enough(lines)) {
+          req.destroy();
+          resolve(lines);
+        }
+      });
+      res.on("end", () => resolve(lines));
+    });
+    req.on("error", (e) => (lines.length && enough(lines) ? resolve(lines) : reject(e)));
+    req.end();
+  });
+}
+type WatchLine = { type: string; object: { code?: number; reason?: string; metadata: { name?: string; resourceVersion?: string } } };
+
+test("watch: resumed from a resourceVersion it replays only later changes; bookmarks carry the version past changes it does not show", () =>
+  withServer(async (server) => {
+    const first = await call(server, "POST", "/api/v1/namespaces/default/configmaps", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "a" } });
+    await call(server, "POST", "/api/v1/namespaces/default/configmaps", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "b" } });
+    const resumed = await watchLines(server, `/api/v1/namespaces/default/configmaps?watch=1&fieldSelector=metadata.name!%3Dkube-root-ca.crt&resourceVersion=${first.body.metadata.resourceVersion}`, (l) => l.length >= 1);
+    assert.deepEqual(resumed.map((l) => `${l.type} ${l.object.metadata.name}`), ["ADDED b"]);
+
+    const list = await call(server, "GET", "/api/v1/namespaces/default/configmaps");
+    const stream = watchLines(server, `/api/v1/namespaces/default/configmaps?watch=1&fieldSelector=metadata.name!%3Dkube-root-ca.crt&allowWatchBookmarks=true&resourceVersion=${list.body.metadata.resourceVersion}`, (l) => l.some((x) => x.type === "BOOKMARK"));
+    await waitFor(server, "watch open", () => server.requests.some((r) => r.query.includes("allowWatchBookmarks")));
+    const secret = await call(server, "POST", "/api/v1/namespaces/default/secrets", { apiVersion: "v1", kind: "Secret", metadata: { name: "elsewhere" } });
+    const lines = await stream;
+    assert.equal(lines.at(-1)!.type, "BOOKMARK");
+    assert.ok(Number(lines.at(-1)!.object.metadata.resourceVersion) >= Number(secret.body.metadata.resourceVersion), "the bookmark is at least the version of the change it skipped");
+    assert.ok(lines.every((l) => l.type === "BOOKMARK"), `no ConfigMap changed: ${JSON.stringify(lines)}`);
+  }));
+
+test("watch: a resourceVersion older than the kept history is 410 Gone (Expired): the client must list again", () =>
+  withServer(
+    async (server) => {
+      const old = await call(server, "GET", "/api/v1/namespaces/default/configmaps");
+      for (let i = 0; i < 30; i++) await call(server, "POST", "/api/v1/namespaces/default/configmaps", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: `c${i}` } });
+      const lines = await watchLines(server, `/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${old.body.metadata.resourceVersion}`, (l) => l.length >= 1);
+      assert.deepEqual(lines.map((l) => [l.type, l.object.code, l.object.reason]), [["ERROR", 410, "Expired"]]);
+      const fresh = await call(server, "GET", "/api/v1/namespaces/default/configmaps");
+      const later = await watchLines(server, `/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${fresh.body.metadata.resourceVersion}&timeoutSeconds=1`, () => false);
+      assert.ok(later.every((l) => l.type !== "ERROR"), "a current version is accepted");
+    },
+    { watchHistory: 10 },
+  ));

@@ -229,6 +229,13 @@ function watch(deps: HttpDeps, r: ResourceRequest, res: ServerResponse, streams:
   };
   const rv = r.query.get("resourceVersion") ?? "";
   const initialEvents = r.query.get("sendInitialEvents") === "true";
+  // A version older than the change history kept: the client has to list again (as etcd compaction makes it).
+  const oldest = deps.store.oldestResourceVersion;
+  if (/^\d+$/.test(rv) && rv !== "0" && !initialEvents && oldest !== undefined && Number(rv) < oldest - 1) {
+    const status = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `too old resource version: ${rv} (${oldest - 1})`, reason: "Expired", code: 410 };
+    res.end(`${JSON.stringify({ type: "ERROR", object: status })}\n`);
+    return;
+  }
   if (rv === "" || rv === "0" || initialEvents) for (const o of deps.store.list(r.def.group, r.def.kind, r.def.namespaced ? r.namespace : undefined).filter(wanted)) send("ADDED", o);
   else for (const c of deps.store.history) if (c.rv > Number(rv) && wanted(c.object)) send(c.type, c.object);
   // watch-list (client-go's WatchListClient, on in kubectl >= 1.35): a bookmark marks the end of the initial events
@@ -236,8 +243,20 @@ function watch(deps: HttpDeps, r: ResourceRequest, res: ServerResponse, streams:
     const bookmark = { kind: r.def.kind, apiVersion: apiVersionOf(r.def), metadata: { resourceVersion: deps.store.resourceVersion, annotations: { "k8s.io/initial-events-end": "true" } } };
     res.write(`${JSON.stringify({ type: "BOOKMARK", object: bookmark })}\n`);
   }
+  // Bookmarks (allowWatchBookmarks): after changes this watch does not show, the version it has caught up to,
+  // so a resumed watch starts from there rather than from an old version.
+  const bookmarks = r.query.get("allowWatchBookmarks") === "true" && !table;
+  let bookmarkDue = false;
+  const bookmark = (): void => {
+    bookmarkDue = false;
+    if (!res.writableEnded) res.write(`${JSON.stringify({ type: "BOOKMARK", object: { kind: r.def.kind, apiVersion: apiVersionOf(r.def), metadata: { resourceVersion: deps.store.resourceVersion } } })}\n`);
+  };
   const unsubscribe = deps.store.subscribe((c) => {
     if (wanted(c.object)) send(c.type, c.object);
+    else if (bookmarks && !bookmarkDue) {
+      bookmarkDue = true;
+      setImmediate(bookmark);
+    }
   });
   const timeout = Number(r.query.get("timeoutSeconds") ?? "0");
   const timer = timeout > 0 ? setTimeout(() => res.end(), timeout * 1000) : undefined;

@@ -27,7 +27,7 @@ export type { Fault, KubeApiServer, ObjectRef, RequestMatch, RequestRecord, Scen
 export async function startKubeApiServer(scenario: Scenario = {}): Promise<KubeApiServer> {
   // Virtual time unless the caller brings a clock (the benchmark runs on the system clock, with real latency).
   const clock = scenario.clock ?? new VirtualClock();
-  const store = new Store(() => clock.now());
+  const store = new Store(() => clock.now(), scenario.watchHistory);
   const registry = new Registry(() => store.list("apiextensions.k8s.io", "CustomResourceDefinition"));
   const faults = new Faults();
   const world = new World(store, new Events(store), faults, registry);

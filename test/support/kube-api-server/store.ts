@@ -24,8 +24,18 @@ export class Store {
   private readonly listeners = new Set<(c: Change) => void>();
   readonly history: Change[] = [];
   private rv = 100;
+  private dropped = false;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    /** How many changes a watch can be resumed across. */
+    private readonly historyLimit = HISTORY,
+  ) {}
+
+  /** The oldest change still kept, or undefined while none has been dropped (every version can be resumed from). */
+  get oldestResourceVersion(): number | undefined {
+    return this.dropped ? this.history[0]?.rv : undefined;
+  }
 
   get resourceVersion(): string {
     return String(this.rv);
@@ -111,7 +121,10 @@ export class Store {
   private emit(type: ChangeType, object: Obj): void {
     const change: Change = { type, object, rv: this.rv };
     this.history.push(change);
-    if (this.history.length > HISTORY) this.history.splice(0, this.history.length - HISTORY);
+    if (this.history.length > this.historyLimit) {
+      this.history.splice(0, this.history.length - this.historyLimit);
+      this.dropped = true;
+    }
     for (const l of this.listeners) l(change);
   }
 }

@@ -39,6 +39,8 @@ export interface Scenario {
   faults?: Fault[];
   /** preinstalled CRD groups served from the start */
   crds?: "default" | "none";
+  /** How many changes are kept for resuming watches (default 2000); older versions get 410 Gone. */
+  watchHistory?: number;
   /** The time simulated controllers run on: a fresh auto-advancing VirtualClock unless given (the system clock for benchmarks). */
   clock?: Clock | VirtualClock;
 }
