@@ -286,3 +286,32 @@ test("journal: every step of a run is recorded started → applied → done, and
     await d.c.close();
   }
 });
+
+const objectsOf = (plan: Plan) => plan.steps.filter((s) => s.action.type === "apply" || s.action.type === "generate-secret").length;
+/** A GET of one named object (not a list, not a watch). */
+const singleReads = (c: Cluster, path: RegExp) => c.server.requests.filter((r) => r.method === "GET" && path.test(r.path) && !/watch=/.test(r.query));
+
+test("readiness from watches: at most 3 API requests per object for datalyptica, and waiting does not read objects again", async () => {
+  // Fixed costs (discovery, the prune inventory's lists, one list and one watch per kind and namespace) are shared
+  // by all objects: the bound is for a platform of realistic size, as the benchmark measures it.
+  const d = await deploy({}, {}, planOf("examples/datalyptica", "dev"));
+  try {
+    assert.equal(d.result.status, "ok", d.result.error);
+    const perObject = d.c.server.requests.length / objectsOf(d.plan);
+    assert.ok(perObject <= 3, `${d.c.server.requests.length} requests for ${objectsOf(d.plan)} objects = ${perObject.toFixed(2)}`);
+    assert.ok(d.c.server.requests.some((r) => /watch=1/.test(r.query) && /allowWatchBookmarks=true/.test(r.query)), "watches with bookmarks");
+    assert.equal(singleReads(d.c, /\/deployments\/[^/]+$/).length, 0, "Deployments are judged from their watch");
+  } finally {
+    await d.c.close();
+  }
+});
+
+test("a watch that cannot be opened falls back to polling: the run still completes", async () => {
+  const d = await deploy({ faults: [{ type: "drop", match: { method: "GET", path: /namespaces\/shop\/deployments$/ }, count: 100_000 }] });
+  try {
+    assert.equal(d.result.status, "ok", d.result.error);
+    assert.ok(singleReads(d.c, /namespaces\/shop\/deployments\/[^/]+$/).length > 0, "the Deployments were read directly");
+  } finally {
+    await d.c.close();
+  }
+});

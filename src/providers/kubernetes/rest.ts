@@ -140,12 +140,14 @@ export class KubeRest {
               const line = rest.slice(0, nl).trim();
               rest = rest.slice(nl + 1);
               if (!line) continue;
+              let event: { type: string; object: Json };
               try {
-                onEvent(JSON.parse(line));
+                event = JSON.parse(line);
               } catch (error) {
                 req.destroy(error as Error);
                 return;
               }
+              onEvent(event);
             }
           });
           res.on("error", reject);
@@ -161,7 +163,11 @@ export class KubeRest {
             reject(new ApiException(status, `HTTP ${status} WATCH ${url.pathname}`, parsed, {}));
           });
         });
-        const onAbort = () => req.destroy(Object.assign(new Error("watch stopped"), { name: "AbortError" }));
+        // Destroyed without an error (an error emitted after the answer began would go unhandled): rejected here.
+        const onAbort = () => {
+          reject(Object.assign(new Error("watch stopped"), { name: "AbortError" }));
+          req.destroy();
+        };
         signal.addEventListener("abort", onAbort, { once: true });
         req.on("close", () => signal.removeEventListener("abort", onAbort));
         req.on("error", reject);

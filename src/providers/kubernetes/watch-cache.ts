@@ -69,7 +69,25 @@ class Informer {
           this.synced = true;
           this.#notify();
         };
-        await this.rest.watch(path, { resourceVersion: this.rv, allowWatchBookmarks: true, timeoutSeconds: WATCH_SECONDS }, (e) => this.#event(e), this.signal, opened);
+        // An ERROR event ends this stream from our side; its Status says why.
+        const stream = new AbortController();
+        const onStop = () => stream.abort();
+        this.signal.addEventListener("abort", onStop, { once: true });
+        let refused: ApiException<unknown> | undefined;
+        const onEvent = (e: { type: string; object: Json }) => {
+          if (refused) return;
+          if (e.type !== "ERROR") return this.#event(e);
+          refused = new ApiException(Number(e.object?.code) || 500, `watch error: ${String(e.object?.message ?? "")}`, e.object, {});
+          stream.abort();
+        };
+        try {
+          await this.rest.watch(path, { resourceVersion: this.rv, allowWatchBookmarks: true, timeoutSeconds: WATCH_SECONDS }, onEvent, stream.signal, opened).catch((error: unknown) => {
+            if (!refused) throw error;
+          });
+        } finally {
+          this.signal.removeEventListener("abort", onStop);
+        }
+        if (refused) throw refused;
         failures = 0; // the server ended the stream (its timeout): resume from the last version
       } catch (error) {
         if (this.signal.aborted) return;
@@ -91,10 +109,6 @@ class Informer {
   }
 
   #event(e: { type: string; object: Json }): void {
-    if (e.type === "ERROR") {
-      const code = Number(e.object?.code);
-      throw new ApiException(code || 500, `watch error: ${String(e.object?.message ?? "")}`, e.object, {});
-    }
     const rv = e.object?.metadata?.resourceVersion;
     if (typeof rv === "string" && rv) this.rv = rv;
     const name = String(e.object?.metadata?.name);

@@ -116,6 +116,7 @@ export async function startKubeApiServer(scenario: Scenario = {}): Promise<KubeA
         .filter((o) => (apiVersion === undefined || groupOf(o.apiVersion) === groupOf(apiVersion)) && (kind === undefined || o.kind === kind))
         .map((o) => clone(o)),
     seed,
+    endWatches: () => closeStreams(),
     close: async () => {
       sim.stop();
       if (clock instanceof VirtualClock) clock.stop();

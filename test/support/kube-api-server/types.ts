@@ -65,5 +65,7 @@ export interface KubeApiServer {
   get(apiVersion: string, kind: string, namespace: string | undefined, name: string): Record<string, any> | undefined;
   list(apiVersion?: string, kind?: string): Record<string, any>[];
   seed(object: Record<string, any>): void;
+  /** Ends every open watch stream, as an API server does at its watch timeout or on restart. */
+  endWatches(): void;
   close(): Promise<void>;
 }
