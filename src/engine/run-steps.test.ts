@@ -175,3 +175,35 @@ test("run-steps: a step that never gets ready fails at its deadline with the las
   const looks = r.provider.checks.get("db")!;
   assert.ok(looks > 100 && looks < 140, `${looks} checks`);
 });
+
+test("run-steps: a provider's change signal wakes a waiting step before its next poll; follow and unfollow frame the run", async () => {
+  const clock = new VirtualClock();
+  const calls: string[] = [];
+  class Watching extends FakeProvider {
+    follow(steps: readonly PlanStep[]) {
+      calls.push(`follow ${steps.length}`);
+    }
+    unfollow() {
+      calls.push("unfollow");
+    }
+    // The change arrives 300 ms after the run, when the fake object becomes ready.
+    changed(_s: PlanStep, signal: AbortSignal) {
+      return clock.sleep(Math.max(0, 300 - (clock.now() - t0)), signal).catch(() => undefined);
+    }
+  }
+  const provider = new Watching(clock, { a: { readyAfter: 300 } });
+  const t0 = clock.now();
+  const result = await runSteps([step("a")], {
+    providers: { kubernetes: provider },
+    journal: { append: () => {} },
+    run: "r1",
+    signal: new AbortController().signal,
+    onEvent: () => {},
+    clock,
+    poll: { minMs: 10_000, maxMs: 10_000, fraction: 0 },
+  });
+  assert.equal(result.status, "ok");
+  assert.equal(clock.now() - t0, 300, "done when the change came, not at the 10 s poll");
+  assert.equal(provider.checks.get("a"), 2, "one look after the run, one after the change");
+  assert.deepEqual(calls, ["follow 1", "unfollow"]);
+});

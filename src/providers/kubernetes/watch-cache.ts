@@ -60,10 +60,11 @@ class Informer {
   }
 
   async #run(): Promise<void> {
-    const path = await this.rest.pathOf(this.scope).catch(() => undefined);
+    let path: string | undefined;
     for (let failures = 0; !this.signal.aborted; ) {
       try {
-        if (!path) throw new Error(`${this.scope.kind} is not served`);
+        // Looked up until served: a custom resource's kind is served once its definition is established.
+        path ??= await this.rest.pathOf(this.scope);
         if (!this.rv) await this.#list(path);
         const opened = () => {
           this.synced = true;
