@@ -121,6 +121,19 @@ test("F7/F9: a burst of 12 throttling (429 Retry-After) and 500 answers to the f
   }
 });
 
+test("F7/F9 as measured in issue 9: 10 consecutive 500 answers to datalyptica's first apply no longer fail berth up", async () => {
+  const plan = planOf("examples/datalyptica", "dev");
+  // Jitter fixed at half: the waits (0.5+1+2+4+5×6 = 37.5 s) fit the Namespace step's 60 s whatever the draw would be.
+  const d = await deploy({ faults: [{ type: "http", match: { method: "PATCH" }, status: 500, count: 10 }] }, { retryHooks: { random: () => 0.5 } }, plan);
+  try {
+    assert.equal(d.result.status, "ok", d.result.error);
+    assert.equal(d.c.server.requests.filter((r) => r.status === 500).length, 10);
+    assert.equal(notes(d.events).filter((n) => /answered 500; trying again in/.test(n)).length, 10);
+  } finally {
+    await d.c.close();
+  }
+});
+
 test("F9: 10 dropped connections in a row to one apply are retried; the object is applied", async () => {
   const d = await deploy({ faults: [{ type: "drop", match: { method: "PATCH", path: /serviceaccounts\/api$/ }, count: 10 }] });
   try {

@@ -151,7 +151,7 @@ export function createHttpServer(deps: HttpDeps): { server: Server; closeStreams
     const accept = String(req.headers.accept ?? "");
     if ((verb === "get" || verb === "list") && wantsTable(accept) && result.code === 200 && !resolved.subresource) {
       const items = verb === "list" ? (result.body.items as Obj[]) : [result.body];
-      return json(200, toTable(items, resolved.def.kind, deps.store.resourceVersion, url.searchParams.get("includeObject")));
+      return json(200, toTable(items, resolved.def.kind, deps.store.resourceVersion, url.searchParams.get("includeObject"), deps.store.now()));
     }
     return json(result.code, result.body);
   };
@@ -224,7 +224,7 @@ function watch(deps: HttpDeps, r: ResourceRequest, res: ServerResponse, streams:
   streams.add(res);
   const send = (type: string, o: Obj): void => {
     if (res.writableEnded) return;
-    const object = table ? toTable([present(o, r.def)], r.def.kind, String(o.metadata?.resourceVersion ?? ""), r.query.get("includeObject")) : present(o, r.def);
+    const object = table ? toTable([present(o, r.def)], r.def.kind, String(o.metadata?.resourceVersion ?? ""), r.query.get("includeObject"), deps.store.now()) : present(o, r.def);
     res.write(`${JSON.stringify({ type, object })}\n`);
   };
   const rv = r.query.get("resourceVersion") ?? "";

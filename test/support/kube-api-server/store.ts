@@ -27,7 +27,8 @@ export class Store {
   private dropped = false;
 
   constructor(
-    private readonly now: () => number = Date.now,
+    /** The server's clock: creation and event times follow simulated time. */
+    readonly now: () => number = Date.now,
     /** How many changes a watch can be resumed across. */
     private readonly historyLimit = HISTORY,
   ) {}
