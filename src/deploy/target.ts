@@ -6,6 +6,7 @@ import type { PollPolicy } from "../engine/run-steps.ts";
 import type { LeaseOptions } from "../engine/lock.ts";
 import { statePaths, type StatePaths } from "../engine/state-dir.ts";
 import { KubeLeaseStore, KubeRevisionStore, StateNamespace } from "../providers/kubernetes/state-store.ts";
+import type { Clock } from "../util/clock.ts";
 import type { RetryHooks, RetryPolicy } from "../util/retry.ts";
 
 export interface DeployTarget {
@@ -25,6 +26,8 @@ export interface DeployTarget {
   readonly historyMax?: number;
   /** The lease's duration and clock (tests step the clock instead of waiting). */
   readonly lease?: LeaseOptions;
+  /** The engine's and the provider's time (tests share the test API server's virtual clock). */
+  readonly clock?: Clock;
 }
 
 export interface Connected {
@@ -44,6 +47,7 @@ export function connect(plan: Plan, target: DeployTarget): Connected {
     ...(target.adopt ? { adopt: true } : {}),
     ...(target.retry ? { retry: target.retry } : {}),
     ...(target.retryHooks ? { hooks: target.retryHooks } : {}),
+    ...(target.clock ? { clock: target.clock } : {}),
   });
   const ns = new StateNamespace(kubernetes.client, target.stateNamespace);
   return {

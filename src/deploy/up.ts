@@ -13,6 +13,7 @@ import { ensureStateDir } from "../engine/state-dir.ts";
 import type { Plan } from "../plan/step.ts";
 import { type Provider, ProviderUnavailable } from "../providers/provider.ts";
 import { StateStoreError } from "../providers/kubernetes/state-store.ts";
+import { systemClock } from "../util/clock.ts";
 import { berthVersion } from "../util/version.ts";
 import { type Blocker, type Inspection, inspectPlan } from "./inspect.ts";
 import { connect, type Connected, type DeployTarget } from "./target.ts";
@@ -159,7 +160,8 @@ export async function up(plan: Plan, target: DeployTarget, options: UpOptions): 
     const revision = await startRevision(session, plan, { run, action: rollback ? "rollback" : "up", command: options.command, ...(rollback ? { rollbackOf: options.rollbackOf } : {}) }, options.record);
     journal.append({ run, event: "run-started", revision: revision.revision });
     const steps = [...plan.steps, ...inspection.prune];
-    const started = Date.now();
+    const clock = target.clock ?? systemClock;
+    const started = clock.now();
     options.onEvent({ type: "run", state: "started", run, revision: revision.revision, steps: steps.length });
     const result = await runSteps(steps, {
       providers: connected.providers,
@@ -172,6 +174,7 @@ export async function up(plan: Plan, target: DeployTarget, options: UpOptions): 
       ...(target.poll ? { poll: target.poll } : {}),
       ...(target.timeoutScale ? { timeoutScale: target.timeoutScale } : {}),
       ...(target.concurrency ? { concurrency: target.concurrency } : {}),
+      ...(target.clock ? { clock: target.clock } : {}),
     });
     try {
       journal.append({ run, event: "run-finished", status: result.status });
@@ -181,7 +184,7 @@ export async function up(plan: Plan, target: DeployTarget, options: UpOptions): 
     // Lost the lease: the history is no longer ours to write (underLock reports it as "locked").
     if (session.lease.signal.aborted) return { status: "locked", revision: revision.revision };
     await finishRevision(session, revision, result.status === "ok" ? "deployed" : result.status, result.error, target.historyMax);
-    options.onEvent({ type: "run", state: "finished", run, revision: revision.revision, status: result.status, elapsedMs: Date.now() - started });
+    options.onEvent({ type: "run", state: "finished", run, revision: revision.revision, status: result.status, elapsedMs: clock.now() - started });
     return { status: result.status, ...(result.error ? { error: result.error } : {}), inspection, revision: revision.revision, ...(resumed ? { resumed } : {}) };
   });
 }

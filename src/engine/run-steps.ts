@@ -1,14 +1,16 @@
 /**
  * The scheduler: starts every step whose needs are done, as many at once as allowed, journals each mutation right
- * after it, waits on each step's readiness with polling that backs off in proportion to the time already waited,
- * and stops starting new steps at the first failure. It never looks at what a step acts on: providers do.
+ * after it, waits on each step's readiness — woken by the provider's change signal (watches) where it has one, and
+ * by polling that backs off in proportion to the time already waited — and stops starting new steps at the first
+ * failure. It never looks at what a step acts on: providers do.
  */
+import { setMaxListeners } from "node:events";
 import type { PlanStep } from "../plan/step.ts";
 import type { LiveState, Provider } from "../providers/provider.ts";
 import { ProviderRequestFailed } from "../providers/provider.ts";
 import { FAILURE_HINTS } from "../readiness/hints.ts";
 import type { Verdict } from "../readiness/verdict.ts";
-import { sleep } from "../util/retry.ts";
+import { type Clock, systemClock } from "../util/clock.ts";
 import type { EventSink, StepState } from "./events.ts";
 import { type JournalWriter, JournalWriteError } from "./journal.ts";
 
@@ -35,6 +37,8 @@ export interface RunStepsOptions {
   readonly inspected?: ReadonlyMap<string, LiveState>;
   /** Steps a previous, unfinished run completed with this digest: re-verified, not redone. */
   readonly doneBefore?: ReadonlyMap<string, string>;
+  /** Deadlines, polling and elapsed times are read from it (tests run the engine on virtual time). */
+  readonly clock?: Clock;
 }
 
 export interface RunStepsResult {
@@ -54,9 +58,11 @@ export async function runSteps(steps: readonly PlanStep[], options: RunStepsOpti
   const states = new Map<string, StepState>(steps.map((s) => [s.id, "waiting-on-needs"]));
   const byId = new Map(steps.map((s) => [s.id, s]));
   const stop = new AbortController();
+  setMaxListeners(0, stop.signal); // every waiting step listens to it
   const onOuterAbort = () => stop.abort(options.signal.reason);
   options.signal.addEventListener("abort", onOuterAbort, { once: true });
   const poll = options.poll ?? DEFAULT_POLL;
+  const clock = options.clock ?? systemClock;
   const limit = options.concurrency ?? 16;
   const running = new Map<string, Promise<void>>();
   let stopReason: { status: "failed" | "interrupted"; error: string } | undefined;
@@ -70,14 +76,30 @@ export async function runSteps(steps: readonly PlanStep[], options: RunStepsOpti
     stop.abort(new Error(error));
   };
 
+  /** Until the provider tells of a change (a watch event) or the poll interval passes, whichever is first. */
+  const nextLook = async (step: PlanStep, provider: Provider, ms: number): Promise<void> => {
+    const local = new AbortController();
+    const onStop = () => local.abort(stop.signal.reason);
+    stop.signal.addEventListener("abort", onStop, { once: true });
+    try {
+      const changed = provider.changed?.(step, local.signal);
+      const pause = clock.sleep(ms, local.signal);
+      await (changed ? Promise.race([changed, pause]) : pause);
+      if (stop.signal.aborted) throw stop.signal.reason;
+    } finally {
+      stop.signal.removeEventListener("abort", onStop);
+      local.abort();
+    }
+  };
+  const deadlineOf = (step: PlanStep, started: number) => started + step.timeoutMs * (options.timeoutScale ?? 1);
   const waitUntilReady = async (step: PlanStep, provider: Provider, stage: "step" | "settled", started: number): Promise<Verdict> => {
-    const deadline = started + step.timeoutMs * (options.timeoutScale ?? 1);
+    const deadline = deadlineOf(step, started);
     let verdict = await provider.check(step, stage);
     while (!verdict.done) {
-      const now = Date.now();
+      const now = clock.now();
       if (now >= deadline) throw new StepFailed({ ...verdict, done: true, ok: false, reason: "Timeout", message: `not ready after ${Math.round((now - started) / 1000)}s: ${verdict.message}` });
       if (states.get(step.id) !== "waiting") emit(step, "waiting", { message: verdict.message });
-      await sleep(Math.min(poll.maxMs, Math.max(poll.minMs, (now - started) * poll.fraction), deadline - now), stop.signal);
+      await nextLook(step, provider, Math.min(poll.maxMs, Math.max(poll.minMs, (now - started) * poll.fraction), deadline - now));
       verdict = await provider.check(step, stage);
     }
     if (!verdict.ok) throw new StepFailed(verdict);
@@ -85,7 +107,7 @@ export async function runSteps(steps: readonly PlanStep[], options: RunStepsOpti
   };
 
   const verifyAll = async (step: PlanStep, ids: readonly string[]): Promise<string> => {
-    const started = Date.now();
+    const started = clock.now();
     const targets = ids.map((id) => byId.get(id)).filter((s): s is PlanStep => s !== undefined);
     await Promise.all(targets.map((t) => waitUntilReady({ ...t, timeoutMs: step.timeoutMs }, options.providers[t.provider]!, "settled", started)));
     return `${targets.length} objects ready`;
@@ -94,35 +116,36 @@ export async function runSteps(steps: readonly PlanStep[], options: RunStepsOpti
   const execute = async (step: PlanStep): Promise<void> => {
     const provider = options.providers[step.provider];
     if (!provider) throw new Error(`no provider "${step.provider}" for step ${step.id}`);
-    const started = Date.now();
+    const started = clock.now();
     emit(step, "running");
     if (step.action.type === "verify") {
-      emit(step, "done", { message: await verifyAll(step, step.action.steps), elapsedMs: Date.now() - started });
+      emit(step, "done", { message: await verifyAll(step, step.action.steps), elapsedMs: clock.now() - started });
       return;
     }
     if (options.doneBefore?.get(step.id) === step.digest) {
       const verdict = await provider.check(step, "step");
       if (verdict.done && verdict.ok) {
-        emit(step, "verified", { message: `done in an earlier run; ${verdict.message}`, elapsedMs: Date.now() - started });
+        emit(step, "verified", { message: `done in an earlier run; ${verdict.message}`, elapsedMs: clock.now() - started });
         return;
       }
     }
     const live = options.inspected?.get(step.id) ?? (await provider.inspect(step));
     if (live.ownership === "foreign") throw new StepFailed({ done: true, ok: false, reason: "NotOwned", message: `${step.title}: the object exists and is ${live.owner ?? "not berth's"}` });
     options.journal.append({ run: options.run, event: "started", step: step.id, digest: step.digest });
-    const result = await provider.run(step, live, { note: (message) => options.onEvent({ type: "note", id: step.id, message }) }, stop.signal);
+    const progress = { note: (message: string) => options.onEvent({ type: "note", id: step.id, message }), deadline: deadlineOf(step, started) };
+    const result = await provider.run(step, live, progress, stop.signal);
     options.journal.append({ run: options.run, event: "applied", step: step.id, digest: step.digest, message: result.did });
     const verdict = await waitUntilReady(step, provider, "step", started);
     options.journal.append({ run: options.run, event: "done", step: step.id, digest: step.digest, message: verdict.message });
-    emit(step, "done", { message: `${result.did}; ${verdict.message}`, elapsedMs: Date.now() - started });
+    emit(step, "done", { message: `${result.did}; ${verdict.message}`, elapsedMs: clock.now() - started });
   };
 
   const settle = async (step: PlanStep, work: Promise<void>): Promise<void> => {
-    const started = Date.now();
+    const started = clock.now();
     try {
       await work;
     } catch (error) {
-      const elapsedMs = Date.now() - started;
+      const elapsedMs = clock.now() - started;
       if (error instanceof StepFailed) {
         const provider = options.providers[step.provider]!;
         const lines = await provider.explain(step, error.verdict).catch(() => []);
@@ -152,6 +175,7 @@ export async function runSteps(steps: readonly PlanStep[], options: RunStepsOpti
 
   const finished = (id: string) => states.get(id) === "done" || states.get(id) === "verified";
   const order = longestChainFirst(steps);
+  for (const provider of new Set(steps.map((s) => options.providers[s.provider]))) provider?.follow?.(steps.filter((s) => options.providers[s.provider] === provider));
   try {
     for (;;) {
       if (options.signal.aborted) halt("interrupted", "interrupted");
@@ -167,6 +191,7 @@ export async function runSteps(steps: readonly PlanStep[], options: RunStepsOpti
     }
   } finally {
     options.signal.removeEventListener("abort", onOuterAbort);
+    for (const provider of Object.values(options.providers)) provider.unfollow?.();
   }
   for (const step of steps) if (states.get(step.id) === "waiting-on-needs") emit(step, "skipped");
   if (stopReason) return { status: stopReason.status, states, error: stopReason.error };

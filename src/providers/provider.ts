@@ -45,6 +45,8 @@ export interface OwnedObject {
 export interface Progress {
   /** A wait before a retry, or any other note worth a line in the log. */
   note(message: string): void;
+  /** When the step must be done, on the engine's clock: no retry waits past it. */
+  readonly deadline?: number;
 }
 
 export interface Provider {
@@ -57,6 +59,18 @@ export interface Provider {
   check(step: PlanStep, stage: "step" | "settled"): Promise<Verdict>;
   /** Lines that explain a failed verdict: events, a log tail. Never secret values. */
   explain(step: PlanStep, verdict: Verdict): Promise<string[]>;
+  /**
+   * Optional: the steps about to run. A provider that can be told of changes (Kubernetes watches) starts following
+   * what they act on, so checks read what it already knows instead of asking again.
+   */
+  follow?(steps: readonly PlanStep[]): void;
+  /**
+   * Optional: resolves when something a step's check reads may have changed (or the signal aborts); undefined when
+   * the provider cannot tell, and the engine polls. Either way the engine also looks again after its poll interval.
+   */
+  changed?(step: PlanStep, signal: AbortSignal): Promise<void> | undefined;
+  /** Optional: the run is over; stop following. */
+  unfollow?(): void;
   /** Everything live that carries this instance's label; `alsoKinds` adds kinds beyond the provider's own list. */
   owned(instance: string, alsoKinds: readonly ObjectRef[]): Promise<OwnedObject[]>;
 }

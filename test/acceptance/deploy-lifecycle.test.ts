@@ -7,6 +7,7 @@ import { statePaths } from "../../src/engine/state-dir.ts";
 import { readJournal } from "../../src/engine/journal.ts";
 import { up } from "../../src/deploy/up.ts";
 import { planOf, snapshot, testCluster } from "../support/deploy.ts";
+import { VirtualClock } from "../support/clock.ts";
 
 const SHOP = "test/fixtures/deploy/shop";
 const SMALLER = "test/fixtures/deploy/shop-smaller";
@@ -54,7 +55,7 @@ test("Jobs are immutable: a changed Job of the same name is deleted and created 
   const c = await testCluster();
   try {
     const plan = planOf(SHOP, "dev");
-    const target = { stateDir: c.stateDir, kubeconfig: c.kubeconfig, poll: { minMs: 5, maxMs: 50, fraction: 0.125 } };
+    const target = { stateDir: c.stateDir, kubeconfig: c.kubeconfig, clock: c.server.clock, poll: { minMs: 5, maxMs: 50, fraction: 0.125 } };
     assert.equal((await up(plan, target, { onEvent: () => {}, command: "test" })).status, "ok");
     const jobStep = plan.steps.find((s) => s.action.type === "apply" && s.action.object.kind === "Job")!;
     const job = (jobStep.action as { object: { metadata: { name: string } } }).object;
@@ -131,26 +132,31 @@ function berthProcess(args: string[]) {
   return { child, exit, output: () => out };
 }
 
-async function untilJournal(path: string, event: string): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (existsSync(path) && readJournal(path).some((e) => e.event === event)) return;
+/** Until the process has journaled `event` for a step matching `step` (or has ended without): an event, not a time window. */
+async function untilJournal(path: string, event: string, step: RegExp, p: ReturnType<typeof berthProcess>): Promise<void> {
+  let ended = false;
+  void p.exit.then(() => (ended = true));
+  while (!(existsSync(path) && readJournal(path).some((e) => e.event === event && step.test(e.step ?? "")))) {
+    if (ended) throw new Error(`the process ended without ${event} of ${step} in the journal:\n${p.output()}`);
     await new Promise((r) => setTimeout(r, 25));
   }
-  throw new Error(`no ${event} in the journal`);
 }
 
 for (const sig of ["SIGTERM", "SIGINT"] as const)
   test(`F1: ${sig} mid-run stops waiting, journals the step, releases the lock and exits ${sig === "SIGINT" ? 130 : 143}; up resumes`, async () => {
-    const c = await testCluster({ readyAfterMs: { Deployment: 1_500, Job: 1_500 } });
+    // Time stands still until the process has been signalled: once a Deployment is applied, the process is certainly
+    // waiting for it to become ready.
+    const clock = new VirtualClock({ auto: false });
+    const c = await testCluster({ clock });
     try {
       const paths = statePaths(c.stateDir, "shop.dev");
       const p = berthProcess(["up", SHOP, "--env", "dev", "--kubeconfig", c.kubeconfig, "--state-dir", c.stateDir, "--yes"]);
-      await untilJournal(paths.journal, "applied");
-      await new Promise((r) => setTimeout(r, 200));
+      await untilJournal(paths.journal, "applied", /Deployment/, p);
       p.child.kill(sig);
       assert.equal(await p.exit, sig === "SIGINT" ? 130 : 143, p.output());
       assert.equal(c.server.get("coordination.k8s.io/v1", "Lease", "berth-system", "berth.shop.dev"), undefined, "the lock (a Lease) is released");
       assert.ok(readJournal(paths.journal).some((e) => e.event === "interrupted"), "the interrupted steps are journaled");
+      clock.run();
       const resumed = await c.berth("up", SHOP, "dev", "--yes");
       assert.equal(resumed.code, 0, resumed.stderr);
       assert.match(resumed.stderr, /resuming run \w+: \d+ steps finished/);
@@ -160,14 +166,16 @@ for (const sig of ["SIGTERM", "SIGINT"] as const)
   });
 
 test("F2 and F3: after SIGKILL the stale lock is refused with its holder, unlock --force clears it, and the resumed run ends as an uninterrupted one", async () => {
-  const c = await testCluster({ readyAfterMs: { Deployment: 1_500, Job: 1_500 } });
+  const clock = new VirtualClock({ auto: false });
+  const c = await testCluster({ clock });
   const clean = await testCluster();
   try {
     const paths = statePaths(c.stateDir, "shop.dev");
     const p = berthProcess(["up", SHOP, "--env", "dev", "--kubeconfig", c.kubeconfig, "--state-dir", c.stateDir, "--yes"]);
-    await untilJournal(paths.journal, "applied");
+    await untilJournal(paths.journal, "applied", /Deployment/, p);
     p.child.kill("SIGKILL");
     await p.exit;
+    clock.run();
     const refused = await c.berth("up", SHOP, "dev", "--yes");
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /another berth run holds the lock: berth up test\/fixtures\/deploy\/shop --env dev \(pid \d+ .*that process is no longer running.*berth unlock test\/fixtures\/deploy\/shop --env dev --force --id \w+/s);

@@ -4,8 +4,9 @@
  * the credentials after a 401 (an expired token from an exec plugin or a rotated file).
  */
 import { KubeConfig } from "@kubernetes/client-node";
+import { type Clock, systemClock } from "../../util/clock.ts";
 import { DEFAULT_RETRY, type RetryHooks, type RetryPolicy, withRetry } from "../../util/retry.ts";
-import { ProviderUnavailable } from "../provider.ts";
+import { type Progress, ProviderUnavailable } from "../provider.ts";
 import { classifyKubernetesError, statusOf } from "./errors.ts";
 import { KubeRest } from "./rest.ts";
 
@@ -15,6 +16,8 @@ export interface ConnectOptions {
   readonly context?: string;
   readonly retry?: RetryPolicy;
   readonly hooks?: RetryHooks;
+  /** The time retries wait on and requests are marked busy on (tests run on virtual time). */
+  readonly clock?: Clock;
 }
 
 export class KubeClient {
@@ -22,7 +25,10 @@ export class KubeClient {
   #config!: KubeConfig;
   #refreshed = false;
 
+  readonly clock: Clock;
+
   constructor(private readonly options: ConnectOptions) {
+    this.clock = options.clock ?? systemClock;
     this.#load();
   }
 
@@ -48,7 +54,7 @@ export class KubeClient {
     }
     if (!config.getCurrentCluster()) throw new ProviderUnavailable("the kubeconfig has no current context: choose one with --context or `kubectl config use-context`");
     this.#config = config;
-    this.rest = new KubeRest(config);
+    this.rest = new KubeRest(config, this.clock);
   }
 
   async version(): Promise<string> {
@@ -56,8 +62,11 @@ export class KubeClient {
     return v.gitVersion;
   }
 
-  /** One request with the retry policy; `overrides` narrows it (preflight gives up sooner). */
-  async call<T>(request: () => Promise<T>, overrides: Partial<RetryPolicy> = {}): Promise<T> {
+  /**
+   * One request with the retry policy; `overrides` narrows it (preflight gives up sooner). With a step's `progress`,
+   * every wait is told to the user and no wait ends past the step's deadline.
+   */
+  async call<T>(request: () => Promise<T>, overrides: Partial<RetryPolicy> = {}, progress?: Progress): Promise<T> {
     const policy = { ...DEFAULT_RETRY, ...this.options.retry, ...overrides };
     return withRetry(
       async () => {
@@ -74,9 +83,19 @@ export class KubeClient {
       },
       classifyKubernetesError,
       policy,
-      this.options.hooks,
+      {
+        ...this.options.hooks,
+        clock: this.clock,
+        ...(progress?.deadline !== undefined ? { until: progress.deadline } : {}),
+        onWait: (wait) => {
+          progress?.note(`${wait.why}; trying again in ${formatWait(wait.ms)}`);
+          this.options.hooks?.onWait?.(wait);
+        },
+      },
     );
   }
 }
 
 export const isNotFound = (error: unknown): boolean => statusOf(error) === 404;
+
+const formatWait = (ms: number): string => (ms < 1_000 ? `${Math.round(ms)} ms` : `${(ms / 1_000).toFixed(ms < 10_000 ? 1 : 0)} s`);

@@ -6,7 +6,6 @@ import { ANNOTATION, LABEL } from "../../resources/labels.ts";
 import type { EventLike, LiveObject, Observed } from "../../readiness/live.ts";
 import { readinessOf } from "../../readiness/registry.ts";
 import { failed, ready, type Verdict, waiting } from "../../readiness/verdict.ts";
-import { sleep } from "../../util/retry.ts";
 import { type LiveState, type OwnedObject, type Progress, type Provider, ProviderRequestFailed, ProviderUnavailable, type RunResult } from "../provider.ts";
 import { type ConnectOptions, isNotFound, KubeClient } from "./client.ts";
 import { fieldChanges } from "./diff.ts";
@@ -14,6 +13,8 @@ import { isConnectionError, serverMessage, statusOf } from "./errors.ts";
 import { OWNED_KINDS } from "./kinds.ts";
 import { Redactor } from "./redact.ts";
 import { generateValue } from "./secret-values.ts";
+import { type Scope, WatchCache } from "./watch-cache.ts";
+import { refKey } from "../../plan/step.ts";
 
 export interface KubernetesProviderOptions extends ConnectOptions {
   readonly platform: string;
@@ -21,6 +22,11 @@ export interface KubernetesProviderOptions extends ConnectOptions {
   /** Take over existing objects that carry no berth label (never another platform's). */
   readonly adopt?: boolean;
 }
+
+/** How long a live watch may take to show berth's own write before the object is read directly. */
+const BEHIND_MS = 5_000;
+const BEHIND = Symbol("behind");
+const OBSERVED_KIND = { pods: "Pod", events: "Event", endpoints: "Endpoints" } as const;
 
 type Live = LiveObject & { metadata?: LiveObject["metadata"] & { annotations?: Record<string, string>; uid?: string } };
 
@@ -33,9 +39,72 @@ export class KubernetesProvider implements Provider {
   readonly name = "kubernetes";
   readonly client: KubeClient;
   readonly redactor = new Redactor();
+  readonly #cache: WatchCache;
+  /** The resourceVersion (and time) of berth's own last write to each object: a watch has to have seen it to be believed. */
+  readonly #written = new Map<string, { readonly rv: string; readonly at: number }>();
+  /** Lists read once per kind and namespace while inspecting a plan, instead of one read per object; dropped at the first write. */
+  #snapshot = new Map<string, Promise<Map<string, Live> | undefined>>();
 
   constructor(private readonly options: KubernetesProviderOptions) {
     this.client = new KubeClient(options);
+    this.#cache = new WatchCache(this.client.rest, this.client.clock);
+  }
+
+  /** Watches every kind and namespace the steps touch, and the pods, events and endpoints their readiness reads. */
+  follow(steps: readonly PlanStep[]): void {
+    this.#snapshot.clear();
+    for (const step of steps) for (const scope of this.#scopesOf(step)) this.#cache.follow(scope);
+  }
+
+  changed(step: PlanStep, signal: AbortSignal): Promise<void> | undefined {
+    return this.#cache.changed(this.#scopesOf(step), signal);
+  }
+
+  unfollow(): void {
+    this.#cache.stop();
+  }
+
+  #scopesOf(step: PlanStep): Scope[] {
+    const a = step.action;
+    if (a.type === "verify") return [];
+    const ref = a.type === "apply" ? refOfObject(a.object) : a.ref;
+    const own: Scope = { apiVersion: ref.apiVersion, kind: ref.kind, ...(ref.namespace ? { namespace: ref.namespace } : {}) };
+    if (a.type !== "apply" || !ref.namespace) return [own];
+    const observe = readinessOf(ref.apiVersion, ref.kind).observe;
+    return [own, ...observe.map((o) => ({ apiVersion: "v1", kind: OBSERVED_KIND[o], namespace: ref.namespace }))];
+  }
+
+  #wrote(ref: ObjectRef, response: unknown): void {
+    const rv = (response as { metadata?: { resourceVersion?: string } } | undefined)?.metadata?.resourceVersion;
+    if (rv) this.#written.set(refKey(ref), { rv, at: this.client.clock.now() });
+    this.#snapshot.clear();
+  }
+
+  /**
+   * What a check reads: the watched copy when the watch is live and current; BEHIND while a live watch has yet to
+   * deliver berth's own write (for a few seconds; then the object is read); else the object itself.
+   */
+  async #look(ref: ObjectRef): Promise<Live | undefined | typeof BEHIND> {
+    const scope: Scope = { apiVersion: ref.apiVersion, kind: ref.kind, ...(ref.namespace ? { namespace: ref.namespace } : {}) };
+    const written = this.#written.get(refKey(ref));
+    const known = this.#cache.get(scope, ref.name, written?.rv);
+    if (known.known) return known.object as Live | undefined;
+    if (known.behind && written && this.client.clock.now() - written.at < BEHIND_MS) return BEHIND;
+    return this.read(ref);
+  }
+
+  /** The object as a list of its kind and namespace read during this inspection shows it (or read alone). */
+  async #inspectRead(ref: ObjectRef): Promise<Live | undefined> {
+    const key = `${ref.apiVersion}|${ref.kind}|${ref.namespace ?? ""}`;
+    let listed = this.#snapshot.get(key);
+    if (!listed) {
+      listed = this.client
+        .call(() => this.client.rest.list(ref.apiVersion, ref.kind, ref.namespace ? { namespace: ref.namespace } : {}))
+        .then((items) => new Map(items.map((o) => [String(o.metadata?.name), o as Live])), () => undefined);
+      this.#snapshot.set(key, listed);
+    }
+    const map = await listed;
+    return map ? map.get(ref.name) : this.read(ref);
   }
 
   async preflight() {
@@ -59,7 +128,7 @@ export class KubernetesProvider implements Provider {
     const a = step.action;
     if (a.type === "verify") return { exists: true, ownership: "ours", changes: [], intentChanged: false };
     const ref = a.type === "apply" ? refOfObject(a.object) : a.ref;
-    const live = await this.read(ref);
+    const live = await this.#inspectRead(ref);
     if (!live) return { exists: false, ownership: "absent", changes: a.type === "apply" || a.type === "generate-secret" ? [{ field: "(object)", to: "created" }] : [], intentChanged: true };
     const ownership = this.#ownership(live, ref);
     if (a.type === "apply") {
@@ -95,9 +164,9 @@ export class KubernetesProvider implements Provider {
       case "apply":
         return this.#apply(step, a.object, live, progress, signal);
       case "generate-secret":
-        return this.#generateSecret(a.ref, a.keys, a.length, a.formats, a.copyFrom);
+        return this.#generateSecret(a.ref, a.keys, a.length, a.formats, a.copyFrom, progress);
       case "delete":
-        return this.#delete(a.ref, signal);
+        return this.#delete(a.ref, signal, progress);
       default:
         return { did: "nothing to change", mutated: false };
     }
@@ -110,7 +179,7 @@ export class KubernetesProvider implements Provider {
     // A Job's pod template cannot change: a changed Job is deleted (with its pods) and created again.
     if (live.exists && desired.kind === "Job") {
       progress.note(`${describeRef(ref)} changed: Jobs are immutable, deleting it to create it again`);
-      await this.#delete(ref, signal);
+      await this.#delete(ref, signal, progress);
       did = "re-created (Jobs are immutable)";
     }
     const annotations: Record<string, string> = { ...desired.metadata.annotations, [ANNOTATION.appliedDigest]: step.digest };
@@ -118,7 +187,7 @@ export class KubernetesProvider implements Provider {
     if (live.ownership === "adoptable" || live.adopted) annotations[ANNOTATION.adopted] = "true";
     const body = { ...desired, metadata: { ...desired.metadata, annotations } };
     try {
-      await this.client.call(() => this.client.rest.apply(body, "berth"));
+      this.#wrote(ref, await this.client.call(() => this.client.rest.apply(body, "berth"), {}, progress));
       if (desired.kind === "CustomResourceDefinition") this.client.rest.forgetDiscovery();
     } catch (error) {
       throw this.#failure(`apply ${describeRef(ref)}`, error);
@@ -126,7 +195,7 @@ export class KubernetesProvider implements Provider {
     return { did, mutated: true };
   }
 
-  async #generateSecret(ref: ObjectRef, keys: readonly string[], length: number, formats: Readonly<Record<string, string>> | undefined, copyFrom: string | undefined): Promise<RunResult> {
+  async #generateSecret(ref: ObjectRef, keys: readonly string[], length: number, formats: Readonly<Record<string, string>> | undefined, copyFrom: string | undefined, progress: Progress): Promise<RunResult> {
     const source = copyFrom ? decode(((await this.read({ ...ref, namespace: copyFrom })) as { data?: Record<string, string> } | undefined)?.data) : {};
     const valueFor = (key: string) => {
       const value = source[key] ?? generateValue(length, formats?.[key]);
@@ -142,7 +211,7 @@ export class KubernetesProvider implements Provider {
         data: Object.fromEntries(keys.map((k) => [k, valueFor(k)])),
       };
       try {
-        await this.client.call(() => this.client.rest.create(body), { tries: 1 });
+        this.#wrote(ref, await this.client.call(() => this.client.rest.create(body), { tries: 1 }));
         return { did: copyFrom ? `copied from ${copyFrom}` : "generated", mutated: true };
       } catch (error) {
         // Created meanwhile (or our own create whose answer was lost): what is there is kept.
@@ -156,21 +225,21 @@ export class KubernetesProvider implements Provider {
     if (!missing.length) return { did: "kept (existing values are never overwritten)", mutated: false };
     const patch = { data: Object.fromEntries(missing.map((k) => [k, valueFor(k)])) };
     try {
-      await this.client.call(() => this.client.rest.mergePatch(ref, patch, "berth"));
+      this.#wrote(ref, await this.client.call(() => this.client.rest.mergePatch(ref, patch, "berth"), {}, progress));
     } catch (error) {
       throw this.#failure(`add keys to ${describeRef(ref)}`, error);
     }
     return { did: `added ${missing.join(", ")}; existing values kept`, mutated: true };
   }
 
-  async #delete(ref: ObjectRef, signal: AbortSignal): Promise<RunResult> {
+  async #delete(ref: ObjectRef, signal: AbortSignal, progress: Progress): Promise<RunResult> {
     try {
-      await this.client.call(() => this.client.rest.delete(ref, "Background"));
+      await this.client.call(() => this.client.rest.delete(ref, "Background"), {}, progress);
     } catch (error) {
       if (isNotFound(error)) return { did: "already gone", mutated: false };
       throw this.#failure(`delete ${describeRef(ref)}`, error);
     }
-    for (let wait = 20; (await this.read(ref)) !== undefined; wait = Math.min(wait * 2, 1_000)) await sleep(wait, signal);
+    for (let wait = 20; (await this.read(ref)) !== undefined; wait = Math.min(wait * 2, 1_000)) await this.client.clock.sleep(wait, signal);
     return { did: "deleted", mutated: true };
   }
 
@@ -178,7 +247,8 @@ export class KubernetesProvider implements Provider {
     const a = step.action;
     if (a.type === "verify") return ready("verified");
     const ref = a.type === "apply" ? refOfObject(a.object) : a.ref;
-    const live = await this.read(ref);
+    const live = await this.#look(ref);
+    if (live === BEHIND) return waiting("waiting for the watch to show the change");
     if (a.type === "delete") return live ? waiting("being deleted") : ready("deleted");
     if (a.type === "require-secret" || a.type === "generate-secret") {
       if (!live) return failed("SecretMissing", `Secret ${ref.namespace}/${ref.name} is missing (keys: ${a.keys.join(", ")})`);
@@ -201,18 +271,25 @@ export class KubernetesProvider implements Provider {
     const out: { pods?: LiveObject[]; events?: EventLike[]; endpoints?: LiveObject } = {};
     if (what.includes("pods")) out.pods = await this.#podsOf(live, ref.namespace);
     if (what.includes("events")) out.events = await this.#events(ref.namespace, ref.kind, ref.name);
-    if (what.includes("endpoints")) out.endpoints = await this.read({ apiVersion: "v1", kind: "Endpoints", namespace: ref.namespace, name: ref.name });
+    if (what.includes("endpoints")) {
+      const endpoints = await this.#look({ apiVersion: "v1", kind: "Endpoints", namespace: ref.namespace, name: ref.name });
+      if (endpoints !== BEHIND) out.endpoints = endpoints;
+    }
     return out;
   }
 
   async #podsOf(live: Live, namespace: string): Promise<LiveObject[]> {
     const match = live.spec?.selector?.matchLabels as Record<string, string> | undefined;
     const selector = match ? Object.entries(match).map(([k, v]) => `${k}=${v}`).join(",") : undefined;
+    const watched = this.#cache.list({ apiVersion: "v1", kind: "Pod", namespace }) as LiveObject[] | undefined;
+    if (watched) return watched.filter((p) => (match ? Object.entries(match).every(([k, v]) => p.metadata?.labels?.[k] === v) : ((p.metadata as { ownerReferences?: { uid?: string }[] })?.ownerReferences ?? []).some((o) => o.uid === live.metadata?.uid)));
     const pods = (await this.client.call(() => this.client.rest.list("v1", "Pod", { namespace, ...(selector ? { labelSelector: selector } : {}) }))) as LiveObject[];
     return selector ? pods : pods.filter((p) => ((p.metadata as { ownerReferences?: { uid?: string }[] })?.ownerReferences ?? []).some((o) => o.uid === live.metadata?.uid));
   }
 
   async #events(namespace: string, kind: string, name: string): Promise<EventLike[]> {
+    const watched = this.#cache.list({ apiVersion: "v1", kind: "Event", namespace }) as (EventLike & { involvedObject?: { kind?: string; name?: string } })[] | undefined;
+    if (watched) return watched.filter((e) => e.involvedObject?.kind === kind && e.involvedObject?.name === name);
     return (await this.client.call(() => this.client.rest.list("v1", "Event", { namespace, fieldSelector: `involvedObject.kind=${kind},involvedObject.name=${name}` }))) as EventLike[];
   }
 

@@ -9,6 +9,7 @@ import http from "node:http";
 import https from "node:https";
 import { ApiException, type KubeConfig } from "@kubernetes/client-node";
 import type { ObjectRef } from "../../plan/step.ts";
+import { type Clock, systemClock } from "../../util/clock.ts";
 
 export interface ApiResource {
   readonly name: string;
@@ -31,13 +32,21 @@ export class KubeRest {
   readonly #discovery = new Map<string, Promise<Map<string, ApiResource> | undefined>>();
   #options: Promise<https.RequestOptions> | undefined;
 
-  constructor(private readonly config: KubeConfig) {}
+  constructor(
+    private readonly config: KubeConfig,
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   get server(): string {
     return this.config.getCurrentCluster()?.server ?? "";
   }
 
-  async request<T = Json>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  /** One request; while it is in flight the clock is told it is busy (virtual time stands still). */
+  request<T = Json>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    return this.clock.busy(this.#send<T>(method, path, options));
+  }
+
+  #baseOptions(): Promise<https.RequestOptions> {
     this.#options ??= (async () => {
       const o: https.RequestOptions = {};
       await this.config.applyToHTTPSOptions(o);
@@ -48,7 +57,11 @@ export class KubeRest {
       else if (kind === http.Agent.prototype) o.agent = new http.Agent({ ...options, keepAlive: true });
       return o;
     })();
-    const base = await this.#options;
+    return this.#options;
+  }
+
+  async #send<T>(method: string, path: string, options: RequestOptions): Promise<T> {
+    const base = await this.#baseOptions();
     const url = new URL(path, this.server.endsWith("/") ? this.server : `${this.server}/`);
     for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const body = options.body === undefined ? undefined : typeof options.body === "string" ? options.body : JSON.stringify(options.body);
@@ -96,6 +109,73 @@ export class KubeRest {
       if (body !== undefined) req.write(body);
       req.end();
     });
+  }
+
+  /**
+   * A watch stream (`?watch=1`): calls `onEvent` for every line, resolves when the server ends the stream, rejects
+   * with an ApiException when the server refuses it. Time is held still only until the stream is open: a watch is
+   * long-lived and must not stop a virtual clock.
+   */
+  async watch(path: string, query: RequestOptions["query"], onEvent: (event: { type: string; object: Json }) => void, signal: AbortSignal, onOpen?: () => void): Promise<void> {
+    const base = await this.#baseOptions();
+    const url = new URL(path, this.server.endsWith("/") ? this.server : `${this.server}/`);
+    for (const [k, v] of Object.entries({ ...query, watch: 1 })) if (v !== undefined) url.searchParams.set(k, String(v));
+    const transport = url.protocol === "http:" ? http : https;
+    let opened!: () => void;
+    void this.clock.busy(new Promise<void>((resolve) => (opened = resolve)));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        if (signal.aborted) return reject(signal.reason);
+        const req = transport.request(url, { ...base, method: "GET", headers: { ...(base.headers as Record<string, string> | undefined), Accept: "application/json" } }, (res) => {
+          opened();
+          const status = res.statusCode ?? 0;
+          if (status === 200) onOpen?.();
+          let rest = "";
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => {
+            if (status !== 200) return void chunks.push(c);
+            rest += c.toString("utf8");
+            let nl: number;
+            while ((nl = rest.indexOf("\n")) >= 0) {
+              const line = rest.slice(0, nl).trim();
+              rest = rest.slice(nl + 1);
+              if (!line) continue;
+              let event: { type: string; object: Json };
+              try {
+                event = JSON.parse(line);
+              } catch (error) {
+                req.destroy(error as Error);
+                return;
+              }
+              onEvent(event);
+            }
+          });
+          res.on("error", reject);
+          res.on("end", () => {
+            if (status === 200) return resolve();
+            const text = Buffer.concat(chunks).toString("utf8");
+            let parsed: unknown = text;
+            try {
+              parsed = JSON.parse(text);
+            } catch {
+              // not a Status
+            }
+            reject(new ApiException(status, `HTTP ${status} WATCH ${url.pathname}`, parsed, {}));
+          });
+        });
+        // Destroyed without an error (an error emitted after the answer began would go unhandled): rejected here.
+        const onAbort = () => {
+          reject(Object.assign(new Error("watch stopped"), { name: "AbortError" }));
+          req.destroy();
+        };
+        signal.addEventListener("abort", onAbort, { once: true });
+        req.on("close", () => signal.removeEventListener("abort", onAbort));
+        req.on("error", reject);
+        req.end();
+      });
+    } finally {
+      opened();
+    }
   }
 
   /** The REST resource of a kind, from discovery (cached per group version); undefined when not served. */

@@ -3,11 +3,11 @@ import { request } from "node:http";
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { startKubeApiServer } from "./index.ts";
-import type { KubeApiServer } from "./types.ts";
+import type { KubeApiServer, Scenario } from "./types.ts";
 import { apply, call, deployment, namespace, waitFor } from "./testing.ts";
 
-async function withServer(fn: (server: KubeApiServer) => Promise<void>): Promise<void> {
-  const server = await startKubeApiServer();
+async function withServer(fn: (server: KubeApiServer) => Promise<void>, scenario: Scenario = {}): Promise<void> {
+  const server = await startKubeApiServer(scenario);
   try {
     await fn(server);
   } finally {
@@ -58,7 +58,7 @@ test("applying a CustomResourceDefinition serves its kind once Established; dele
       spec: { group: "example.com", scope: "Namespaced", names: { kind: "Widget", plural: "widgets", singular: "widget", listKind: "WidgetList" }, versions: [{ name: "v1", served: true, storage: true }] },
     };
     assert.equal((await apply(server, "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com", crd)).code, 201);
-    const established = await waitFor("Established", () => {
+    const established = await waitFor(server, "Established", () => {
       const c = server.get("apiextensions.k8s.io/v1", "CustomResourceDefinition", undefined, "widgets.example.com");
       return c?.status?.conditions?.some((x: { type: string; status: string }) => x.type === "Established" && x.status === "True") && c;
     });
@@ -74,7 +74,7 @@ test("applying a CustomResourceDefinition serves its kind once Established; dele
     assert.equal(wrongName.code, 422);
     assert.equal((await call(server, "DELETE", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com")).code, 200);
     assert.equal((await call(server, "GET", "/apis/example.com/v1/namespaces/default/widgets/w1")).code, 404);
-    await waitFor("widget removed", () => server.list("example.com/v1", "Widget").length === 0);
+    await waitFor(server, "widget removed", () => server.list("example.com/v1", "Widget").length === 0);
   }));
 
 test("server-side apply: fieldManager required, status kept, generation only for spec changes, fields dropped from the config are removed", () =>
@@ -94,7 +94,7 @@ test("server-side apply: fieldManager required, status kept, generation only for
     assert.ok(created.body.metadata.managedFields[0].fieldsV1["f:spec"]["f:template"]["f:spec"]["f:containers"]['k:{"name":"app"}']["f:env"]['k:{"name":"B"}']);
     assert.ok(created.body.metadata.creationTimestamp && created.body.metadata.uid);
 
-    await waitFor("status", () => server.get("apps/v1", "Deployment", "default", "web")?.status?.readyReplicas === 1);
+    await waitFor(server, "status", () => server.get("apps/v1", "Deployment", "default", "web")?.status?.readyReplicas === 1);
     const labelOnly = await call(server, "PATCH", `${path}?fieldManager=berth`, yaml.replace("tier: front", "tier: back"), "application/apply-patch+yaml");
     assert.equal(labelOnly.code, 200);
     assert.equal(labelOnly.body.metadata.generation, 1, "metadata changes do not bump generation");
@@ -236,7 +236,7 @@ test("list: label selectors (=, ==, !=, in, notin, exists, !key), field selector
 test("kubectl-style Table responses for Accept: application/json;as=Table", () =>
   withServer(async (server) => {
     await apply(server, "/apis/apps/v1/namespaces/default/deployments/web", deployment("web", "default"));
-    await waitFor("pod", () => server.list("v1", "Pod").length === 1);
+    await waitFor(server, "pod", () => server.list("v1", "Pod").length === 1);
     const t = await call(server, "GET", "/api/v1/namespaces/default/pods", undefined, "application/json", { accept: "application/json;as=Table;v=v1;g=meta.k8s.io,application/json" });
     assert.equal(t.body.kind, "Table");
     assert.deepEqual(t.body.columnDefinitions.map((c: { name: string }) => c.name), ["Name", "Ready", "Status", "Restarts", "Age"]);
@@ -266,10 +266,10 @@ test("watch: initial ADDED events, then live changes, ended by timeoutSeconds", 
       req.on("error", reject);
       req.end();
     });
-    await waitFor("initial event", () => lines.length === 1);
+    await waitFor(server, "initial event", () => lines.length === 1);
     await call(server, "POST", "/api/v1/namespaces/default/configmaps", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "second" } });
     await call(server, "DELETE", "/api/v1/namespaces/default/configmaps/first");
-    await waitFor("3 events", () => lines.length === 3);
+    await waitFor(server, "3 events", () => lines.length === 3);
     assert.deepEqual(lines.map((l) => `${l.type} ${l.object.metadata.name}`), ["ADDED first", "ADDED second", "DELETED first"]);
     await done;
   }));
@@ -278,17 +278,17 @@ test("delete: Foreground waits for dependents, Orphan keeps them, deletecollecti
   withServer(async (server) => {
     await apply(server, "/apis/apps/v1/namespaces/default/deployments/fg", deployment("fg", "default", { replicas: 2 }));
     await apply(server, "/apis/apps/v1/namespaces/default/deployments/orphan", deployment("orphan", "default"));
-    await waitFor("pods", () => server.list("v1", "Pod").filter((p) => p.metadata.labels.app === "fg").length === 2 && server.list("v1", "Pod").some((p) => p.metadata.labels.app === "orphan"));
+    await waitFor(server, "pods", () => server.list("v1", "Pod").filter((p) => p.metadata.labels.app === "fg").length === 2 && server.list("v1", "Pod").some((p) => p.metadata.labels.app === "orphan"));
     const fg = await call(server, "DELETE", "/apis/apps/v1/namespaces/default/deployments/fg", { propagationPolicy: "Foreground" });
     assert.equal(fg.code, 200);
     assert.ok(fg.body.metadata.deletionTimestamp);
     assert.deepEqual(fg.body.metadata.finalizers, ["foregroundDeletion"]);
-    await waitFor("fg gone", () => server.get("apps/v1", "Deployment", "default", "fg") === undefined);
+    await waitFor(server, "fg gone", () => server.get("apps/v1", "Deployment", "default", "fg") === undefined);
     assert.equal(server.list("v1", "Pod").filter((p) => p.metadata.labels.app === "fg").length, 0);
 
     const orphan = await call(server, "DELETE", "/apis/apps/v1/namespaces/default/deployments/orphan?propagationPolicy=Orphan");
     assert.equal(orphan.code, 200);
-    await new Promise((r) => setTimeout(r, 40));
+    await server.clock.sleep(40);
     const rs = server.list("apps/v1", "ReplicaSet").filter((x) => x.metadata.labels.app === "orphan");
     assert.equal(rs.length, 1);
     assert.equal(rs[0]!.metadata.ownerReferences, undefined);
@@ -309,7 +309,7 @@ test("dryRun=All does not store; /status and /scale subresources", () =>
     await apply(server, "/apis/apps/v1/namespaces/default/deployments/web", deployment("web", "default"));
     const scale = await call(server, "PATCH", "/apis/apps/v1/namespaces/default/deployments/web/scale", { spec: { replicas: 3 } }, "application/merge-patch+json");
     assert.deepEqual([scale.code, scale.body.kind, scale.body.spec.replicas], [200, "Scale", 3]);
-    await waitFor("3 ready", () => server.get("apps/v1", "Deployment", "default", "web")?.status?.readyReplicas === 3);
+    await waitFor(server, "3 ready", () => server.get("apps/v1", "Deployment", "default", "web")?.status?.readyReplicas === 3);
     const got = await call(server, "GET", "/apis/apps/v1/namespaces/default/deployments/web/scale");
     assert.deepEqual([got.body.status.replicas, got.body.status.selector], [3, "app=web"]);
     const pvc = { apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name: "p" }, spec: { resources: { requests: { storage: "1Gi" } } } };
@@ -331,7 +331,7 @@ test("Secrets: stringData is stored as base64 data; immutable ConfigMaps and Sec
     assert.deepEqual([changed.code, changed.body.message], [422, 'ConfigMap "frozen" is invalid: data: Forbidden: field is immutable when `immutable` is set']);
     const pvc = { apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name: "data" }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } } };
     await apply(server, "/api/v1/namespaces/default/persistentvolumeclaims/data", pvc);
-    await waitFor("bound", () => server.get("v1", "PersistentVolumeClaim", "default", "data")?.status?.phase === "Bound");
+    await waitFor(server, "bound", () => server.get("v1", "PersistentVolumeClaim", "default", "data")?.status?.phase === "Bound");
     assert.equal((await apply(server, "/api/v1/namespaces/default/persistentvolumeclaims/data", pvc)).code, 200, "re-applying a bound claim is fine");
     const grown = await apply(server, "/api/v1/namespaces/default/persistentvolumeclaims/data", { ...pvc, spec: { ...pvc.spec, resources: { requests: { storage: "2Gi" } } } });
     assert.equal(grown.code, 200);
@@ -351,7 +351,64 @@ test("watch-list: sendInitialEvents=true sends the current objects, then a BOOKM
       req.on("error", reject);
       req.end();
     });
-    assert.deepEqual(events.map((e) => e.type), ["ADDED", "BOOKMARK"]);
+    assert.deepEqual(events.slice(0, 2).map((e) => e.type), ["ADDED", "BOOKMARK"]);
+    assert.ok(events.slice(2).every((e) => e.type === "BOOKMARK"), "then only bookmarks: no other Secret changed");
     assert.equal(events[0]!.object.metadata.name, "s1");
     assert.equal(events[1]!.object.metadata.annotations?.["k8s.io/initial-events-end"], "true");
   }));
+
+/** Lines of a watch stream, until `enough` says so (then the stream is closed by the client). */
+function watchLines(server: KubeApiServer, path: string, enough: (lines: WatchLine[]) => boolean): Promise<WatchLine[]> {
+  return new Promise((resolve, reject) => {
+    const lines: WatchLine[] = [];
+    const req = request(`${server.url}${path}`, (res) => {
+      let buf = "";
+      res.on("data", (c: Buffer) => {
+        buf += c.toString();
+        for (let i = buf.indexOf("\n"); i >= 0; i = buf.indexOf("\n")) {
+          lines.push(JSON.parse(buf.slice(0, i)));
+          buf = buf.slice(i + 1);
+        }
+        if (enough(lines)) {
+          req.destroy();
+          resolve(lines);
+        }
+      });
+      res.on("end", () => resolve(lines));
+    });
+    req.on("error", (e) => (lines.length && enough(lines) ? resolve(lines) : reject(e)));
+    req.end();
+  });
+}
+type WatchLine = { type: string; object: { code?: number; reason?: string; metadata: { name?: string; resourceVersion?: string } } };
+
+test("watch: resumed from a resourceVersion it replays only later changes; bookmarks carry the version past changes it does not show", () =>
+  withServer(async (server) => {
+    const first = await call(server, "POST", "/api/v1/namespaces/default/configmaps", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "a" } });
+    await call(server, "POST", "/api/v1/namespaces/default/configmaps", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "b" } });
+    const resumed = await watchLines(server, `/api/v1/namespaces/default/configmaps?watch=1&fieldSelector=metadata.name!%3Dkube-root-ca.crt&resourceVersion=${first.body.metadata.resourceVersion}`, (l) => l.length >= 1);
+    assert.deepEqual(resumed.map((l) => `${l.type} ${l.object.metadata.name}`), ["ADDED b"]);
+
+    const list = await call(server, "GET", "/api/v1/namespaces/default/configmaps");
+    const stream = watchLines(server, `/api/v1/namespaces/default/configmaps?watch=1&fieldSelector=metadata.name!%3Dkube-root-ca.crt&allowWatchBookmarks=true&resourceVersion=${list.body.metadata.resourceVersion}`, (l) => l.some((x) => x.type === "BOOKMARK"));
+    await waitFor(server, "watch open", () => server.requests.some((r) => r.query.includes("allowWatchBookmarks")));
+    const secret = await call(server, "POST", "/api/v1/namespaces/default/secrets", { apiVersion: "v1", kind: "Secret", metadata: { name: "elsewhere" } });
+    const lines = await stream;
+    assert.equal(lines.at(-1)!.type, "BOOKMARK");
+    assert.ok(Number(lines.at(-1)!.object.metadata.resourceVersion) >= Number(secret.body.metadata.resourceVersion), "the bookmark is at least the version of the change it skipped");
+    assert.ok(lines.every((l) => l.type === "BOOKMARK"), `no ConfigMap changed: ${JSON.stringify(lines)}`);
+  }));
+
+test("watch: a resourceVersion older than the kept history is 410 Gone (Expired): the client must list again", () =>
+  withServer(
+    async (server) => {
+      const old = await call(server, "GET", "/api/v1/namespaces/default/configmaps");
+      for (let i = 0; i < 30; i++) await call(server, "POST", "/api/v1/namespaces/default/configmaps", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: `c${i}` } });
+      const lines = await watchLines(server, `/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${old.body.metadata.resourceVersion}`, (l) => l.length >= 1);
+      assert.deepEqual(lines.map((l) => [l.type, l.object.code, l.object.reason]), [["ERROR", 410, "Expired"]]);
+      const fresh = await call(server, "GET", "/api/v1/namespaces/default/configmaps");
+      const later = await watchLines(server, `/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${fresh.body.metadata.resourceVersion}&timeoutSeconds=1`, () => false);
+      assert.ok(later.every((l) => l.type !== "ERROR"), "a current version is accepted");
+    },
+    { watchHistory: 10 },
+  ));

@@ -20,9 +20,9 @@ const cond = (o: { status?: { conditions?: Cond[] } } | undefined, type: string)
 test("Deployment: pods appear Pending, become Running+Ready after readyAfterMs; ReplicaSet and pods carry owner references and labels", () =>
   withServer(
     async (server) => {
-      const start = Date.now();
+      const start = server.clock.now();
       await apply(server, "/apis/apps/v1/namespaces/default/deployments/web", deployment("web", "default", { replicas: 2 }));
-      const pending = await waitFor("pods", () => {
+      const pending = await waitFor(server, "pods", () => {
         const pods = server.list("v1", "Pod").filter((p) => p.metadata.labels?.app === "web");
         return pods.length === 2 && pods;
       });
@@ -39,11 +39,11 @@ test("Deployment: pods appear Pending, become Running+Ready after readyAfterMs; 
       assert.equal(pod.spec.containers[0].image, "nginx:1.27");
       assert.equal(pod.spec.nodeName, "berth-test-node");
 
-      const ready = await waitFor("ready", () => {
+      const ready = await waitFor(server, "ready", () => {
         const x = server.get("apps/v1", "Deployment", "default", "web");
         return x?.status?.availableReplicas === 2 && x;
       });
-      assert.ok(Date.now() - start >= 100, "not ready before readyAfterMs");
+      assert.ok(server.clock.now() - start >= 100, "not ready before readyAfterMs");
       assert.deepEqual(
         { observedGeneration: ready.status.observedGeneration, replicas: ready.status.replicas, updatedReplicas: ready.status.updatedReplicas, readyReplicas: ready.status.readyReplicas },
         { observedGeneration: 1, replicas: 2, updatedReplicas: 2, readyReplicas: 2 },
@@ -70,11 +70,11 @@ test("Deployment: a template change rolls out a new ReplicaSet, old pods go once
     async (server) => {
       const path = "/apis/apps/v1/namespaces/default/deployments/web";
       await apply(server, path, deployment("web", "default"));
-      await waitFor("ready", () => server.get("apps/v1", "Deployment", "default", "web")?.status?.readyReplicas === 1);
+      await waitFor(server, "ready", () => server.get("apps/v1", "Deployment", "default", "web")?.status?.readyReplicas === 1);
       const oldPod = server.list("v1", "Pod")[0]!;
       const r = await apply(server, path, deployment("web", "default", { image: "nginx:1.28" }));
       assert.equal(r.body.metadata.generation, 2);
-      await waitFor("rolled out", () => {
+      await waitFor(server, "rolled out", () => {
         const d = server.get("apps/v1", "Deployment", "default", "web");
         return d?.status?.observedGeneration === 2 && d.status.updatedReplicas === 1 && d.status.replicas === 1 && d.status.availableReplicas === 1 && cond(d, "Progressing")?.reason === "NewReplicaSetAvailable";
       });
@@ -105,7 +105,7 @@ test("StatefulSet: ordered pods name-0..n, claims from volumeClaimTemplates boun
         },
       };
       await apply(server, "/apis/apps/v1/namespaces/default/statefulsets/db", sts);
-      const s = await waitFor("ready", () => {
+      const s = await waitFor(server, "ready", () => {
         const x = server.get("apps/v1", "StatefulSet", "default", "db");
         return x?.status?.readyReplicas === 2 && x;
       });
@@ -124,7 +124,7 @@ test("StatefulSet: ordered pods name-0..n, claims from volumeClaimTemplates boun
       const updated = structuredClone(sts);
       updated.spec.template.spec.containers[0]!.image = "postgres:17";
       await apply(server, "/apis/apps/v1/namespaces/default/statefulsets/db", updated);
-      const rolled = await waitFor("rolled", () => {
+      const rolled = await waitFor(server, "rolled", () => {
         const x = server.get("apps/v1", "StatefulSet", "default", "db");
         return x?.status?.observedGeneration === 2 && x.status.updatedReplicas === 2 && x.status.readyReplicas === 2 && x.status.currentRevision === x.status.updateRevision && x;
       });
@@ -149,13 +149,13 @@ test("slow-pvc keeps a StatefulSet pod Pending/Unschedulable until its claim bin
         },
       };
       await apply(server, "/apis/apps/v1/namespaces/default/statefulsets/db", sts);
-      const pod = await waitFor("unschedulable", () => {
+      const pod = await waitFor(server, "unschedulable", () => {
         const p = server.get("v1", "Pod", "default", "db-0");
         return cond(p, "PodScheduled")?.reason === "Unschedulable" && p;
       });
       assert.equal(pod.status.phase, "Pending");
       assert.ok(server.list("v1", "Event").some((e) => e.reason === "FailedScheduling" && e.type === "Warning"));
-      await waitFor("ready after bind", () => server.get("apps/v1", "StatefulSet", "default", "db")?.status?.readyReplicas === 1);
+      await waitFor(server, "ready after bind", () => server.get("apps/v1", "StatefulSet", "default", "db")?.status?.readyReplicas === 1);
       assert.equal(server.get("v1", "PersistentVolumeClaim", "default", "data-db-0")?.status?.phase, "Bound");
     },
     { faults: [{ type: "slow-pvc", object: { kind: "PersistentVolumeClaim", name: "data-db-0" }, delayMs: 120 }] },
@@ -170,7 +170,7 @@ test("DaemonSet: one pod on the one node, status counts", () =>
       spec: { selector: { matchLabels: { app: "agent" } }, template: { metadata: { labels: { app: "agent" } }, spec: { containers: [{ name: "a", image: "agent:1" }] } } },
     };
     await apply(server, "/apis/apps/v1/namespaces/default/daemonsets/agent", ds);
-    const d = await waitFor("ready", () => {
+    const d = await waitFor(server, "ready", () => {
       const x = server.get("apps/v1", "DaemonSet", "default", "agent");
       return x?.status?.numberReady === 1 && x;
     });
@@ -187,9 +187,9 @@ test("Job: pod runs then Succeeded; Job gets succeeded=1, completionTime, Comple
       const job = { apiVersion: "batch/v1", kind: "Job", metadata: { name: "once" }, spec: { template: { spec: { restartPolicy: "Never", containers: [{ name: "c", image: "busybox:1" }] } } } };
       const created = await apply(server, "/apis/batch/v1/namespaces/default/jobs/once", job);
       assert.equal(created.body.spec.selector.matchLabels["batch.kubernetes.io/controller-uid"], created.body.metadata.uid);
-      const running = await waitFor("active", () => server.get("batch/v1", "Job", "default", "once")?.status?.active === 1);
+      const running = await waitFor(server, "active", () => server.get("batch/v1", "Job", "default", "once")?.status?.active === 1);
       assert.equal(running, true);
-      const j = await waitFor("complete", () => {
+      const j = await waitFor(server, "complete", () => {
         const x = server.get("batch/v1", "Job", "default", "once");
         return cond(x, "Complete")?.status === "True" && x;
       });
@@ -214,7 +214,7 @@ test("Service endpoints follow ready pods; LoadBalancer and Ingress get addresse
       const svc = await call(server, "POST", "/api/v1/namespaces/default/services", { apiVersion: "v1", kind: "Service", metadata: { name: "web", labels: { app: "web" } }, spec: { type: "LoadBalancer", selector: { app: "web" }, ports: [{ name: "http", port: 80, targetPort: "http" }] } });
       assert.match(svc.body.spec.clusterIP, /^10\.96\.\d+\.\d+$/);
       assert.ok(svc.body.spec.ports[0].nodePort >= 30000);
-      const ep = await waitFor("2 ready addresses", () => {
+      const ep = await waitFor(server, "2 ready addresses", () => {
         const e = server.get("v1", "Endpoints", "default", "web");
         return e?.subsets?.[0]?.addresses?.length === 2 && e;
       });
@@ -222,7 +222,7 @@ test("Service endpoints follow ready pods; LoadBalancer and Ingress get addresse
       assert.deepEqual(ep.subsets[0].addresses.map((a: { ip: string }) => a.ip).sort(), ips);
       assert.deepEqual(ep.subsets[0].ports, [{ name: "http", port: 8080, protocol: "TCP" }]);
       assert.equal(ep.metadata.labels.app, "web");
-      await waitFor("lb", () => server.get("v1", "Service", "default", "web")?.status?.loadBalancer?.ingress?.[0]?.ip === "203.0.113.20");
+      await waitFor(server, "lb", () => server.get("v1", "Service", "default", "web")?.status?.loadBalancer?.ingress?.[0]?.ip === "203.0.113.20");
 
       await apply(server, "/apis/networking.k8s.io/v1/namespaces/default/ingresses/web", {
         apiVersion: "networking.k8s.io/v1",
@@ -230,7 +230,7 @@ test("Service endpoints follow ready pods; LoadBalancer and Ingress get addresse
         metadata: { name: "web" },
         spec: { rules: [{ host: "shop.example.com", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web", port: { number: 80 } } } }] } }] },
       });
-      await waitFor("ingress ip", () => server.get("networking.k8s.io/v1", "Ingress", "default", "web")?.status?.loadBalancer?.ingress?.[0]?.ip === "203.0.113.10");
+      await waitFor(server, "ingress ip", () => server.get("networking.k8s.io/v1", "Ingress", "default", "web")?.status?.loadBalancer?.ingress?.[0]?.ip === "203.0.113.10");
 
       await apply(server, "/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers/web", {
         apiVersion: "autoscaling/v2",
@@ -238,18 +238,18 @@ test("Service endpoints follow ready pods; LoadBalancer and Ingress get addresse
         metadata: { name: "web" },
         spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "web" }, minReplicas: 2, maxReplicas: 5 },
       });
-      const hpa = await waitFor("hpa", () => {
+      const hpa = await waitFor(server, "hpa", () => {
         const h = server.get("autoscaling/v2", "HorizontalPodAutoscaler", "default", "web");
         return cond(h, "AbleToScale")?.status === "True" && h?.status.currentReplicas === 2 && h;
       });
       assert.equal(hpa.status.desiredReplicas, 2);
 
       await apply(server, "/apis/policy/v1/namespaces/default/poddisruptionbudgets/web", { apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: { name: "web" }, spec: { minAvailable: 1, selector: { matchLabels: { app: "web" } } } });
-      const pdb = await waitFor("pdb", () => server.get("policy/v1", "PodDisruptionBudget", "default", "web")?.status?.currentHealthy === 2 && server.get("policy/v1", "PodDisruptionBudget", "default", "web"));
+      const pdb = await waitFor(server, "pdb", () => server.get("policy/v1", "PodDisruptionBudget", "default", "web")?.status?.currentHealthy === 2 && server.get("policy/v1", "PodDisruptionBudget", "default", "web"));
       assert.deepEqual([pdb.status.expectedPods, pdb.status.desiredHealthy, pdb.status.disruptionsAllowed], [2, 1, 1]);
 
       await call(server, "DELETE", "/api/v1/namespaces/default/services/web");
-      await waitFor("endpoints removed", () => server.get("v1", "Endpoints", "default", "web") === undefined);
+      await waitFor(server, "endpoints removed", () => server.get("v1", "Endpoints", "default", "web") === undefined);
     },
     { readyAfterMs: { Deployment: 5, Service: 5, Ingress: 20, HorizontalPodAutoscaler: 5 } },
   ));
@@ -258,7 +258,7 @@ test("new namespaces get a default ServiceAccount and kube-root-ca.crt; seeded N
   withServer(async (server) => {
     server.seed({ apiVersion: "v1", kind: "Namespace", metadata: { name: "pre" } });
     assert.equal(server.get("v1", "Namespace", undefined, "pre")?.status?.phase, "Active");
-    await waitFor("default sa", () => server.get("v1", "ServiceAccount", "pre", "default") !== undefined && server.get("v1", "ConfigMap", "pre", "kube-root-ca.crt") !== undefined);
+    await waitFor(server, "default sa", () => server.get("v1", "ServiceAccount", "pre", "default") !== undefined && server.get("v1", "ConfigMap", "pre", "kube-root-ca.crt") !== undefined);
     assert.deepEqual(
       server.list("v1", "Namespace").map((n) => n.metadata.name),
       ["default", "kube-node-lease", "kube-public", "kube-system", "pre"],
@@ -268,9 +268,9 @@ test("new namespaces get a default ServiceAccount and kube-root-ca.crt; seeded N
 test("workload faults added later apply to existing pods; setScenario replaces faults and timings", () =>
   withServer(async (server) => {
     await apply(server, "/apis/apps/v1/namespaces/default/deployments/web", deployment("web", "default"));
-    await waitFor("ready", () => server.get("apps/v1", "Deployment", "default", "web")?.status?.readyReplicas === 1);
+    await waitFor(server, "ready", () => server.get("apps/v1", "Deployment", "default", "web")?.status?.readyReplicas === 1);
     server.addFault({ type: "never-ready", object: { kind: "Deployment", name: "web" } });
-    await waitFor("unready", () => server.get("apps/v1", "Deployment", "default", "web")?.status?.readyReplicas === undefined);
+    await waitFor(server, "unready", () => server.get("apps/v1", "Deployment", "default", "web")?.status?.readyReplicas === undefined);
     server.setScenario({});
-    await waitFor("ready again", () => server.get("apps/v1", "Deployment", "default", "web")?.status?.readyReplicas === 1);
+    await waitFor(server, "ready again", () => server.get("apps/v1", "Deployment", "default", "web")?.status?.readyReplicas === 1);
   }));

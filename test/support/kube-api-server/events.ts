@@ -26,7 +26,7 @@ export class Events {
     if (!nsObj || nsObj.metadata.deletionTimestamp) return;
     const key = `${involved.metadata.uid}|${spec.reason}|${spec.message}`;
     const count = spec.count ?? 1;
-    const now = isoSeconds(Date.now());
+    const now = isoSeconds(this.store.now());
     const existingName = this.names.get(key);
     const existing = existingName ? this.store.get("", "Event", ns, existingName) : undefined;
     if (existing) {

@@ -272,7 +272,7 @@ export class Handlers {
       const code = opts.orphanDependents === false || r.query.get("orphanDependents") === "false" ? 202 : 200;
       if (o.metadata.deletionTimestamp && deepEqual(finalizers, o.metadata.finalizers)) return { code, body: present(o, r.def) };
       const pending = clone(o);
-      pending.metadata.deletionTimestamp ??= isoSeconds(Date.now());
+      pending.metadata.deletionTimestamp ??= isoSeconds(this.ctx.store.now());
       pending.metadata.deletionGracePeriodSeconds ??= 0;
       pending.metadata.finalizers = finalizers;
       const stored = this.ctx.store.update(pending);
@@ -300,7 +300,7 @@ export class Handlers {
     if (ns.metadata.deletionTimestamp) return { code: 200, body: present(ns, r.def) };
     if (this.dryRun(r)) return { code: 200, body: present(ns, r.def) };
     const next = clone(ns);
-    next.metadata.deletionTimestamp = isoSeconds(Date.now());
+    next.metadata.deletionTimestamp = isoSeconds(this.ctx.store.now());
     next.status = { ...(next.status ?? {}), phase: "Terminating" };
     const stored = this.ctx.store.update(next);
     this.ctx.changed();

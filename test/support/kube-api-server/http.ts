@@ -12,6 +12,7 @@ import { objTypeKey, typeKey, type Store } from "./store.ts";
 import { toTable } from "./table.ts";
 import type { Obj, RequestRecord, Scenario } from "./types.ts";
 import { sleep } from "./util.ts";
+import type { Clock } from "../../../src/util/clock.ts";
 
 export interface HttpDeps {
   store: Store;
@@ -20,6 +21,8 @@ export interface HttpDeps {
   faults: Faults;
   scenario(): Scenario;
   records: RequestRecord[];
+  /** A request being answered holds virtual time still. */
+  clock: Pick<Clock, "busy" | "now">;
   podLog(pod: Obj, query: URLSearchParams): string;
   address(): string;
 }
@@ -148,13 +151,17 @@ export function createHttpServer(deps: HttpDeps): { server: Server; closeStreams
     const accept = String(req.headers.accept ?? "");
     if ((verb === "get" || verb === "list") && wantsTable(accept) && result.code === 200 && !resolved.subresource) {
       const items = verb === "list" ? (result.body.items as Obj[]) : [result.body];
-      return json(200, toTable(items, resolved.def.kind, deps.store.resourceVersion, url.searchParams.get("includeObject")));
+      return json(200, toTable(items, resolved.def.kind, deps.store.resourceVersion, url.searchParams.get("includeObject"), deps.store.now()));
     }
     return json(result.code, result.body);
   };
 
   const server = createServer((req, res) => {
-    const at = Date.now();
+    const at = deps.clock.now();
+    // Until answered, time stands still; a watch stream is "answered" once its initial events are out.
+    let answered!: () => void;
+    void deps.clock.busy(new Promise<void>((resolve) => (answered = resolve)));
+    res.once("close", () => answered()).once("finish", () => answered());
     const url = new URL(req.url ?? "/", "http://localhost");
     const method = req.method ?? "GET";
     const contentType = req.headers["content-type"];
@@ -185,6 +192,7 @@ export function createHttpServer(deps: HttpDeps): { server: Server; closeStreams
         }
         if (reply === "streamed") {
           record(200);
+          answered();
           return;
         }
         const text = typeof reply.body === "string" ? reply.body : JSON.stringify(reply.body);
@@ -216,11 +224,18 @@ function watch(deps: HttpDeps, r: ResourceRequest, res: ServerResponse, streams:
   streams.add(res);
   const send = (type: string, o: Obj): void => {
     if (res.writableEnded) return;
-    const object = table ? toTable([present(o, r.def)], r.def.kind, String(o.metadata?.resourceVersion ?? ""), r.query.get("includeObject")) : present(o, r.def);
+    const object = table ? toTable([present(o, r.def)], r.def.kind, String(o.metadata?.resourceVersion ?? ""), r.query.get("includeObject"), deps.store.now()) : present(o, r.def);
     res.write(`${JSON.stringify({ type, object })}\n`);
   };
   const rv = r.query.get("resourceVersion") ?? "";
   const initialEvents = r.query.get("sendInitialEvents") === "true";
+  // A version older than the change history kept: the client has to list again (as etcd compaction makes it).
+  const oldest = deps.store.oldestResourceVersion;
+  if (/^\d+$/.test(rv) && rv !== "0" && !initialEvents && oldest !== undefined && Number(rv) < oldest - 1) {
+    const status = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `too old resource version: ${rv} (${oldest - 1})`, reason: "Expired", code: 410 };
+    res.end(`${JSON.stringify({ type: "ERROR", object: status })}\n`);
+    return;
+  }
   if (rv === "" || rv === "0" || initialEvents) for (const o of deps.store.list(r.def.group, r.def.kind, r.def.namespaced ? r.namespace : undefined).filter(wanted)) send("ADDED", o);
   else for (const c of deps.store.history) if (c.rv > Number(rv) && wanted(c.object)) send(c.type, c.object);
   // watch-list (client-go's WatchListClient, on in kubectl >= 1.35): a bookmark marks the end of the initial events
@@ -228,8 +243,20 @@ function watch(deps: HttpDeps, r: ResourceRequest, res: ServerResponse, streams:
     const bookmark = { kind: r.def.kind, apiVersion: apiVersionOf(r.def), metadata: { resourceVersion: deps.store.resourceVersion, annotations: { "k8s.io/initial-events-end": "true" } } };
     res.write(`${JSON.stringify({ type: "BOOKMARK", object: bookmark })}\n`);
   }
+  // Bookmarks (allowWatchBookmarks): after changes this watch does not show, the version it has caught up to,
+  // so a resumed watch starts from there rather than from an old version.
+  const bookmarks = r.query.get("allowWatchBookmarks") === "true" && !table;
+  let bookmarkDue = false;
+  const bookmark = (): void => {
+    bookmarkDue = false;
+    if (!res.writableEnded) res.write(`${JSON.stringify({ type: "BOOKMARK", object: { kind: r.def.kind, apiVersion: apiVersionOf(r.def), metadata: { resourceVersion: deps.store.resourceVersion } } })}\n`);
+  };
   const unsubscribe = deps.store.subscribe((c) => {
     if (wanted(c.object)) send(c.type, c.object);
+    else if (bookmarks && !bookmarkDue) {
+      bookmarkDue = true;
+      setImmediate(bookmark);
+    }
   });
   const timeout = Number(r.query.get("timeoutSeconds") ?? "0");
   const timer = timeout > 0 ? setTimeout(() => res.end(), timeout * 1000) : undefined;

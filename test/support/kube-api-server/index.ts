@@ -20,15 +20,18 @@ import { Store } from "./store.ts";
 import type { Fault, KubeApiServer, Obj, RequestRecord, Scenario } from "./types.ts";
 import { clone } from "./util.ts";
 import { World } from "./world.ts";
+import { VirtualClock } from "../clock.ts";
 
 export type { Fault, KubeApiServer, ObjectRef, RequestMatch, RequestRecord, Scenario } from "./types.ts";
 
 export async function startKubeApiServer(scenario: Scenario = {}): Promise<KubeApiServer> {
-  const store = new Store();
+  // Virtual time unless the caller brings a clock (the benchmark runs on the system clock, with real latency).
+  const clock = scenario.clock ?? new VirtualClock();
+  const store = new Store(() => clock.now(), scenario.watchHistory);
   const registry = new Registry(() => store.list("apiextensions.k8s.io", "CustomResourceDefinition"));
   const faults = new Faults();
   const world = new World(store, new Events(store), faults, registry);
-  const sim = new Simulator(world);
+  const sim = new Simulator(world, clock);
   const handlers = new Handlers({ store, registry, changed: () => sim.nudge() });
   const records: RequestRecord[] = [];
   let current: Scenario = scenario;
@@ -68,6 +71,7 @@ export async function startKubeApiServer(scenario: Scenario = {}): Promise<KubeA
     faults,
     scenario: () => current,
     records,
+    clock,
     address: () => address,
     podLog: (pod, q) =>
       logOf(world, pod, {
@@ -88,6 +92,7 @@ export async function startKubeApiServer(scenario: Scenario = {}): Promise<KubeA
 
   return {
     url,
+    clock,
     requests: records,
     writeKubeconfig: (dir, options) => writeKubeconfig(url, dir, options),
     addFault: (fault: Fault) => {
@@ -111,8 +116,10 @@ export async function startKubeApiServer(scenario: Scenario = {}): Promise<KubeA
         .filter((o) => (apiVersion === undefined || groupOf(o.apiVersion) === groupOf(apiVersion)) && (kind === undefined || o.kind === kind))
         .map((o) => clone(o)),
     seed,
+    endWatches: () => closeStreams(),
     close: async () => {
       sim.stop();
+      if (clock instanceof VirtualClock) clock.stop();
       closeStreams();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -77,7 +77,7 @@ test("kubectl: server-side apply, get with status, label-selected pods, delete w
     assert.equal(applied.trim(), ["namespace/shop serverside-applied", "configmap/settings serverside-applied", "deployment.apps/web serverside-applied"].join("\n"));
     assert.equal(server.get("v1", "ConfigMap", "shop", "settings")?.data?.mode, "prod");
 
-    await waitFor("2 ready replicas", () => server.get("apps/v1", "Deployment", "shop", "web")?.status?.readyReplicas === 2);
+    await waitFor(server, "2 ready replicas", () => server.get("apps/v1", "Deployment", "shop", "web")?.status?.readyReplicas === 2);
     const live = JSON.parse(await kubectl("get", "deployment", "-n", "shop", "web", "-o", "json", "--show-managed-fields"));
     assert.equal(live.metadata.generation, 1);
     assert.equal(live.status.observedGeneration, 1);
@@ -198,7 +198,7 @@ test("client-node: server-side apply creates then updates; read, list, delete; e
     const gone = await api.delete({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web", namespace: "shop" } }, undefined, undefined, undefined, undefined, "Background");
     assert.equal(gone.kind, "Deployment"); // 200 with the deleted object (client-node reads it as a V1Status)
     assert.equal(server.get("apps/v1", "Deployment", "shop", "web"), undefined);
-    await waitFor("pods garbage-collected", () => server.list("v1", "Pod").every((p) => p.metadata.namespace !== "shop"));
+    await waitFor(server, "pods garbage-collected", () => server.list("v1", "Pod").every((p) => p.metadata.namespace !== "shop"));
     const ua = server.requests.find((r) => r.method === "PATCH");
     assert.equal(ua?.contentType, "application/apply-patch+yaml");
     assert.match(ua?.query ?? "", /fieldManager=berth/);
@@ -226,7 +226,7 @@ test("fault crash-loop: CrashLoopBackOff, growing restartCount, exit code 1, a l
     async (server) => {
       await call(server, "POST", "/api/v1/namespaces", namespace("shop"));
       assert.equal((await apply(server, "/apis/apps/v1/namespaces/shop/deployments/api", deployment("api", "shop"))).code, 201);
-      const pod = await waitFor("restartCount >= 2", () => podsOf(server, "shop", "api").find((p) => p.status?.containerStatuses?.[0]?.restartCount >= 2));
+      const pod = await waitFor(server, "restartCount >= 2", () => podsOf(server, "shop", "api").find((p) => p.status?.containerStatuses?.[0]?.restartCount >= 2));
       const cs = pod.status.containerStatuses[0];
       assert.equal(pod.status.phase, "Running");
       assert.equal(cs.ready, false);
@@ -254,7 +254,7 @@ test("fault oom: last state OOMKilled with exit code 137, then CrashLoopBackOff"
     async (server) => {
       await call(server, "POST", "/api/v1/namespaces", namespace("shop"));
       await apply(server, "/apis/apps/v1/namespaces/shop/deployments/cache", deployment("cache", "shop"));
-      const pod = await waitFor("terminated", () => podsOf(server, "shop", "cache").find((p) => p.status?.containerStatuses?.[0]?.lastState?.terminated));
+      const pod = await waitFor(server, "terminated", () => podsOf(server, "shop", "cache").find((p) => p.status?.containerStatuses?.[0]?.lastState?.terminated));
       const cs = pod.status.containerStatuses[0];
       assert.deepEqual([cs.lastState.terminated.reason, cs.lastState.terminated.exitCode, cs.state.waiting.reason], ["OOMKilled", 137, "CrashLoopBackOff"]);
     },
@@ -266,9 +266,9 @@ test("fault image-pull: ErrImagePull then ImagePullBackOff, with a Warning Faile
     async (server) => {
       await call(server, "POST", "/api/v1/namespaces", namespace("shop"));
       await apply(server, "/apis/apps/v1/namespaces/shop/deployments/web", deployment("web", "shop", { image: "ghcr.io/acme/web:9.9" }));
-      const first = await waitFor("ErrImagePull", () => podsOf(server, "shop", "web").find((p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === "ErrImagePull"));
+      const first = await waitFor(server, "ErrImagePull", () => podsOf(server, "shop", "web").find((p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === "ErrImagePull"));
       assert.equal(first.status.phase, "Pending");
-      const pod = await waitFor("ImagePullBackOff", () => podsOf(server, "shop", "web").find((p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === "ImagePullBackOff"));
+      const pod = await waitFor(server, "ImagePullBackOff", () => podsOf(server, "shop", "web").find((p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === "ImagePullBackOff"));
       const failed = server.list("v1", "Event").filter((e) => e.involvedObject.name === pod.metadata.name && e.reason === "Failed");
       assert.ok(failed.every((e) => e.type === "Warning"));
       assert.ok(failed.some((e) => e.message.startsWith('Failed to pull image "ghcr.io/acme/web:9.9": ') && e.message.endsWith("not found")), JSON.stringify(failed.map((e) => e.message)));
@@ -338,7 +338,7 @@ test("fault job-failure: the pod fails, then status.failed >= 1 and Failed=True/
         spec: { template: { spec: { restartPolicy: "Never", containers: [{ name: "migrate", image: "acme/migrate:1" }] } } },
       };
       assert.equal((await apply(server, "/apis/batch/v1/namespaces/default/jobs/migrate", job)).code, 201);
-      const failed = await waitFor("Failed condition", () => {
+      const failed = await waitFor(server, "Failed condition", () => {
         const j = server.get("batch/v1", "Job", "default", "migrate");
         return j?.status?.conditions?.find((c: { type: string }) => c.type === "Failed") && j;
       });
@@ -359,16 +359,16 @@ test("fault slow-pvc: the claim stays Pending (with an event) for delayMs, then 
   withServer(
     async (server) => {
       const pvc = { apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name: "data", namespace: "default" }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } } };
-      const start = Date.now();
+      const start = server.clock.now();
       assert.equal((await call(server, "POST", "/api/v1/namespaces/default/persistentvolumeclaims", pvc)).code, 201);
-      await new Promise((r) => setTimeout(r, 60));
+      await server.clock.sleep(60);
       assert.equal(server.get("v1", "PersistentVolumeClaim", "default", "data")?.status?.phase, "Pending");
       assert.ok(server.list("v1", "Event").some((e) => e.involvedObject.name === "data" && e.reason === "WaitForFirstConsumer"));
-      const bound = await waitFor("Bound", () => {
+      const bound = await waitFor(server, "Bound", () => {
         const c = server.get("v1", "PersistentVolumeClaim", "default", "data");
         return c?.status?.phase === "Bound" && c;
       });
-      assert.ok(Date.now() - start >= 200);
+      assert.ok(server.clock.now() - start >= 200);
       assert.equal(bound.status.capacity.storage, "1Gi");
       assert.equal(bound.spec.volumeName, `pvc-${bound.metadata.uid}`);
       assert.equal(server.get("v1", "PersistentVolume", undefined, bound.spec.volumeName)?.spec?.claimRef?.name, "data");
@@ -380,7 +380,7 @@ test("fault progress-deadline: Progressing=False/ProgressDeadlineExceeded and po
   withServer(
     async (server) => {
       await apply(server, "/apis/apps/v1/namespaces/default/deployments/web", deployment("web", "default"));
-      const d = await waitFor("deadline", () => {
+      const d = await waitFor(server, "deadline", () => {
         const x = server.get("apps/v1", "Deployment", "default", "web");
         return x?.status?.conditions?.find((c: { type: string; status: string }) => c.type === "Progressing" && c.status === "False") && x;
       });
@@ -399,10 +399,10 @@ test("fault never-ready: Running, Ready=False/ContainersNotReady, service endpoi
     async (server) => {
       await apply(server, "/apis/apps/v1/namespaces/default/deployments/web", deployment("web", "default"));
       await call(server, "POST", "/api/v1/namespaces/default/services", { apiVersion: "v1", kind: "Service", metadata: { name: "web" }, spec: { selector: { app: "web" }, ports: [{ port: 80, targetPort: "http" }] } });
-      const pod = await waitFor("running", () => podsOf(server, "default", "web").find((p) => p.status?.phase === "Running"));
+      const pod = await waitFor(server, "running", () => podsOf(server, "default", "web").find((p) => p.status?.phase === "Running"));
       const ready = pod.status.conditions.find((c: { type: string }) => c.type === "Ready");
       assert.deepEqual([ready.status, ready.reason, ready.message], ["False", "ContainersNotReady", "containers with unready status: [app]"]);
-      const ep = await waitFor("endpoints", () => server.get("v1", "Endpoints", "default", "web")?.subsets?.[0]);
+      const ep = await waitFor(server, "endpoints", () => server.get("v1", "Endpoints", "default", "web")?.subsets?.[0]);
       assert.equal(ep.addresses, undefined);
       assert.deepEqual(ep.notReadyAddresses.map((a: { ip: string }) => a.ip), [pod.status.podIP]);
       assert.deepEqual(ep.ports, [{ port: 8080, protocol: "TCP" }]);
@@ -445,7 +445,7 @@ test("namespace delete: Terminating (new content forbidden), then the namespace 
       await call(server, "POST", "/api/v1/namespaces", namespace("shop"));
       await apply(server, "/apis/apps/v1/namespaces/shop/deployments/web", deployment("web", "shop", { replicas: 2 }));
       await call(server, "POST", "/api/v1/namespaces/shop/configmaps", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c" } });
-      await waitFor("pods", () => podsOf(server, "shop", "web").length === 2);
+      await waitFor(server, "pods", () => podsOf(server, "shop", "web").length === 2);
       const del = await call(server, "DELETE", "/api/v1/namespaces/shop");
       assert.equal(del.code, 200);
       assert.equal(del.body.status.phase, "Terminating");
@@ -454,7 +454,7 @@ test("namespace delete: Terminating (new content forbidden), then the namespace 
       assert.equal(denied.code, 403);
       assert.equal(denied.body.reason, "Forbidden");
       assert.equal(denied.body.message, 'configmaps "d" is forbidden: unable to create new content in namespace shop because it is being terminated');
-      await waitFor("namespace gone", () => server.get("v1", "Namespace", undefined, "shop") === undefined);
+      await waitFor(server, "namespace gone", () => server.get("v1", "Namespace", undefined, "shop") === undefined);
       assert.deepEqual(server.list().filter((o) => o.metadata.namespace === "shop").map((o) => `${o.kind}/${o.metadata.name}`), []);
       const missing = await call(server, "POST", "/api/v1/namespaces/shop/configmaps", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "d" } });
       assert.deepEqual([missing.code, missing.body.message], [404, 'namespaces "shop" not found']);

@@ -1,8 +1,14 @@
-/** The controller loop: a timer (and a nudge after every API write) runs every controller in a fixed order. */
+/**
+ * The controller loop: every move of the clock (and a nudge after every API write) runs every controller in a fixed
+ * order. On virtual time the controllers see exactly the time the clock says, so a state arrives after the same
+ * virtual delay however slow the machine is; on the system clock a timer ticks instead.
+ */
 import { autoscalers, crds, disruptionBudgets, garbageCollect, ingresses, namespaces, services, volumes } from "./cluster.ts";
 import { kubelet } from "./kubelet.ts";
 import { WORKLOAD_CONTROLLERS } from "./workloads.ts";
 import type { Obj } from "./types.ts";
+import type { VirtualClock } from "../clock.ts";
+import type { Clock } from "../../../src/util/clock.ts";
 import type { World } from "./world.ts";
 
 export const TICK_MS = 5;
@@ -30,36 +36,47 @@ const fresh = (w: World, o: Obj): Obj => w.store.byUid(o.metadata.uid) ?? o;
 
 export class Simulator {
   private readonly world: World;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly clock: Clock | VirtualClock;
+  private running = false;
+  private stopTicking: (() => void) | undefined;
   private nudged = false;
   readonly errors: unknown[] = [];
 
-  constructor(world: World) {
+  constructor(world: World, clock: Clock | VirtualClock) {
     this.world = world;
+    this.clock = clock;
   }
 
   start(): void {
-    this.timer = setInterval(() => this.tick(), TICK_MS);
-    this.timer.unref();
+    this.running = true;
+    if ("onAdvance" in this.clock) {
+      const unsubscribe = this.clock.onAdvance(() => this.tick());
+      this.stopTicking = unsubscribe;
+      return;
+    }
+    const timer = setInterval(() => this.tick(), TICK_MS);
+    timer.unref();
+    this.stopTicking = () => clearInterval(timer);
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.running = false;
+    this.stopTicking?.();
+    this.stopTicking = undefined;
   }
 
   /** Runs a pass soon (after the current request has been answered). */
   nudge(): void {
-    if (this.nudged || !this.timer) return;
+    if (this.nudged || !this.running) return;
     this.nudged = true;
     setImmediate(() => {
       this.nudged = false;
-      if (this.timer) this.tick();
+      if (this.running) this.tick();
     });
   }
 
   tick(): void {
-    this.world.now = Date.now();
+    this.world.now = this.clock.now();
     for (const step of PASS) {
       try {
         step(this.world);

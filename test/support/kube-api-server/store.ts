@@ -24,6 +24,19 @@ export class Store {
   private readonly listeners = new Set<(c: Change) => void>();
   readonly history: Change[] = [];
   private rv = 100;
+  private dropped = false;
+
+  constructor(
+    /** The server's clock: creation and event times follow simulated time. */
+    readonly now: () => number = Date.now,
+    /** How many changes a watch can be resumed across. */
+    private readonly historyLimit = HISTORY,
+  ) {}
+
+  /** The oldest change still kept, or undefined while none has been dropped (every version can be resumed from). */
+  get oldestResourceVersion(): number | undefined {
+    return this.dropped ? this.history[0]?.rv : undefined;
+  }
 
   get resourceVersion(): string {
     return String(this.rv);
@@ -54,14 +67,14 @@ export class Store {
 
   /** Millisecond creation time (creationTimestamp only has seconds). */
   createdAt(o: Obj): number {
-    return this.createdMs.get(o.metadata?.uid) ?? (Date.parse(o.metadata?.creationTimestamp ?? "") || Date.now());
+    return this.createdMs.get(o.metadata?.uid) ?? (Date.parse(o.metadata?.creationTimestamp ?? "") || this.now());
   }
 
   /** Stores a new object: assigns uid, creationTimestamp and resourceVersion unless present. */
   create(input: Obj): Obj {
     const o = clone(input);
     const md = (o.metadata ??= {});
-    const now = Date.now();
+    const now = this.now();
     md.uid ??= randomUUID();
     md.creationTimestamp ??= isoSeconds(now);
     md.resourceVersion = String(++this.rv);
@@ -109,7 +122,10 @@ export class Store {
   private emit(type: ChangeType, object: Obj): void {
     const change: Change = { type, object, rv: this.rv };
     this.history.push(change);
-    if (this.history.length > HISTORY) this.history.splice(0, this.history.length - HISTORY);
+    if (this.history.length > this.historyLimit) {
+      this.history.splice(0, this.history.length - this.historyLimit);
+      this.dropped = true;
+    }
     for (const l of this.listeners) l(change);
   }
 }

@@ -70,8 +70,7 @@ const COLUMNS: Record<string, Column[]> = {
   ],
 };
 
-export function toTable(items: Obj[], kind: string, resourceVersion: string, includeObject: string | null): Obj {
-  const now = Date.now();
+export function toTable(items: Obj[], kind: string, resourceVersion: string, includeObject: string | null, now = Date.now()): Obj {
   const columns: Column[] = [
     ["Name", "string", (o) => o.metadata?.name ?? ""],
     ...(COLUMNS[kind] ?? []),

@@ -1,5 +1,6 @@
-/** Small helpers for this folder's tests: raw HTTP calls and polling. */
+/** Small helpers for this folder's tests: raw HTTP calls and waiting on virtual time. */
 import type { KubeApiServer } from "./types.ts";
+import { TICK_MS } from "./simulator.ts";
 
 export interface Call {
   code: number;
@@ -24,16 +25,20 @@ export async function call(server: KubeApiServer, method: string, path: string, 
   return { code: r.status, headers: r.headers, body: parsed };
 }
 
-/** Polls until `fn` returns a value other than undefined/false, or throws with the last value seen. */
-export async function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 1500): Promise<T> {
-  const end = Date.now() + timeoutMs;
+/**
+ * Looks again after every simulated tick until `fn` returns a value other than undefined/false, or throws with the
+ * last value seen once `budgetMs` of the server's (virtual) time has passed: the budget never depends on how loaded
+ * the machine is.
+ */
+export async function waitFor<T>(server: Pick<KubeApiServer, "clock">, what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, budgetMs = 1500): Promise<T> {
+  const end = server.clock.now() + budgetMs;
   let last: unknown;
   for (;;) {
     const v = await fn();
     if (v !== undefined && v !== false) return v;
     last = v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
-    await new Promise((r) => setTimeout(r, 10));
+    if (server.clock.now() > end) throw new Error(`no ${what} after ${budgetMs} ms of simulated time (last: ${JSON.stringify(last)})`);
+    await server.clock.sleep(TICK_MS);
   }
 }
 

@@ -1,4 +1,6 @@
 /** Public types of the test API server (re-exported by index.ts). */
+import type { Clock } from "../../../src/util/clock.ts";
+import type { VirtualClock } from "../clock.ts";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Obj = Record<string, any>;
@@ -37,6 +39,10 @@ export interface Scenario {
   faults?: Fault[];
   /** preinstalled CRD groups served from the start */
   crds?: "default" | "none";
+  /** How many changes are kept for resuming watches (default 2000); older versions get 410 Gone. */
+  watchHistory?: number;
+  /** The time simulated controllers run on: a fresh auto-advancing VirtualClock unless given (the system clock for benchmarks). */
+  clock?: Clock | VirtualClock;
 }
 
 export interface RequestRecord {
@@ -50,6 +56,8 @@ export interface RequestRecord {
 
 export interface KubeApiServer {
   readonly url: string;
+  /** The server's time: share it with the code under test so both see the same virtual time. */
+  readonly clock: Clock | VirtualClock;
   readonly requests: RequestRecord[];
   writeKubeconfig(dir: string, options?: { context?: string; token?: string }): string;
   addFault(fault: Fault): void;
@@ -57,5 +65,7 @@ export interface KubeApiServer {
   get(apiVersion: string, kind: string, namespace: string | undefined, name: string): Record<string, any> | undefined;
   list(apiVersion?: string, kind?: string): Record<string, any>[];
   seed(object: Record<string, any>): void;
+  /** Ends every open watch stream, as an API server does at its watch timeout or on restart. */
+  endWatches(): void;
   close(): Promise<void>;
 }

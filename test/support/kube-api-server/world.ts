@@ -15,7 +15,7 @@ export class World {
   readonly faults: Faults;
   readonly registry: Registry;
   scenario: Scenario = {};
-  now = Date.now();
+  now = 0;
   /** per-object memory of controllers (rollout start, first-seen times), keyed by uid */
   private readonly memory = new Map<string, Obj>();
 
