@@ -33,7 +33,7 @@ export const SCHEMA_SOURCE = {
 interface Validatable {
   validate(): void;
 }
-type ModelClass = new (data: never) => Validatable;
+export type ModelClass = new (data: never) => Validatable;
 
 export const SCHEMAS: Readonly<Record<string, ModelClass>> = {
   "v1/Namespace": Namespace,
