@@ -27,6 +27,7 @@ export function renderManifests(resources: readonly DesiredResource[], header: M
     .filter((file) => byFile.has(file))
     .map((file) => ({
       path: `manifests/${file}`,
-      content: banner + byFile.get(file)!.sort(compareObjects).map((o) => `---\n${cachedYaml(o)}`).join(""),
+      // Every file listed has at least one object: the banner, then each document after its marker.
+      content: `${banner}---\n${byFile.get(file)!.sort(compareObjects).map(cachedYaml).join("---\n")}`,
     }));
 }

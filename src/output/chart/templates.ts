@@ -67,12 +67,15 @@ export function renderTemplates(resources: readonly DesiredResource[]): { path: 
   const files: { kind: string; part: number; blocks: string[]; bytes: number }[] = [];
   for (const [key, { group, items }] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     const kind = group ? group[0]! : "platform";
-    const body = items.sort(byApplyOrder).map(objectTemplate).join("");
-    const block = group ? `{{- /* ${key} */}}\n{{- if ${valuesRef([...group, "enabled"])} }}\n${body}{{- end }}\n` : body;
+    // A block's pieces go to its file as they are and are joined once, with the file: a large platform's text is
+    // copied once, not once per group and again per file.
+    const body = items.sort(byApplyOrder).map(objectTemplate);
+    const block = group ? [`{{- /* ${key} */}}\n{{- if ${valuesRef([...group, "enabled"])} }}\n`, ...body, "{{- end }}\n"] : body;
+    const length = block.reduce((n, piece) => n + piece.length, 0);
     let file = files.findLast((f) => f.kind === kind);
-    if (!file || (file.bytes + block.length > MAX_TEMPLATE_BYTES && file.blocks.length > 0)) files.push((file = { kind, part: (file?.part ?? 0) + 1, blocks: [], bytes: 0 }));
-    file.blocks.push(block);
-    file.bytes += block.length;
+    if (!file || (file.bytes + length > MAX_TEMPLATE_BYTES && file.blocks.length > 0)) files.push((file = { kind, part: (file?.part ?? 0) + 1, blocks: [], bytes: 0 }));
+    for (const piece of block) file.blocks.push(piece);
+    file.bytes += length;
   }
   return files
     .sort((a, b) => (a.kind === "platform" ? -1 : b.kind === "platform" ? 1 : a.kind.localeCompare(b.kind) || a.part - b.part))
