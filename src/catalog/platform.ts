@@ -64,7 +64,9 @@ function orderByConnections(platform: ResolvedSpec["platform"], resources: Desir
   for (const r of resources) {
     if (!r.group || !WORKLOADS.has(r.object.kind) || r.group[0] === "jobs") continue;
     const key = r.group.join("/");
-    workloadsOf.set(key, [...(workloadsOf.get(key) ?? []), r.key]);
+    const list = workloadsOf.get(key);
+    if (list) list.push(r.key);
+    else workloadsOf.set(key, [r.key]);
   }
   const connectsOf = (group: readonly string[]): readonly string[] => {
     const [kind, name] = group as [string, string];

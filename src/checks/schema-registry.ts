@@ -76,7 +76,7 @@ export const SCHEMA_SOURCE = {
 interface Validatable {
   validate(): void;
 }
-type ModelClass = new (data: never) => Validatable;
+export type ModelClass = new (data: never) => Validatable;
 
 /**
  * Every API berth knows: its schema and the minor version that began serving it (GA APIs are served until the

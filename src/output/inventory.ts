@@ -7,13 +7,10 @@ import type { ResolvedSpec } from "../spec/resolve.ts";
 import type { DesiredResource } from "../resources/kube-object.ts";
 import type { GeneratedSecret } from "../resources/secrets.ts";
 import type { RenderedFile } from "./manifests.ts";
-import { compareObjects, fileFor, OUTPUT_GROUPS } from "./layout.ts";
+import { compareObjects, fileFor, GROUP_OF_KIND, OUTPUT_GROUPS } from "./layout.ts";
 import { providedSecretNamespaces } from "./provided-secrets.ts";
 
-const fileRank = (kind: string) => {
-  const i = OUTPUT_GROUPS.findIndex((g) => g.kinds.includes(kind));
-  return i < 0 ? OUTPUT_GROUPS.length : i;
-};
+const fileRank = (kind: string) => GROUP_OF_KIND.get(kind) ?? OUTPUT_GROUPS.length;
 
 export function renderInventory(spec: ResolvedSpec, resources: readonly DesiredResource[], generated: readonly GeneratedSecret[] = []): RenderedFile {
   const p = spec.platform;

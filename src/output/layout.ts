@@ -18,7 +18,10 @@ export const OTHER_FILE = "90-other.yaml";
 
 const KIND_RANK = new Map(OUTPUT_GROUPS.flatMap((g) => g.kinds).map((k, i) => [k, i]));
 
-export const fileFor = (kind: string): string => OUTPUT_GROUPS.find((g) => g.kinds.includes(kind))?.file ?? OTHER_FILE;
+/** The index in OUTPUT_GROUPS of the group that lists a kind (the first, were one listed twice). */
+export const GROUP_OF_KIND: ReadonlyMap<string, number> = new Map(OUTPUT_GROUPS.flatMap((g, i) => g.kinds.map((k) => [k, i] as const)).reverse());
+
+export const fileFor = (kind: string): string => OUTPUT_GROUPS[GROUP_OF_KIND.get(kind) ?? -1]?.file ?? OTHER_FILE;
 
 /** Stable order inside a file: kind, then namespace, then name. */
 export const compareObjects = (

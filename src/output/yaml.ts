@@ -47,63 +47,77 @@ type Data = unknown;
 
 const isMap = (v: Data): v is Record<string, Data> => typeof v === "object" && v !== null && !Array.isArray(v);
 
-function emitValue(v: Data, indent: string, out: string[]): void {
-  // Called after "key:" or "- ": writes the rest of the line and any nested lines.
-  if (Array.isArray(v)) {
-    if (v.length === 0) out.push(" []\n");
-    else {
-      out.push("\n");
-      emitSeq(v, `${indent}  `, out);
-    }
-  } else if (isMap(v)) {
-    const keys = Object.keys(v).filter((k) => v[k] !== undefined);
-    if (keys.length === 0) out.push(" {}\n");
-    else {
-      out.push("\n");
-      emitMap(v, `${indent}  `, out);
-    }
-  } else if (typeof v === "string" && v.includes("\n")) out.push(` ${multiline(v, `${indent}  `)}\n`);
-  else out.push(` ${scalar(v as string | number | boolean | null)}\n`);
+// The emitter builds strings by concatenation (cheap in V8) and renders each distinct key once: keys repeat in every
+// object, and on platforms of thousands of objects the scalar tests were a large part of the time.
+const keyText = new Map<string, string>();
+const keyOf = (key: string): string => {
+  let text = keyText.get(key);
+  if (text === undefined) keyText.set(key, (text = `${scalar(key)}:`));
+  return text;
+};
+
+const hasDefined = (m: Record<string, Data>, keys: readonly string[]): boolean => {
+  for (const k of keys) if (m[k] !== undefined) return true;
+  return false;
+};
+
+/** Called after "key:" or "-": the rest of the line and any nested lines. */
+function emitValue(v: Data, indent: string): string {
+  if (Array.isArray(v)) return v.length === 0 ? " []\n" : `\n${emitSeq(v, `${indent}  `)}`;
+  if (isMap(v)) {
+    const keys = Object.keys(v);
+    return hasDefined(v, keys) ? `\n${emitMap(v, keys, `${indent}  `, false)}` : " {}\n";
+  }
+  if (typeof v === "string" && v.includes("\n")) return ` ${multiline(v, `${indent}  `)}\n`;
+  return ` ${scalar(v as string | number | boolean | null)}\n`;
 }
 
-function emitMap(m: Record<string, Data>, indent: string, out: string[], firstInline = false): void {
-  let first = true;
-  for (const key of Object.keys(m)) {
+function emitMap(m: Record<string, Data>, keys: readonly string[], indent: string, firstInline: boolean): string {
+  let out = "";
+  let first = firstInline;
+  for (const key of keys) {
     const v = m[key];
     if (v === undefined) continue;
-    out.push(first && firstInline ? "" : indent, scalar(key), ":");
+    out += first ? keyOf(key) : indent + keyOf(key);
     first = false;
-    emitValue(v, indent, out);
+    out += emitValue(v, indent);
   }
+  return out;
 }
 
-function emitSeq(items: Data[], indent: string, out: string[]): void {
+function emitSeq(items: Data[], indent: string): string {
+  let out = "";
   for (const item of items) {
-    if (isMap(item) && Object.keys(item).some((k) => item[k] !== undefined)) {
-      out.push(indent, "- ");
-      emitMap(item, `${indent}  `, out, true);
-    } else if (Array.isArray(item) && item.length > 0) {
-      out.push(indent, "-");
-      emitValue(item, indent, out);
-    } else {
-      out.push(indent, "-");
-      emitValue(item, indent, out);
+    if (isMap(item)) {
+      const keys = Object.keys(item);
+      if (hasDefined(item, keys)) {
+        out += `${indent}- ${emitMap(item, keys, `${indent}  `, true)}`;
+        continue;
+      }
     }
+    out += `${indent}-${emitValue(item, indent)}`;
   }
+  return out;
 }
 
 /** One YAML document (without the `---` marker) for a plain-data value. */
 export function toYaml(value: Data): string {
-  const out: string[] = [];
-  if (isMap(value) && Object.keys(value).length > 0) emitMap(value, "", out);
-  else if (Array.isArray(value) && value.length > 0) emitSeq(value, "", out);
-  else {
-    out.push("_");
-    emitValue(value, "", out);
-    return out.join("").slice(2);
-  }
-  return out.join("");
+  return flat(emitDocument(value));
 }
+
+function emitDocument(value: Data): string {
+  if (isMap(value)) {
+    const keys = Object.keys(value);
+    if (keys.length > 0) return emitMap(value, keys, "", false);
+  } else if (Array.isArray(value) && value.length > 0) return emitSeq(value, "");
+  return emitValue(value, "").slice(1);
+}
+
+/** A string built by concatenation is a tree of pieces until read; one flat copy is smaller and cheap to keep. */
+const flat = (s: string): string => {
+  Number(s);
+  return s;
+};
 
 const rendered = new WeakMap<object, string>();
 

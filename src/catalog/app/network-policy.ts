@@ -17,7 +17,12 @@ function callersOf(platform: Platform): Map<string, string[]> {
   let index = callerIndex.get(platform);
   if (!index) {
     index = new Map();
-    for (const [name, app] of Object.entries(platform.spec.apps)) for (const target of app.connects) index.set(target, [...(index.get(target) ?? []), name]);
+    for (const [name, app] of Object.entries(platform.spec.apps))
+      for (const target of app.connects) {
+        const callers = index.get(target);
+        if (callers) callers.push(name);
+        else index.set(target, [name]);
+      }
     callerIndex.set(platform, index);
   }
   return index;

@@ -65,26 +65,22 @@ function buildContexts(platform: Platform): ComponentContext[] {
     origin: ["spec", "components", name] as const,
   }));
   const byName = new Map(base.map((b) => [b.name, b]));
-  // Consumers are components and apps alike; an app's pods are selected as its NetworkPolicy selects them.
-  const consumersOf = (name: string): Consumer[] => [
-    ...base
-      .filter((b) => b.options.connects.includes(name))
-      .map((b) => ({ name: b.name, namespace: b.namespace, podLabels: componentSelector({ ...b, connections: [], consumers: [] }) })),
-    ...Object.entries(platform.spec.apps)
-      .filter(([, app]) => app.connects.includes(name))
-      .map(([appName, app]) => ({
-        name: appName,
-        namespace: appNamespace(platform, app),
-        podLabels: { [LABEL.name]: appName, [LABEL.partOf]: platform.metadata.name },
-      })),
-    ...Object.entries(platform.spec.jobs)
-      .filter(([, job]) => job.connects.includes(name))
-      .map(([jobName, job]) => ({
-        name: jobName,
-        namespace: resolveNamespace(platform, job.namespace),
-        podLabels: { [LABEL.name]: jobName, [LABEL.partOf]: platform.metadata.name },
-      })),
-  ];
+  // Consumers are components and apps alike; an app's pods are selected as its NetworkPolicy selects them. Listed
+  // per provider in one pass (components, then apps, then jobs), not by scanning every app for each provider.
+  const consumers = new Map<string, Consumer[]>();
+  const add = (connects: readonly string[], consumer: () => Consumer) => {
+    for (const target of new Set(connects)) {
+      const list = consumers.get(target);
+      if (list) list.push(consumer());
+      else consumers.set(target, [consumer()]);
+    }
+  };
+  for (const b of base) add(b.options.connects, () => ({ name: b.name, namespace: b.namespace, podLabels: componentSelector({ ...b, connections: [], consumers: [] }) }));
+  for (const [appName, app] of Object.entries(platform.spec.apps))
+    add(app.connects, () => ({ name: appName, namespace: appNamespace(platform, app), podLabels: { [LABEL.name]: appName, [LABEL.partOf]: platform.metadata.name } }));
+  for (const [jobName, job] of Object.entries(platform.spec.jobs))
+    add(job.connects, () => ({ name: jobName, namespace: resolveNamespace(platform, job.namespace), podLabels: { [LABEL.name]: jobName, [LABEL.partOf]: platform.metadata.name } }));
+  const consumersOf = (name: string): Consumer[] => consumers.get(name) ?? [];
   const withConsumers = base.map((b) => ({ ...b, consumers: consumersOf(b.name), connections: [] as ComponentContext["connections"] }));
   return withConsumers.map((ctx) => ({
     ...ctx,
@@ -92,10 +88,23 @@ function buildContexts(platform: Platform): ComponentContext[] {
       .filter((p) => byName.has(p))
       .map((p) => {
         const provider = withConsumers.find((x) => x.name === p)!;
-        const me = provider.consumers.find((c) => c.name === ctx.name)!;
+        const me = consumerNamed(provider, ctx.name)!;
         return (CATALOG[provider.options.type] as ComponentType).offer(provider, me);
       }),
   }));
+}
+
+const consumerIndex = new WeakMap<ComponentContext, Map<string, Consumer>>();
+
+/** A provider's consumer by name (the first of that name), without scanning them all for every consumer. */
+function consumerNamed(provider: ComponentContext, name: string): Consumer | undefined {
+  let index = consumerIndex.get(provider);
+  if (!index) {
+    index = new Map();
+    for (const c of provider.consumers) if (!index.has(c.name)) index.set(c.name, c);
+    consumerIndex.set(provider, index);
+  }
+  return index.get(name);
 }
 
 /** What each component an app or job connects to offers it. */
@@ -103,7 +112,7 @@ export function connectionsFor(platform: Platform, consumer: string, connects: r
   const contexts = componentContexts(platform);
   return connects.flatMap((target) => {
     const provider = contexts.find((c) => c.name === target);
-    const me = provider?.consumers.find((c) => c.name === consumer);
+    const me = provider ? consumerNamed(provider, consumer) : undefined;
     return provider && me ? [(CATALOG[provider.options.type] as ComponentType).offer(provider, me)] : [];
   });
 }

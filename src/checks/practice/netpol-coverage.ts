@@ -1,8 +1,8 @@
 /** Every pod is selected by NetworkPolicies for both ingress and egress (reliability.md #21). */
-import { groupBy } from "../../util/group-by.ts";
 import type { Diagnostic } from "../../diagnostics/diagnostic.ts";
 import { defineRule } from "../rule.ts";
 import { podSpecOf } from "../pod-security/pod-spec.ts";
+import { SelectorIndex } from "../label-index.ts";
 
 type Policy = { podSelector?: { matchLabels?: Record<string, string> }; policyTypes?: string[]; egress?: unknown };
 
@@ -14,17 +14,18 @@ export const netpolCoverage = defineRule({
   fix: "add a default-deny policy and explicit allows",
   check: (input, rule) => {
     const out: Diagnostic[] = [];
-    const policies = groupBy(
-      input.resources.filter((r) => r.object.kind === "NetworkPolicy").map((r) => ({ ns: r.object.metadata.namespace, spec: r.object.spec as Policy })),
-      (p) => p.ns,
+    const policies = new SelectorIndex(
+      input.resources
+        .filter((r) => r.object.kind === "NetworkPolicy")
+        .map((r) => ({ ns: r.object.metadata.namespace, selector: (r.object.spec as Policy).podSelector?.matchLabels ?? {}, item: r.object.spec as Policy })),
     );
     for (const r of input.resources) {
       if (!podSpecOf(r.object)) continue;
       const labels = (r.object.kind === "CronJob"
         ? (r.object.spec as { jobTemplate?: { spec?: { template?: { metadata?: { labels?: Record<string, string> } } } } }).jobTemplate?.spec?.template?.metadata?.labels
         : (r.object.spec as { template?: { metadata?: { labels?: Record<string, string> } } }).template?.metadata?.labels) ?? {};
-      const selecting = (policies.get(r.object.metadata.namespace) ?? []).filter((p) => Object.entries(p.spec.podSelector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v));
-      const types = new Set(selecting.flatMap((p) => p.spec.policyTypes ?? (p.spec.egress ? ["Ingress", "Egress"] : ["Ingress"])));
+      const selecting = policies.selecting(r.object.metadata.namespace, labels);
+      const types = new Set(selecting.flatMap((p) => p.policyTypes ?? (p.egress ? ["Ingress", "Egress"] : ["Ingress"])));
       for (const direction of ["Ingress", "Egress"])
         if (!types.has(direction)) out.push(rule.problem(r, ".spec.template.metadata.labels", `no NetworkPolicy polices this workload's ${direction.toLowerCase()}: all of it is allowed`, "add a default-deny policy for the namespace and allows for what the workload needs"));
     }

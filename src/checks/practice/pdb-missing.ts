@@ -1,7 +1,7 @@
 /** A workload that runs two or more pods has a PodDisruptionBudget (reliability.md #22). */
-import { groupBy } from "../../util/group-by.ts";
 import type { Diagnostic } from "../../diagnostics/diagnostic.ts";
 import { defineRule } from "../rule.ts";
+import { SelectorIndex } from "../label-index.ts";
 
 export const pdbMissing = defineRule({
   id: "PDB-MISSING",
@@ -11,9 +11,11 @@ export const pdbMissing = defineRule({
   fix: "add a PodDisruptionBudget with maxUnavailable: 1",
   check: (input, rule) => {
     const out: Diagnostic[] = [];
-    const budgets = groupBy(
-      input.resources.filter((r) => r.object.kind === "PodDisruptionBudget").map((r) => ({ ns: r.object.metadata.namespace, match: (r.object.spec as { selector?: { matchLabels?: Record<string, string> } }).selector?.matchLabels ?? {} })),
-      (b) => b.ns,
+    const budgets = new SelectorIndex(
+      input.resources
+        .filter((r) => r.object.kind === "PodDisruptionBudget")
+        .map((r) => ({ ns: r.object.metadata.namespace, selector: (r.object.spec as { selector?: { matchLabels?: Record<string, string> } }).selector?.matchLabels ?? {}, item: r }))
+        .filter((b) => Object.keys(b.selector).length > 0),
     );
     const hpaMin = new Map(
       input.resources
@@ -29,7 +31,7 @@ export const pdbMissing = defineRule({
       const replicas = hpaMin.get(`${r.object.metadata.namespace}/${r.object.kind}/${r.object.metadata.name}`) ?? spec.replicas ?? 1;
       if (replicas < 2) continue;
       const labels = spec.template?.metadata?.labels ?? {};
-      if (!(budgets.get(r.object.metadata.namespace) ?? []).some((b) => Object.keys(b.match).length > 0 && Object.entries(b.match).every(([k, v]) => labels[k] === v)))
+      if (budgets.selecting(r.object.metadata.namespace, labels).length === 0)
         out.push(rule.problem(r, ".spec.replicas", `${replicas} replicas and no PodDisruptionBudget: a node drain may take them all down at once`, "add a PodDisruptionBudget with maxUnavailable: 1"));
     }
     return out;

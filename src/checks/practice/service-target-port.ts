@@ -1,8 +1,8 @@
 /** Services reach real ports of the pods they select (reliability.md #30). */
-import { groupBy } from "../../util/group-by.ts";
 import type { Diagnostic } from "../../diagnostics/diagnostic.ts";
 import { defineRule } from "../rule.ts";
 import { podTemplates } from "../pod-security/pod-spec.ts";
+import { LabelIndex } from "../label-index.ts";
 
 export const serviceTargetPort = defineRule({
   id: "SERVICE-TARGET-PORT",
@@ -12,20 +12,21 @@ export const serviceTargetPort = defineRule({
   fix: "target a container port by name or number",
   check: (input, rule) => {
     const out: Diagnostic[] = [];
-    const pods = podTemplates(input).map(({ resource, pod }) => ({
-      ns: resource.object.metadata.namespace,
-      labels: (resource.object.spec as { template?: { metadata?: { labels?: Record<string, string> } } } | undefined)?.template?.metadata?.labels ?? {},
-      ports: (pod.spec.containers ?? []).flatMap((c) => (c as { ports?: { name?: string; containerPort: number }[] }).ports ?? []),
-    }));
-    const podsByNs = groupBy(pods, (p) => p.ns);
+    const pods = new LabelIndex<{ name?: string; containerPort: number }[]>();
+    for (const { resource, pod } of podTemplates(input))
+      pods.add(
+        resource.object.metadata.namespace,
+        (resource.object.spec as { template?: { metadata?: { labels?: Record<string, string> } } } | undefined)?.template?.metadata?.labels ?? {},
+        (pod.spec.containers ?? []).flatMap((c) => (c as { ports?: { name?: string; containerPort: number }[] }).ports ?? []),
+      );
     for (const r of input.resources) {
       const spec = r.object.spec as { selector?: Record<string, string>; ports?: { targetPort?: number | string; port: number }[] } | undefined;
       if (r.object.kind !== "Service" || !spec?.selector || !Object.keys(spec.selector).length) continue;
-      const selected = (podsByNs.get(r.object.metadata.namespace) ?? []).filter((p) => Object.entries(spec.selector!).every(([k, v]) => p.labels[k] === v));
+      const selected = pods.select(r.object.metadata.namespace, spec.selector);
       if (!selected.length) continue;
       (spec.ports ?? []).forEach((port, i) => {
         const target = port.targetPort ?? port.port;
-        const ok = selected.every((p) => (typeof target === "string" ? p.ports.some((c) => c.name === target) : p.ports.length === 0 || p.ports.some((c) => c.containerPort === target)));
+        const ok = selected.every((ports) => (typeof target === "string" ? ports.some((c) => c.name === target) : ports.length === 0 || ports.some((c) => c.containerPort === target)));
         if (!ok) out.push(rule.problem(r, `.spec.ports[${i}].targetPort`, `target port ${JSON.stringify(target)} is not a port of the pods it selects`));
       });
     }

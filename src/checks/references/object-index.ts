@@ -6,8 +6,10 @@
 import type { DesiredResource, KubeObject } from "../../resources/kube-object.ts";
 import { type CheckInput, oncePerInput } from "../check.ts";
 import { podSpecOf } from "../pod-security/pod-spec.ts";
+import { groupBy } from "../../util/group-by.ts";
+import { LabelIndex } from "../label-index.ts";
 import { secretsPromisedBy } from "./promised-secrets.ts";
-import { get, matches, type NameRef, nameRefsOf, type SelectorRef, selectorRefsOf } from "./refs.ts";
+import { get, type NameRef, nameRefsOf, type SelectorRef, selectorRefsOf } from "./refs.ts";
 
 export interface ObjectIndex {
   /** Every object with the references it makes, in input order. */
@@ -43,18 +45,17 @@ function buildIndex(input: CheckInput): ObjectIndex {
     if (r.object.kind === "Secret") secretKeys.set(id("Secret", r.object.metadata.namespace, r.object.metadata.name), Object.keys({ ...(get(r.object, "data") as object), ...(get(r.object, "stringData") as object) }));
   }
 
-  const podsByLabel = new Map<string, Record<string, string>[]>();
-  const servicesByNs = new Map<string | undefined, KubeObject[]>();
+  const pods = new LabelIndex<Record<string, string>>();
+  const svcIndex = new LabelIndex<KubeObject>();
   for (const r of input.resources) {
     if (podSpecOf(r.object)) {
       const labels = (get(r.object, ...(r.object.kind === "CronJob" ? ["spec", "jobTemplate", "spec", "template"] : ["spec", "template"]), "metadata", "labels") as Record<string, string> | undefined) ?? {};
-      for (const [k, v] of Object.entries(labels)) {
-        const key = `${r.object.metadata.namespace}\u0000${k}=${v}`;
-        podsByLabel.set(key, [...(podsByLabel.get(key) ?? []), labels]);
-      }
+      pods.add(r.object.metadata.namespace, labels, labels);
     }
-    if (r.object.kind === "Service") servicesByNs.set(r.object.metadata.namespace, [...(servicesByNs.get(r.object.metadata.namespace) ?? []), r.object]);
+    if (r.object.kind === "Service") svcIndex.add(r.object.metadata.namespace, r.object.metadata.labels ?? {}, r.object);
   }
+  const inNamespace = (kind: string, ns: string | undefined) => JSON.stringify([kind, ns ?? null]);
+  const names = lazy(() => groupBy(input.resources, (x) => inNamespace(x.object.kind, x.object.metadata.namespace)));
 
   const selected = new Map<SelectorRef, KubeObject[]>();
   const references = input.resources.map((resource) => ({ resource, ns: resource.object.metadata.namespace, names: nameRefsOf(resource.object), selectors: selectorRefsOf(resource.object) }));
@@ -63,20 +64,22 @@ function buildIndex(input: CheckInput): ObjectIndex {
     refsTo: (kind) => references.flatMap(({ resource, ns, names }) => names.filter((ref) => ref.kind === kind).map((ref) => ({ resource, ns, ref }))),
     find: (kind, ns, name) => byId.get(id(kind, ns, name)),
     secretKeys: (ns, name) => secretKeys.get(id("Secret", ns, name)),
-    namesOf: (kind, ns) => input.resources.filter((x) => x.object.kind === kind && x.object.metadata.namespace === ns).map((x) => x.object.metadata.name),
-    podTemplatesMatching: (ns, selector) => {
-      const first = Object.entries(selector)[0];
-      if (!first) return [];
-      return (podsByLabel.get(`${ns}\u0000${first[0]}=${first[1]}`) ?? []).filter((labels) => matches(selector, labels));
-    },
+    namesOf: (kind, ns) => (names().get(inNamespace(kind, ns)) ?? []).map((x) => x.object.metadata.name),
+    podTemplatesMatching: (ns, selector) => pods.select(ns, selector),
     servicesSelectedBy: (selector, ns) => {
       // REF-SELECTOR and REF-SERVICE-PORT both ask; a selector belongs to one object, so to one namespace.
       let services = selected.get(selector);
       if (!services) {
-        services = (selector.namespaces ?? [ns]).flatMap((n) => servicesByNs.get(n) ?? []).filter((s) => matches(selector.matchLabels, s.metadata.labels));
+        services = (selector.namespaces ?? [ns]).flatMap((n) => svcIndex.select(n, selector.matchLabels));
         selected.set(selector, services);
       }
       return services;
     },
   };
+}
+
+/** A value computed on first use: did-you-mean hints are needed only when something is missing. */
+function lazy<T>(compute: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= compute());
 }

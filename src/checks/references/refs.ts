@@ -99,6 +99,3 @@ const PODS_CREATED_BY_OTHERS = ["acme.cert-manager.io/http01-solver"];
 export const nameRefsOf = (o: KubeObject): NameRef[] => [...podRefs(o), ...(NAME_REFS[o.kind]?.(o) ?? [])];
 
 export const selectorRefsOf = (o: KubeObject): SelectorRef[] => SELECTOR_REFS[o.kind]?.(o) ?? [];
-
-export const matches = (selector: Record<string, string>, labels: Record<string, string> | undefined) =>
-  Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels?.[k] === v);

@@ -2,7 +2,7 @@
 import type { Diagnostic } from "../../diagnostics/diagnostic.ts";
 import type { DesiredResource } from "../../resources/kube-object.ts";
 import { didYouMean } from "../../util/did-you-mean.ts";
-import { type CheckInput, type ObjectCheck, objectProblem } from "../check.ts";
+import { type CheckInput, type ObjectCheck, objectProblem, oncePerInput } from "../check.ts";
 import type { RuleCheck } from "../rule.ts";
 import { objectIndex } from "./object-index.ts";
 import type { NameRef } from "./refs.ts";
@@ -15,14 +15,20 @@ interface MissingTarget {
   readonly hint?: string;
 }
 
+/** Every name reference that finds no object, looked up once for all the REF-<KIND> rules, in input order. */
+const unresolved = oncePerInput((input) => {
+  const index = objectIndex(input);
+  const out: { resource: DesiredResource; ns: string | undefined; ref: NameRef }[] = [];
+  for (const { resource, ns, names } of index.references) for (const ref of names) if (!index.find(ref.kind, ref.namespace ?? ns, ref.name)) out.push({ resource, ns, ref });
+  return out;
+});
+
 /** The references `asked` picks that find no object; did-you-mean looks through every object, so only for those. */
 function missingTargets(input: CheckInput, asked: (ref: NameRef) => boolean): MissingTarget[] {
   const index = objectIndex(input);
-  return index.references.flatMap(({ resource, ns, names }) =>
-    names
-      .filter((ref) => asked(ref) && !index.find(ref.kind, ref.namespace ?? ns, ref.name))
-      .map((ref) => ({ resource, kind: ref.kind, field: ref.field, message: `${ref.kind} "${ref.name}" does not exist in namespace ${ref.namespace ?? ns}`, hint: didYouMean(ref.name, index.namesOf(ref.kind, ref.namespace ?? ns)) })),
-  );
+  return unresolved(input)
+    .filter(({ ref }) => asked(ref))
+    .map(({ resource, ns, ref }) => ({ resource, kind: ref.kind, field: ref.field, message: `${ref.kind} "${ref.name}" does not exist in namespace ${ref.namespace ?? ns}`, hint: didYouMean(ref.name, index.namesOf(ref.kind, ref.namespace ?? ns)) }));
 }
 
 /** The check of a REF-<KIND> rule; `builtIn` names objects every namespace has without their being among the objects. */

@@ -10,23 +10,37 @@ const PLACEHOLDER = /__BERTH_VALUE_(\d+)__/g;
 
 const valuesRef = (path: readonly string[]) => `index .Values ${path.map((p) => JSON.stringify(p)).join(" ")}`;
 
-const escapeBraces = (text: string) => text.replace(/\{\{|\}\}/g, (m) => (m === "{{" ? '{{ "{{" }}' : '{{ "}}" }}'));
+const escapeBraces = (text: string) => (text.includes("{{") || text.includes("}}") ? text.replace(/\{\{|\}\}/g, (m) => (m === "{{" ? '{{ "{{" }}' : '{{ "}}" }}')) : text);
 
-function setField(o: unknown, path: readonly (string | number)[], value: unknown): void {
-  let node = o as Record<string | number, unknown>;
-  for (const k of path.slice(0, -1)) node = node[k] as Record<string | number, unknown>;
-  node[path[path.length - 1]!] = value;
+type Node = Record<string | number, unknown>;
+
+/**
+ * The object with a value replaced at each path. Only the maps and lists along the paths are copied; the rest is
+ * shared with the original, which stays untouched (a deep clone of every Deployment cost more than rendering it).
+ */
+function withFields(o: KubeObject, fields: readonly { path: readonly (string | number)[]; value: unknown }[]): KubeObject {
+  const copies = new Set<unknown>();
+  const copy = (n: unknown): Node => {
+    const c = (Array.isArray(n) ? [...n] : { ...(n as Node) }) as Node;
+    copies.add(c);
+    return c;
+  };
+  const root = copy(o);
+  for (const { path, value } of fields) {
+    let node = root;
+    for (const k of path.slice(0, -1)) {
+      const child = node[k];
+      node = (node[k] = copies.has(child) ? child : copy(child)) as Node;
+    }
+    node[path[path.length - 1]!] = value;
+  }
+  return root as unknown as KubeObject;
 }
 
 export function objectTemplate(r: DesiredResource): string {
   if (!r.tunables?.length) return `---\n${escapeBraces(cachedYaml(r.object))}`;
-  const refs: (readonly string[])[] = [];
-  const clone = structuredClone(r.object) as KubeObject;
-  for (const t of r.tunables ?? []) {
-    setField(clone, t.field, `__BERTH_VALUE_${refs.length}__`);
-    refs.push(t.values);
-  }
-  const text = escapeBraces(toYaml(clone));
+  const refs = r.tunables.map((t) => t.values);
+  const text = escapeBraces(toYaml(withFields(r.object, r.tunables.map((t, i) => ({ path: t.field, value: `__BERTH_VALUE_${i}__` })))));
   return `---\n${text.replace(PLACEHOLDER, (_, i: string) => `{{ ${valuesRef(refs[Number(i)]!)} | toJson }}`)}`;
 }
 
@@ -53,12 +67,15 @@ export function renderTemplates(resources: readonly DesiredResource[]): { path: 
   const files: { kind: string; part: number; blocks: string[]; bytes: number }[] = [];
   for (const [key, { group, items }] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     const kind = group ? group[0]! : "platform";
-    const body = items.sort(byApplyOrder).map(objectTemplate).join("");
-    const block = group ? `{{- /* ${key} */}}\n{{- if ${valuesRef([...group, "enabled"])} }}\n${body}{{- end }}\n` : body;
+    // A block's pieces go to its file as they are and are joined once, with the file: a large platform's text is
+    // copied once, not once per group and again per file.
+    const body = items.sort(byApplyOrder).map(objectTemplate);
+    const block = group ? [`{{- /* ${key} */}}\n{{- if ${valuesRef([...group, "enabled"])} }}\n`, ...body, "{{- end }}\n"] : body;
+    const length = block.reduce((n, piece) => n + piece.length, 0);
     let file = files.findLast((f) => f.kind === kind);
-    if (!file || (file.bytes + block.length > MAX_TEMPLATE_BYTES && file.blocks.length > 0)) files.push((file = { kind, part: (file?.part ?? 0) + 1, blocks: [], bytes: 0 }));
-    file.blocks.push(block);
-    file.bytes += block.length;
+    if (!file || (file.bytes + length > MAX_TEMPLATE_BYTES && file.blocks.length > 0)) files.push((file = { kind, part: (file?.part ?? 0) + 1, blocks: [], bytes: 0 }));
+    for (const piece of block) file.blocks.push(piece);
+    file.bytes += length;
   }
   return files
     .sort((a, b) => (a.kind === "platform" ? -1 : b.kind === "platform" ? 1 : a.kind.localeCompare(b.kind) || a.part - b.part))

@@ -119,7 +119,9 @@ function cycles(spec: Parameters<SpecRule>[0], kind: "apps" | "components" | "jo
   const out: Diagnostic[] = [];
   const state = new Map<string, "visiting" | "done">();
   const reported = new Set<string>();
-  const visit = (name: string, trail: string[]) => {
+  // The path walked so far, one array pushed and popped (a copy per step grew with the square of a long chain).
+  const trail: string[] = [];
+  const visit = (name: string) => {
     if (state.get(name) === "done") return;
     if (state.get(name) === "visiting") {
       const loop = [...trail.slice(trail.indexOf(name)), name];
@@ -131,9 +133,11 @@ function cycles(spec: Parameters<SpecRule>[0], kind: "apps" | "components" | "jo
       return;
     }
     state.set(name, "visiting");
-    for (const next of edges[name] ?? []) if (next in edges && next !== name) visit(next, [...trail, name]);
+    trail.push(name);
+    for (const next of edges[name] ?? []) if (next in edges && next !== name) visit(next);
+    trail.pop();
     state.set(name, "done");
   };
-  for (const name of Object.keys(edges)) visit(name, []);
+  for (const name of Object.keys(edges)) visit(name);
   return out;
 }

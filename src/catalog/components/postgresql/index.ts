@@ -8,6 +8,7 @@
  * consumer's.
  */
 import { desired, type DesiredResource } from "../../../resources/kube-object.ts";
+import { groupBy } from "../../../util/group-by.ts";
 import type { GeneratedSecret } from "../../../resources/secrets.ts";
 import type { ComponentContext, ComponentType, Consumer, ConnectionInfo } from "../component-type.ts";
 import { componentNetworkPolicy, componentServiceAccount } from "../objects.ts";
@@ -102,12 +103,13 @@ function build(ctx: Ctx) {
     setup,
     desired(componentNetworkPolicy(ctx, [PORT]), ctx.origin),
   ];
+  const consumersByName = groupBy(ctx.consumers, (c) => c.name);
   const secrets: GeneratedSecret[] = [
     { name: adminSecret(ctx), keys: ["password"], namespaces: [ctx.namespace], length: 32, origin: ctx.origin, group },
     ...databases.map((db) => ({
       name: userSecret(ctx, db),
       keys: ["password"],
-      namespaces: [ctx.namespace, ...ctx.consumers.filter((c) => c.name === db).map((c) => c.namespace)],
+      namespaces: [ctx.namespace, ...(consumersByName.get(db) ?? []).map((c) => c.namespace)],
       length: 32,
       origin: ctx.origin,
       group,
