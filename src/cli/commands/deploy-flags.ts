@@ -5,6 +5,7 @@ import { planFor } from "../../index.ts";
 import type { DeployTarget } from "../../deploy/target.ts";
 import type { Plan } from "../../plan/step.ts";
 import { renderText } from "../../diagnostics/render.ts";
+import { loadKubeConfig } from "../../providers/kubernetes/kubeconfig.ts";
 import type { CliIO } from "../io.ts";
 
 export interface ClusterFlags {
@@ -32,8 +33,18 @@ export function targetOf(path: string, flags: ClusterFlags & { adopt?: boolean }
   };
 }
 
-/** The plan, or the build's diagnostics printed (exit 2 follows). */
+/**
+ * The plan, or the build's diagnostics printed (exit 2 follows). The kubeconfig is read here too, so every cluster
+ * command refuses a missing file or an unknown context alike (ProviderUnavailable: exit 4), before anything else.
+ */
 export function planOrReport(path: string, flags: ClusterFlags, io: CliIO): Plan | undefined {
+  const plan = planOnly(path, flags, io);
+  if (plan) loadKubeConfig({ ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}), ...(flags.context ? { context: flags.context } : {}) });
+  return plan;
+}
+
+/** The plan without looking at the kubeconfig: `plan` shows the order even when the cluster is out of reach. */
+export function planOnly(path: string, flags: ClusterFlags, io: CliIO): Plan | undefined {
   if (!flags.env) {
     io.err("berth: --env is required: a deployment is always of one environment");
     return undefined;
