@@ -53,7 +53,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
   program
     .command("lint")
     .description("check a berth spec's output, or any Kubernetes YAML (files, folders, - for stdin), against Pod Security, best-practice and reference rules")
-    .argument("[paths...]", "berth.yaml, folders, YAML files, or - for stdin (default: stdin)")
+    .argument("[paths...]", "berth.yaml, folders, YAML files, or - for stdin (default: stdin, when something is piped in)")
     .addOption(envOption())
     .addOption(setOption())
     .addOption(new Option("--level <level>", "Pod Security Standards level").choices(["baseline", "restricted"]).default("restricted"))
