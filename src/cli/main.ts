@@ -14,7 +14,10 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 /** Runs one berth command; returns the exit code. Only `--debug` ever shows a stack trace. */
 export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
   const debug = argv.includes("--debug");
-  if (io === processIO) endQuietlyOnClosedPipe();
+  if (io === processIO) {
+    endQuietlyOnClosedPipe(process.stdout);
+    endQuietlyOnClosedPipe(process.stderr);
+  }
   let code: number = EXIT.ok;
   const program = new Command("berth")
     .description("One spec in, a whole data platform out: Kubernetes manifests with secure defaults, checked before anything is applied.")
