@@ -19,8 +19,8 @@ export const processIO: CliIO = {
   get stdinIsTerminal() {
     return process.stdin.isTTY === true;
   },
-  out: (t) => process.stdout.write(t.endsWith("\n") ? t : `${t}\n`),
-  err: (t) => process.stderr.write(t.endsWith("\n") ? t : `${t}\n`),
+  out: (t) => write(process.stdout, t),
+  err: (t) => write(process.stderr, t),
   async ask(question) {
     const rl = createInterface({ input: process.stdin, output: process.stderr });
     try {
@@ -34,14 +34,34 @@ export const processIO: CliIO = {
 const guarded = new WeakSet<NodeJS.WritableStream>();
 
 /**
- * A reader that stopped early (`berth schema | head -1`) closes the pipe: the rest of the output is unwanted, so the
- * run ends quietly with 0 rather than an EPIPE stack trace, as cat, grep and kubectl do.
+ * Aborted when a reader of berth's output stopped early. A deploy then stops as on SIGINT — steps journaled, lock
+ * released, `berth up` resumes — instead of dying mid-step; anything else simply ends.
+ */
+export const readerGone = new AbortController();
+let runs = 0;
+
+/** Marks a cluster run in progress, so a closed pipe aborts it rather than exiting at once. */
+export function duringRun(): () => void {
+  runs++;
+  return () => void runs--;
+}
+
+/**
+ * A reader that stopped early (`berth schema | head -1`) closes the pipe: the rest of the output is unwanted, so berth
+ * ends quietly with 0 rather than an EPIPE stack trace, as cat, grep and kubectl do.
  */
 export function endQuietlyOnClosedPipe(stream: NodeJS.WritableStream = process.stdout, exit: (code: number) => void = process.exit): void {
   if (guarded.has(stream)) return;
   guarded.add(stream);
   stream.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code === "EPIPE") exit(0);
-    else throw error;
+    if (error.code !== "EPIPE" && !readerGone.signal.aborted) throw error;
+    if (readerGone.signal.aborted) return; // later writes to the closed pipe fail too
+    readerGone.abort(new Error("the reader of berth's output has gone"));
+    if (runs === 0) exit(0);
   });
 }
+
+/** Writes unless the pipe is closed: a stopping run still reports, to nobody. */
+const write = (stream: NodeJS.WriteStream, t: string) => {
+  if (!stream.destroyed) stream.write(t.endsWith("\n") ? t : `${t}\n`);
+};

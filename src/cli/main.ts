@@ -7,7 +7,7 @@ import { runValidate } from "./commands/validate.ts";
 import { EXIT } from "./exit-codes.ts";
 import { ProviderUnavailable } from "../providers/provider.ts";
 import { userFileError } from "../util/file-error.ts";
-import { type CliIO, endQuietlyOnClosedPipe, processIO } from "./io.ts";
+import { type CliIO, endQuietlyOnClosedPipe, processIO, readerGone } from "./io.ts";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -141,7 +141,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
 
   try {
     await program.parseAsync([...argv], { from: "user" });
-    return code;
+    // The reader stopped early and the run stopped with it (journaled, lock released): that is not a failure.
+    return io === processIO && readerGone.signal.aborted ? EXIT.ok : code;
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") return EXIT.ok;

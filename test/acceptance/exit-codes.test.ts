@@ -9,6 +9,8 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { promisify } from "node:util";
 import { EXIT, EXIT_TABLE, type ExitName } from "../../src/cli/exit-codes.ts";
+import { readJournal } from "../../src/engine/journal.ts";
+import { statePaths } from "../../src/engine/state-dir.ts";
 import { runCli, tempDir } from "../support/cli.ts";
 import { testCluster } from "../support/deploy.ts";
 import { berthInPty } from "../support/pty.ts";
@@ -41,10 +43,15 @@ const CASES: Record<ExitName, () => Promise<void>> = {
     assert.ok((await runCli(["schema"])).stdout.length > 256 * 1024, "the schema is larger than a pipe's buffer, so head -1 closes it mid-write");
     const schema = await intoHead(["schema"]);
     assert.deepEqual(schema, { code: 0, stderr: "" });
-    const c = await testCluster();
+    const c = await testCluster({ readyAfterMs: { Deployment: 3_600_000 } });
     try {
       const plan = await intoHead(["plan", "examples/datalyptica", "--env", "dev", "--json", "--kubeconfig", c.kubeconfig, "--state-dir", c.stateDir]);
       assert.deepEqual(plan, { code: 0, stderr: "" });
+      // A deploy whose reader goes away stops as on SIGINT, journaled (so the lock is released and up resumes), exit 0.
+      const up = await intoHead(["up", SHOP, "--env", "dev", "--yes", "--json", "--kubeconfig", c.kubeconfig, "--state-dir", c.stateDir]);
+      assert.deepEqual(up, { code: 0, stderr: "" });
+      const journal = readJournal(statePaths(c.stateDir, "shop.dev").journal);
+      assert.deepEqual(journal.filter((e) => e.event === "run-finished").map((e) => (e as { status?: string }).status), ["interrupted"]);
     } finally {
       await c.close();
     }
@@ -67,6 +74,14 @@ const CASES: Record<ExitName, () => Promise<void>> = {
     const under = await runCli(["build", "examples/starter", "--out", join(dir, "taken", "out")]);
     assert.equal(under.code, EXIT.badInput);
     assert.match(under.stderr, /^error FILE .*taken\/out: a part of this path is a file, not a folder\n {2}hint: /);
+    const c = await testCluster();
+    try {
+      const state = await runCli(["up", SHOP, "--env", "dev", "--yes", "--kubeconfig", c.kubeconfig, "--state-dir", join(dir, "taken")]);
+      assert.equal(state.code, EXIT.badInput, state.stderr);
+      assert.match(state.stderr, new RegExp(`^error FILE ${join(dir, "taken")}/.*: a part of this path is a file, not a folder\n {2}hint: `));
+    } finally {
+      await c.close();
+    }
     const lint = berthInPty(["lint"]);
     const usage = await lint.waitFor(/stdin is a terminal/);
     assert.match(usage, /Usage: berth lint \[options\] \[paths\.\.\.\]/);

@@ -3,7 +3,7 @@ import type { EventSink } from "../../engine/events.ts";
 import { describeRef, type Plan } from "../../plan/step.ts";
 import { EXIT } from "../exit-codes.ts";
 import { confirm, dataLines } from "../confirm.ts";
-import type { CliIO } from "../io.ts";
+import { type CliIO, duringRun, readerGone } from "../io.ts";
 import { jsonProgress } from "../progress/json.ts";
 import { plainProgress } from "../progress/plain.ts";
 import { ttyProgress } from "../progress/tty.ts";
@@ -35,10 +35,15 @@ export async function withSignals<T>(work: (signal: AbortSignal) => Promise<T>):
   const handlers = { SIGINT: on("SIGINT"), SIGTERM: on("SIGTERM") };
   process.on("SIGINT", handlers.SIGINT);
   process.on("SIGTERM", handlers.SIGTERM);
+  const stopOnClosedPipe = () => controller.abort(readerGone.signal.reason);
+  readerGone.signal.addEventListener("abort", stopOnClosedPipe);
+  const done = duringRun();
   try {
     const result = await work(controller.signal);
     return { result, ...(received ? { signal: received } : {}) };
   } finally {
+    done();
+    readerGone.signal.removeEventListener("abort", stopOnClosedPipe);
     process.off("SIGINT", handlers.SIGINT);
     process.off("SIGTERM", handlers.SIGTERM);
   }
