@@ -5,13 +5,19 @@ import { runLint } from "./commands/lint.ts";
 import { runSchema } from "./commands/schema.ts";
 import { runValidate } from "./commands/validate.ts";
 import { EXIT } from "./exit-codes.ts";
-import { type CliIO, processIO } from "./io.ts";
+import { ProviderUnavailable } from "../providers/provider.ts";
+import { userFileError } from "../util/file-error.ts";
+import { type CliIO, endQuietlyOnClosedPipe, processIO, readerGone } from "./io.ts";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** Runs one berth command; returns the exit code. Only `--debug` ever shows a stack trace. */
 export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
   const debug = argv.includes("--debug");
+  if (io === processIO) {
+    endQuietlyOnClosedPipe(process.stdout);
+    endQuietlyOnClosedPipe(process.stderr);
+  }
   let code: number = EXIT.ok;
   const program = new Command("berth")
     .description("One spec in, a whole data platform out: Kubernetes manifests with secure defaults, checked before anything is applied.")
@@ -50,7 +56,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
   program
     .command("lint")
     .description("check a berth spec's output, or any Kubernetes YAML (files, folders, - for stdin), against Pod Security, best-practice and reference rules")
-    .argument("[paths...]", "berth.yaml, folders, YAML files, or - for stdin (default: stdin)")
+    .argument("[paths...]", "berth.yaml, folders, YAML files, or - for stdin (default: stdin, when something is piped in)")
     .addOption(envOption())
     .addOption(setOption())
     .addOption(new Option("--level <level>", "Pod Security Standards level").choices(["baseline", "restricted"]).default("restricted"))
@@ -58,7 +64,14 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "sarif"]).default("text"))
     .addOption(new Option("--fail-on <severity>", "exit 2 when a finding is at or above this severity").choices(["error", "warning"]).default("error"))
     .option("--kubernetes-version <minor>", "target Kubernetes version for YAML that is not a berth spec", "1.31")
-    .action((paths, flags) => {
+    .action((paths: string[], flags, command: Command) => {
+      // Reading a terminal would wait for typing that never comes; no paths there is a usage mistake.
+      if (!paths.length && io.stdinIsTerminal) {
+        io.err(command.helpInformation().trimEnd());
+        io.err("berth lint: no paths given and stdin is a terminal; name files or folders, or pipe YAML in (helm template … | berth lint)");
+        code = EXIT.badInput;
+        return;
+      }
       code = runLint(paths, flags, io);
     });
 
@@ -75,18 +88,19 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       .option("--history-max <n>", "revisions kept in the cluster; older ones are deleted after each run (0 keeps all)", "10")
       .option("--json", "machine-readable output (JSON lines of events for up/down/rollback)");
 
-  cluster(program.command("plan").description("show the ordered steps with their needs and waves and, when the cluster is reachable, what would change; exit 0 no changes, 3 changes pending")).action(async (path, flags) => {
+  cluster(program.command("plan").description("show the ordered steps with their needs and waves and, when the cluster is reachable, what would change; exit 0 no changes, 3 changes pending, 4 cluster out of reach")).action(async (path, flags) => {
     code = await (await import("./commands/plan.ts")).runPlan(path, flags, io);
   });
   cluster(program.command("up").description("deploy to the cluster in order, waiting on each step; resumes an interrupted run"))
-    .option("-y, --yes", "do not ask for confirmation")
+    .option("-y, --yes", "do not ask: apply (and with --prune-data delete data) without a confirmation")
+    .option("--prune-data", "also delete data-holding objects that left the spec (claims, generated credentials, their namespaces); asks for the platform/env name")
     .option("--adopt", "take over existing objects that carry no berth label")
     .action(async (path, flags) => {
       code = await (await import("./commands/up.ts")).runUp(path, flags, io);
     });
   cluster(program.command("down").description("delete what berth deployed for this environment, in reverse order; keeps volumes and generated credentials"))
-    .option("--delete-data", "also delete persistent volume claims, generated credentials and their namespaces")
-    .option("-y, --yes", "do not ask for confirmation")
+    .option("--delete-data", "also delete persistent volume claims, generated credentials and their namespaces; asks for the platform/env name")
+    .option("-y, --yes", "do not ask: delete without a confirmation (required without a terminal)")
     .action(async (path, flags) => {
       code = await (await import("./commands/down.ts")).runDown(path, flags, io);
     });
@@ -98,7 +112,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
   });
   cluster(program.command("rollback").description("deploy an earlier revision again (default: the one before the last deployed)"))
     .option("--to <revision>", "revision number from berth history")
-    .option("-y, --yes", "do not ask for confirmation")
+    .option("-y, --yes", "do not ask: roll back without a confirmation (required without a terminal)")
+    .option("--prune-data", "also delete data-holding objects the earlier revision lacks; asks for the platform/env name")
     .action(async (path, flags) => {
       code = await (await import("./commands/history.ts")).runRollback(path, flags, io);
     });
@@ -128,10 +143,21 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
 
   try {
     await program.parseAsync([...argv], { from: "user" });
-    return code;
+    // The reader stopped early and the run stopped with it (journaled, lock released): that is not a failure.
+    return io === processIO && readerGone.signal.aborted ? EXIT.ok : code;
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") return EXIT.ok;
+      return EXIT.badInput;
+    }
+    // Every cluster command gives the same code when it cannot get to the cluster, whichever step found out.
+    if (err instanceof ProviderUnavailable) {
+      io.err(`berth: ${err.message}`);
+      return EXIT.unreachable;
+    }
+    const file = userFileError(err);
+    if (file) {
+      io.err(`error FILE ${file.path}: ${file.problem}\n  hint: ${file.hint}`);
       return EXIT.badInput;
     }
     io.err(`berth: internal error: ${(err as Error).message}`);

@@ -4,40 +4,74 @@
  */
 import { randomUUID } from "node:crypto";
 import type { EventSink } from "../engine/events.ts";
+import { type Consent, GO } from "./consent.ts";
 import { FileJournal } from "../engine/journal.ts";
 import { runSteps } from "../engine/run-steps.ts";
 import { deletionSteps } from "../plan/delete-plan.ts";
-import { type ObjectRef, type Plan, stepRef } from "../plan/step.ts";
+import { type ObjectRef, type Plan, refKey, stepRef } from "../plan/step.ts";
 import type { OwnedObject } from "../providers/provider.ts";
+import { type DataItem, dataHolders, dataItem } from "./data-holders.ts";
 import type { DeployTarget } from "./target.ts";
 import { finishRevision, type RunRecord, startRevision, underLock } from "./up.ts";
 
 export interface DownResult {
-  readonly status: "ok" | "failed" | "interrupted" | "unreachable" | "locked";
+  readonly status: "ok" | "failed" | "interrupted" | "unreachable" | "locked" | "declined" | "refused";
   readonly error?: string;
   readonly deleted?: readonly ObjectRef[];
   readonly kept?: readonly ObjectRef[];
   readonly revision?: number;
 }
 
-export function chooseDeletions(owned: readonly OwnedObject[], deleteData: boolean): { readonly remove: ObjectRef[]; readonly keep: ObjectRef[] } {
-  const dataNamespaces = new Set(owned.filter((o) => o.holdsData && !deleteData).map((o) => o.ref.namespace));
-  const keepIt = (o: OwnedObject) => !o.labelled || o.adopted || (o.holdsData && !deleteData) || (o.ref.kind === "Namespace" && dataNamespaces.has(o.ref.name));
-  return { remove: owned.filter((o) => !keepIt(o)).map((o) => o.ref), keep: owned.filter((o) => keepIt(o) && (o.labelled || !deleteData)).map((o) => o.ref) };
+export interface Deletions {
+  readonly remove: ObjectRef[];
+  readonly keep: ObjectRef[];
+  /** Among `remove`, what holds data (only with deleteData): the list a person confirms by typing the name. */
+  readonly data: DataItem[];
+}
+
+/**
+ * What `down` deletes: everything labelled for the instance and not adopted, except data unless `deleteData`.
+ * Claims without the label (a StatefulSet's) are never deleted one by one; they go with their namespace.
+ */
+export function chooseDeletions(owned: readonly OwnedObject[], deleteData: boolean): Deletions {
+  const holders = dataHolders(owned);
+  const holds = (o: OwnedObject) => holders.has(refKey(o.ref));
+  const keepIt = (o: OwnedObject) => !o.labelled || o.adopted || (holds(o) && !deleteData);
+  const remove = owned.filter((o) => !keepIt(o));
+  return {
+    remove: remove.map((o) => o.ref),
+    keep: owned.filter((o) => keepIt(o) && (o.labelled || !deleteData)).map((o) => o.ref),
+    data: remove.filter(holds).map((o) => dataItem(o.ref, owned)),
+  };
+}
+
+export interface DownOptions {
+  readonly onEvent: EventSink;
+  readonly signal?: AbortSignal;
+  readonly deleteData?: boolean;
+  readonly command: string;
+  /** Asked once what would be deleted is known, before anything is; without it, nothing is asked. */
+  readonly confirm?: (deletions: Deletions, endpoint: string) => Promise<Consent>;
+  /** What the revision records of this invocation (--set values, the spec's digest). */
+  readonly record?: RunRecord;
 }
 
 /** A `down` is a revision too: its plan is the one taken down, so history shows what was there and `rollback` can bring it back. */
-export async function down(plan: Plan, target: DeployTarget, options: { onEvent: EventSink; signal?: AbortSignal; deleteData?: boolean; command: string; record?: RunRecord }): Promise<DownResult> {
+export async function down(plan: Plan, target: DeployTarget, options: DownOptions): Promise<DownResult> {
   return underLock(plan, target, options.command, options.signal, async (session): Promise<DownResult> => {
     const { connected } = session;
+    const { endpoint } = await connected.kubernetes.preflight();
     const owned = await connected.kubernetes.owned(plan.instance, plan.steps.map(stepRef).filter((r): r is ObjectRef => r !== undefined));
-    const { remove, keep } = chooseDeletions(owned, options.deleteData ?? false);
+    const deletions = chooseDeletions(owned, options.deleteData ?? false);
+    const { remove, keep } = deletions;
+    const consent = options.confirm ? await options.confirm(deletions, endpoint) : GO;
+    if (!consent.go) return { status: consent.status, error: consent.message, deleted: [], kept: keep };
     const steps = deletionSteps(remove, [], "down");
     const run = randomUUID().slice(0, 8);
     const revision = await startRevision(session, plan, { run, action: "down", command: options.command }, options.record);
     const journal = new FileJournal(connected.paths.journal);
     journal.append({ run, event: "run-started", revision: revision.revision });
-    const result = await runSteps(steps, { providers: connected.providers, journal, run, signal: session.signal, onEvent: options.onEvent, ...(target.poll ? { poll: target.poll } : {}) });
+    const result = await runSteps(steps, { providers: connected.providers, journal, run, signal: session.signal, onEvent: options.onEvent, ...(target.poll ? { poll: target.poll } : {}), ...(target.clock ? { clock: target.clock } : {}) });
     journal.append({ run, event: "run-finished", status: result.status });
     if (!session.lease.signal.aborted) await finishRevision(session, revision, result.status === "ok" ? "removed" : result.status, result.error, target.historyMax);
     return { status: result.status, ...(result.error ? { error: result.error } : {}), deleted: remove, kept: keep, revision: revision.revision };

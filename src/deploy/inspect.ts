@@ -7,6 +7,7 @@ import { describeRef, type ObjectRef, type Plan, type PlanStep, refKey, stepRef 
 import type { LiveState, OwnedObject } from "../providers/provider.ts";
 import { FAILURE_HINTS } from "../readiness/hints.ts";
 import { mapLimited } from "../util/map-limited.ts";
+import { type DataItem, dataHolders, dataItem } from "./data-holders.ts";
 import type { Connected } from "./target.ts";
 
 export interface Blocker {
@@ -21,12 +22,19 @@ export interface Inspection {
   readonly version: string;
   readonly live: ReadonlyMap<string, LiveState>;
   readonly prune: readonly PlanStep[];
-  /** Live objects kept although they left the spec: they hold data. */
+  /** Live objects kept although they left the spec: they hold data (claims, generated credentials, their namespaces). */
   readonly keptData: readonly ObjectRef[];
+  /** Data-holding objects that left the spec and are in `prune` because pruning data was asked for: to be confirmed. */
+  readonly prunedData: readonly DataItem[];
   readonly blockers: readonly Blocker[];
 }
 
-export async function inspectPlan(plan: Plan, connected: Connected, concurrency = 16): Promise<Inspection> {
+export interface InspectOptions {
+  /** Prune data-holding objects that left the spec too (`up --prune-data`); they are kept otherwise. */
+  readonly pruneData?: boolean;
+}
+
+export async function inspectPlan(plan: Plan, connected: Connected, concurrency = 16, options: InspectOptions = {}): Promise<Inspection> {
   const { endpoint, version } = await connected.kubernetes.preflight();
   const steps = plan.steps.filter((s) => s.action.type !== "verify");
   const states = await mapLimited(steps, concurrency, (s) => connected.providers[s.provider]!.inspect(s));
@@ -42,9 +50,21 @@ export async function inspectPlan(plan: Plan, connected: Connected, concurrency 
   }
   const owned = await connected.kubernetes.owned(plan.instance, steps.map(stepRef).filter((r): r is ObjectRef => r !== undefined));
   const wanted = new Set(steps.map((s) => s.id));
-  const gone = owned.filter((o) => !wanted.has(refKey(o.ref)));
-  const prune = deletionSteps(gone.filter(removable).map((o) => o.ref), ["verify"]);
-  return { endpoint, version, live, prune, keptData: gone.filter((o) => o.holdsData && o.labelled).map((o) => o.ref), blockers };
+  const holders = dataHolders(owned);
+  const holds = (o: OwnedObject) => holders.has(refKey(o.ref));
+  const goneNamespaces = new Set(owned.filter((o) => o.ref.kind === "Namespace" && !wanted.has(refKey(o.ref))).map((o) => o.ref.name));
+  // A StatefulSet's claims carry no label and are in no step: they have left the spec only when their namespace has.
+  const gone = owned.filter((o) => !wanted.has(refKey(o.ref)) && (o.labelled || goneNamespaces.has(o.ref.namespace!)));
+  const candidates = gone.filter((o) => o.labelled && !o.adopted);
+  const data = candidates.filter(holds);
+  const pruned = options.pruneData ? candidates : candidates.filter((o) => !holds(o));
+  return {
+    endpoint,
+    version,
+    live,
+    prune: deletionSteps(pruned.map((o) => o.ref), ["verify"]),
+    keptData: options.pruneData ? [] : data.map((o) => o.ref),
+    prunedData: options.pruneData ? data.map((o) => dataItem(o.ref, owned)) : [],
+    blockers,
+  };
 }
-
-const removable = (o: OwnedObject): boolean => !o.holdsData && !o.adopted && o.labelled;

@@ -15,10 +15,11 @@ import { type Provider, ProviderUnavailable } from "../providers/provider.ts";
 import { StateStoreError } from "../providers/kubernetes/state-store.ts";
 import { systemClock } from "../util/clock.ts";
 import { berthVersion } from "../util/version.ts";
+import { type Consent, GO } from "./consent.ts";
 import { type Blocker, type Inspection, inspectPlan } from "./inspect.ts";
 import { connect, type Connected, type DeployTarget } from "./target.ts";
 
-export type UpStatus = "ok" | "failed" | "interrupted" | "blocked" | "unreachable" | "locked" | "declined";
+export type UpStatus = "ok" | "failed" | "interrupted" | "blocked" | "unreachable" | "locked" | "declined" | "refused";
 
 /** What a revision records beyond the plan: the --set list (masked at secret-like paths) and the spec's digest. */
 export type RunRecord = Omit<RevisionContext, "berthVersion">;
@@ -28,8 +29,10 @@ export interface UpOptions {
   readonly signal?: AbortSignal;
   /** How the run is named in the lock and the revision (`berth up examples/x --env dev`). */
   readonly command: string;
-  /** Asked once the changes are known; false leaves everything as it is. */
-  readonly confirm?: (inspection: Inspection) => Promise<boolean>;
+  /** Asked once the changes are known; anything but go leaves everything as it is. */
+  readonly confirm?: (inspection: Inspection) => Promise<Consent>;
+  /** Also prune data-holding objects that left the spec (claims, generated credentials, their namespaces). */
+  readonly pruneData?: boolean;
   readonly rollbackOf?: number;
   /** Replaces the journal's writer (tests simulate a full disk). */
   readonly journal?: (path: string) => JournalWriter;
@@ -146,9 +149,10 @@ export async function finishRevision(session: Session, revision: Revision, statu
 export async function up(plan: Plan, target: DeployTarget, options: UpOptions): Promise<UpResult> {
   return underLock(plan, target, options.command, options.signal, async (session): Promise<UpResult> => {
     const { connected, signal } = session;
-    const inspection = await inspectPlan(plan, connected, target.concurrency);
+    const inspection = await inspectPlan(plan, connected, target.concurrency, { pruneData: options.pruneData ?? false });
     if (inspection.blockers.length) return { status: "blocked", blockers: inspection.blockers, inspection, error: `${inspection.blockers.length} problem${inspection.blockers.length === 1 ? "" : "s"} found before any change; nothing was changed` };
-    if (options.confirm && !(await options.confirm(inspection))) return { status: "declined", inspection };
+    const consent = options.confirm ? await options.confirm(inspection) : GO;
+    if (!consent.go) return { status: consent.status, error: consent.message, inspection };
 
     const unfinished = unfinishedRun(readJournal(connected.paths.journal));
     const resumed = unfinished ? { run: unfinished.run, done: unfinished.done.size, inFlight: unfinished.inFlight.length } : undefined;

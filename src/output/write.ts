@@ -1,5 +1,6 @@
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { userFileError } from "../util/file-error.ts";
 import type { RenderedFile } from "./manifests.ts";
 
 /**
@@ -7,8 +8,14 @@ import type { RenderedFile } from "./manifests.ts";
  * (manifests/, inventory.json) replaces the previous one by rename. A crash mid-write leaves the old build whole.
  */
 export function writeOutput(outDir: string, files: readonly RenderedFile[]): void {
-  mkdirSync(outDir, { recursive: true });
-  const staging = mkdtempSync(join(outDir, ".berth-staging-"));
+  let staging: string;
+  try {
+    mkdirSync(outDir, { recursive: true });
+    staging = mkdtempSync(join(outDir, ".berth-staging-"));
+  } catch (error) {
+    // The output folder is the user's choice: name it, not the staging folder inside.
+    throw userFileError(error, outDir) ?? error;
+  }
   try {
     for (const f of files) {
       const target = join(staging, f.path);

@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { assertGolden } from "../support/golden.ts";
+import { main } from "../../src/cli/main.ts";
 import { runCli, tempDir } from "../support/cli.ts";
 
 const ROOT = "test/acceptance/bad-input";
@@ -50,16 +51,28 @@ describe("bad input", () => {
 });
 
 describe("exit codes and stack traces", () => {
-  it("a failure while running exits 1 with a one-line reason, and --debug adds the stack", async () => {
+  it("--out under a file is bad input: the path and a hint, no stack", async () => {
     const blocker = join(tempDir(), "file");
     await import("node:fs").then((fs) => fs.writeFileSync(blocker, "not a folder"));
-    const plain = await runCli(["build", "examples/starter", "--out", join(blocker, "out")]);
-    assert.equal(plain.code, 1);
-    assert.match(plain.stderr, /internal error: .*ENOTDIR/);
-    assert.doesNotMatch(plain.stderr, /\n\s+at /);
-    const debug = await runCli(["--debug", "build", "examples/starter", "--out", join(blocker, "out")]);
-    assert.equal(debug.code, 1);
-    assert.match(debug.stderr, /\n\s+at /);
+    for (const out of [join(blocker, "out"), blocker]) {
+      const run = await runCli(["build", "examples/starter", "--out", out]);
+      assert.equal(run.code, 2, run.stderr);
+      assert.ok(run.stderr.includes(`error FILE ${out}: `), run.stderr);
+      assert.match(run.stderr, /\n {2}hint: .+/);
+      assert.doesNotMatch(run.stderr, /internal error|\n\s+at /);
+    }
+  });
+
+  it("an internal error exits 1 with a one-line reason, and --debug adds the stack", async () => {
+    // The output channel itself failing is not the user's doing: an internal error.
+    const failing = (stderr: string[]) => ({ out: () => { throw new Error("stdout is gone"); }, err: (t: string) => void stderr.push(t) });
+    const plain: string[] = [];
+    assert.equal(await main(["schema"], failing(plain)), 1);
+    assert.match(plain.join("\n"), /internal error: stdout is gone/);
+    assert.doesNotMatch(plain.join("\n"), /\n\s+at /);
+    const debug: string[] = [];
+    assert.equal(await main(["--debug", "schema"], failing(debug)), 1);
+    assert.match(debug.join("\n"), /\n\s+at /);
   });
 
   it("unknown commands and options are bad input (2)", async () => {

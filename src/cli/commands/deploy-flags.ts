@@ -8,6 +8,7 @@ import { DEFAULT_HISTORY_MAX, digestOf } from "../../engine/revisions.ts";
 import { resolveSpecFile } from "../../spec/load-yaml.ts";
 import type { Plan } from "../../plan/step.ts";
 import { renderText } from "../../diagnostics/render.ts";
+import { loadKubeConfig } from "../../providers/kubernetes/kubeconfig.ts";
 import type { CliIO } from "../io.ts";
 
 export interface ClusterFlags {
@@ -58,8 +59,18 @@ export function recordOf(path: string, flags: ClusterFlags): RunRecord {
   return { set: flags.set ?? [], ...(specDigest ? { specDigest } : {}) };
 }
 
-/** The plan, or the build's diagnostics printed (exit 2 follows). */
+/**
+ * The plan, or the build's diagnostics printed (exit 2 follows). The kubeconfig is read here too, so every cluster
+ * command refuses a missing file or an unknown context alike (ProviderUnavailable: exit 4), before anything else.
+ */
 export function planOrReport(path: string, flags: ClusterFlags, io: CliIO): Plan | undefined {
+  const plan = planOnly(path, flags, io);
+  if (plan) loadKubeConfig({ ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}), ...(flags.context ? { context: flags.context } : {}) });
+  return plan;
+}
+
+/** The plan without looking at the kubeconfig: `plan` shows the order even when the cluster is out of reach. */
+export function planOnly(path: string, flags: ClusterFlags, io: CliIO): Plan | undefined {
   if (!flags.env) {
     io.err("berth: --env is required: a deployment is always of one environment");
     return undefined;

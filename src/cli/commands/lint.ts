@@ -43,6 +43,11 @@ export function runLint(paths: string[], flags: LintFlags, io: CliIO, stdin: () 
     const read = readObjects(inputs);
     findings.push(...diagnostics, ...read.diagnostics);
     inputProblems ||= [...diagnostics, ...read.diagnostics].some((d) => d.severity === "error");
+    // An empty stream is most often a render that failed before the pipe (`helm template … | berth lint`): not a pass.
+    if (!inputProblems && read.objects.length === 0) {
+      findings.push({ severity: "error", code: "LINT-EMPTY", path: (yamlPaths.length ? yamlPaths : ["(stdin)"]).join(", "), message: "no Kubernetes objects to check", hint: "an empty input often means the command before the pipe failed; check its output" });
+      inputProblems = true;
+    }
     const where = new Map(read.objects.map((o) => [o.resource, o]));
     const input: CheckInput = {
       resources: read.objects.map((o) => o.resource),

@@ -4,11 +4,11 @@ import { ProviderUnavailable } from "../../providers/provider.ts";
 import { EXIT } from "../exit-codes.ts";
 import type { CliIO } from "../io.ts";
 import { planJson, planText, summarize } from "../render-plan.ts";
-import { type ClusterFlags, planOrReport, targetOf } from "./deploy-flags.ts";
+import { type ClusterFlags, planOnly, targetOf } from "./deploy-flags.ts";
 
-/** Exit 0: nothing to change · 3: changes pending (or unknown: no cluster) · 2: bad spec or a blocker found. */
+/** Exit 0: nothing to change · 3: changes pending · 4: the cluster is out of reach (the order is still shown) · 2: bad spec or a blocker found. */
 export async function runPlan(path: string, flags: ClusterFlags, io: CliIO): Promise<number> {
-  const plan = planOrReport(path, flags, io);
+  const plan = planOnly(path, flags, io);
   if (!plan) return EXIT.badInput;
   let inspection;
   let unreachable: string | undefined;
@@ -20,6 +20,7 @@ export async function runPlan(path: string, flags: ClusterFlags, io: CliIO): Pro
   }
   if (flags.json) io.out(JSON.stringify(planJson(plan, inspection, unreachable), null, 2));
   else io.out(planText(plan, inspection, unreachable));
+  if (unreachable !== undefined) return EXIT.unreachable;
   if (inspection?.blockers.length) return EXIT.badInput;
   return summarize(plan, inspection).pending ? EXIT.changesPending : EXIT.ok;
 }

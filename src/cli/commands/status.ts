@@ -6,7 +6,7 @@ import { type ClusterFlags, planOrReport, targetOf } from "./deploy-flags.ts";
 
 const MARK = { ready: "✓", waiting: "…", failed: "✗", missing: "·" } as const;
 
-/** Exit 0 when everything is ready, 1 otherwise. */
+/** Exit 0 when everything is ready, 1 otherwise, 4 when the cluster is out of reach. */
 export async function runStatus(path: string, flags: ClusterFlags, io: CliIO): Promise<number> {
   const plan = planOrReport(path, flags, io);
   if (!plan) return EXIT.badInput;
@@ -16,7 +16,7 @@ export async function runStatus(path: string, flags: ClusterFlags, io: CliIO): P
   } catch (error) {
     if (!(error instanceof ProviderUnavailable)) throw error;
     io.err(`berth status: ${error.message}`);
-    return EXIT.failure;
+    return EXIT.unreachable;
   }
   const healthy = report.components.every((c) => c.ready === c.total);
   if (flags.json) io.out(JSON.stringify({ endpoint: report.endpoint, healthy, components: report.components, revision: report.revision ?? null }, null, 2));

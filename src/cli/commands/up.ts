@@ -1,9 +1,9 @@
-import { createInterface } from "node:readline/promises";
 import { type RunRecord, up, type UpResult } from "../../deploy/up.ts";
 import type { EventSink } from "../../engine/events.ts";
-import type { Plan } from "../../plan/step.ts";
+import { describeRef, type Plan } from "../../plan/step.ts";
 import { EXIT } from "../exit-codes.ts";
-import type { CliIO } from "../io.ts";
+import { confirm, dataLines } from "../confirm.ts";
+import { type CliIO, duringRun, readerGone } from "../io.ts";
 import { jsonProgress } from "../progress/json.ts";
 import { plainProgress } from "../progress/plain.ts";
 import { ttyProgress } from "../progress/tty.ts";
@@ -12,6 +12,7 @@ import { type ClusterFlags, commandLine, planOrReport, recordOf, targetOf } from
 
 export interface UpFlags extends ClusterFlags {
   yes?: boolean;
+  pruneData?: boolean;
   adopt?: boolean;
 }
 
@@ -34,10 +35,15 @@ export async function withSignals<T>(work: (signal: AbortSignal) => Promise<T>):
   const handlers = { SIGINT: on("SIGINT"), SIGTERM: on("SIGTERM") };
   process.on("SIGINT", handlers.SIGINT);
   process.on("SIGTERM", handlers.SIGTERM);
+  const stopOnClosedPipe = () => controller.abort(readerGone.signal.reason);
+  readerGone.signal.addEventListener("abort", stopOnClosedPipe);
+  const done = duringRun();
   try {
     const result = await work(controller.signal);
     return { result, ...(received ? { signal: received } : {}) };
   } finally {
+    done();
+    readerGone.signal.removeEventListener("abort", stopOnClosedPipe);
     process.off("SIGINT", handlers.SIGINT);
     process.off("SIGTERM", handlers.SIGTERM);
   }
@@ -49,51 +55,55 @@ export async function runUp(path: string, flags: UpFlags, io: CliIO): Promise<nu
   return deploy(plan, path, flags, io, commandLine("up", path, flags));
 }
 
-/** Shared by `up` and `rollback`: confirm when a person is there, run, report, map the outcome to an exit code. */
+/** Shared by `up` and `rollback`: confirm (see confirm.ts), run, report, map the outcome to an exit code. */
 export async function deploy(plan: Plan, path: string, flags: UpFlags, io: CliIO, command: string, rollbackOf?: number, record: RunRecord = recordOf(path, flags)): Promise<number> {
   const progress = progressFor(flags, io);
-  const ask = !flags.yes && interactive(io);
   const { result, signal } = await withSignals((sig) =>
     up(plan, targetOf(path, flags), {
       onEvent: progress,
       signal: sig,
       command,
       record,
+      ...(flags.pruneData ? { pruneData: true } : {}),
       ...(rollbackOf !== undefined ? { rollbackOf } : {}),
-      ...(ask
-        ? {
-            confirm: async (inspection) => {
-              progress.stop?.();
-              io.err(planText(plan, inspection));
-              if (!summarize(plan, inspection).pending) return true;
-              const rl = createInterface({ input: process.stdin, output: process.stderr });
-              const answer = await rl.question("apply these changes? [y/N] ");
-              rl.close();
-              return /^y(es)?$/i.test(answer.trim());
-            },
-          }
-        : {}),
+      confirm: async (inspection) => {
+        const data = inspection.prunedData;
+        const listing = [planText(plan, inspection), ...(data.length ? ["these hold data and are deleted for good (--prune-data):", ...dataLines(data)] : [])].join("\n");
+        const question = { command: rollbackOf !== undefined ? ("rollback" as const) : ("up" as const), name: `${plan.platform}/${plan.env}`, pending: summarize(plan, inspection).pending, data, listing };
+        if (io.interactive && !flags.yes && question.pending) progress.stop?.(); // a live list would redraw over the question
+        return confirm(question, flags, io);
+      },
     }),
   );
   progress.stop?.();
-  report(result, flags, io);
+  report(result, flags, io, rollbackOf !== undefined ? "rollback" : "up");
   if (signal) return signal === "SIGINT" ? EXIT.sigint : EXIT.sigterm;
   return exitOf(result);
 }
 
+/** A run's status as the exit-code contract (exit-codes.ts) says. */
+const EXIT_OF_STATUS: Readonly<Record<string, number>> = {
+  ok: EXIT.ok,
+  declined: EXIT.ok,
+  blocked: EXIT.badInput,
+  refused: EXIT.badInput,
+  unreachable: EXIT.unreachable,
+};
+
 export function exitOf(result: { status: string }): number {
-  if (result.status === "ok" || result.status === "declined") return EXIT.ok;
-  if (result.status === "blocked") return EXIT.badInput;
-  return EXIT.failure;
+  return EXIT_OF_STATUS[result.status] ?? EXIT.failure;
 }
 
-function report(result: UpResult, flags: UpFlags, io: CliIO): void {
+function report(result: UpResult, flags: UpFlags, io: CliIO, name: string): void {
   if (flags.json) {
     io.out(JSON.stringify({ type: "result", status: result.status, revision: result.revision ?? null, error: result.error ?? null, blockers: result.blockers ?? [], resumed: result.resumed ?? null }));
     return;
   }
   for (const b of result.blockers ?? []) io.err(`✗ ${b.message}\n    hint: ${b.hint}`);
-  if (result.status === "ok") io.out(`up: revision ${result.revision} deployed${result.inspection?.prune.length ? `; ${result.inspection.prune.length} objects that left the spec deleted` : ""}`);
-  else if (result.status === "declined") io.out("nothing was changed");
-  else io.err(`berth up ${result.status}: ${result.error ?? ""}`.trim());
+  if (result.status === "ok") {
+    io.out(`up: revision ${result.revision} deployed${result.inspection?.prune.length ? `; ${result.inspection.prune.length} objects that left the spec deleted` : ""}`);
+    for (const k of result.inspection?.keptData ?? []) io.out(`  kept (holds data; --prune-data deletes it): ${describeRef(k)}`);
+  } else if (result.status === "declined") io.out("nothing was changed");
+  else if (result.status === "refused") io.err(`berth ${name}: ${result.error}`);
+  else io.err(`berth ${name} ${result.status}: ${result.error ?? ""}`.trim());
 }

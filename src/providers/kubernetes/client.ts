@@ -3,11 +3,12 @@
  * one chosen. Every request goes through `call`, which retries what is worth retrying and, once per run, reloads
  * the credentials after a 401 (an expired token from an exec plugin or a rotated file).
  */
-import { KubeConfig } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
 import { type Clock, systemClock } from "../../util/clock.ts";
 import { DEFAULT_RETRY, type RetryHooks, type RetryPolicy, withRetry } from "../../util/retry.ts";
-import { type Progress, ProviderUnavailable } from "../provider.ts";
+import type { Progress } from "../provider.ts";
 import { classifyKubernetesError, statusOf } from "./errors.ts";
+import { loadKubeConfig } from "./kubeconfig.ts";
 import { KubeRest } from "./rest.ts";
 
 export interface ConnectOptions {
@@ -41,20 +42,8 @@ export class KubeClient {
   }
 
   #load(): void {
-    const config = new KubeConfig();
-    try {
-      if (this.options.kubeconfig) config.loadFromFile(this.options.kubeconfig);
-      else config.loadFromDefault();
-      if (this.options.context) {
-        if (!config.getContextObject(this.options.context)) throw new Error(`context "${this.options.context}" is not in the kubeconfig (contexts: ${config.getContexts().map((c) => c.name).join(", ") || "none"})`);
-        config.setCurrentContext(this.options.context);
-      }
-    } catch (error) {
-      throw new ProviderUnavailable(`cannot load the kubeconfig: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    if (!config.getCurrentCluster()) throw new ProviderUnavailable("the kubeconfig has no current context: choose one with --context or `kubectl config use-context`");
-    this.#config = config;
-    this.rest = new KubeRest(config, this.clock);
+    this.#config = loadKubeConfig(this.options);
+    this.rest = new KubeRest(this.#config, this.clock);
   }
 
   async version(): Promise<string> {
