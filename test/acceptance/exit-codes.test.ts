@@ -118,8 +118,8 @@ const CASES: Record<ExitName, () => Promise<void>> = {
     } finally {
       await c.close();
     }
-    for (const command of ["plan", "up", "down", "status", "rollback"]) {
-      const run = await c.berth(command, SHOP, "dev", ...(["up", "down", "rollback"].includes(command) ? ["--yes"] : []));
+    for (const command of CLUSTER_COMMANDS) {
+      const run = await c.berth(command, SHOP, "dev", ...(["up", "down", "rollback"].includes(command) ? ["--yes"] : command === "unlock" ? ["--force"] : []));
       assert.equal(run.code, EXIT.unreachable, `${command}, cluster gone: ${run.stdout}${run.stderr}`);
       assert.match(run.stdout + run.stderr, /cannot reach the cluster at http:\/\/127\.0\.0\.1:\d+/);
     }

@@ -10,15 +10,18 @@ import type { CliIO } from "../io.ts";
 import { type ClusterFlags, planOrReport, targetOf } from "./deploy-flags.ts";
 import { deploy, type UpFlags } from "./up.ts";
 
-/** Connects and reads; an unreachable cluster is reported (exit 1), never a stack trace. */
+/** Connects and reads; an unreachable cluster is exit 4 as for every cluster command, never a stack trace. */
 async function withCluster(name: string, plan: Plan, path: string, flags: ClusterFlags, io: CliIO, work: (c: Connected) => Promise<number>): Promise<number> {
   try {
     const connected = connect(plan, targetOf(path, flags));
     await connected.kubernetes.preflight();
     return await work(connected);
   } catch (error) {
-    if (error instanceof ProviderUnavailable) io.err(`berth ${name}: ${error.message}`);
-    else io.err(`berth ${name}: cannot read berth's state in the cluster: ${serverMessage(error)}`);
+    if (error instanceof ProviderUnavailable) {
+      io.err(`berth ${name}: ${error.message}`);
+      return EXIT.unreachable;
+    }
+    io.err(`berth ${name}: cannot read berth's state in the cluster: ${serverMessage(error)}`);
     return EXIT.failure;
   }
 }
