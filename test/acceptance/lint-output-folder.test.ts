@@ -19,6 +19,11 @@ describe("lint of folders with charts", () => {
   it("another chart met in a folder is skipped with a warning that says how to lint its render", async () => {
     const dir = tempDir("berth-lintchart-");
     cpSync(join(out, "chart"), join(dir, "mychart"), { recursive: true });
+    // Beside YAML that is linted: a folder holding nothing but a chart checks nothing, which is LINT-EMPTY (exit 2).
+    cpSync(join(out, "manifests"), join(dir, "yaml"), { recursive: true });
+    const alone = await runCli(["lint", join(dir, "mychart")]);
+    assert.equal(alone.code, 2, alone.stdout);
+    assert.match(alone.stdout, /LINT-EMPTY/);
     const r = await runCli(["lint", dir]);
     assert.equal(r.code, 0, r.stdout);
     assert.match(r.stdout, /warning LINT-INPUT: a Helm chart's templates are not YAML until rendered; skipped/);
