@@ -3,7 +3,7 @@
  * long as the deadline allows. Throttling (429) and transient failures (5xx, lost connections) are survived, not counted:
  * an API server under priority-and-fairness load answers 429 for seconds, so a fixed number of tries would fail
  * where waiting succeeds. client-go gives up after 10 Retry-After answers; berth waits until the step's deadline
- * instead, because the deadline is what the user chose (docs/design/time-retries-watches.md). What is worth
+ * instead, because the deadline is what the user chose (docs/design/0009-time-retries-watches.md). What is worth
  * retrying is the caller's call (classify), so every provider keeps its own error rules and shares the timing.
  */
 import { type Clock, systemClock } from "./clock.ts";
