@@ -2,7 +2,8 @@
  * npm run bench (deploy part) — `berth up` of the datalyptica example against the Kubernetes test API server with
  * realistic per-kind readiness latencies and request latency. Reports the run's makespan against the critical-path
  * bound of its own plan (no scheduler can finish sooner), the same for a one-step-at-a-time run, and API requests per
- * object. Both runs are measured here, side by side.
+ * object. Both runs are measured here, side by side. Targets (issue 9): ≤ 3 API requests per object and a makespan
+ * ≤ 1.10 × the critical path, for the concurrent run (the one-step-at-a-time run is the baseline, not judged).
  */
 import { up } from "../src/deploy/up.ts";
 import type { EngineEvent } from "../src/engine/events.ts";
@@ -23,6 +24,7 @@ const READY_AFTER_MS: Record<string, number> = {
   HorizontalPodAutoscaler: 200,
 };
 const REQUEST_MS = 10;
+const TARGET = { requestsPerObject: 3, makespanOverCriticalPath: 1.1 } as const;
 
 /**
  * The least time a step can take: its object's readiness latency (a StatefulSet's pods start once the claims of
@@ -69,3 +71,8 @@ console.log(`\nberth up of examples/datalyptica (dev) on the test API server: ${
 console.log(`critical path of the plan: ${s(bound.ms)} over ${bound.path.length} steps (${bound.path.map((id) => id.split(":").slice(1).join(":") || id).join(" → ")})`);
 console.log(`berth up (16 at a time):  run ${s(parallel.makespan)} = ${(parallel.makespan / bound.ms).toFixed(3)} × critical path; with reading the cluster first ${s(parallel.total)}; ${parallel.requests} requests = ${(parallel.requests / parallel.objects).toFixed(1)} per object`);
 console.log(`one step at a time:       run ${s(serial.makespan)} = ${(serial.makespan / bound.ms).toFixed(3)} × critical path (${(serial.makespan / serialBound).toFixed(3)} × the sum of all steps, ${s(serialBound)}); ${serial.requests} requests = ${(serial.requests / serial.objects).toFixed(1)} per object`);
+const verdict = (ok: boolean) => (ok ? "ok" : "OVER TARGET");
+const perObject = parallel.requests / parallel.objects;
+const overBound = parallel.makespan / bound.ms;
+console.log(`requests per object (16 at a time): ${perObject.toFixed(2)} (target ≤ ${TARGET.requestsPerObject}: ${verdict(perObject <= TARGET.requestsPerObject)})`);
+console.log(`makespan / critical path (16 at a time): ${overBound.toFixed(3)} (target ≤ ${TARGET.makespanOverCriticalPath.toFixed(2)}: ${verdict(overBound <= TARGET.makespanOverCriticalPath)})`);

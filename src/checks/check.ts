@@ -10,6 +10,8 @@ export interface ClusterFacts {
   readonly kubernetesVersion: string;
   /** Where the version was set, for a problem with it; asked only when there is one (finding it may cost a parse). */
   readonly versionLocation?: () => SourceLocation | undefined;
+  /** Where the version came from: a spec (rendered and deployed by berth) or `--kubernetes-version` for plain YAML. */
+  readonly versionSource?: "spec" | "flag";
   /** Secrets that exist without being among the objects, with their keys. */
   readonly declaredSecrets: Readonly<Record<string, readonly string[]>>;
   /** Kinds without a schema: an error for what berth writes, a warning for YAML from elsewhere. */

@@ -66,6 +66,7 @@ import { ResourceQuota } from "kubernetes-models/v1/ResourceQuota";
 import { Secret } from "kubernetes-models/v1/Secret";
 import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
+import { POLICY_VERSIONS } from "./pod-security/policy-version.ts";
 
 export const SCHEMA_SOURCE = {
   kubernetes: "Kubernetes OpenAPI as of v1.33 (kubernetes-models 4.5.1)",
@@ -81,8 +82,10 @@ export type ModelClass = new (data: never) => Validatable;
 /**
  * Every API berth knows: its schema and the minor version that began serving it (GA APIs are served until the
  * version in `removedIn`). CRDs are served whenever their operator is installed, so they count as always served.
+ * APIs that became GA after the schema source (1.33) are known without a model: berth can tell whether the target
+ * serves them and where they live, but cannot validate their fields.
  */
-const APIS: Readonly<Record<string, { model: ModelClass; since: number; removedIn?: number }>> = {
+const APIS: Readonly<Record<string, { model?: ModelClass; since: number; removedIn?: number }>> = {
   "v1/Namespace": { model: Namespace, since: 0 },
   "v1/ServiceAccount": { model: ServiceAccount, since: 0 },
   "v1/ConfigMap": { model: ConfigMap, since: 2 },
@@ -138,6 +141,14 @@ const APIS: Readonly<Record<string, { model: ModelClass; since: number; removedI
   "flowcontrol.apiserver.k8s.io/v1/PriorityLevelConfiguration": { model: PriorityLevelConfiguration, since: 29 },
   "flowcontrol.apiserver.k8s.io/v1beta3/FlowSchema": { model: FlowSchemaFlowcontrolV1beta3, since: 26, removedIn: 32 },
   "flowcontrol.apiserver.k8s.io/v1beta3/PriorityLevelConfiguration": { model: PriorityLevelConfigurationFlowcontrolV1beta3, since: 26, removedIn: 32 },
+  // GA after the schema source: known, served from `since`, not validated (K8S-UNKNOWN-KIND says so).
+  "resource.k8s.io/v1/DeviceClass": { since: 34 },
+  "resource.k8s.io/v1/ResourceClaim": { since: 34 },
+  "resource.k8s.io/v1/ResourceClaimTemplate": { since: 34 },
+  "resource.k8s.io/v1/ResourceSlice": { since: 34 },
+  "storage.k8s.io/v1/VolumeAttributesClass": { since: 34 },
+  "admissionregistration.k8s.io/v1/MutatingAdmissionPolicy": { since: 36 },
+  "admissionregistration.k8s.io/v1/MutatingAdmissionPolicyBinding": { since: 36 },
   "monitoring.coreos.com/v1/ServiceMonitor": { model: ServiceMonitor, since: 0 },
   "monitoring.coreos.com/v1/PodMonitor": { model: PodMonitor, since: 0 },
   "monitoring.coreos.com/v1/PrometheusRule": { model: PrometheusRule, since: 0 },
@@ -146,17 +157,35 @@ const APIS: Readonly<Record<string, { model: ModelClass; since: number; removedI
   "cert-manager.io/v1/ClusterIssuer": { model: ClusterIssuer, since: 0 },
 };
 
-export const SCHEMAS: Readonly<Record<string, ModelClass>> = Object.fromEntries(Object.entries(APIS).map(([gvk, a]) => [gvk, a.model]));
+export const SCHEMAS: Readonly<Record<string, ModelClass>> = Object.fromEntries(
+  Object.entries(APIS).flatMap(([gvk, a]) => (a.model ? [[gvk, a.model] as const] : [])),
+);
+
+/** The minor version of the Kubernetes OpenAPI the schemas come from: APIs served only after it have no model. */
+export const SCHEMA_SOURCE_MINOR = 33;
 
 export const API_AVAILABILITY: Readonly<Record<string, { since: number; removedIn?: number }>> = Object.fromEntries(
   Object.entries(APIS).map(([gvk, { since, removedIn }]) => [gvk, removedIn === undefined ? { since } : { since, removedIn }]),
 );
 
 /**
- * Kubernetes minor versions berth renders for. All APIs berth emits are GA from 1.23 or earlier and not removed as
- * of 1.35; the table makes that checkable.
+ * Kubernetes minor versions berth renders a spec for (`spec.kubernetes.version`). All APIs berth emits are GA from
+ * 1.23 or earlier and not removed as of 1.35; the range is what berth's own output and its cluster commands are tested
+ * against, so it stays narrower than what lint can judge.
  */
 export const SUPPORTED_VERSIONS = { min: 27, max: 35 } as const;
+
+/**
+ * Kubernetes minor versions `berth lint --kubernetes-version` judges plain YAML at: the Pod Security policy versions
+ * berth implements (POLICY_VERSIONS, 1.25–1.37), for which the API tables here say what is served and removed.
+ */
+export const LINT_VERSIONS = POLICY_VERSIONS;
+
+/** Whether an API is removed at the target minor version: the entry of REMOVED_APIS once the target has reached it. */
+export const removedAt = (gvk: string, minor: number): { removedIn: number; use: string } | undefined => {
+  const removed = REMOVED_APIS[gvk];
+  return removed && minor >= removed.removedIn ? removed : undefined;
+};
 
 /** APIs Kubernetes has removed, with the minor version that removed them and what replaced them. */
 export const REMOVED_APIS: Readonly<Record<string, { removedIn: number; use: string }>> = {

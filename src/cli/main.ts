@@ -29,6 +29,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
 
   const envOption = () => new Option("-e, --env <name>", "environment overlay from spec.environments");
   const setOption = () => new Option("--set <path=value>", "override one field, e.g. apps.qna.replicas=3 (repeatable)").argParser(collect);
+  // Only the commands that record a revision prune old ones; elsewhere the flag would be accepted and do nothing.
+  const historyMaxOption = () => new Option("--history-max <n>", "revisions kept in the cluster; older ones are deleted after this run (0 keeps all)").default("10");
 
   program
     .command("build")
@@ -63,7 +65,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     .addOption(new Option("--only <group>", "run one group of rules").choices(["pss", "practice", "reference", "schema"]))
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "sarif"]).default("text"))
     .addOption(new Option("--fail-on <severity>", "exit 2 when a finding is at or above this severity").choices(["error", "warning"]).default("error"))
-    .option("--kubernetes-version <minor>", "target Kubernetes version for YAML that is not a berth spec", "1.31")
+    .option("--kubernetes-version <minor>", "target Kubernetes version (1.25–1.37) for YAML that is not a berth spec: the APIs it serves and the Pod Security policy version to judge at", "1.31")
     .action((paths: string[], flags, command: Command) => {
       // Reading a terminal would wait for typing that never comes; no paths there is a usage mistake.
       if (!paths.length && io.stdinIsTerminal) {
@@ -85,13 +87,13 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       .option("--kubeconfig <file>", "kubeconfig file (default: KUBECONFIG or ~/.kube/config)")
       .option("--state-dir <dir>", "where the journal a resume needs is kept (default: .berth/ beside the spec)")
       .option("--state-namespace <ns>", "namespace of berth's lock (a Lease) and history (Secrets) in the cluster", "berth-system")
-      .option("--history-max <n>", "revisions kept in the cluster; older ones are deleted after each run (0 keeps all)", "10")
       .option("--json", "machine-readable output (JSON lines of events for up/down/rollback)");
 
   cluster(program.command("plan").description("show the ordered steps with their needs and waves and, when the cluster is reachable, what would change; exit 0 no changes, 3 changes pending, 4 cluster out of reach")).action(async (path, flags) => {
     code = await (await import("./commands/plan.ts")).runPlan(path, flags, io);
   });
   cluster(program.command("up").description("deploy to the cluster in order, waiting on each step; resumes an interrupted run"))
+    .addOption(historyMaxOption())
     .option("-y, --yes", "do not ask: apply (and with --prune-data delete data) without a confirmation")
     .option("--prune-data", "also delete data-holding objects that left the spec (claims, generated credentials, their namespaces); asks for the platform/env name")
     .option("--adopt", "take over existing objects that carry no berth label")
@@ -99,6 +101,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       code = await (await import("./commands/up.ts")).runUp(path, flags, io);
     });
   cluster(program.command("down").description("delete what berth deployed for this environment, in reverse order; keeps volumes and generated credentials"))
+    .addOption(historyMaxOption())
     .option("--delete-data", "also delete persistent volume claims, generated credentials and their namespaces; asks for the platform/env name")
     .option("-y, --yes", "do not ask: delete without a confirmation (required without a terminal)")
     .action(async (path, flags) => {
@@ -111,6 +114,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     code = await (await import("./commands/history.ts")).runHistory(path, flags, io);
   });
   cluster(program.command("rollback").description("deploy an earlier revision again (default: the one before the last deployed)"))
+    .addOption(historyMaxOption())
     .option("--to <revision>", "revision number from berth history")
     .option("-y, --yes", "do not ask: roll back without a confirmation (required without a terminal)")
     .option("--prune-data", "also delete data-holding objects the earlier revision lacks; asks for the platform/env name")

@@ -2,8 +2,8 @@
 import type { Diagnostic } from "../../diagnostics/diagnostic.ts";
 import { fieldFromPointer } from "../check.ts";
 import { defineRule } from "../rule.ts";
-import { type ModelClass, REMOVED_APIS, SCHEMAS } from "../schema-registry.ts";
-import { gvkOf } from "./api.ts";
+import { type ModelClass, removedAt, SCHEMAS } from "../schema-registry.ts";
+import { gvkOf, targetMinor } from "./api.ts";
 
 interface AjvError {
   instancePath: string;
@@ -28,10 +28,11 @@ export const k8sSchema = defineRule({
   fix: "correct the field to the type and values the schema allows",
   check: (input, rule) => {
     const out: Diagnostic[] = [];
+    const minor = targetMinor(input);
     for (const r of input.resources) {
       const gvk = gvkOf(r.object);
-      // A removed API is reported once, as K8S-API-VERSION.
-      if (REMOVED_APIS[gvk]) continue;
+      // An API removed at the target is reported once, as K8S-API-VERSION.
+      if (removedAt(gvk, minor)) continue;
       const Model = SCHEMAS[gvk];
       if (!Model) {
         // berth validates every object it writes; YAML from elsewhere may hold kinds it has no schema for (K8S-UNKNOWN-KIND).

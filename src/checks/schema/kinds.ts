@@ -83,6 +83,14 @@ export const KIND_RULES: Readonly<Record<string, KindRules>> = {
   CertificateSigningRequest: cluster,
   FlowSchema: cluster,
   PriorityLevelConfiguration: cluster,
+  // built in after the 1.33 schemas (resource.k8s.io/v1 and VolumeAttributesClass in 1.34, MutatingAdmissionPolicy in 1.36)
+  DeviceClass: cluster,
+  ResourceClaim: namespaced,
+  ResourceClaimTemplate: namespaced,
+  ResourceSlice: cluster,
+  VolumeAttributesClass: cluster,
+  MutatingAdmissionPolicy: cluster,
+  MutatingAdmissionPolicyBinding: cluster,
   // custom resources berth emits
   ServiceMonitor: namespaced,
   PodMonitor: namespaced,

@@ -51,7 +51,7 @@ export function runLint(paths: string[], flags: LintFlags, io: CliIO, stdin: () 
     const where = new Map(read.objects.map((o) => [o.resource, o]));
     const input: CheckInput = {
       resources: read.objects.map((o) => o.resource),
-      facts: { kubernetesVersion: flags.kubernetesVersion ?? "1.31", declaredSecrets: {}, unknownKinds: "warn" },
+      facts: { kubernetesVersion: flags.kubernetesVersion ?? "1.31", versionSource: "flag", declaredSecrets: {}, unknownKinds: "warn" },
       locate: (r) => {
         const o = where.get(r);
         return o ? { path: o.file, location: { file: o.file, line: o.line, col: 1 } } : { path: "(input)" };
