@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import RE2 from "@kubernetes-models/validate/runtime/re2";
+import { RE2 } from "re2-wasm";
 // @ts-expect-error: a plain .mjs module of the build scripts, without types
 import LazyRE2 from "../scripts/bundle/lazy-re2.mjs";
 
