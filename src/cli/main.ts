@@ -9,10 +9,10 @@ import { type CliIO, processIO } from "./io.ts";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+/** Runs one berth command; returns the exit code. Only `--debug` ever shows a stack trace. */
 // The bundle's launcher (bin/berth.js) runs `berth build`'s checks worker from the same bundle.
 export { runChecksWorker } from "../build-checks-worker.ts";
 
-/** Runs one berth command; returns the exit code. Only `--debug` ever shows a stack trace. */
 export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
   const debug = argv.includes("--debug");
   let code: number = EXIT.ok;
