@@ -7,7 +7,6 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Script } from "node:vm";
-import { isMainThread, workerData } from "node:worker_threads";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const bundle = join(root, "dist", "berth.cjs");
@@ -52,21 +51,17 @@ function loadBundle() {
       // A read-only install runs without the cache.
     }
   };
-  return { main: module.exports.main, runChecksWorker: module.exports.runChecksWorker, saveCache };
+  return { main: module.exports.main, saveCache };
 }
 
-// `berth build` runs its checks in a worker thread started on this launcher (src/build-in-parallel.ts).
-if (!isMainThread && workerData?.berthChecks) loadBundle().runChecksWorker(workerData.berthChecks);
+const fresh = process.env.BERTH_FROM_SOURCE !== "1" && existsSync(bundle) && statSync(bundle).mtimeMs >= newestSource(join(root, "src"));
+let main;
+let saveCache = () => {};
+if (fresh) ({ main, saveCache } = loadBundle());
 else {
-  const fresh = process.env.BERTH_FROM_SOURCE !== "1" && existsSync(bundle) && statSync(bundle).mtimeMs >= newestSource(join(root, "src"));
-  let main;
-  let saveCache = () => {};
-  if (fresh) ({ main, saveCache } = loadBundle());
-  else {
-    const { register } = await import("tsx/esm/api");
-    register();
-    ({ main } = await import("../src/cli/main.ts"));
-  }
-  process.exitCode = await main(process.argv.slice(2));
-  saveCache();
+  const { register } = await import("tsx/esm/api");
+  register();
+  ({ main } = await import("../src/cli/main.ts"));
 }
+process.exitCode = await main(process.argv.slice(2));
+saveCache();

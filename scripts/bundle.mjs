@@ -36,7 +36,7 @@ await build({
   plugins: [standIns],
   // The sources are ES modules; the few that find files from their own location (packageRoot, the RE2 stand-in) get
   // the bundle's URL.
-  define: { "import.meta.url": "__berthModuleUrl", __BERTH_BUNDLE__: "true" },
+  define: { "import.meta.url": "__berthModuleUrl" },
   banner: { js: "const __berthModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 

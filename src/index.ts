@@ -49,52 +49,22 @@ export const specLintOptions = (spec: ResolvedSpec): LintOptions => ({
 
 /** Renders one environment in memory; nothing is written. */
 export function build(options: BuildOptions): BuildResult {
-  const synth = synthesize(options);
-  if (!synth.ok) return synth.result;
-  return finishBuild(synth, lintSynthesized(synth), () => renderFiles(synth, options));
-}
-
-/** A spec loaded, resolved and synthesized: what the checks judge and the renderers write out. */
-export type Synthesized =
-  | { readonly ok: false; readonly result: BuildResult }
-  | {
-      readonly ok: true;
-      readonly diagnostics: Diagnostic[];
-      readonly spec: ResolvedSpec;
-      readonly resources: DesiredResource[];
-      readonly secrets: GeneratedSecret[];
-    };
-type Synthesis = Extract<Synthesized, { ok: true }>;
-
-/** load → resolve → synth; stops with the diagnostics when the spec itself is wrong. */
-export function synthesize(options: BuildOptions): Synthesized {
   const loaded = loadSource(options.path);
-  if (!loaded.source) return { ok: false, result: { ok: false, diagnostics: loaded.diagnostics } };
+  if (!loaded.source) return { ok: false, diagnostics: loaded.diagnostics };
   const resolved = resolveSpec(loaded.source, { env: options.env, set: options.set });
   const diagnostics = [...loaded.diagnostics, ...resolved.diagnostics];
-  if (!resolved.spec || hasErrors(diagnostics)) return { ok: false, result: { ok: false, diagnostics: uniqueDiagnostics(diagnostics) } };
+  if (!resolved.spec || hasErrors(diagnostics)) return { ok: false, diagnostics: uniqueDiagnostics(diagnostics) };
   const { resources, secrets } = synthPlatform(resolved.spec);
-  return { ok: true, diagnostics, spec: resolved.spec, resources, secrets };
-}
-
-/** The checks of a build: every lint rule over what the spec produced, with the spec's own suppressions. */
-export const lintSynthesized = (s: Synthesis): Diagnostic[] => lint(specCheckInput(s.spec, s.resources, s.secrets), specLintOptions(s.spec));
-
-/** Every output file of a build, in memory. */
-export function renderFiles(s: Synthesis, options: BuildOptions): RenderedFile[] {
-  const delivered = deliveredResources(s.spec, s.resources, s.secrets);
-  return [
-    ...renderManifests(delivered, { platform: s.spec.platform.metadata.name, env: options.env }),
-    ...renderChart(s.spec, delivered, s.secrets),
-    renderInventory(s.spec, delivered, s.secrets),
+  diagnostics.push(...lint(specCheckInput(resolved.spec, resources, secrets), specLintOptions(resolved.spec)));
+  const unique = uniqueDiagnostics(diagnostics);
+  if (hasErrors(unique)) return { ok: false, diagnostics: unique, spec: resolved.spec, resources };
+  const delivered = deliveredResources(resolved.spec, resources, secrets);
+  const files = [
+    ...renderManifests(delivered, { platform: resolved.spec.platform.metadata.name, env: options.env }),
+    ...renderChart(resolved.spec, delivered, secrets),
+    renderInventory(resolved.spec, delivered, secrets),
   ];
-}
-
-/** Joins the checks' findings to the spec's; the files are made only when none is an error. */
-export function finishBuild(s: Synthesis, checks: readonly Diagnostic[], files: () => RenderedFile[]): BuildResult {
-  const unique = uniqueDiagnostics([...s.diagnostics, ...checks]);
-  if (hasErrors(unique)) return { ok: false, diagnostics: unique, spec: s.spec, resources: s.resources };
-  return { ok: true, diagnostics: unique, spec: s.spec, resources: s.resources, secrets: s.secrets, files: files() };
+  return { ok: true, diagnostics: unique, spec: resolved.spec, resources, secrets, files };
 }
 
 /** Writes a successful build to DIR/manifests/ and DIR/inventory.json; a failed build writes nothing. */

@@ -10,9 +10,6 @@ import { type CliIO, processIO } from "./io.ts";
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** Runs one berth command; returns the exit code. Only `--debug` ever shows a stack trace. */
-// The bundle's launcher (bin/berth.js) runs `berth build`'s checks worker from the same bundle.
-export { runChecksWorker } from "../build-checks-worker.ts";
-
 export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
   const debug = argv.includes("--debug");
   let code: number = EXIT.ok;
@@ -35,8 +32,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     .option("-o, --out <dir>", "output folder (default: out/<platform>/<env>)")
     .addOption(setOption())
     .option("--json", "print the result as JSON")
-    .action(async (path, flags) => {
-      code = await runBuild(path, flags, io);
+    .action((path, flags) => {
+      code = runBuild(path, flags, io);
     });
 
   program

@@ -1,6 +1,5 @@
 import { join } from "node:path";
-import { buildInParallel, bundledChecksWorker, coreToSpare } from "../../build-in-parallel.ts";
-import { writeBuild } from "../../index.ts";
+import { build, writeBuild } from "../../index.ts";
 import { renderText, toJson } from "../../diagnostics/render.ts";
 import { EXIT } from "../exit-codes.ts";
 import type { CliIO } from "../io.ts";
@@ -12,11 +11,8 @@ export interface BuildFlags {
   json?: boolean;
 }
 
-export async function runBuild(path: string, flags: BuildFlags, io: CliIO): Promise<number> {
-  // BERTH_BUILD_WORKER=0 never uses the worker, =1 always does (where the bundle runs), for measuring both.
-  const choice = process.env.BERTH_BUILD_WORKER;
-  const worker = choice === "0" || (choice !== "1" && !coreToSpare()) ? undefined : bundledChecksWorker();
-  const result = await buildInParallel({ path, env: flags.env, set: flags.set }, worker);
+export function runBuild(path: string, flags: BuildFlags, io: CliIO): number {
+  const result = build({ path, env: flags.env, set: flags.set });
   const outDir = result.spec ? (flags.out ?? join("out", result.spec.platform.metadata.name, flags.env ?? "base")) : undefined;
   const written = outDir !== undefined && writeBuild(result, outDir);
   if (flags.json) {
