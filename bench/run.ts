@@ -4,11 +4,12 @@
  * runs interleaved so a busy machine slows both alike) and peak memory. Targets: berth ≤ 0.6 × helm at 1,000 and at
  * 5,000 apps, and t(5000)/t(1000) ≤ 5.5 (linear growth, with start-up amortised).
  * berth runs through bin/berth.js with the bundle `npm run build` (and `npm ci`) makes, as an installed CLI does; the
- * same command run from the TypeScript sources (BERTH_FROM_SOURCE=1) is reported too.
+ * same command run from the TypeScript sources (BERTH_FROM_SOURCE=1) is reported too, and the load average after each
+ * size (the machine may be shared).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { ensureHelm } from "../test/support/helm.ts";
 import { syntheticSpec } from "./synthetic.ts";
@@ -48,6 +49,7 @@ const median = (xs: Sample[]): Sample => {
 };
 
 const rows: { apps: number; objects: number; berth: Sample; helm: Sample; tsx?: Sample }[] = [];
+const loads: string[] = [];
 for (const apps of SIZES) {
   const dir = join(work, `platform-${apps}`);
   mkdirSync(dir, { recursive: true });
@@ -63,6 +65,7 @@ for (const apps of SIZES) {
   const objects = (JSON.parse(readFileSync(join(out, "inventory.json"), "utf8")).objects as unknown[]).length;
   const tsx = apps === 1000 ? median(Array.from({ length: RUNS }, () => measure(process.execPath, [launcher, "build", dir, "--out", out], { ...process.env, BERTH_FROM_SOURCE: "1" }))) : undefined;
   rows.push({ apps, objects, berth: median(berthRuns), helm: median(helmRuns), ...(tsx ? { tsx } : {}) });
+  if (existsSync("/proc/loadavg")) loads.push(`${apps}: ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`);
 }
 
 // berth lint on ~5,000 objects: the manifests of a 560-app platform, read back from YAML files.
@@ -90,3 +93,4 @@ console.log(`growth: t(1000)/t(100) = ${f(t(1000) / t(100))} (linear would be 10
 const big = row(1000);
 console.log(`berth lint of ${lintObjects} objects from YAML files: ${f(lintRun.seconds)} s, ${f(lintRun.mb, 0)} MB (target: under 2 s)`);
 if (big.tsx) console.log(`from the TypeScript sources through tsx at 1000 apps: ${f(big.tsx.seconds)} s, ${f(big.tsx.mb, 0)} MB`);
+if (loads.length) console.log(`load average after each size (1, 5, 15 min; ${availableParallelism()} cores): ${loads.join("; ")}`);

@@ -12,6 +12,8 @@ import type { ResolvedSpec } from "../spec/resolve.ts";
 export function providedSecretNamespaces(spec: ResolvedSpec, resources: readonly DesiredResource[]): Map<string, string[]> {
   const declared = spec.platform.spec.secrets;
   const out = new Map<string, Set<string>>(Object.keys(declared).map((n) => [n, new Set()]));
+  // Nothing declared, nothing to look for: the walk through every object is the cost here.
+  if (out.size === 0) return new Map();
   for (const r of resources) {
     const ns = r.object.metadata.namespace;
     if (!ns) continue;

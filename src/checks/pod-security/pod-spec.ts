@@ -96,11 +96,30 @@ export function podViewOf(object: { kind: string }): PodView | undefined {
   return { spec: spec as PodSpecLike, annotations: meta?.annotations ?? {}, specField: `.${path.join(".")}`, metadataField: `.${metaPath.join(".")}` };
 }
 
-/** Every container of a pod with the field path it lives at. */
-export function containersOf(pod: PodSpecLike): { container: ContainerLike; field: string }[] {
-  return (["initContainers", "containers", "ephemeralContainers"] as const).flatMap((list) =>
-    (pod[list] ?? []).map((container, i) => ({ container, field: `.${list}[${i}]` })),
-  );
+const CONTAINER_LISTS = ["initContainers", "containers", "ephemeralContainers"] as const;
+type PodContainer = { readonly container: ContainerLike; readonly field: string };
+const containersSeen = new WeakMap<PodSpecLike, { readonly found: readonly PodContainer[]; readonly counts: readonly number[] }>();
+
+/**
+ * Every container of a pod with the field path it lives at. A dozen rules ask for each pod of a lint run, so the
+ * list is kept per pod spec and handed out again while the spec still holds exactly those containers.
+ */
+export function containersOf(pod: PodSpecLike): readonly PodContainer[] {
+  const seen = containersSeen.get(pod);
+  if (seen && holdsExactly(pod, seen.found, seen.counts)) return seen.found;
+  const found = CONTAINER_LISTS.flatMap((list) => (pod[list] ?? []).map((container, i) => ({ container, field: `.${list}[${i}]` })));
+  containersSeen.set(pod, { found, counts: CONTAINER_LISTS.map((list) => pod[list]?.length ?? 0) });
+  return found;
+}
+
+function holdsExactly(pod: PodSpecLike, found: readonly PodContainer[], counts: readonly number[]): boolean {
+  let k = 0;
+  for (let l = 0; l < CONTAINER_LISTS.length; l++) {
+    const list = pod[CONTAINER_LISTS[l]!] ?? [];
+    if (list.length !== counts[l]) return false;
+    for (const container of list) if (found[k++]!.container !== container) return false;
+  }
+  return true;
 }
 
 /** Every object that carries a pod spec, with the spec and where it sits. */
