@@ -10,8 +10,8 @@ import { acquireLease, type HeldLease, LockHeld, LockLost, newHolder } from "../
 import { beyondRetention, DEFAULT_HISTORY_MAX, newRevision, nextRevisionNumber, type Revision, type RevisionContext, type RevisionStatus } from "../engine/revisions.ts";
 import { runSteps } from "../engine/run-steps.ts";
 import { ensureStateDir } from "../engine/state-dir.ts";
-import type { Plan } from "../plan/step.ts";
-import { type Provider, ProviderUnavailable } from "../providers/provider.ts";
+import type { Plan, PlanStep } from "../plan/step.ts";
+import { type LiveState, type Progress, type Provider, ProviderUnavailable } from "../providers/provider.ts";
 import { StateStoreError } from "../providers/kubernetes/state-store.ts";
 import { systemClock } from "../util/clock.ts";
 import { berthVersion } from "../util/version.ts";
@@ -58,14 +58,15 @@ export interface Session {
   readonly history: readonly Revision[];
 }
 
-/** Every provider's `run` (the only mutation) first checks the lease is still held. */
+/** Every provider's `run` (the only mutation) checks the lease is still held first, and before every retry of a request. */
 const guarded = (provider: Provider, lease: HeldLease): Provider =>
   new Proxy(provider, {
     get(target, key, receiver) {
       if (key === "run")
-        return (...args: Parameters<Provider["run"]>) => {
+        return (step: PlanStep, live: LiveState, progress: Progress, signal: AbortSignal) => {
           lease.assertHeld();
-          return target.run(...args);
+          const check = progress.beforeAttempt;
+          return target.run(step, live, { ...progress, beforeAttempt: () => (lease.assertHeld(), check?.()) }, signal);
         };
       const value = Reflect.get(target, key, receiver) as unknown;
       return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;

@@ -134,7 +134,7 @@ export async function runSteps(steps: readonly PlanStep[], options: RunStepsOpti
     }
     if (live.ownership === "foreign") throw new StepFailed({ done: true, ok: false, reason: "NotOwned", message: `${step.title}: the object exists and is ${live.owner ?? "not berth's"}` });
     options.journal.append({ run: options.run, event: "started", step: step.id, digest: step.digest });
-    const progress = { note: (message: string) => options.onEvent({ type: "note", id: step.id, message }), deadline: deadlineOf(step, started) };
+    const progress = { note: (message: string) => options.onEvent({ type: "note", id: step.id, message }), deadline: deadlineOf(step, started), signal: stop.signal };
     const result = await provider.run(step, live, progress, stop.signal);
     options.journal.append({ run: options.run, event: "applied", step: step.id, digest: step.digest, message: result.did });
     const verdict = await waitUntilReady(step, provider, "step", started);
