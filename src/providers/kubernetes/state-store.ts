@@ -5,7 +5,7 @@
  * find what to delete.
  */
 import type { LeaseRecord, LeaseStore, LockHolder } from "../../engine/lock.ts";
-import { decodeRevision, encodeRevision, type Revision, type RevisionStore } from "../../engine/revisions.ts";
+import { decodeRevision, encodeRevisionToFit, type Revision, type RevisionStore, RevisionTooLarge } from "../../engine/revisions.ts";
 import { LABEL } from "../../resources/labels.ts";
 import type { KubeClient } from "./client.ts";
 import { serverMessage, statusOf } from "./errors.ts";
@@ -180,6 +180,15 @@ export class KubeRevisionStore implements RevisionStore {
     return this.ns.client;
   }
 
+  #encoded(r: Revision): string {
+    try {
+      return encodeRevisionToFit(r).toString("base64");
+    } catch (error) {
+      if (error instanceof RevisionTooLarge) throw new StateStoreError(error.message);
+      throw error;
+    }
+  }
+
   #secret(r: Revision, resourceVersion?: string): Json {
     return {
       ...SECRET,
@@ -190,7 +199,7 @@ export class KubeRevisionStore implements RevisionStore {
         labels: { [LABEL.managedBy]: "berth", [STATE.of]: this.instance, [STATE.revision]: String(r.revision), [STATE.status]: r.status },
         ...(resourceVersion ? { resourceVersion } : {}),
       },
-      data: { revision: encodeRevision(r).toString("base64") },
+      data: { revision: this.#encoded(r) },
     };
   }
 
