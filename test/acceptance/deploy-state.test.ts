@@ -87,7 +87,8 @@ test("history from a second state folder shows the first's revisions, with --set
     assert.ok(json.every((r) => /^sha256:[0-9a-f]{64}$/.test(r.specDigest ?? "") && r.berthVersion === "0.1.0" && r.finishedAt), "spec digest, berth version, end time");
     assert.equal(c.server.get("apps/v1", "Deployment", "shop", "web"), undefined, "down removed it");
     assert.match((await second("status")).stdout, /^last revision #3: down removed, \S+ by \S+@\S+$/m);
-    const back = await second("rollback", "--yes", "--to", "2");
+    // No --to after a down: back to what the down took away (#2), not the deployed one before it (#1).
+    const back = await second("rollback", "--yes");
     assert.equal(back.code, 0, back.stderr);
     assert.equal(c.server.get("apps/v1", "Deployment", "shop", "web")?.spec.replicas, 3, "revision 2 deployed again from the other machine");
     assert.match((await first("history")).stdout, /#4 {2}deployed .*rollback .*--set apps\.web\.replicas=3 --set apps\.api\.replicas=1 {2}\(rollback to #2\)/);
