@@ -224,6 +224,21 @@ test("F7: a write retried through throttling is not sent once the lock may have 
   }
 });
 
+test("berth's own state calls give up after about a lease's duration, not the 5-minute default: a history that cannot be read fails the run before any change", async () => {
+  const c = await testCluster({ faults: [{ type: "http", match: { method: "GET", path: /\/namespaces\/berth-system\/secrets$/ }, status: 500, count: 100_000 }] });
+  try {
+    const started = c.server.clock.now();
+    const result = await up(planOf(SHOP, "dev"), { stateDir: c.stateDir, kubeconfig: c.kubeconfig, clock: c.server.clock }, { command: "test", onEvent: () => {} });
+    const elapsed = c.server.clock.now() - started;
+    assert.equal(result.status, "failed", result.error);
+    assert.match(result.error ?? "", /cannot read the history/);
+    assert.ok(elapsed >= 20_000 && elapsed < 60_000, `gave up after ${elapsed} ms of virtual time`);
+    assert.equal(writes(c).length, 0, "nothing changed");
+  } finally {
+    await c.close();
+  }
+});
+
 test("F10: a final answer (403) is not retried and names the object, the operation and the server's message", async () => {
   const d = await deploy({ faults: [{ type: "http", match: { method: "PATCH", path: /deployments\/web$/ }, status: 403, count: 10 }] });
   try {
