@@ -71,8 +71,22 @@ export async function down(plan: Plan, target: DeployTarget, options: DownOption
     const revision = await startRevision(session, plan, { run, action: "down", command: options.command }, options.record);
     const journal = new FileJournal(connected.paths.journal);
     journal.append({ run, event: "run-started", revision: revision.revision });
-    const result = await runSteps(steps, { providers: connected.providers, journal, run, signal: session.signal, onEvent: options.onEvent, ...(target.poll ? { poll: target.poll } : {}), ...(target.clock ? { clock: target.clock } : {}) });
-    journal.append({ run, event: "run-finished", status: result.status });
+    const result = await runSteps(steps, {
+      providers: connected.providers,
+      journal,
+      run,
+      signal: session.signal,
+      onEvent: options.onEvent,
+      ...(target.poll ? { poll: target.poll } : {}),
+      ...(target.timeoutScale ? { timeoutScale: target.timeoutScale } : {}),
+      ...(target.concurrency ? { concurrency: target.concurrency } : {}),
+      ...(target.clock ? { clock: target.clock } : {}),
+    });
+    try {
+      journal.append({ run, event: "run-finished", status: result.status });
+    } catch {
+      // already reported by the step that could not write; the revision below still records how it ended
+    }
     if (!session.lease.signal.aborted) await finishRevision(session, revision, result.status === "ok" ? "removed" : result.status, result.error, target.historyMax);
     return { status: result.status, ...(result.error ? { error: result.error } : {}), deleted: remove, kept: keep, revision: revision.revision };
   });

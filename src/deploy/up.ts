@@ -5,13 +5,13 @@
  */
 import { randomUUID } from "node:crypto";
 import type { EventSink } from "../engine/events.ts";
-import { FileJournal, type JournalWriter, readJournal, unfinishedRun } from "../engine/journal.ts";
+import { FileJournal, type JournalWriter, readJournal, type UnfinishedRun, unfinishedRun } from "../engine/journal.ts";
 import { acquireLease, type HeldLease, LockHeld, LockLost, newHolder } from "../engine/lock.ts";
 import { beyondRetention, DEFAULT_HISTORY_MAX, newRevision, nextRevisionNumber, type Revision, type RevisionContext, type RevisionStatus } from "../engine/revisions.ts";
 import { runSteps } from "../engine/run-steps.ts";
 import { ensureStateDir } from "../engine/state-dir.ts";
-import type { Plan } from "../plan/step.ts";
-import { type Provider, ProviderUnavailable } from "../providers/provider.ts";
+import type { Plan, PlanStep } from "../plan/step.ts";
+import { type LiveState, type Progress, type Provider, ProviderUnavailable } from "../providers/provider.ts";
 import { StateStoreError } from "../providers/kubernetes/state-store.ts";
 import { systemClock } from "../util/clock.ts";
 import { berthVersion } from "../util/version.ts";
@@ -58,14 +58,15 @@ export interface Session {
   readonly history: readonly Revision[];
 }
 
-/** Every provider's `run` (the only mutation) first checks the lease is still held. */
+/** Every provider's `run` (the only mutation) checks the lease is still held first, and before every retry of a request. */
 const guarded = (provider: Provider, lease: HeldLease): Provider =>
   new Proxy(provider, {
     get(target, key, receiver) {
       if (key === "run")
-        return (...args: Parameters<Provider["run"]>) => {
+        return (step: PlanStep, live: LiveState, progress: Progress, signal: AbortSignal) => {
           lease.assertHeld();
-          return target.run(...args);
+          const check = progress.beforeAttempt;
+          return target.run(step, live, { ...progress, beforeAttempt: () => (lease.assertHeld(), check?.()) }, signal);
         };
       const value = Reflect.get(target, key, receiver) as unknown;
       return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
@@ -146,6 +147,18 @@ export async function finishRevision(session: Session, revision: Revision, statu
   for (const old of beyondRetention([...session.history, revision], historyMax)) await store.remove(old);
 }
 
+/**
+ * This machine's unfinished run, unless the cluster's history moved on past it (another machine deployed since):
+ * then what the journal calls done no longer says anything about the cluster, and the run starts afresh.
+ */
+function staleOrOwn(unfinished: UnfinishedRun | undefined, history: readonly Revision[], onEvent: EventSink): UnfinishedRun | undefined {
+  if (unfinished?.revision === undefined) return unfinished;
+  const newer = history.filter((r) => r.revision > unfinished.revision!).map((r) => r.revision);
+  if (!newer.length) return unfinished;
+  onEvent({ type: "note", message: `not resuming run ${unfinished.run} from the local journal: the cluster holds revision #${Math.max(...newer)}, newer than its #${unfinished.revision} (another run since); starting afresh` });
+  return undefined;
+}
+
 export async function up(plan: Plan, target: DeployTarget, options: UpOptions): Promise<UpResult> {
   return underLock(plan, target, options.command, options.signal, async (session): Promise<UpResult> => {
     const { connected, signal } = session;
@@ -154,7 +167,7 @@ export async function up(plan: Plan, target: DeployTarget, options: UpOptions): 
     const consent = options.confirm ? await options.confirm(inspection) : GO;
     if (!consent.go) return { status: consent.status, error: consent.message, inspection };
 
-    const unfinished = unfinishedRun(readJournal(connected.paths.journal));
+    const unfinished = staleOrOwn(unfinishedRun(readJournal(connected.paths.journal)), session.history, options.onEvent);
     const resumed = unfinished ? { run: unfinished.run, done: unfinished.done.size, inFlight: unfinished.inFlight.length } : undefined;
     if (resumed) options.onEvent({ type: "note", message: `resuming run ${resumed.run}: ${resumed.done} steps finished (re-verified, not redone), ${resumed.inFlight} were in flight (read again from the cluster)` });
 

@@ -156,6 +156,18 @@ export async function acquireLease(store: LeaseStore, holder: LockHolder, option
   return holdLease(store, holder, acquired, created.resourceVersion, duration, clock);
 }
 
+/** Waits for `work` at most `ms` on the lock's clock. */
+function within(clock: LockClock, ms: number, work: Promise<unknown>): Promise<void> {
+  let cancel: (() => void) | undefined;
+  const timeUp = new Promise<void>((resolve) => {
+    cancel = clock.every(ms, () => {
+      cancel?.();
+      resolve();
+    });
+  });
+  return Promise.race([work.then(() => undefined, () => undefined), timeUp]).finally(() => cancel?.());
+}
+
 function holdLease(store: LeaseStore, holder: LockHolder, acquired: LeaseRecord, firstVersion: string, duration: number, clock: LockClock): HeldLease {
   const controller = new AbortController();
   let version = firstVersion;
@@ -200,10 +212,14 @@ function holdLease(store: LeaseStore, holder: LockHolder, acquired: LeaseRecord,
     renew,
     release: async () => {
       stop();
-      await renewing;
+      // Bounded: a cluster gone away must not hold the exit for minutes; an unreleased lease expires by itself.
+      await within(clock, duration * 1000, (async () => {
+        await renewing;
+        released = true;
+        // Only the version we last wrote: a lease someone took over since is theirs and stays.
+        await store.remove(version).catch(() => false);
+      })());
       released = true;
-      // Only the version we last wrote: a lease someone took over since is theirs and stays.
-      await store.remove(version).catch(() => false);
     },
   };
 }

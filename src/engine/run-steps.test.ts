@@ -21,6 +21,8 @@ interface Behaviour {
   stuck?: string;
   /** Ready before any run (left by an earlier one). */
   live?: boolean;
+  /** The intent the live object carries when not this step's own (another machine applied another one since). */
+  liveDigest?: string;
 }
 
 const step = (id: string, needs: string[] = [], timeoutMs = 60_000): PlanStep => ({
@@ -52,7 +54,9 @@ class FakeProvider implements Provider {
   async preflight() {
     return { endpoint: "fake", version: "v0" };
   }
-  async inspect(): Promise<LiveState> {
+  async inspect(s: PlanStep): Promise<LiveState> {
+    const b = this.behaviour[s.id] ?? {};
+    if (b.live) return { exists: true, ownership: "ours", changes: [], intentChanged: (b.liveDigest ?? s.digest) !== s.digest };
     return { exists: false, ownership: "absent", changes: [], intentChanged: true };
   }
   async run(s: PlanStep) {
@@ -156,6 +160,14 @@ test("run-steps: steps done in an earlier run with the same digest are re-verifi
   assert.equal(r.result.status, "ok");
   assert.deepEqual(r.provider.started, ["b", "c"]);
   assert.equal(r.result.states.get("a"), "verified");
+});
+
+test("run-steps: a step the journal calls done is redone when the live object carries another intent (another machine changed it since)", async () => {
+  const steps = [step("a"), step("b", ["a"])];
+  const r = await run(steps, { a: { live: true, liveDigest: "digest-from-elsewhere" }, b: { live: true } }, { doneBefore: new Map([["a", "digest-a"], ["b", "digest-b"]]) });
+  assert.equal(r.result.status, "ok");
+  assert.deepEqual(r.provider.started, ["a"], "a is applied again; b still carries its intent and is only re-verified");
+  assert.equal(r.result.states.get("b"), "verified");
 });
 
 test("run-steps: one journal entry per mutation, in order: started before the change, applied after it, then done", async () => {

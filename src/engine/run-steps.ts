@@ -122,17 +122,19 @@ export async function runSteps(steps: readonly PlanStep[], options: RunStepsOpti
       emit(step, "done", { message: await verifyAll(step, step.action.steps), elapsedMs: clock.now() - started });
       return;
     }
-    if (options.doneBefore?.get(step.id) === step.digest) {
+    const live = options.inspected?.get(step.id) ?? (await provider.inspect(step));
+    // The journal says what this machine did; the live object says whether anyone changed it since (another machine's
+    // run). Only an object still carrying this step's intent and ready counts as done.
+    if (options.doneBefore?.get(step.id) === step.digest && !live.intentChanged) {
       const verdict = await provider.check(step, "step");
       if (verdict.done && verdict.ok) {
         emit(step, "verified", { message: `done in an earlier run; ${verdict.message}`, elapsedMs: clock.now() - started });
         return;
       }
     }
-    const live = options.inspected?.get(step.id) ?? (await provider.inspect(step));
     if (live.ownership === "foreign") throw new StepFailed({ done: true, ok: false, reason: "NotOwned", message: `${step.title}: the object exists and is ${live.owner ?? "not berth's"}` });
     options.journal.append({ run: options.run, event: "started", step: step.id, digest: step.digest });
-    const progress = { note: (message: string) => options.onEvent({ type: "note", id: step.id, message }), deadline: deadlineOf(step, started) };
+    const progress = { note: (message: string) => options.onEvent({ type: "note", id: step.id, message }), deadline: deadlineOf(step, started), signal: stop.signal };
     const result = await provider.run(step, live, progress, stop.signal);
     options.journal.append({ run: options.run, event: "applied", step: step.id, digest: step.digest, message: result.did });
     const verdict = await waitUntilReady(step, provider, "step", started);

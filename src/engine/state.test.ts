@@ -229,3 +229,17 @@ test("lock: a renewal answered 409 after its first try landed is still ours; a l
   await held.renew();
   assert.throws(() => held.assertHeld(), /the lease was taken by berth up from elsewhere/);
 });
+
+test("lock: release waits for a cluster that does not answer at most a lease's duration (the lease then expires by itself)", async () => {
+  const { store } = memoryLeaseStore();
+  const t = fakeClock();
+  const held = await acquireLease(store, newHolder("exit", t.clock), { clock: t.clock, durationSeconds: 30 });
+  store.remove = () => new Promise<boolean>(() => {});
+  let done = false;
+  const releasing = held.release().then(() => (done = true));
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+  assert.equal(done, false, "still waiting for the server");
+  t.advance(30_000);
+  await releasing;
+  assert.equal(done, true);
+});

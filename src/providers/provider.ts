@@ -47,6 +47,10 @@ export interface Progress {
   note(message: string): void;
   /** When the step must be done, on the engine's clock: no retry waits past it. */
   readonly deadline?: number;
+  /** Ends every retry wait of the step at once (SIGINT/SIGTERM, a lost lock). */
+  readonly signal?: AbortSignal;
+  /** Called before every try of a request, retries included: throws when the step may no longer change anything. */
+  readonly beforeAttempt?: () => void;
 }
 
 export interface Provider {

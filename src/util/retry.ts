@@ -39,6 +39,8 @@ export interface RetryHooks {
   readonly signal?: AbortSignal;
   /** A time on the clock past which no wait may end: the step's own deadline, in place of the policy's. */
   readonly until?: number;
+  /** Called before every try, outside the retry: a throw ends the retries (a mutation checks its lock is still held). */
+  readonly beforeAttempt?: () => void;
 }
 
 export async function withRetry<T>(attempt: (n: number) => Promise<T>, classify: (error: unknown) => RetryDecision, policy: RetryPolicy = DEFAULT_RETRY, hooks: RetryHooks = {}): Promise<T> {
@@ -47,6 +49,8 @@ export async function withRetry<T>(attempt: (n: number) => Promise<T>, classify:
   const started = clock.now();
   const until = hooks.until ?? started + policy.deadlineMs;
   for (let n = 1; ; n++) {
+    if (hooks.signal?.aborted) throw hooks.signal.reason;
+    hooks.beforeAttempt?.();
     try {
       return await attempt(n);
     } catch (error) {

@@ -10,7 +10,7 @@ import { test } from "node:test";
 import { up, type UpResult } from "../../src/deploy/up.ts";
 import type { DeployTarget } from "../../src/deploy/target.ts";
 import type { EngineEvent } from "../../src/engine/events.ts";
-import { acquireLease, newHolder } from "../../src/engine/lock.ts";
+import { acquireLease, type LockClock, newHolder } from "../../src/engine/lock.ts";
 import { connect } from "../../src/deploy/target.ts";
 import { statePaths } from "../../src/engine/state-dir.ts";
 import { JournalWriteError, readJournal } from "../../src/engine/journal.ts";
@@ -19,6 +19,7 @@ import type { Fault, Scenario } from "../support/kube-api-server/index.ts";
 import { type Cluster, planOf, snapshot, testCluster } from "../support/deploy.ts";
 import { tempDir } from "../support/cli.ts";
 import { VirtualClock } from "../support/clock.ts";
+import type { Clock } from "../../src/util/clock.ts";
 
 const SHOP = "test/fixtures/deploy/shop";
 const WEB = { kind: "Deployment", namespace: "shop", name: "web" };
@@ -160,6 +161,81 @@ test("F7: throttling that outlasts the step's deadline fails the step with the s
     assert.ok(tries > 10, `${tries} tries: not a fixed count`);
   } finally {
     await d.c.close();
+  }
+});
+
+/** The lock's time on the server's virtual clock: renewals fall due as virtual time passes. */
+const leaseClock = (clock: Clock): LockClock => ({
+  now: () => clock.now(),
+  every: (ms, fn) => {
+    const stop = new AbortController();
+    void (async () => {
+      for (;;) {
+        await clock.sleep(ms, stop.signal);
+        fn();
+      }
+    })().catch(() => {});
+    return () => stop.abort();
+  },
+});
+
+const WEB_ID = "kubernetes:apps/v1/Deployment:shop:web";
+const webPatches = (c: Cluster) => c.server.requests.filter((r) => r.method === "PATCH" && /deployments\/web$/.test(r.path));
+
+test("F7: SIGINT during a retry wait ends the wait at once: no further try, the run is interrupted", async () => {
+  const c = await testCluster({ faults: [{ type: "http", match: { method: "PATCH", path: /deployments\/web$/ }, status: 429, count: 100_000, retryAfterSeconds: 5 }] });
+  try {
+    const abort = new AbortController();
+    let abortedAt = 0;
+    const result = await up(planOf(SHOP, "dev"), { stateDir: c.stateDir, kubeconfig: c.kubeconfig, clock: c.server.clock }, {
+      command: "test",
+      signal: abort.signal,
+      onEvent: (e) => {
+        if (e.type === "note" && e.id === WEB_ID && /trying again in/.test(e.message) && !abort.signal.aborted) {
+          abortedAt = c.server.clock.now();
+          abort.abort(new Error("SIGINT"));
+        }
+      },
+    });
+    assert.equal(result.status, "interrupted", result.error);
+    assert.equal(webPatches(c).length, 1, "the 5 s wait was cut short: no second try");
+    assert.ok(c.server.clock.now() - abortedAt < 5_000, `the run ended ${c.server.clock.now() - abortedAt} ms after the signal, before the wait would have`);
+  } finally {
+    await c.close();
+  }
+});
+
+test("F7: a write retried through throttling is not sent once the lock may have expired (renewals failing): the run stops as locked", async () => {
+  const c = await testCluster({
+    faults: [
+      { type: "http", match: { method: "PATCH", path: /deployments\/web$/ }, status: 429, count: 8, retryAfterSeconds: 5 },
+      { type: "http", match: { method: "PUT", path: /\/leases\// }, status: 500, count: 100_000 },
+    ],
+  });
+  try {
+    const result = await up(planOf(SHOP, "dev"), { stateDir: c.stateDir, kubeconfig: c.kubeconfig, clock: c.server.clock, lease: { clock: leaseClock(c.server.clock) } }, { command: "test", onEvent: () => {} });
+    assert.equal(result.status, "locked", result.error);
+    assert.match(result.error ?? "", /lost the lock .*not renewed for \d+s/);
+    const tries = webPatches(c);
+    assert.ok(tries.length > 1 && tries.length < 9, `${tries.length} tries: retried, then stopped before the burst ended`);
+    assert.ok(tries.every((r) => r.status === 429), "no try of web went through after the lease could have expired");
+  } finally {
+    await c.close();
+  }
+});
+
+test("berth's own state calls give up after about a lease's duration, not the 5-minute default: a history that cannot be read fails the run before any change", async () => {
+  const c = await testCluster({ faults: [{ type: "http", match: { method: "GET", path: /\/namespaces\/berth-system\/secrets$/ }, status: 500, count: 100_000 }] });
+  try {
+    const started = c.server.clock.now();
+    const result = await up(planOf(SHOP, "dev"), { stateDir: c.stateDir, kubeconfig: c.kubeconfig, clock: c.server.clock }, { command: "test", onEvent: () => {} });
+    const elapsed = c.server.clock.now() - started;
+    assert.equal(result.status, "failed", result.error);
+    assert.match(result.error ?? "", /cannot read the history/);
+    assert.ok(elapsed >= 20_000 && elapsed < 60_000, `gave up after ${elapsed} ms of virtual time`);
+    assert.equal(writes(c).length, 0, "nothing changed");
+  } finally {
+    await c.close();
   }
 });
 

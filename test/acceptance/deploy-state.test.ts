@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { gunzipSync } from "node:zlib";
 import { up } from "../../src/deploy/up.ts";
+import { planFor } from "../../src/index.ts";
 import { connect, type DeployTarget } from "../../src/deploy/target.ts";
 import { readJournal } from "../../src/engine/journal.ts";
 import { acquireLease, type LockClock, newHolder } from "../../src/engine/lock.ts";
@@ -86,7 +87,8 @@ test("history from a second state folder shows the first's revisions, with --set
     assert.ok(json.every((r) => /^sha256:[0-9a-f]{64}$/.test(r.specDigest ?? "") && r.berthVersion === "0.1.0" && r.finishedAt), "spec digest, berth version, end time");
     assert.equal(c.server.get("apps/v1", "Deployment", "shop", "web"), undefined, "down removed it");
     assert.match((await second("status")).stdout, /^last revision #3: down removed, \S+ by \S+@\S+$/m);
-    const back = await second("rollback", "--yes", "--to", "2");
+    // No --to after a down: back to what the down took away (#2), not the deployed one before it (#1).
+    const back = await second("rollback", "--yes");
     assert.equal(back.code, 0, back.stderr);
     assert.equal(c.server.get("apps/v1", "Deployment", "shop", "web")?.spec.replicas, 3, "revision 2 deployed again from the other machine");
     assert.match((await first("history")).stdout, /#4 {2}deployed .*rollback .*--set apps\.web\.replicas=3 --set apps\.api\.replicas=1 {2}\(rollback to #2\)/);
@@ -250,6 +252,37 @@ test("a SIGKILLed holder's lease expires: refused before, then the next run (clo
     assert.equal(c.server.get(...LEASE), undefined, "and released the lease it took over");
     const history = (await c.berth("history", SHOP, "dev")).stdout;
     assert.match(history, /^#1 {2}interrupted .*\n#2 {2}deployed /m);
+  } finally {
+    await c.close();
+  }
+});
+
+test("an unfinished run in this machine's journal is not resumed over another machine's later deploy: the --set given now is what runs", async () => {
+  const c = await testCluster();
+  try {
+    const WEB = "kubernetes:apps/v1/Deployment:shop:web";
+    const plan2 = planFor({ path: SHOP, env: "dev", set: ["apps.web.replicas=2"] }).plan!;
+    // Machine A stops (SIGINT) right after web is done: its journal holds an unfinished run that calls web done.
+    const abort = new AbortController();
+    const first = await up(plan2, { stateDir: c.stateDir, kubeconfig: c.kubeconfig, ...FAST }, {
+      command: "test",
+      signal: abort.signal,
+      onEvent: (e) => {
+        if (e.type === "step" && e.id === WEB && e.state === "done") abort.abort(new Error("SIGINT"));
+      },
+    });
+    assert.equal(first.status, "interrupted", first.error);
+    // Machine B deploys replicas=4 from its own state folder.
+    const b = await elsewhere(c, join(tempDir(), "b"))("up", "--yes", "--set", "apps.web.replicas=4");
+    assert.equal(b.code, 0, b.stderr);
+    assert.equal(c.server.get("apps/v1", "Deployment", "shop", "web")?.spec.replicas, 4);
+    // A runs up again with replicas=2.
+    const notes: string[] = [];
+    const again = await up(plan2, { stateDir: c.stateDir, kubeconfig: c.kubeconfig, ...FAST }, { command: "test", onEvent: (e) => void (e.type === "note" && notes.push(e.message)) });
+    assert.equal(again.status, "ok", again.error);
+    assert.equal(again.resumed, undefined, "nothing resumed from the stale journal");
+    assert.ok(notes.some((n) => /not resuming run \w+ from the local journal: the cluster holds revision #2, newer than its #1/.test(n)), notes.join("\n"));
+    assert.equal(c.server.get("apps/v1", "Deployment", "shop", "web")?.spec.replicas, 2, "the cluster runs what the latest revision says");
   } finally {
     await c.close();
   }

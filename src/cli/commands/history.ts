@@ -59,7 +59,8 @@ export async function runRollback(path: string, flags: UpFlags & { to?: string }
   });
   if (!revisions) return read;
   const deployed = revisions.filter((r) => r.status === "deployed" && r.action !== "down");
-  const to = flags.to !== undefined ? Number(flags.to) : deployed.at(-2)?.revision;
+  // After a down, "back" means what was taken down (the last deployed); otherwise the deployed one before the current.
+  const to = flags.to !== undefined ? Number(flags.to) : (revisions.at(-1)?.action === "down" ? deployed.at(-1) : deployed.at(-2))?.revision;
   const revision = to !== undefined && Number.isInteger(to) ? revisions.find((r) => r.revision === to && r.action !== "down") : undefined;
   if (!revision) {
     io.err(to === undefined ? "berth rollback: no earlier deployed revision; see berth history" : `berth rollback: no revision #${flags.to} to deploy again; see berth history`);

@@ -53,7 +53,8 @@ export class KubeClient {
 
   /**
    * One request with the retry policy; `overrides` narrows it (preflight gives up sooner). With a step's `progress`,
-   * every wait is told to the user and no wait ends past the step's deadline.
+   * every wait is told to the user, no wait ends past the step's deadline, the step's signal ends a wait at once and
+   * its beforeAttempt runs before every try (so a retried write never lands after the lock is lost).
    */
   async call<T>(request: () => Promise<T>, overrides: Partial<RetryPolicy> = {}, progress?: Progress): Promise<T> {
     const policy = { ...DEFAULT_RETRY, ...this.options.retry, ...overrides };
@@ -76,6 +77,8 @@ export class KubeClient {
         ...this.options.hooks,
         clock: this.clock,
         ...(progress?.deadline !== undefined ? { until: progress.deadline } : {}),
+        ...(progress?.signal ? { signal: progress.signal } : {}),
+        ...(progress?.beforeAttempt ? { beforeAttempt: progress.beforeAttempt } : {}),
         onWait: (wait) => {
           progress?.note(`${wait.why}; trying again in ${formatWait(wait.ms)}`);
           this.options.hooks?.onWait?.(wait);

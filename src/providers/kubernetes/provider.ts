@@ -211,7 +211,7 @@ export class KubernetesProvider implements Provider {
         data: Object.fromEntries(keys.map((k) => [k, valueFor(k)])),
       };
       try {
-        this.#wrote(ref, await this.client.call(() => this.client.rest.create(body), { tries: 1 }));
+        this.#wrote(ref, await this.client.call(() => this.client.rest.create(body), { tries: 1 }, progress));
         return { did: copyFrom ? `copied from ${copyFrom}` : "generated", mutated: true };
       } catch (error) {
         // Created meanwhile (or our own create whose answer was lost): what is there is kept.

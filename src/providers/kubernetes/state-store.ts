@@ -5,7 +5,7 @@
  * find what to delete.
  */
 import type { LeaseRecord, LeaseStore, LockHolder } from "../../engine/lock.ts";
-import { decodeRevision, encodeRevision, type Revision, type RevisionStore } from "../../engine/revisions.ts";
+import { decodeRevision, encodeRevisionToFit, type Revision, type RevisionStore, RevisionTooLarge } from "../../engine/revisions.ts";
 import { LABEL } from "../../resources/labels.ts";
 import type { KubeClient } from "./client.ts";
 import { serverMessage, statusOf } from "./errors.ts";
@@ -34,6 +34,12 @@ export class StateStoreError extends Error {}
 
 const PERMISSIONS = "berth needs, in its state namespace, get/create/update/delete on leases and list/create/update/delete on secrets (see docs/design/0004-state-in-the-cluster.md)";
 
+/**
+ * How long one state request keeps retrying: about a lease's duration. The run's own steps wait up to their deadline;
+ * berth's bookkeeping (lock, history) must not hold a run, or its exit, for minutes after the cluster has gone.
+ */
+export const STATE_RETRY_MS = 30_000;
+
 /** Sends one request; answers the server gives for a race (404, 409) are results, not errors to retry. */
 async function attempt<T>(client: KubeClient, request: () => Promise<T>, what: string): Promise<T | 404 | 409> {
   try {
@@ -45,7 +51,7 @@ async function attempt<T>(client: KubeClient, request: () => Promise<T>, what: s
         if (code === 404 || code === 409) return code;
         throw error;
       }
-    });
+    }, { deadlineMs: STATE_RETRY_MS });
   } catch (error) {
     const code = statusOf(error);
     if (code === undefined) throw error;
@@ -180,6 +186,15 @@ export class KubeRevisionStore implements RevisionStore {
     return this.ns.client;
   }
 
+  #encoded(r: Revision): string {
+    try {
+      return encodeRevisionToFit(r).toString("base64");
+    } catch (error) {
+      if (error instanceof RevisionTooLarge) throw new StateStoreError(error.message);
+      throw error;
+    }
+  }
+
   #secret(r: Revision, resourceVersion?: string): Json {
     return {
       ...SECRET,
@@ -190,7 +205,7 @@ export class KubeRevisionStore implements RevisionStore {
         labels: { [LABEL.managedBy]: "berth", [STATE.of]: this.instance, [STATE.revision]: String(r.revision), [STATE.status]: r.status },
         ...(resourceVersion ? { resourceVersion } : {}),
       },
-      data: { revision: encodeRevision(r).toString("base64") },
+      data: { revision: this.#encoded(r) },
     };
   }
 
