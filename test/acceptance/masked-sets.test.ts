@@ -13,7 +13,7 @@ const CANARY = 'canary"5d1e9b7a0c';
 const MARK = "5d1e9b7a0c";
 const SET = ["--set", `apps.web.env[API_TOKEN_FILE]=${CANARY}`];
 
-test("a secret-like --set value is masked in plan text, plan --json, up's confirmation listing and --json progress", async () => {
+test("a secret-like --set value is masked in plan text, plan --json, up's confirmation listing and --json progress; a changed one on both sides of the diff", async () => {
   const c = await testCluster();
   try {
     assert.equal((await c.berth("up", SHOP, "dev", "--yes")).code, 0);
@@ -47,6 +47,12 @@ test("a secret-like --set value is masked in plan text, plan --json, up's confir
     assert.ok(!(run.stdout + run.stderr).includes(MARK));
     const applied = JSON.stringify(c.server.list("apps/v1", "Deployment").map((d) => d.spec.template.spec.containers[0].env));
     assert.ok(applied.includes(MARK), "the value itself reaches the cluster");
+
+    // The next value: the live one, set by the run before, is unknown to this run's --set and masked by the env name.
+    const next = await c.berth("plan", SHOP, "dev", "--set", "apps.web.env[API_TOKEN_FILE]=next-7f3e2a");
+    assert.equal(next.code, 3, next.stderr);
+    assert.match(next.stdout, /env\[\d+\]\.value: \(masked\) → \(masked\)/);
+    assert.ok(!next.stdout.includes(MARK) && !next.stdout.includes("7f3e2a"), next.stdout);
   } finally {
     await c.close();
   }
