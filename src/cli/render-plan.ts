@@ -3,6 +3,7 @@ import { directNeeds } from "../plan/graph.ts";
 import type { Plan, PlanStep } from "../plan/step.ts";
 import type { Inspection } from "../deploy/inspect.ts";
 import type { LiveState } from "../providers/provider.ts";
+import { shownChange } from "./masked-output.ts";
 
 export type Change = "create" | "update" | "unchanged" | "delete" | "check" | "unknown";
 
@@ -15,6 +16,9 @@ export function changeOf(step: PlanStep, live: LiveState | undefined): Change {
 }
 
 const MARK: Record<Change, string> = { create: "+", update: "~", unchanged: "=", delete: "-", check: "?", unknown: " " };
+
+/** The object a step applies, against which a change's field is read (for the names of env entries). */
+const desiredOf = (step: PlanStep): unknown => (step.action.type === "apply" ? step.action.object : undefined);
 
 const show = (v: unknown): string => (v === undefined ? "(none)" : typeof v === "string" ? v : JSON.stringify(v));
 
@@ -52,7 +56,7 @@ export function planText(plan: Plan, inspection: Inspection | undefined, unreach
     const shown = direct.slice(0, 4).map((n) => titles.get(n) ?? n);
     out.push(`  ${MARK[change]} ${s.title}${inspection ? `  [${change}]` : ""}${shown.length ? `  needs: ${shown.join(", ")}${direct.length > shown.length ? `, +${direct.length - shown.length}` : ""}` : ""}`);
     if (change === "update") {
-      for (const c of live!.changes.slice(0, 20)) out.push(`      ${c.field}: ${show(c.from)} → ${show(c.to)}`);
+      for (const c of live!.changes.slice(0, 20).map((x) => shownChange(x, desiredOf(s)))) out.push(`      ${c.field}: ${show(c.from)} → ${show(c.to)}`);
       if (live!.changes.length > 20) out.push(`      … ${live!.changes.length - 20} more`);
       if (!live!.changes.length) out.push("      fields berth set before are no longer in the spec");
     }
@@ -77,7 +81,7 @@ export function planJson(plan: Plan, inspection: Inspection | undefined, unreach
     ...(unreachable ? { unreachable } : {}),
     steps: plan.steps.map((s) => {
       const live = inspection?.live.get(s.id);
-      return { id: s.id, title: s.title, phase: s.phase, wave: s.wave, group: s.group, needs: s.needs, action: s.action.type, change: changeOf(s, live), ...(live?.changes.length ? { changes: live.changes } : {}) };
+      return { id: s.id, title: s.title, phase: s.phase, wave: s.wave, group: s.group, needs: s.needs, action: s.action.type, change: changeOf(s, live), ...(live?.changes.length ? { changes: live.changes.map((x) => shownChange(x, desiredOf(s))) } : {}) };
     }),
     prune: inspection?.prune.map((s) => ({ id: s.id, title: s.title })) ?? [],
     blockers: inspection?.blockers ?? [],

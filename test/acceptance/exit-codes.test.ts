@@ -12,7 +12,9 @@ import { EXIT, EXIT_TABLE, type ExitName } from "../../src/cli/exit-codes.ts";
 import { readJournal } from "../../src/engine/journal.ts";
 import { statePaths } from "../../src/engine/state-dir.ts";
 import { runCli, tempDir } from "../support/cli.ts";
-import { testCluster } from "../support/deploy.ts";
+import { planOf, testCluster } from "../support/deploy.ts";
+import { connect } from "../../src/deploy/target.ts";
+import { acquireLease, newHolder } from "../../src/engine/lock.ts";
 import { berthInPty } from "../support/pty.ts";
 
 const SHOP = "test/fixtures/deploy/shop";
@@ -61,8 +63,24 @@ const CASES: Record<ExitName, () => Promise<void>> = {
     try {
       const run = await c.berth("status", SHOP, "dev");
       assert.equal(run.code, EXIT.failure, "nothing deployed: not ready");
+      // The lock is held: another holder's live Lease refuses the run at once, naming the holder.
+      const plan = planOf(SHOP, "dev");
+      const held = await acquireLease(connect(plan, { stateDir: c.stateDir, kubeconfig: c.kubeconfig }).lease, newHolder("berth up on-another-runner --env dev"));
+      const locked = await c.berth("up", SHOP, "dev", "--yes");
+      assert.equal(locked.code, EXIT.failure, locked.stderr);
+      assert.match(locked.stderr, new RegExp(`berth up on-another-runner --env dev .*lock ${held.holder.id}`, "s"));
     } finally {
       await c.close();
+    }
+    // A step fails: the image cannot be pulled.
+    const pull = await testCluster({ faults: [{ type: "image-pull", object: { kind: "Deployment", namespace: "shop", name: "web" } }] });
+    try {
+      const run = await pull.berth("up", SHOP, "dev", "--yes");
+      assert.equal(run.code, EXIT.failure, run.stderr);
+      assert.match(run.stdout + run.stderr, /ImagePullBackOff/);
+      assert.match(run.stderr, /berth up failed/);
+    } finally {
+      await pull.close();
     }
   },
   async badInput() {

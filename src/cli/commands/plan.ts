@@ -3,11 +3,13 @@ import { connect } from "../../deploy/target.ts";
 import { ProviderUnavailable } from "../../providers/provider.ts";
 import { EXIT } from "../exit-codes.ts";
 import type { CliIO } from "../io.ts";
+import { maskedIO, maskOfSets } from "../masked-output.ts";
 import { planJson, planText, summarize } from "../render-plan.ts";
 import { type ClusterFlags, planOnly, targetOf } from "./deploy-flags.ts";
 
 /** Exit 0: nothing to change · 3: changes pending · 4: the cluster is out of reach (the order is still shown) · 2: bad spec or a blocker found. */
-export async function runPlan(path: string, flags: ClusterFlags, io: CliIO): Promise<number> {
+export async function runPlan(path: string, flags: ClusterFlags, shown: CliIO): Promise<number> {
+  const io = maskedIO(shown, maskOfSets(flags.set));
   const plan = planOnly(path, flags, io);
   if (!plan) return EXIT.badInput;
   let inspection;

@@ -7,6 +7,7 @@ import { type CliIO, duringRun, readerGone } from "../io.ts";
 import { jsonProgress } from "../progress/json.ts";
 import { plainProgress } from "../progress/plain.ts";
 import { ttyProgress } from "../progress/tty.ts";
+import { maskedIO, maskedSink, maskOfSets } from "../masked-output.ts";
 import { planText, summarize } from "../render-plan.ts";
 import { type ClusterFlags, commandLine, planOrReport, recordOf, targetOf } from "./deploy-flags.ts";
 
@@ -49,15 +50,18 @@ export async function withSignals<T>(work: (signal: AbortSignal) => Promise<T>):
   }
 }
 
-export async function runUp(path: string, flags: UpFlags, io: CliIO): Promise<number> {
+export async function runUp(path: string, flags: UpFlags, shown: CliIO): Promise<number> {
+  const io = maskedIO(shown, maskOfSets(flags.set));
   const plan = planOrReport(path, flags, io);
   if (!plan) return EXIT.badInput;
   return deploy(plan, path, flags, io, commandLine("up", path, flags));
 }
 
 /** Shared by `up` and `rollback`: confirm (see confirm.ts), run, report, map the outcome to an exit code. */
-export async function deploy(plan: Plan, path: string, flags: UpFlags, io: CliIO, command: string, rollbackOf?: number, record: RunRecord = recordOf(path, flags)): Promise<number> {
-  const progress = progressFor(flags, io);
+export async function deploy(plan: Plan, path: string, flags: UpFlags, shown: CliIO, command: string, rollbackOf?: number, record: RunRecord = recordOf(path, flags)): Promise<number> {
+  const mask = maskOfSets(flags.set);
+  const io = maskedIO(shown, mask);
+  const progress = maskedSink(progressFor(flags, io), mask);
   const { result, signal } = await withSignals((sig) =>
     up(plan, targetOf(path, flags), {
       onEvent: progress,
