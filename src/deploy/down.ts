@@ -11,7 +11,7 @@ import { deletionSteps } from "../plan/delete-plan.ts";
 import { type ObjectRef, type Plan, refKey, stepRef } from "../plan/step.ts";
 import type { OwnedObject } from "../providers/provider.ts";
 import { type DataItem, dataHolders, dataItem } from "./data-holders.ts";
-import type { DeployTarget } from "./target.ts";
+import { type DeployTarget, engineSettings } from "./target.ts";
 import { finishRevision, type RunRecord, startRevision, underLock } from "./up.ts";
 
 export interface DownResult {
@@ -77,10 +77,7 @@ export async function down(plan: Plan, target: DeployTarget, options: DownOption
       run,
       signal: session.signal,
       onEvent: options.onEvent,
-      ...(target.poll ? { poll: target.poll } : {}),
-      ...(target.timeoutScale ? { timeoutScale: target.timeoutScale } : {}),
-      ...(target.concurrency ? { concurrency: target.concurrency } : {}),
-      ...(target.clock ? { clock: target.clock } : {}),
+      ...engineSettings(target),
     });
     try {
       journal.append({ run, event: "run-finished", status: result.status });

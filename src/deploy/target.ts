@@ -58,3 +58,13 @@ export function connect(plan: Plan, target: DeployTarget): Connected {
     revisions: new KubeRevisionStore(ns, plan.instance),
   };
 }
+
+/** The engine's knobs a target sets (tests: virtual clock, polling), passed the same way by every deploying command. */
+export function engineSettings(target: DeployTarget) {
+  return {
+    ...(target.poll ? { poll: target.poll } : {}),
+    ...(target.timeoutScale ? { timeoutScale: target.timeoutScale } : {}),
+    ...(target.concurrency ? { concurrency: target.concurrency } : {}),
+    ...(target.clock ? { clock: target.clock } : {}),
+  };
+}

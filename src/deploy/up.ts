@@ -17,7 +17,7 @@ import { systemClock } from "../util/clock.ts";
 import { berthVersion } from "../util/version.ts";
 import { type Consent, GO } from "./consent.ts";
 import { type Blocker, type Inspection, inspectPlan } from "./inspect.ts";
-import { connect, type Connected, type DeployTarget } from "./target.ts";
+import { connect, type Connected, type DeployTarget, engineSettings } from "./target.ts";
 
 export type UpStatus = "ok" | "failed" | "interrupted" | "blocked" | "unreachable" | "locked" | "declined" | "refused";
 
@@ -188,10 +188,7 @@ export async function up(plan: Plan, target: DeployTarget, options: UpOptions): 
       onEvent: options.onEvent,
       inspected: inspection.live,
       ...(unfinished ? { doneBefore: unfinished.done } : {}),
-      ...(target.poll ? { poll: target.poll } : {}),
-      ...(target.timeoutScale ? { timeoutScale: target.timeoutScale } : {}),
-      ...(target.concurrency ? { concurrency: target.concurrency } : {}),
-      ...(target.clock ? { clock: target.clock } : {}),
+      ...engineSettings(target),
     });
     try {
       journal.append({ run, event: "run-finished", status: result.status });

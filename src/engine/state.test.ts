@@ -5,9 +5,10 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { FileJournal, JournalWriteError, readJournal, unfinishedRun } from "./journal.ts";
 import { gunzipSync } from "node:zlib";
-import { acquireLease, expiresAtMs, forceUnlock, type LeaseRecord, type LeaseStore, type LockClock, LockHeld, LockLost, newHolder } from "./lock.ts";
+import { acquireLease, expiresAtMs, forceUnlock, type LeaseRecord, type LeaseStore, LockHeld, LockLost, newHolder } from "./lock.ts";
 import { beyondRetention, decodeRevision, encodeRevision, MASK, maskSets, newRevision } from "./revisions.ts";
 import type { Plan } from "../plan/step.ts";
+import { steppedLockClock } from "../../test/support/clock.ts";
 
 const temp = () => mkdtempSync(join(tmpdir(), "berth-state-"));
 
@@ -73,31 +74,11 @@ function memoryLeaseStore() {
   return { store, writes, current: () => stored };
 }
 
-/** A clock the test steps: `every` callbacks run only when the test ticks. */
-function fakeClock(start = Date.parse("2026-11-28T12:00:00Z")) {
-  let now = start;
-  const timers: { ms: number; next: number; fn: () => void; on: boolean }[] = [];
-  const clock: LockClock = {
-    now: () => now,
-    every: (ms, fn) => {
-      const t = { ms, next: now + ms, fn, on: true };
-      timers.push(t);
-      return () => (t.on = false);
-    },
-  };
-  return {
-    clock,
-    advance: (ms: number) => {
-      now += ms;
-      for (const t of timers) while (t.on && t.next <= now) (t.fn(), (t.next += t.ms));
-    },
-  };
-}
 
 test("lock: of two runs racing for a free lease exactly one wins; the loser is refused naming the winner", async () => {
   for (let round = 0; round < 20; round++) {
     const { store } = memoryLeaseStore();
-    const { clock } = fakeClock();
+    const { clock } = steppedLockClock(Date.parse("2026-11-28T12:00:00Z"));
     const a = newHolder("berth up a --env dev", clock);
     const b = newHolder("berth up b --env dev", clock);
     const results = await Promise.allSettled([acquireLease(store, a, { clock }), acquireLease(store, b, { clock })]);
@@ -112,9 +93,9 @@ test("lock: of two runs racing for a free lease exactly one wins; the loser is r
 
 test("lock: a lease is refused until it expires, then taken over once; racing takeovers of an expired lease have one winner", async () => {
   const { store, writes } = memoryLeaseStore();
-  const t = fakeClock();
+  const t = steppedLockClock(Date.parse("2026-11-28T12:00:00Z"));
   // A SIGKILLed holder: its clock (and so its renewal timer) never moves again, nor does it release.
-  const frozen = fakeClock().clock;
+  const frozen = steppedLockClock(Date.parse("2026-11-28T12:00:00Z")).clock;
   await acquireLease(store, newHolder("berth up killed", frozen), { clock: frozen, durationSeconds: 30 });
   t.advance(29_000);
   await assert.rejects(acquireLease(store, newHolder("too early", t.clock), { clock: t.clock }), LockHeld);
@@ -127,7 +108,7 @@ test("lock: a lease is refused until it expires, then taken over once; racing ta
 
 test("lock: renewal keeps the lease alive past its duration; a renewal refused (taken or cleared) loses it and stops mutations", async () => {
   const { store, current } = memoryLeaseStore();
-  const t = fakeClock();
+  const t = steppedLockClock(Date.parse("2026-11-28T12:00:00Z"));
   const held = await acquireLease(store, newHolder("long run", t.clock), { clock: t.clock, durationSeconds: 30 });
   for (let i = 0; i < 9; i++) {
     t.advance(10_000);
@@ -148,7 +129,7 @@ test("lock: renewal keeps the lease alive past its duration; a renewal refused (
 
 test("lock: renewals that keep failing stop mutations before the lease can have expired", async () => {
   const { store } = memoryLeaseStore();
-  const t = fakeClock();
+  const t = steppedLockClock(Date.parse("2026-11-28T12:00:00Z"));
   const held = await acquireLease(store, newHolder("cut off", t.clock), { clock: t.clock, durationSeconds: 30 });
   store.replace = async () => {
     throw new Error("connection refused");
@@ -163,7 +144,7 @@ test("lock: renewals that keep failing stop mutations before the lease can have 
 
 test("lock: release deletes only our version; unlock --force with a wrong id clears nothing", async () => {
   const { store, current } = memoryLeaseStore();
-  const t = fakeClock();
+  const t = steppedLockClock(Date.parse("2026-11-28T12:00:00Z"));
   const held = await acquireLease(store, newHolder("a", t.clock), { clock: t.clock });
   await assert.rejects(forceUnlock(store, "other"), new RegExp(`the lock is ${held.holder.id}, not other`));
   assert.ok(current());
@@ -205,7 +186,7 @@ test("revisions: retention keeps the newest N (0 keeps all) and never the one ju
 
 test("lock: a renewal answered 409 after its first try landed is still ours; a lease taken by another run is lost, naming it", async () => {
   const { store, current } = memoryLeaseStore();
-  const t = fakeClock();
+  const t = steppedLockClock(Date.parse("2026-11-28T12:00:00Z"));
   const held = await acquireLease(store, newHolder("mine", t.clock), { clock: t.clock, durationSeconds: 30 });
   const replace = store.replace;
   store.replace = async (lease, version) => {
@@ -232,7 +213,7 @@ test("lock: a renewal answered 409 after its first try landed is still ours; a l
 
 test("lock: release waits for a cluster that does not answer at most a lease's duration (the lease then expires by itself)", async () => {
   const { store } = memoryLeaseStore();
-  const t = fakeClock();
+  const t = steppedLockClock(Date.parse("2026-11-28T12:00:00Z"));
   const held = await acquireLease(store, newHolder("exit", t.clock), { clock: t.clock, durationSeconds: 30 });
   store.remove = () => new Promise<boolean>(() => {});
   let done = false;

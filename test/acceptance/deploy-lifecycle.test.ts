@@ -1,6 +1,5 @@
 /** Changes over time: plan exit codes, pruning, Jobs re-created, secrets kept, history and rollback, and a real process interrupted by signals. */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { test } from "node:test";
 import { statePaths } from "../../src/engine/state-dir.ts";
@@ -8,6 +7,7 @@ import { readJournal } from "../../src/engine/journal.ts";
 import { up } from "../../src/deploy/up.ts";
 import { planOf, snapshot, testCluster } from "../support/deploy.ts";
 import { VirtualClock } from "../support/clock.ts";
+import { berthProcess } from "../support/process.ts";
 
 const SHOP = "test/fixtures/deploy/shop";
 const SMALLER = "test/fixtures/deploy/shop-smaller";
@@ -122,15 +122,6 @@ test("history and rollback: an earlier revision deployed again is a new revision
   }
 });
 
-/** `berth up` as its own process, for signals. */
-function berthProcess(args: string[]) {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main-process.ts", ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  child.stdout.on("data", (d) => (out += d));
-  child.stderr.on("data", (d) => (out += d));
-  const exit = new Promise<number | null>((resolve) => child.on("exit", (code, signal) => resolve(code ?? (signal ? -1 : null))));
-  return { child, exit, output: () => out };
-}
 
 /** Until the process has journaled `event` for a step matching `step` (or has ended without): an event, not a time window. */
 async function untilJournal(path: string, event: string, step: RegExp, p: ReturnType<typeof berthProcess>): Promise<void> {

@@ -4,7 +4,6 @@
  * retention, no secret value stored).
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -13,11 +12,13 @@ import { up } from "../../src/deploy/up.ts";
 import { planFor } from "../../src/index.ts";
 import { connect, type DeployTarget } from "../../src/deploy/target.ts";
 import { readJournal } from "../../src/engine/journal.ts";
-import { acquireLease, type LockClock, newHolder } from "../../src/engine/lock.ts";
+import { acquireLease, newHolder } from "../../src/engine/lock.ts";
 import { statePaths } from "../../src/engine/state-dir.ts";
 import type { Revision } from "../../src/engine/revisions.ts";
 import type { EngineEvent } from "../../src/engine/events.ts";
 import { runCli, tempDir } from "../support/cli.ts";
+import { steppedLockClock } from "../support/clock.ts";
+import { berthProcess } from "../support/process.ts";
 import { type Cluster, planOf, testCluster } from "../support/deploy.ts";
 
 const SHOP = "test/fixtures/deploy/shop";
@@ -134,31 +135,11 @@ test("a --set value at a secret-like path is never stored: masked in the revisio
   }
 });
 
-/** A clock the test steps; renewal timers fire only when it is advanced. */
-function steppedClock(offsetMs = 0) {
-  let now = Date.now() + offsetMs;
-  const timers: { ms: number; next: number; fn: () => void; on: boolean }[] = [];
-  const clock: LockClock = {
-    now: () => now,
-    every: (ms, fn) => {
-      const t = { ms, next: now + ms, fn, on: true };
-      timers.push(t);
-      return () => (t.on = false);
-    },
-  };
-  return {
-    clock,
-    advance(ms: number) {
-      now += ms;
-      for (const t of timers) while (t.on && t.next <= now) (t.fn(), (t.next += t.ms));
-    },
-  };
-}
 
 test("a run whose lease is taken away mid-run stops before its next change", async () => {
   const c = await testCluster();
   try {
-    const stepped = steppedClock();
+    const stepped = steppedLockClock();
     const target: DeployTarget = { stateDir: c.stateDir, kubeconfig: c.kubeconfig, ...FAST, concurrency: 1, lease: { clock: stepped.clock } };
     const plan = planOf(SHOP, "dev");
     let cutAt = -1;
@@ -215,14 +196,6 @@ test("unlock --force clears the Lease (only the named holder's with --id); then 
   }
 });
 
-function berthProcess(args: string[]) {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main-process.ts", ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  child.stdout.on("data", (d) => (out += d));
-  child.stderr.on("data", (d) => (out += d));
-  const exit = new Promise<number | null>((resolve) => child.on("exit", (code, signal) => resolve(code ?? (signal ? -1 : null))));
-  return { child, exit, output: () => out };
-}
 
 test("a SIGKILLed holder's lease expires: refused before, then the next run (clock past the lease) proceeds and resumes", async () => {
   // web never becomes ready while the fault stands: the killed run is mid-run by construction, not by a time window.
@@ -245,7 +218,7 @@ test("a SIGKILLed holder's lease expires: refused before, then the next run (clo
     assert.match(refused.stderr, /that process is no longer running, so the lease expires by itself/);
     // Time passes for the next run only: its clock reads 31 s later, past the lease the dead run can no longer renew.
     const plan = planOf(SHOP, "dev");
-    const later = steppedClock(31_000).clock;
+    const later = steppedLockClock(Date.now() + 31_000).clock;
     const resumed = await up(plan, { stateDir: c.stateDir, kubeconfig: c.kubeconfig, ...FAST, lease: { clock: later } }, { command: "test", onEvent: () => {} });
     assert.equal(resumed.status, "ok", resumed.error);
     assert.ok(resumed.resumed && resumed.resumed.done + resumed.resumed.inFlight > 0, "it resumed the killed run from the journal");

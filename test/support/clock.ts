@@ -5,6 +5,7 @@
  * With no timer pending (an outside process such as kubectl is watching the test API server), time creeps on in
  * small ticks so simulated controllers still make progress.
  */
+import type { LockClock } from "../../src/engine/lock.ts";
 import type { Clock } from "../../src/util/clock.ts";
 
 interface Timer {
@@ -144,4 +145,25 @@ export class VirtualClock implements Clock {
       this.#running = false;
     }
   }
+}
+
+/** A lease clock the test steps: renewal timers (`every`) fire only when it is advanced. */
+export function steppedLockClock(start: number = Date.now()) {
+  let now = start;
+  const timers: { ms: number; next: number; fn: () => void; on: boolean }[] = [];
+  const clock: LockClock = {
+    now: () => now,
+    every: (ms, fn) => {
+      const t = { ms, next: now + ms, fn, on: true };
+      timers.push(t);
+      return () => (t.on = false);
+    },
+  };
+  return {
+    clock,
+    advance(ms: number) {
+      now += ms;
+      for (const t of timers) while (t.on && t.next <= now) (t.fn(), (t.next += t.ms));
+    },
+  };
 }
