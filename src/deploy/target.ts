@@ -18,7 +18,6 @@ export interface DeployTarget {
   readonly retry?: RetryPolicy;
   readonly retryHooks?: RetryHooks;
   readonly poll?: PollPolicy;
-  readonly timeoutScale?: number;
   readonly concurrency?: number;
   /** Namespace of the lock (a Lease) and the history (Secrets); default berth-system. */
   readonly stateNamespace?: string;
@@ -63,7 +62,6 @@ export function connect(plan: Plan, target: DeployTarget): Connected {
 export function engineSettings(target: DeployTarget) {
   return {
     ...(target.poll ? { poll: target.poll } : {}),
-    ...(target.timeoutScale ? { timeoutScale: target.timeoutScale } : {}),
     ...(target.concurrency ? { concurrency: target.concurrency } : {}),
     ...(target.clock ? { clock: target.clock } : {}),
   };

@@ -31,8 +31,6 @@ export interface RunStepsOptions {
   readonly onEvent: EventSink;
   readonly concurrency?: number;
   readonly poll?: PollPolicy;
-  /** Multiplies every step's timeout (tests shorten them). */
-  readonly timeoutScale?: number;
   /** What each step looked like before the run (from planning), to save a read. */
   readonly inspected?: ReadonlyMap<string, LiveState>;
   /** Steps a previous, unfinished run completed with this digest: re-verified, not redone. */
@@ -91,7 +89,7 @@ export async function runSteps(steps: readonly PlanStep[], options: RunStepsOpti
       local.abort();
     }
   };
-  const deadlineOf = (step: PlanStep, started: number) => started + step.timeoutMs * (options.timeoutScale ?? 1);
+  const deadlineOf = (step: PlanStep, started: number) => started + step.timeoutMs;
   const waitUntilReady = async (step: PlanStep, provider: Provider, stage: "step" | "settled", started: number): Promise<Verdict> => {
     const deadline = deadlineOf(step, started);
     let verdict = await provider.check(step, stage);
