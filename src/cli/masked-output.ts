@@ -3,7 +3,7 @@
  * but never shown: everything a cluster command prints or reports as progress goes through this mask first.
  */
 import type { EngineEvent, EventSink } from "../engine/events.ts";
-import { MASK, maskSets } from "../engine/revisions.ts";
+import { MASK, maskSets, namesCredential } from "../engine/revisions.ts";
 import { Redactor } from "../providers/kubernetes/redact.ts";
 import type { CliIO } from "./io.ts";
 
@@ -40,9 +40,6 @@ export function maskedSink<S extends EventSink>(sink: S, mask: Mask): S {
     typeof v === "string" ? mask(v) : Array.isArray(v) ? v.map(walk) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)])) : v;
   return Object.assign((e: EngineEvent) => sink(walk(e) as EngineEvent), sink);
 }
-
-/** Whether a path names a credential, by the revision store's rule (maskSets), so the two never disagree. */
-const namesCredential = (path: string): boolean => maskSets([`${path}=x`]).hidden.length > 0;
 
 /**
  * `env[1].value` names no credential, the entry's name does: each array index whose element (in the desired object)

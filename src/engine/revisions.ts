@@ -53,13 +53,16 @@ export const MASK = "(masked)";
 const SECRET_LIKE_PATH = /passw(or)?d|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential|connection[_-]?string/i;
 
 /** The --set values worth hiding: those whose path looks like a credential's. */
+/** Whether a spec path names a credential: its --set value is never stored or shown. */
+export const namesCredential = (path: string): boolean => SECRET_LIKE_PATH.test(path);
+
 export function maskSets(sets: readonly string[]): { readonly shown: string[]; readonly hidden: { readonly path: string; readonly value: string }[] } {
   const shown: string[] = [];
   const hidden: { path: string; value: string }[] = [];
   for (const arg of sets) {
     const eq = arg.indexOf("=");
     const path = eq > 0 ? arg.slice(0, eq) : arg;
-    if (eq > 0 && SECRET_LIKE_PATH.test(path)) {
+    if (eq > 0 && namesCredential(path)) {
       shown.push(`${path}=${MASK}`);
       if (arg.length > eq + 1) hidden.push({ path, value: arg.slice(eq + 1) });
     } else shown.push(arg);
