@@ -1,0 +1,29 @@
+/**
+ * An Azure resource as berth wants it: plain data, serializable as is (it goes into plans and revisions). The body is
+ * what an ARM PUT sends; it never holds a secret value (a generated admin password is named in `generatedSecrets` and
+ * made by the provider when the resource is created). Values Azure assigns elsewhere are output tokens (outputs.ts).
+ */
+export interface AzureResource {
+  /** ARM resource type; children spelled whole (`Microsoft.DBforPostgreSQL/flexibleServers/databases`). */
+  readonly type: string;
+  /** The ARM API version the body is written for. */
+  readonly apiVersion: string;
+  /**
+   * The ARM id, built from names (ids are deterministic; URLs and FQDNs Azure assigns are outputs, never built).
+   * Extension resources (role assignments, federated credentials) carry their full id below their scope.
+   */
+  readonly id: string;
+  /** Resource group, or undefined for subscription-level resources (resource groups, provider registrations). */
+  readonly resourceGroup?: string;
+  /** ARM name; children `parent/child`. */
+  readonly name: string;
+  /** The PUT body: location, tags, sku, identity, kind, properties. */
+  readonly body: Readonly<Record<string, unknown>>;
+  /** Read and verified, outputs used; never written or deleted. */
+  readonly existing?: boolean;
+  /**
+   * Generated secrets this resource needs at creation only (an admin password), by body path
+   * (`properties.administratorLoginPassword`): made by the provider, kept where the spec says, never in the plan.
+   */
+  readonly generatedSecrets?: Readonly<Record<string, { readonly keepIn: string; readonly secretName: string }>>;
+}
