@@ -1,3 +1,4 @@
+import type { AzureResource } from "../resources/azure-resource.ts";
 import { type KubeObject, resourceKey } from "../resources/kube-object.ts";
 import type { Phase } from "./ordering.ts";
 
@@ -26,13 +27,18 @@ export type StepAction =
     }
   | { readonly type: "require-secret"; readonly ref: ObjectRef; readonly keys: readonly string[] }
   | { readonly type: "delete"; readonly ref: ObjectRef }
-  | { readonly type: "verify"; readonly steps: readonly string[] };
+  | { readonly type: "verify"; readonly steps: readonly string[] }
+  /** An Azure resource made to match (created, updated, or — when `existing` — only read and verified). */
+  | { readonly type: "ensure"; readonly resource: AzureResource }
+  /** An Azure resource deleted (prune, down); the body may be empty: id, type and apiVersion are what a delete needs. */
+  | { readonly type: "remove"; readonly resource: AzureResource };
 
 export interface PlanStep {
   /** Stable across runs: the resource key for objects, so a journal entry finds its step again after a restart. */
   readonly id: string;
   readonly title: string;
-  readonly provider: "kubernetes";
+  /** Which provider runs the step (`kubernetes`, `azure`): the engine hands it to that provider and knows nothing more. */
+  readonly provider: string;
   readonly phase: Phase;
   /** The spec entry it belongs to (`components.postgresql`, `apps.qna`, `platform`): how status groups health. */
   readonly group: string;
@@ -69,6 +75,6 @@ export const refKey = (r: ObjectRef): string =>
 export function stepRef(step: PlanStep): ObjectRef | undefined {
   const a = step.action;
   if (a.type === "apply") return refOf(a.object);
-  if (a.type === "verify") return undefined;
+  if (a.type === "verify" || a.type === "ensure" || a.type === "remove") return undefined;
   return a.ref;
 }

@@ -3,6 +3,7 @@
  * steps, needs, the journal and time; a provider knows its API. Nothing here names a Kubernetes kind.
  */
 import type { ObjectRef, PlanStep } from "../plan/step.ts";
+import type { Outputs } from "../resources/outputs.ts";
 import type { Verdict } from "../readiness/verdict.ts";
 
 /** What the provider found live for a step, before doing anything. */
@@ -18,6 +19,8 @@ export interface LiveState {
   readonly intentChanged: boolean;
   /** berth took the object over from before it: never to be deleted. */
   readonly adopted?: boolean;
+  /** What the remote side assigned, read from the live resource (an existing server's FQDN): see resources/outputs.ts. */
+  readonly outputs?: Outputs;
 }
 
 export interface FieldChange {
@@ -30,6 +33,8 @@ export interface RunResult {
   /** What was done, in a few words ("created", "updated", "unchanged", "re-created: Jobs are immutable"). */
   readonly did: string;
   readonly mutated: boolean;
+  /** What the remote side assigned (ids, URLs, FQDNs, client ids; never a secret): journaled right after the mutation. */
+  readonly outputs?: Outputs;
 }
 
 export interface OwnedObject {

@@ -66,7 +66,7 @@ export class KubernetesProvider implements Provider {
 
   #scopesOf(step: PlanStep): Scope[] {
     const a = step.action;
-    if (a.type === "verify") return [];
+    if (a.type === "verify" || a.type === "ensure" || a.type === "remove") return [];
     const ref = a.type === "apply" ? refOfObject(a.object) : a.ref;
     const own: Scope = { apiVersion: ref.apiVersion, kind: ref.kind, ...(ref.namespace ? { namespace: ref.namespace } : {}) };
     if (a.type !== "apply" || !ref.namespace) return [own];
@@ -126,7 +126,7 @@ export class KubernetesProvider implements Provider {
 
   async inspect(step: PlanStep): Promise<LiveState> {
     const a = step.action;
-    if (a.type === "verify") return { exists: true, ownership: "ours", changes: [], intentChanged: false };
+    if (a.type === "verify" || a.type === "ensure" || a.type === "remove") return { exists: true, ownership: "ours", changes: [], intentChanged: false };
     const ref = a.type === "apply" ? refOfObject(a.object) : a.ref;
     const live = await this.#inspectRead(ref);
     if (!live) return { exists: false, ownership: "absent", changes: a.type === "apply" || a.type === "generate-secret" ? [{ field: "(object)", to: "created" }] : [], intentChanged: true };
@@ -245,7 +245,7 @@ export class KubernetesProvider implements Provider {
 
   async check(step: PlanStep, stage: "step" | "settled"): Promise<Verdict> {
     const a = step.action;
-    if (a.type === "verify") return ready("verified");
+    if (a.type === "verify" || a.type === "ensure" || a.type === "remove") return ready("verified");
     const ref = a.type === "apply" ? refOfObject(a.object) : a.ref;
     const live = await this.#look(ref);
     if (live === BEHIND) return waiting("waiting for the watch to show the change");
