@@ -27,3 +27,17 @@ export interface AzureResource {
    */
   readonly generatedSecrets?: Readonly<Record<string, { readonly keepIn: string; readonly secretName: string }>>;
 }
+
+/** An Azure resource the spec asks for: the Azure counterpart of a Kubernetes DesiredResource. */
+export interface AzureDesired {
+  /** keyOfId({ provider: "azure", type, scope: resourceGroup ?? "_subscription", name }). */
+  readonly key: string;
+  readonly provider: "azure";
+  readonly resource: AzureResource;
+  /** The spec path that asked for it (`spec.azure.postgres.meta`), where problems point. */
+  readonly origin: readonly (string | number)[];
+  /** Status groups health by it (`azure.postgres.meta`). */
+  readonly group?: readonly string[];
+  /** Keys of resources that must be done first, beyond those implied by output tokens and parents. */
+  readonly needs?: readonly string[];
+}
