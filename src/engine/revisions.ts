@@ -7,7 +7,9 @@
 import { createHash } from "node:crypto";
 import { hostname, userInfo } from "node:os";
 import { gunzipSync, gzipSync } from "node:zlib";
+import { z } from "zod";
 import type { Plan } from "../plan/step.ts";
+import { parseJson, parseRecord, StateFileError } from "./state-file.ts";
 
 export type RevisionStatus = "in-progress" | "deployed" | "failed" | "interrupted" | "removed";
 
@@ -140,16 +142,60 @@ export function encodeRevision(r: Revision): Buffer {
     }
     return { ...s, needs: at };
   });
-  return gzipSync(JSON.stringify({ ...r, plan: { ...r.plan, steps }, needLists }));
+  return gzipSync(JSON.stringify({ version: REVISION_FORMAT_VERSION, ...r, plan: { ...r.plan, steps }, needLists }));
 }
 
-export function decodeRevision(data: Buffer): Revision {
-  const stored = JSON.parse(gunzipSync(data).toString("utf8")) as Revision & { needLists?: (number | string)[][] };
-  const { needLists, ...revision } = stored;
-  if (!needLists) return stored; // written before needs were stored by list
+/** Format of the stored record; records written before it had one are version 1. */
+export const REVISION_FORMAT_VERSION = 1;
+
+const Stored = z.strictObject({
+  version: z.literal(REVISION_FORMAT_VERSION).optional(),
+  revision: z.number().int().positive(),
+  run: z.string(),
+  action: z.enum(["up", "rollback", "down"]),
+  startedAt: z.string(),
+  finishedAt: z.string().optional(),
+  status: z.enum(["in-progress", "deployed", "failed", "interrupted", "removed"]),
+  command: z.string(),
+  rollbackOf: z.number().int().optional(),
+  platform: z.string(),
+  env: z.string(),
+  specDigest: z.string().optional(),
+  planDigest: z.string(),
+  set: z.array(z.string()),
+  scrubbed: z.array(z.string()).optional(),
+  berthVersion: z.string(),
+  by: z.string(),
+  // The plan's own shape is the planner's; what decoding relies on is checked here.
+  plan: z.looseObject({ steps: z.array(z.looseObject({ id: z.string(), needs: z.union([z.number().int().nonnegative(), z.array(z.string())]) })) }),
+  error: z.string().optional(),
+  needLists: z.array(z.array(z.union([z.number().int().nonnegative(), z.string()]))).optional(),
+});
+
+/** A stored revision, read strictly; `source` names it in errors (a file, a Secret). */
+export function decodeRevision(data: Buffer, source = "revision record"): Revision {
+  let text: string;
+  try {
+    text = gunzipSync(data).toString("utf8");
+  } catch (error) {
+    throw new StateFileError("STATE-MALFORMED", source, `not a whole gzip stream (${error instanceof Error ? error.message : String(error)})`);
+  }
+  const { version: _version, needLists, ...revision } = parseRecord(source, parseJson(source, text), Stored, REVISION_FORMAT_VERSION, REVISION_FORMAT_VERSION);
+  if (!needLists) return revision as unknown as Revision; // written before needs were stored by list
   const ids = revision.plan.steps.map((s) => s.id);
-  const steps = revision.plan.steps.map((s) => ({ ...s, needs: needLists[s.needs as unknown as number]!.map((n) => (typeof n === "number" ? ids[n]! : n)) }));
-  return { ...revision, plan: { ...revision.plan, steps } };
+  const steps = revision.plan.steps.map((s, i) => {
+    const list = typeof s.needs === "number" ? needLists[s.needs] : undefined;
+    if (!list) throw new StateFileError("STATE-MALFORMED", source, `plan.steps.${i}.needs: no needs list ${JSON.stringify(s.needs)}`);
+    return {
+      ...s,
+      needs: list.map((n) => {
+        if (typeof n === "string") return n;
+        if (ids[n] === undefined) throw new StateFileError("STATE-MALFORMED", source, `plan.steps.${i}.needs: no step ${n}`);
+        return ids[n];
+      }),
+    };
+  });
+  return { ...revision, plan: { ...revision.plan, steps } } as unknown as Revision;
 }
 
 /** What a revision Secret may hold: the API server refuses Secret data over 1 MiB; the rest is room for metadata. */
