@@ -1,9 +1,16 @@
 /**
  * The journal: one JSON line per event, appended and flushed right after what it records, so a run killed at any
- * point leaves a true account. It holds step ids, digests and messages — never a secret value. A torn last line
- * (killed mid-write) is ignored on reading.
+ * point leaves a true account. It holds step ids, digests, messages and outputs — never a secret value.
+ *
+ * Each line carries the format `version` (lines without one were written before it existed: version 1) and is read
+ * strictly: a line that is not a journal entry is an error naming the file and line, since skipping it could make a
+ * resume redo or skip a step. The one exception is a torn last line — one without its newline, cut short when the
+ * process was killed mid-write: it is ignored on reading, and cut away before the next append so the entries after
+ * it start on a line of their own.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from "node:fs";
+import { z } from "zod";
+import { parseJson, parseRecord, StateFileError } from "./state-file.ts";
 
 export type JournalEvent = "run-started" | "started" | "applied" | "done" | "failed" | "unknown" | "interrupted" | "run-finished";
 
@@ -16,7 +23,27 @@ export interface JournalEntry {
   readonly message?: string;
   readonly revision?: number;
   readonly status?: "ok" | "failed" | "interrupted";
+  /** Outputs the step's resource was assigned (src/resources/outputs.ts): never secret values. */
+  readonly outputs?: Readonly<Record<string, string>>;
 }
+
+export const JOURNAL_FORMAT_VERSION = 1;
+
+const EVENTS = ["run-started", "started", "applied", "done", "failed", "unknown", "interrupted", "run-finished"] as const satisfies readonly JournalEvent[];
+
+// Loose: a field a later berth adds within the same version is carried along, not refused; the fields known are checked.
+const Entry = z.looseObject({
+  version: z.literal(JOURNAL_FORMAT_VERSION).optional(),
+  at: z.string(),
+  run: z.string().min(1),
+  event: z.enum(EVENTS),
+  step: z.string().optional(),
+  digest: z.string().optional(),
+  message: z.string().optional(),
+  revision: z.number().int().optional(),
+  status: z.enum(["ok", "failed", "interrupted"]).optional(),
+  outputs: z.record(z.string(), z.string()).optional(),
+});
 
 /** Writing the journal failed (disk full, permissions): no further mutation may happen. */
 export class JournalWriteError extends Error {}
@@ -35,9 +62,10 @@ export class FileJournal implements JournalWriter {
 
   append(entry: Omit<JournalEntry, "at">): void {
     try {
-      const fd = openSync(this.path, "a", 0o600);
+      const fd = openSync(this.path, "a+", 0o600);
       try {
-        this.write(fd, `${JSON.stringify({ at: new Date().toISOString(), ...entry })}\n`);
+        cutTornLine(fd);
+        this.write(fd, `${JSON.stringify({ version: JOURNAL_FORMAT_VERSION, at: new Date().toISOString(), ...entry })}\n`);
         fsyncSync(fd);
       } finally {
         closeSync(fd);
@@ -48,17 +76,62 @@ export class FileJournal implements JournalWriter {
   }
 }
 
+/** Cuts the file back to its last newline: what follows is a line a killed process did not finish. */
+function cutTornLine(fd: number): void {
+  const size = fstatSync(fd).size;
+  const chunk = Buffer.alloc(64 * 1024);
+  for (let end = size; end > 0; ) {
+    const start = Math.max(0, end - chunk.length);
+    const read = readSync(fd, chunk, 0, end - start, start);
+    const newline = chunk.subarray(0, read).lastIndexOf(0x0a);
+    if (newline >= 0) {
+      if (start + newline + 1 < size) ftruncateSync(fd, start + newline + 1);
+      return;
+    }
+    end = start;
+  }
+  if (size > 0) ftruncateSync(fd, 0);
+}
+
+/**
+ * berth before format versions appended after a torn line without cutting it, so the fragment and the next whole
+ * entry share a line (`{"at":…,"ev{"at":…}`): that entry, when the line is one of those. Its entries start with
+ * `{"at":` and carry no version; this berth's start with `{"version":` and never follow a fragment.
+ */
+function afterLegacyTornLine(line: string): unknown {
+  for (let i = line.indexOf('{"at":', 1); i > 0; i = line.indexOf('{"at":', i + 1)) {
+    let value: unknown;
+    try {
+      value = JSON.parse(line.slice(i));
+    } catch {
+      continue;
+    }
+    if (value && typeof value === "object" && !("version" in value)) return value;
+  }
+  return undefined;
+}
+
+function parseLine(where: string, line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return afterLegacyTornLine(line) ?? parseJson(where, line);
+  }
+}
+
+/** The journal's entries, oldest first; StateFileError (naming file and line) for a line that is not one. */
 export function readJournal(path: string): JournalEntry[] {
   if (!existsSync(path)) return [];
+  const lines = readFileSync(path, "utf8").split("\n");
+  // The text after the last newline is a line the writer did not finish (empty when the file ends well).
+  lines.pop();
   const out: JournalEntry[] = [];
-  for (const line of readFileSync(path, "utf8").split("\n")) {
-    if (!line.trim()) continue;
-    try {
-      out.push(JSON.parse(line) as JournalEntry);
-    } catch {
-      // the line being written when the process died
-    }
-  }
+  lines.forEach((line, i) => {
+    const where = `${path}:${i + 1}`;
+    if (!line.trim()) throw new StateFileError("STATE-MALFORMED", where, "an empty line");
+    const { version: _version, ...entry } = parseRecord(where, parseLine(where, line), Entry, JOURNAL_FORMAT_VERSION, JOURNAL_FORMAT_VERSION);
+    out.push(entry as JournalEntry);
+  });
   return out;
 }
 
