@@ -24,13 +24,15 @@ async function writeTemp(target: string, data: string | Buffer, mode: number): P
 
 /** The folder's entries (the new name) reach the disk too, not only the file's bytes. */
 async function syncDir(dir: string): Promise<void> {
-  const d = await open(dir, "r");
   try {
-    await d.sync();
+    const d = await open(dir, "r");
+    try {
+      await d.sync();
+    } finally {
+      await d.close();
+    }
   } catch {
-    // Some filesystems refuse fsync on a directory; the file itself is flushed.
-  } finally {
-    await d.close();
+    // Some systems refuse to open or fsync a directory (Windows); the file itself is flushed.
   }
 }
 

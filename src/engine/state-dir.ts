@@ -1,6 +1,7 @@
 /**
  * What stays on this machine: `<state-dir>/<platform>.<env>/journal.jsonl`, all a resume needs. The lock and the
- * history live in the cluster (see lock.ts, revisions.ts), so every machine and CI runner sees the same ones.
+ * history live in the cluster (see lock.ts, revisions.ts), so every machine and CI runner sees the same ones — except
+ * for a plan whose cluster does not exist yet, which keeps them here too (`lock/`, `revisions/`: local-state.ts).
  * Never a secret value.
  */
 import { mkdirSync } from "node:fs";
