@@ -55,7 +55,7 @@ export async function followOperation(client: ArmClient, method: Method, path: s
     previous = next;
   }
   const state = provisioningStateOf(resource);
-  if (!isSuccess(state)) throw new AzureRequestError(options.operation, undefined, { code: `Provisioning${state}`, message: `provisioningState is ${state}` });
+  if (!isSuccess(state)) throw new AzureRequestError(options.operation, previous.status, { code: `Provisioning${state}`, message: `provisioningState is ${state}` });
   return resource;
 }
 
@@ -66,7 +66,7 @@ async function pollAsyncOperation(client: ArmClient, url: string, first: ArmResp
     const poll = await client.request("GET", url, { operation: options.operation, readOnly: true, ...(options.progress ? { progress: options.progress } : {}) });
     const status = String(poll.body?.status ?? "");
     if (status.toLowerCase() === "succeeded") return;
-    if (isTerminal(status) && status) throw new AzureRequestError(options.operation, undefined, armErrorOf(poll.body, `the operation ended ${status}`), poll.headers);
+    if (isTerminal(status) && status) throw new AzureRequestError(options.operation, poll.status, armErrorOf(poll.body, `the operation ended ${status}`), poll.headers);
     previous = poll;
   }
 }
