@@ -78,6 +78,7 @@ export class FakeArm implements HttpClient {
       };
       delete resource.properties.administratorLoginPassword;
       delete resource.properties.value;
+      delete resource.properties.createMode;
       this.resources.set(key, resource);
       return { status: have ? 200 : 201, body: resource };
     }

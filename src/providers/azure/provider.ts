@@ -136,6 +136,8 @@ export class AzureProvider implements Provider {
     let body: Record<string, unknown> = { ...resource.body };
     if (row.tagged) body.tags = { ...(resource.body.tags as object | undefined), [TAG.instance]: this.options.instance, ...(adopted ? { [TAG.adopted]: "true" } : {}) };
     if (!live) return body;
+    // A PUT replaces the tags: those others (policies, teams) put on the resource are sent back as they are.
+    if (row.tagged && live.tags) body.tags = { ...(live.tags as object), ...(body.tags as object) };
     for (const path of row.keepFromLive ?? []) if (getPath(body, path) === undefined && getPath(live, path) !== undefined) body = withPath(body, path, getPath(live, path));
     return body;
   }
