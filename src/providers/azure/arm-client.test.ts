@@ -82,7 +82,7 @@ test("429 and 5xx wait for Retry-After on the clock and tell the step; 409 Anoth
 test("other errors fail at once with a message naming the resource, the operation and ARM's words", async () => {
   const { arm, client } = setup();
   arm.script((r) => r.method === "PUT", { status: 409, body: { error: { code: "VaultAlreadyExists", message: "The vault name 'kv1' is already in use.", details: [{ code: "Inner", message: "held by another tenant" }] } } });
-  await assert.rejects(client.put(VAULT, "2023-07-01", {}, "PUT Microsoft.KeyVault/vaults kv1"), /^PUT Microsoft\.KeyVault\/vaults kv1: 409 VaultAlreadyExists: The vault name 'kv1' is already in use\. \(Inner: held by another tenant\)/);
+  await assert.rejects(client.put(VAULT, "2023-07-01", {}, "PUT Microsoft.KeyVault/vaults kv1"), /^AzureRequestError: PUT Microsoft\.KeyVault\/vaults kv1: 409 VaultAlreadyExists: The vault name 'kv1' is already in use\. \(Inner: held by another tenant\)/);
   assert.equal(arm.requests.length, 1);
 });
 

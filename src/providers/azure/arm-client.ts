@@ -49,7 +49,12 @@ export interface RequestOptions {
   readonly idempotent?: boolean;
   /** A read made while waiting (a poll): runs no lock check, since it changes nothing. */
   readonly readOnly?: boolean;
+  /** Narrows the retry policy (preflight gives up after a couple of tries). */
+  readonly retry?: Partial<RetryPolicy>;
 }
+
+/** What @azure/identity throws when no credential can sign in: nothing was sent to ARM. */
+const SIGN_IN_ERRORS = new Set(["CredentialUnavailableError", "AuthenticationError", "AggregateAuthenticationError", "AuthenticationRequiredError"]);
 
 const REQUEST_TIMEOUT_MS = 60_000;
 
@@ -81,11 +86,11 @@ export class ArmClient {
 
   urlOf(path: string, apiVersion: string | undefined, query: Readonly<Record<string, string>> = {}): string {
     if (/^https?:\/\//i.test(path)) return path;
-    const url = new URL(path.startsWith("/") ? path : `/${path}`, `${this.endpoint}/`);
-    for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
-    if (apiVersion) url.searchParams.set("api-version", apiVersion);
-    // ARM reads `$filter` literally; URLSearchParams writes spaces as `+`, which ARM accepts, and `'` as %27, which it decodes.
-    return url.toString();
+    const base = `${this.endpoint}${path.startsWith("/") ? "" : "/"}${path}`;
+    // Written by hand rather than with URLSearchParams, which would send `$filter` as `%24filter` and spaces as `+`:
+    // ARM's OData parameters are sent as the Azure SDKs send them.
+    const params = [...Object.entries(query), ...(apiVersion ? [["api-version", apiVersion] as const] : [])].map(([k, v]) => `${k}=${encodeURIComponent(v)}`);
+    return params.length ? `${base}${base.includes("?") ? "&" : "?"}${params.join("&")}` : base;
   }
 
   /** One try: a 2xx answer, or AzureRequestError. */
@@ -103,7 +108,9 @@ export class ArmClient {
       response = await this.clock.busy(this.#pipeline.sendRequest(this.#http, request));
     } catch (error) {
       if (options.progress?.signal?.aborted) throw options.progress.signal.reason;
-      const lost = isConnectionError(error) || (error as { name?: string }).name === "AbortError";
+      const name = (error as { name?: string }).name ?? "";
+      if (SIGN_IN_ERRORS.has(name)) throw new AzureRequestError(options.operation, 401, { code: "SignInFailed", message: `cannot sign in to Azure: ${(error as Error).message.split("\n")[0]}` }, {}, false, { cause: error });
+      const lost = isConnectionError(error) || name === "AbortError";
       throw new AzureRequestError(options.operation, undefined, { message: lost ? "the connection to Azure Resource Manager was lost" : (error as Error).message }, {}, lost, { cause: error });
     }
     const headers = response.headers.toJSON({ preserveCase: false });
@@ -124,7 +131,7 @@ export class ArmClient {
   request(method: Method, path: string, options: RequestOptions): Promise<ArmResponse> {
     const progress = options.progress;
     const idempotent = options.idempotent ?? method !== "POST";
-    const policy = { ...DEFAULT_RETRY, ...this.options.retry };
+    const policy = { ...DEFAULT_RETRY, ...this.options.retry, ...options.retry };
     return withRetry(
       () => this.send(method, path, options),
       (error) => classifyArmError(error, idempotent, this.clock.now()),

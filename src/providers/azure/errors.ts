@@ -9,6 +9,8 @@ export interface ArmErrorBody {
 }
 
 export class AzureRequestError extends Error {
+  override readonly name = "AzureRequestError";
+
   constructor(
     /** "PUT Microsoft.KeyVault/vaults kv-meta" */
     readonly operation: string,

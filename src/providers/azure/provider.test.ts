@@ -186,6 +186,7 @@ test("owned lists resource groups and resources by the instance tag; preflight s
     ["Microsoft.Sql/servers/databases", "rg", "sql/db", true, false],
   ]);
   assert.equal(arm.requests[1]!.url.searchParams.get("$filter"), `tagName eq 'berth.instance' and tagValue eq '${INSTANCE}'`);
+  assert.match(arm.requests[1]!.url.search, /^\?\$filter=tagName%20eq%20(%27|')berth\.instance(%27|')%20and%20tagValue%20eq%20(%27|')meta\.prod(%27|')&api-version=2021-04-01$/, "sent as the Azure SDKs send OData parameters");
 
   arm.script((r) => r.path === `/subscriptions/${SUB}`, { status: 403, body: { error: { code: "AuthorizationFailed", message: "The client 'x' does not have authorization to perform action 'Microsoft.Resources/subscriptions/read'." } } });
   await assert.rejects(provider.preflight(), (e: unknown) => e instanceof ProviderUnavailable && /may not read the subscription: GET subscription .*AuthorizationFailed/.test(e.message));
@@ -206,4 +207,12 @@ test("a failed operation becomes a failed verdict with ARM's code, and explain g
   const lines = await provider.explain(s, verdict);
   assert.equal(lines[0], "ARM error SkuNotAvailable: Standard_D4s_v5 is not available.");
   assert.match(lines.at(-1)!, /^hint: The SKU or VM size is not offered/);
+});
+
+test("a credential that cannot sign in makes preflight fail naming the sources tried, before any request reaches ARM", async () => {
+  const arm = new FakeArm();
+  const credential = { getToken: async () => { throw Object.assign(new Error("Azure CLI could not be found.\nmore"), { name: "CredentialUnavailableError" }); } };
+  const provider = new AzureProvider({ cloud: resolveCloud({ resourceManager: ENDPOINT, authorityHost: "https://login.fake.test" }), credential, credentialSources: ["Azure CLI (az login)"], subscriptionId: SUB, instance: INSTANCE, clock: new VirtualClock(), httpClient: arm });
+  await assert.rejects(provider.preflight(), (e: unknown) => e instanceof ProviderUnavailable && /the credential was refused: .*SignInFailed: cannot sign in to Azure: Azure CLI could not be found\.$/.test(e.message));
+  assert.equal(arm.requests.length, 0);
 });

@@ -48,7 +48,12 @@ export interface AzureProviderOptions {
 
 const resourceOf = (step: PlanStep): AzureResource | undefined => (step.action.type === "ensure" || step.action.type === "remove" ? step.action.resource : undefined);
 
-const parentIdOf = (id: string): string => id.replace(/\/[^/]+\/[^/]+\/?$/, "").toLowerCase();
+/** Writes that must take turns share a key: children of one parent, and the parent itself when it carries them. */
+const serialisationKey = (resource: AzureResource): string | undefined => {
+  const how = azureTypeRow(resource.type).serialise;
+  if (how === "self") return resource.id.toLowerCase();
+  return how === "parent" ? resource.id.replace(/\/[^/]+\/[^/]+\/?$/, "").toLowerCase() : undefined;
+};
 
 const resourceGroupOf = (id: string): string | undefined => /\/resourceGroups\/([^/]+)/i.exec(id)?.[1];
 
@@ -77,7 +82,7 @@ export class AzureProvider implements Provider {
   async preflight() {
     const where = `Azure Resource Manager at ${this.client.endpoint}`;
     try {
-      const sub = await this.client.request("GET", this.client.subscriptionPath, { apiVersion: SUBSCRIPTIONS_API, operation: `GET subscription ${this.options.subscriptionId}`, readOnly: true });
+      const sub = await this.client.request("GET", this.client.subscriptionPath, { apiVersion: SUBSCRIPTIONS_API, operation: `GET subscription ${this.options.subscriptionId}`, readOnly: true, retry: { tries: 2 } });
       const state = sub.body?.state as string | undefined;
       if (state && state !== "Enabled") throw new ProviderUnavailable(`subscription ${this.options.subscriptionId} is ${state}: ARM accepts no writes to it`);
       return { endpoint: `${this.client.endpoint} (subscription ${sub.body?.displayName ?? this.options.subscriptionId})`, version: `ARM, signed in with ${(this.options.credentialSources ?? ["the given credential"]).join(" or ")}` };
@@ -162,17 +167,21 @@ export class AzureProvider implements Provider {
     // In sync: not a single write. Ownership is checked by the engine before run (foreign stops the step).
     if (live.exists && live.changes.length === 0) return { did: "unchanged", mutated: false, ...(live.outputs ? { outputs: live.outputs } : {}) };
     const row = azureTypeRow(resource.type);
-    const current = await this.client.get(resource.id, resource.apiVersion, `GET ${describe(resource)}`, progress);
-    const adopted = current ? this.#ownership(resource, current).adopted === true : false;
-    let body = this.#desiredBody(resource, current, adopted);
-    if (current) {
-      for (const path of row.writeOnly ?? []) body = withoutPath(body, path);
-    } else {
-      body = await this.#prepareCreate(resource, body, progress);
-    }
-    const put = () => this.client.put(resource.id, resource.apiVersion, body, `PUT ${describe(resource)}`, progress);
-    const result = row.serialiseByParent ? await this.#writes.run(parentIdOf(resource.id), put) : await put();
-    return { did: current ? "updated" : "created", mutated: true, outputs: outputsOf(resource.type, result) };
+    // Read, build and write under the key: a VNet PUT carries its subnets as read, so no subnet write may come between.
+    const write = async (): Promise<RunResult> => {
+      const current = await this.client.get(resource.id, resource.apiVersion, `GET ${describe(resource)}`, progress);
+      const adopted = current ? this.#ownership(resource, current).adopted === true : false;
+      let body = this.#desiredBody(resource, current, adopted);
+      if (current) {
+        for (const path of row.writeOnly ?? []) body = withoutPath(body, path);
+      } else {
+        body = await this.#prepareCreate(resource, body, progress);
+      }
+      const result = await this.client.put(resource.id, resource.apiVersion, body, `PUT ${describe(resource)}`, progress);
+      return { did: current ? "updated" : "created", mutated: true, outputs: outputsOf(resource.type, result) };
+    };
+    const key = serialisationKey(resource);
+    return key ? this.#writes.run(key, write) : write();
   }
 
   /**
@@ -215,7 +224,8 @@ export class AzureProvider implements Provider {
     const row = azureTypeRow(resource.type);
     const current = row.softDelete ? await this.client.get(resource.id, resource.apiVersion, `GET ${describe(resource)}`, progress) : undefined;
     const del = () => this.client.delete(resource.id, resource.apiVersion, `DELETE ${describe(resource)}`, progress);
-    const existed = row.serialiseByParent ? await this.#writes.run(parentIdOf(resource.id), del) : await del();
+    const key = serialisationKey(resource);
+    const existed = key ? await this.#writes.run(key, del) : await del();
     if (!existed) return { did: "already gone", mutated: false };
     const location = (current?.location ?? resource.body.location) as string | undefined;
     if (row.softDelete && policyOf(resource).purgeOnRemove && location) {

@@ -19,10 +19,11 @@ export interface AzureTypeRow {
   /** Live paths an update must send back when the spec leaves them out, or the PUT would remove them (a VNet's subnets). */
   readonly keepFromLive?: readonly string[];
   /**
-   * Writes are serialised per parent: ARM refuses (or loses) concurrent writes of children of one VNet or of one
-   * identity's federated credentials. Writes of one parent (the id without its last `/type/name`) take turns.
+   * Writes that take turns: ARM refuses (or loses) concurrent writes of the subnets of one VNet or the federated
+   * credentials of one identity. "parent": children of one parent (the id without its last `/type/name`) take turns;
+   * "self": the parent joins its children's queue (a VNet PUT carries its subnets).
    */
-  readonly serialiseByParent?: boolean;
+  readonly serialise?: "parent" | "self";
   /** Made beforehand and taken over when untagged (a resource group); marked adopted, so berth never deletes it. */
   readonly adoptUntagged?: boolean;
   /** Soft-deleted when deleted (its name stays taken until purged or recovered). */
@@ -35,10 +36,10 @@ const MIN = 60_000;
 
 export const AZURE_TYPE_ROWS: Readonly<Record<string, AzureTypeRow>> = {
   "Microsoft.Resources/resourceGroups": { phase: "namespaces", timeoutMs: 5 * MIN, holdsData: true, tagged: true, adoptUntagged: true, hint: "A resource group name must be unique in the subscription; check the location is allowed by policy." },
-  "Microsoft.Network/virtualNetworks": { phase: "network", timeoutMs: 10 * MIN, holdsData: false, tagged: true, keepFromLive: ["properties.subnets"], hint: "Check the address space does not overlap a peered network." },
-  "Microsoft.Network/virtualNetworks/subnets": { phase: "network", timeoutMs: 10 * MIN, holdsData: false, tagged: false, serialiseByParent: true, hint: "A subnet in use (delegated, or holding NICs or private endpoints) cannot change its prefix or delegation." },
+  "Microsoft.Network/virtualNetworks": { phase: "network", timeoutMs: 10 * MIN, holdsData: false, tagged: true, keepFromLive: ["properties.subnets"], serialise: "self", hint: "Check the address space does not overlap a peered network." },
+  "Microsoft.Network/virtualNetworks/subnets": { phase: "network", timeoutMs: 10 * MIN, holdsData: false, tagged: false, serialise: "parent", hint: "A subnet in use (delegated, or holding NICs or private endpoints) cannot change its prefix or delegation." },
   "Microsoft.Network/privateDnsZones": { phase: "network", timeoutMs: 10 * MIN, holdsData: false, tagged: true, hint: "Private DNS zones are global: their location is `global`." },
-  "Microsoft.Network/privateDnsZones/virtualNetworkLinks": { phase: "network", timeoutMs: 10 * MIN, holdsData: false, tagged: true, serialiseByParent: true, hint: "A VNet can be linked to one zone of a name only once." },
+  "Microsoft.Network/privateDnsZones/virtualNetworkLinks": { phase: "network", timeoutMs: 10 * MIN, holdsData: false, tagged: true, serialise: "parent", hint: "A VNet can be linked to one zone of a name only once." },
   "Microsoft.Network/privateEndpoints": { phase: "network", timeoutMs: 15 * MIN, holdsData: false, tagged: true, hint: "The subnet must allow private endpoints (privateEndpointNetworkPolicies) and the target must support the group id." },
   "Microsoft.Network/privateEndpoints/privateDnsZoneGroups": { phase: "network", timeoutMs: 10 * MIN, holdsData: false, tagged: false, hint: "The DNS zone must exist and be linked to the VNet." },
   "Microsoft.ManagedIdentity/userAssignedIdentities": { phase: "rbac", timeoutMs: 5 * MIN, holdsData: false, tagged: true, hint: "Check the caller may create managed identities in the resource group." },
@@ -47,7 +48,7 @@ export const AZURE_TYPE_ROWS: Readonly<Record<string, AzureTypeRow>> = {
     timeoutMs: 5 * MIN,
     holdsData: false,
     tagged: false,
-    serialiseByParent: true,
+    serialise: "parent",
     hint: "An identity holds at most 20 federated credentials; issuer + subject must be unique in it.",
   },
   "Microsoft.Authorization/roleAssignments": {
@@ -77,7 +78,7 @@ export const AZURE_TYPE_ROWS: Readonly<Record<string, AzureTypeRow>> = {
     writeOnly: ["properties.administratorLoginPassword", "properties.createMode", "properties.pointInTimeUTC", "properties.sourceServerResourceId"],
     hint: "Check the SKU is offered in the region (`az postgres flexible-server list-skus`) and that a delegated subnet is given for private access.",
   },
-  "Microsoft.DBforPostgreSQL/flexibleServers/databases": { phase: "storage", timeoutMs: 10 * MIN, holdsData: true, tagged: false, serialiseByParent: true, hint: "The server must be Ready." },
+  "Microsoft.DBforPostgreSQL/flexibleServers/databases": { phase: "storage", timeoutMs: 10 * MIN, holdsData: true, tagged: false, serialise: "parent", hint: "The server must be Ready." },
   "Microsoft.Sql/servers": {
     phase: "storage",
     timeoutMs: 20 * MIN,
