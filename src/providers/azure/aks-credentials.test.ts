@@ -3,7 +3,7 @@ import { test } from "node:test";
 import yaml from "js-yaml";
 import { VirtualClock } from "../../../test/support/clock.ts";
 import { ENDPOINT, FakeArm, fakeCredential } from "../../../test/support/fake-arm.ts";
-import { aksConnection } from "./aks-credentials.ts";
+import { aksConnection, aksConnectionSource } from "./aks-credentials.ts";
 import { ArmClient } from "./arm-client.ts";
 import { AKS_SERVER_SCOPE, resolveCloud } from "./cloud.ts";
 
@@ -47,4 +47,14 @@ test("without Entra ID, or with the admin credential, the kubeconfig is used as 
   assert.deepEqual((yaml.load(user.kubeconfig) as { users: { user: unknown }[] }).users[0]!.user, { exec: { command: "kubelogin", args: ["get-token"] } });
   const admin = await aksConnection(client, credential, AKS, { admin: true });
   assert.deepEqual((yaml.load(admin.kubeconfig) as { users: { user: unknown }[] }).users[0]!.user, { "client-certificate-data": "Y2VydA==", "client-key-data": "a2V5" });
+});
+
+test("the lazy connection source asks nothing until called, then keeps the connection until its token nears expiry", async () => {
+  const { arm, client, credential } = setup({ managed: true });
+  const source = aksConnectionSource(client, credential, AKS);
+  assert.equal(arm.requests.length, 0);
+  const first = await source();
+  const asked = arm.requests.length;
+  assert.equal(await source(), first);
+  assert.equal(arm.requests.length, asked, "a fresh token is reused");
 });

@@ -56,3 +56,20 @@ export async function aksConnection(client: ArmClient, credential: TokenCredenti
   const users = (doc.users ?? []).map((u) => ({ name: u.name, user: { token: token.token } }));
   return { kubeconfig: yaml.dump({ ...doc, users }), server, entraId, expiresOn: token.expiresOnTimestamp };
 }
+
+/** Fetched again this long before the Entra token expires. */
+const REFRESH_MARGIN_MS = 5 * 60_000;
+
+/**
+ * A lazy connection source for the Kubernetes provider: nothing is asked until the first call (the cluster may not
+ * exist yet when the plan is made), then the connection is kept until its Entra token nears expiry.
+ */
+export function aksConnectionSource(client: ArmClient, credential: TokenCredential, clusterId: string, options: AksCredentialOptions = {}): () => Promise<AksConnection> {
+  let held: Promise<AksConnection> | undefined;
+  return async () => {
+    const current = held && (await held.catch(() => undefined));
+    if (current && (current.expiresOn === undefined || current.expiresOn - client.clock.now() > REFRESH_MARGIN_MS)) return current;
+    held = aksConnection(client, credential, clusterId, options);
+    return held;
+  };
+}
