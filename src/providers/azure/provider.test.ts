@@ -151,6 +151,19 @@ test("subnet writes of one VNet take turns: the second PUT is sent only after th
   assert.deepEqual(order, ["PUT a", "poll a", "poll a", "PUT b", "poll b", "poll b"]);
 });
 
+test("a VNet update takes turns with its subnets' writes: the subnets it carries back are read inside the turn", async () => {
+  const { arm, provider, progress, signal } = setup();
+  const vnet = resource("Microsoft.Network/virtualNetworks", "Microsoft.Network/virtualNetworks/vnet", { location: "westeurope", properties: { addressSpace: { addressPrefixes: ["10.0.0.0/16"] } } });
+  const subnet = resource("Microsoft.Network/virtualNetworks/subnets", "Microsoft.Network/virtualNetworks/vnet/subnets/a", { properties: { addressPrefix: "10.0.0.0/24" } });
+  arm.seed(vnet.id, { name: "vnet", location: "westeurope", tags: { [TAG.instance]: INSTANCE }, properties: { addressSpace: { addressPrefixes: ["10.9.0.0/16"] }, subnets: [] } });
+  arm.script((r) => r.method === "PUT" && r.path.endsWith("/virtualnetworks/vnet"), (r) => ({ status: 201, headers: { "azure-asyncoperation": `${ENDPOINT}/ops/vnet` }, body: r.body }));
+  arm.script((r) => r.url.pathname === "/ops/vnet", { status: 200, body: { status: "InProgress" } }, { status: 200, body: { status: "Succeeded" } });
+  const live = await provider.inspect(step(vnet));
+  await Promise.all([provider.run(step(vnet), live, progress, signal), provider.run(step(subnet), { exists: false, ownership: "absent", changes: [{ field: "(resource)" }], intentChanged: true }, progress, signal)]);
+  const order = arm.requests.slice(1).map((r) => `${r.method} ${r.path.startsWith("/ops/") ? "operation" : r.path.split("/").pop()}`);
+  assert.deepEqual(order, ["GET vnet", "PUT vnet", "GET operation", "GET operation", "GET vnet", "GET a", "PUT a"]);
+});
+
 test("removing a vault purges it only when its policy says so; a soft-deleted vault holding the name is recovered per policy", async () => {
   const { arm, provider, progress, signal } = setup();
   const kv = (softDelete?: AzureResource["softDelete"]) => resource("Microsoft.KeyVault/vaults", "Microsoft.KeyVault/vaults/kv-meta", { location: "West Europe", properties: { tenantId: "t" } }, softDelete ? { softDelete } : {});
