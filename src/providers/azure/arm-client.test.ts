@@ -112,3 +112,10 @@ test("a PUT answered 200 without a polling URL is followed through the resource'
   const result = await client.put(VAULT, "2023-07-01", {}, "PUT vault kv1");
   assert.equal(result.properties.done, true);
 });
+
+test("a quota refusal (409 OperationNotAllowed) is final: waiting does not raise a quota", async () => {
+  const { arm, client } = setup();
+  arm.script((r) => r.method === "PUT", { status: 409, body: { error: { code: "OperationNotAllowed", message: "Operation could not be completed as it results in exceeding approved standardDSv5Family Cores quota." } } });
+  await assert.rejects(client.put(VAULT, "2023-07-01", {}, "PUT aks"), /OperationNotAllowed: Operation could not be completed/);
+  assert.equal(arm.requests.length, 1);
+});

@@ -18,7 +18,6 @@ export const RETRY_RULES: readonly RetryRule[] = [
   { status: 429, why: "ARM is throttling requests" },
   { status: "5xx", why: "ARM answered with a server error" },
   { status: 409, code: "AnotherOperationInProgress", why: "another operation is still running on the resource" },
-  { status: 409, code: "OperationNotAllowed", why: "another operation is still running on the resource" },
   { status: 409, code: "ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity", why: "another federated credential of the identity is being written" },
   { status: 400, code: "PrincipalNotFound", why: "the principal was just created and Entra ID has not replicated it yet" },
   { status: 404, code: "PrincipalNotFound", why: "the principal was just created and Entra ID has not replicated it yet" },
