@@ -147,9 +147,10 @@ export class AzureProvider implements Provider {
     return body;
   }
 
-  async run(step: PlanStep, live: LiveState, progress: Progress, _signal: AbortSignal): Promise<RunResult> {
+  async run(step: PlanStep, live: LiveState, given: Progress, signal: AbortSignal): Promise<RunResult> {
     const resource = resourceOf(step);
     if (!resource) return { did: "nothing to change", mutated: false };
+    const progress: Progress = given.signal ? given : { ...given, signal };
     this.#errors.delete(step.id);
     try {
       return step.action.type === "remove" ? await this.#remove(resource, live, progress) : await this.#ensure(resource, live, progress);
