@@ -26,6 +26,12 @@ export interface AzureResource {
    * (`properties.administratorLoginPassword`): made by the provider, kept where the spec says, never in the plan.
    */
   readonly generatedSecrets?: Readonly<Record<string, { readonly keepIn: string; readonly secretName: string }>>;
+  /**
+   * Resources Azure soft-deletes (Key Vault): what berth may do when a deleted one still holds the name (recover it,
+   * purge it, or stop and say so — the default), and whether `remove` purges after deleting (default: never, so a
+   * deleted vault can be recovered for its retention period).
+   */
+  readonly softDelete?: { readonly onNameHeld: "recover" | "purge" | "fail"; readonly purgeOnRemove: boolean };
 }
 
 /** An Azure resource the spec asks for: the Azure counterpart of a Kubernetes DesiredResource. */

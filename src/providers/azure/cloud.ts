@@ -1,0 +1,38 @@
+/**
+ * Which Azure cloud berth talks to: the Resource Manager endpoint every ARM request goes to and the Entra ID authority
+ * tokens come from. The named clouds are Azure's own; a custom one (Azure Stack, a sovereign cloud not listed, a test
+ * server) is given as both URLs.
+ */
+export interface AzureCloud {
+  readonly name: string;
+  /** ARM endpoint, without a trailing slash. */
+  readonly resourceManager: string;
+  /** Entra ID authority host, without a trailing slash. */
+  readonly authorityHost: string;
+  /** Not one of Azure's clouds: MSAL cannot discover its instance metadata, so discovery is turned off. */
+  readonly custom: boolean;
+}
+
+export const AZURE_CLOUDS: Readonly<Record<string, Omit<AzureCloud, "name" | "custom">>> = {
+  AzureCloud: { resourceManager: "https://management.azure.com", authorityHost: "https://login.microsoftonline.com" },
+  AzureChinaCloud: { resourceManager: "https://management.chinacloudapi.cn", authorityHost: "https://login.chinacloudapi.cn" },
+  AzureUSGovernment: { resourceManager: "https://management.usgovcloudapi.net", authorityHost: "https://login.microsoftonline.us" },
+};
+
+export type CloudSpec = string | { readonly resourceManager: string; readonly authorityHost: string };
+
+const trim = (url: string): string => url.replace(/\/+$/, "");
+
+/** The cloud a spec names (default the public cloud); throws with the known names when the name is not one. */
+export function resolveCloud(spec: CloudSpec | undefined = "AzureCloud"): AzureCloud {
+  if (typeof spec !== "string") return { name: "custom", resourceManager: trim(spec.resourceManager), authorityHost: trim(spec.authorityHost), custom: true };
+  const known = AZURE_CLOUDS[spec];
+  if (!known) throw new Error(`unknown Azure cloud ${JSON.stringify(spec)}: one of ${Object.keys(AZURE_CLOUDS).join(", ")}, or { resourceManager, authorityHost }`);
+  return { name: spec, ...known, custom: false };
+}
+
+/** The scope of an ARM token: the Resource Manager's own URL with `/.default` (public cloud `https://management.azure.com/.default`). */
+export const armScope = (cloud: Pick<AzureCloud, "resourceManager">): string => `${trim(cloud.resourceManager)}/.default`;
+
+/** The AKS server application (same id in every cloud): an Entra-integrated cluster's API server accepts its tokens. */
+export const AKS_SERVER_SCOPE = "6dae42f8-4368-4678-94ff-3960e28e3630/.default";
