@@ -3,6 +3,7 @@
  * point leaves a true account. It holds step ids, digests and messages — never a secret value. A torn last line
  * (killed mid-write) is ignored on reading.
  */
+import type { Outputs } from "../resources/outputs.ts";
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from "node:fs";
 
 export type JournalEvent = "run-started" | "started" | "applied" | "done" | "failed" | "unknown" | "interrupted" | "run-finished";
@@ -16,6 +17,8 @@ export interface JournalEntry {
   readonly message?: string;
   readonly revision?: number;
   readonly status?: "ok" | "failed" | "interrupted";
+  /** What the remote side assigned (ids, URLs; never a secret), on the entry written right after the mutation. */
+  readonly outputs?: Outputs;
 }
 
 /** Writing the journal failed (disk full, permissions): no further mutation may happen. */
@@ -69,6 +72,8 @@ export interface UnfinishedRun {
   readonly done: ReadonlyMap<string, string>;
   /** Steps started (or applied) and not finished: their outcome must be read from the cluster. */
   readonly inFlight: readonly string[];
+  /** Outputs its steps were assigned, by step: a resumed run has them without asking again. */
+  readonly outputs: ReadonlyMap<string, Outputs>;
 }
 
 /** The last run, if it did not finish well: what a new `up` resumes. */
@@ -79,12 +84,14 @@ export function unfinishedRun(entries: readonly JournalEntry[]): UnfinishedRun |
   if (own.some((e) => e.event === "run-finished" && e.status === "ok")) return undefined;
   const done = new Map<string, string>();
   const started = new Set<string>();
+  const outputs = new Map<string, Outputs>();
   for (const e of own) {
     if (!e.step) continue;
+    if (e.outputs) outputs.set(e.step, { ...outputs.get(e.step), ...e.outputs });
     if (e.event === "done" && e.digest) {
       done.set(e.step, e.digest);
       started.delete(e.step);
     } else if (e.event === "started" || e.event === "applied" || e.event === "unknown" || e.event === "interrupted") started.add(e.step);
   }
-  return { run: last.run, ...(last.revision !== undefined ? { revision: last.revision } : {}), done, inFlight: [...started].filter((s) => !done.has(s)) };
+  return { run: last.run, ...(last.revision !== undefined ? { revision: last.revision } : {}), done, inFlight: [...started].filter((s) => !done.has(s)), outputs };
 }

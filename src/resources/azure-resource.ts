@@ -28,7 +28,7 @@ export interface AzureResource {
   readonly generatedSecrets?: Readonly<Record<string, { readonly keepIn: string; readonly secretName: string }>>;
 }
 
-/** An Azure resource the spec asks for: the Azure counterpart of a Kubernetes DesiredResource. */
+/** An Azure resource the spec asks for: the Azure counterpart of a Kubernetes KubeDesired. */
 export interface AzureDesired {
   /** keyOfId({ provider: "azure", type, scope: resourceGroup ?? "_subscription", name }). */
   readonly key: string;
