@@ -15,7 +15,7 @@ import type { AzureDesired } from "./resources/azure-resource.ts";
 import type { KubeDesired } from "./resources/kube-object.ts";
 import type { GeneratedSecret } from "./resources/secrets.ts";
 import { declaredEnvironments, loadSource, type ResolvedSpec, resolveSpec } from "./spec/resolve.ts";
-import { buildPlan, PlanCycleError } from "./plan/build-plan.ts";
+import { buildPlan, PlanCycleError, UnknownOutputSource } from "./plan/build-plan.ts";
 import type { Plan } from "./plan/step.ts";
 
 export type { Diagnostic } from "./diagnostics/diagnostic.ts";
@@ -101,6 +101,8 @@ export function planFor(options: BuildOptions & { readonly env: string }): PlanR
     });
     return { ok: true, diagnostics: result.diagnostics, plan };
   } catch (error) {
+    if (error instanceof UnknownOutputSource)
+      return { ok: false, diagnostics: [...result.diagnostics, { severity: "error", code: "PLAN-UNKNOWN-OUTPUT", path: "spec", message: error.message, hint: "refer only to outputs of resources this spec creates or reads" }] };
     if (!(error instanceof PlanCycleError)) throw error;
     return { ok: false, diagnostics: [...result.diagnostics, { severity: "error", code: "PLAN-CYCLE", path: "spec", message: error.message, hint: "remove one of the dependencies (connects, jobs.after) in the cycle" }] };
   }
