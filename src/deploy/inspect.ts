@@ -11,7 +11,7 @@ import { FAILURE_HINTS } from "../readiness/hints.ts";
 import { type Outputs, outputRefsIn, substituteOutputs } from "../resources/outputs.ts";
 import { mapLimited } from "../util/map-limited.ts";
 import { type DataItem, dataHolders, dataItem, type OwnedBy } from "./data-holders.ts";
-import { type Connected, preflight } from "./target.ts";
+import { type Connected, preflight, reached } from "./target.ts";
 
 export interface Blocker {
   readonly step: string;
@@ -44,9 +44,9 @@ export const alsoKindsOf = (steps: readonly PlanStep[], provider: string): Objec
     .map(stepRef)
     .filter((r): r is ObjectRef => r !== undefined);
 
-/** What each provider the plan uses owns live for the instance. */
+/** What each provider reached owns live for the instance. */
 export const ownedByProvider = (plan: Plan, connected: Connected, steps: readonly PlanStep[]): Promise<OwnedBy[]> =>
-  Promise.all(connected.used.map(async (provider) => ({ provider, owned: await connected.providers[provider]!.owned(plan.instance, alsoKindsOf(steps, provider)) })));
+  Promise.all(reached(connected).map(async (provider) => ({ provider, owned: await connected.providers[provider]!.owned(plan.instance, alsoKindsOf(steps, provider)) })));
 
 export async function inspectPlan(plan: Plan, connected: Connected, concurrency = 16, options: InspectOptions = {}): Promise<Inspection> {
   const { endpoint, version } = await preflight(connected);

@@ -93,15 +93,19 @@ export function connect(plan: Plan, target: DeployTarget, stores: StateStores | 
 }
 
 /**
- * Reaches every provider the plan uses (and Kubernetes when the state lives in the cluster), before anything is
- * read or changed: throws ProviderUnavailable naming the one that cannot be reached. The endpoints are joined for
- * messages; the version is Kubernetes' when the plan has Kubernetes steps.
+ * The providers a deploy reaches: those the plan's steps use, and Kubernetes whenever it was made (the state is in
+ * the cluster, or the plan has Kubernetes steps) — so what an instance owns there is found even when the spec has
+ * nothing left in it, as before providers were many.
+ */
+export const reached = (connected: Connected): string[] => [...new Set([...connected.used, ...(connected.kubernetes ? ["kubernetes"] : [])])];
+
+/**
+ * Reaches every provider `reached` lists before anything is read or changed: throws ProviderUnavailable naming the
+ * one that cannot be reached. The endpoints are joined for messages; the version is Kubernetes' when it is reached.
  */
 export async function preflight(connected: Connected): Promise<{ readonly endpoint: string; readonly version: string }> {
-  const names = connected.used.length ? connected.used : Object.keys(connected.providers);
-  const withState = connected.kubernetes && !names.includes("kubernetes") ? [...names, "kubernetes"] : names;
   const found: { name: string; endpoint: string; version: string }[] = [];
-  for (const name of withState) found.push({ name, ...(await connected.providers[name]!.preflight()) });
+  for (const name of reached(connected)) found.push({ name, ...(await connected.providers[name]!.preflight()) });
   const main = found.find((f) => f.name === "kubernetes") ?? found[0];
   return { endpoint: found.map((f) => f.endpoint).join("; ") || "(no provider)", version: main?.version ?? "" };
 }
