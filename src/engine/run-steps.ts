@@ -71,13 +71,13 @@ export async function runSteps(steps: readonly PlanStep[], options: RunStepsOpti
   const limit = options.concurrency ?? 16;
   const running = new Map<string, Promise<void>>();
   let stopReason: { status: "failed" | "interrupted"; error: string } | undefined;
-  // Inspection's first (what is live), then the journal's (what this machine's earlier run was told), then this run's.
+  // What this machine's earlier run was told, then what is live now (fresher), then what this run is told.
   const outputs = new Map<string, Outputs>();
   const learn = (id: string, more: Outputs | undefined) => {
     if (more && Object.keys(more).length) outputs.set(id, { ...outputs.get(id), ...more });
   };
-  for (const [id, live] of options.inspected ?? []) learn(id, live.outputs);
   for (const [id, known] of options.outputs ?? []) learn(id, known);
+  for (const [id, live] of options.inspected ?? []) learn(id, live.outputs);
 
   const emit = (step: PlanStep, state: StepState, extra: { message?: string; elapsedMs?: number; reason?: string; hint?: string; lines?: readonly string[] } = {}) => {
     states.set(step.id, state);
