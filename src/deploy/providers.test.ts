@@ -141,6 +141,8 @@ test("deploy: up, a second up and down of a plan without Kubernetes steps need n
 
   const inspection = await inspectPlan(cloudOnly(), connect(cloudOnly(), t));
   assert.equal(inspection.endpoint, "fake://cloud");
+  assert.equal(inspection.version, "", "no Kubernetes version without Kubernetes");
+  assert.match(planText(plan, inspection), /^plan shop \(dev\): 4 steps against fake:\/\/cloud\n/);
 
   const gone = await down(plan, t, { onEvent: () => {}, command: "berth down shop --env dev" });
   assert.equal(gone.status, "ok", gone.error);

@@ -106,8 +106,7 @@ export const reached = (connected: Connected): string[] => [...new Set([...conne
 export async function preflight(connected: Connected): Promise<{ readonly endpoint: string; readonly version: string }> {
   const found: { name: string; endpoint: string; version: string }[] = [];
   for (const name of reached(connected)) found.push({ name, ...(await connected.providers[name]!.preflight()) });
-  const main = found.find((f) => f.name === "kubernetes") ?? found[0];
-  return { endpoint: found.map((f) => f.endpoint).join("; ") || "(no provider)", version: main?.version ?? "" };
+  return { endpoint: found.map((f) => f.endpoint).join("; ") || "(no provider)", version: found.find((f) => f.name === "kubernetes")?.version ?? "" };
 }
 
 /** The engine's knobs a target sets (tests: virtual clock, polling), passed the same way by every deploying command. */
