@@ -11,14 +11,17 @@ import { deliveredResources } from "./output/delivered.ts";
 import { renderInventory } from "./output/inventory.ts";
 import { type RenderedFile, renderManifests } from "./output/manifests.ts";
 import { writeOutput } from "./output/write.ts";
-import type { DesiredResource } from "./resources/kube-object.ts";
+import type { AzureDesired } from "./resources/azure-resource.ts";
+import type { KubeDesired } from "./resources/kube-object.ts";
 import type { GeneratedSecret } from "./resources/secrets.ts";
 import { declaredEnvironments, loadSource, type ResolvedSpec, resolveSpec } from "./spec/resolve.ts";
-import { buildPlan, PlanCycleError } from "./plan/build-plan.ts";
+import { buildPlan, PlanCycleError, UnknownOutputSource } from "./plan/build-plan.ts";
 import type { Plan } from "./plan/step.ts";
 
 export type { Diagnostic } from "./diagnostics/diagnostic.ts";
-export type { DesiredResource, KubeObject } from "./resources/kube-object.ts";
+export type { KubeDesired, KubeObject } from "./resources/kube-object.ts";
+export type { DesiredResource } from "./resources/desired.ts";
+export type { AzureDesired, AzureResource } from "./resources/azure-resource.ts";
 export type { Platform } from "./spec/schema.ts";
 export { platformJsonSchema } from "./spec/json-schema.ts";
 export type { Plan, PlanStep } from "./plan/step.ts";
@@ -36,7 +39,10 @@ export interface BuildResult {
   readonly ok: boolean;
   readonly diagnostics: Diagnostic[];
   readonly spec?: ResolvedSpec;
-  readonly resources?: DesiredResource[];
+  /** Kubernetes objects: what the files are rendered from. */
+  readonly resources?: KubeDesired[];
+  /** Azure resources: planned and deployed, never rendered as files. */
+  readonly azure?: AzureDesired[];
   readonly secrets?: GeneratedSecret[];
   readonly files?: RenderedFile[];
 }
@@ -54,7 +60,7 @@ export function build(options: BuildOptions): BuildResult {
   const resolved = resolveSpec(loaded.source, { env: options.env, set: options.set });
   const diagnostics = [...loaded.diagnostics, ...resolved.diagnostics];
   if (!resolved.spec || hasErrors(diagnostics)) return { ok: false, diagnostics: uniqueDiagnostics(diagnostics) };
-  const { resources, secrets } = synthPlatform(resolved.spec);
+  const { resources, azure, secrets } = synthPlatform(resolved.spec);
   diagnostics.push(...lint(specCheckInput(resolved.spec, resources, secrets), specLintOptions(resolved.spec)));
   const unique = uniqueDiagnostics(diagnostics);
   if (hasErrors(unique)) return { ok: false, diagnostics: unique, spec: resolved.spec, resources };
@@ -64,7 +70,7 @@ export function build(options: BuildOptions): BuildResult {
     ...renderChart(resolved.spec, delivered, secrets),
     renderInventory(resolved.spec, delivered, secrets),
   ];
-  return { ok: true, diagnostics: unique, spec: resolved.spec, resources, secrets, files };
+  return { ok: true, diagnostics: unique, spec: resolved.spec, resources, azure, secrets, files };
 }
 
 /** Writes a successful build to DIR/manifests/ and DIR/inventory.json; a failed build writes nothing. */
@@ -89,12 +95,14 @@ export function planFor(options: BuildOptions & { readonly env: string }): PlanR
     const plan = buildPlan({
       platform: result.spec.platform.metadata.name,
       env: options.env,
-      resources: result.resources!,
+      resources: [...result.resources!, ...(result.azure ?? [])],
       secrets: result.secrets ?? [],
       declaredSecrets: Object.fromEntries(Object.entries(spec.secrets).map(([n, s]) => [n, s.keys])),
     });
     return { ok: true, diagnostics: result.diagnostics, plan };
   } catch (error) {
+    if (error instanceof UnknownOutputSource)
+      return { ok: false, diagnostics: [...result.diagnostics, { severity: "error", code: "PLAN-UNKNOWN-OUTPUT", path: "spec", message: error.message, hint: "refer only to outputs of resources this spec creates or reads" }] };
     if (!(error instanceof PlanCycleError)) throw error;
     return { ok: false, diagnostics: [...result.diagnostics, { severity: "error", code: "PLAN-CYCLE", path: "spec", message: error.message, hint: "remove one of the dependencies (connects, jobs.after) in the cycle" }] };
   }

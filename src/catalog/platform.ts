@@ -4,7 +4,8 @@
  */
 import type { ResolvedSpec } from "../spec/resolve.ts";
 import { INGRESS_CONTROLLERS } from "../resources/cluster-catalog.ts";
-import { desired, type DesiredResource } from "../resources/kube-object.ts";
+import type { AzureDesired } from "../resources/azure-resource.ts";
+import { desired, type KubeDesired } from "../resources/kube-object.ts";
 import { peer, tcp } from "../resources/network-policy.ts";
 import { LABEL, PSS_LABELS } from "../resources/labels.ts";
 import { type GeneratedSecret, mergeSecrets } from "../resources/secrets.ts";
@@ -14,7 +15,13 @@ import { componentContexts, connectionsOf, resolveNamespace, synthComponents } f
 import { synthJobs } from "./jobs/index.ts";
 
 export interface Synthesized {
-  readonly resources: DesiredResource[];
+  /** Kubernetes objects: what lint, the manifests, the chart and the inventory are made of. */
+  readonly resources: KubeDesired[];
+  /**
+   * Azure resources the spec asks for (src/catalog/azure/ writes them): planned and deployed beside the Kubernetes
+   * ones, never rendered as manifests. None until that catalog is wired in here.
+   */
+  readonly azure: AzureDesired[];
   /** Secrets berth generates at deploy time (names, keys, namespaces; never values). */
   readonly secrets: GeneratedSecret[];
 }
@@ -30,7 +37,7 @@ export function synthPlatform(spec: ResolvedSpec): Synthesized {
     if (!namespaces.has(ns)) namespaces.set(ns, job.namespace ? ["spec", "jobs", name, "namespace"] : ["spec", "namespace"]);
   }
   const labels = { ...platform.metadata.labels, [LABEL.partOf]: platform.metadata.name, [LABEL.managedBy]: "berth" };
-  const out: DesiredResource[] = [];
+  const out: KubeDesired[] = [];
   for (const [namespace, origin] of namespaces) {
     out.push(
       desired({ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, labels: { ...labels, ...PSS_LABELS(platform.spec.kubernetes.version) } } }, origin),
@@ -50,7 +57,7 @@ export function synthPlatform(spec: ResolvedSpec): Synthesized {
   out.push(...components.resources);
   for (const ctx of apps) out.push(...synthApp(ctx));
   out.push(...synthJobs(platform));
-  return { resources: orderByConnections(platform, out), secrets: mergeSecrets(components.secrets) };
+  return { resources: orderByConnections(platform, out), azure: [], secrets: mergeSecrets(components.secrets) };
 }
 
 const WORKLOADS = new Set(["Deployment", "StatefulSet", "Job"]);
@@ -59,7 +66,7 @@ const WORKLOADS = new Set(["Deployment", "StatefulSet", "Job"]);
  * `connects` orders the rollout: a consumer's workloads need its providers' workloads (ready, or for Jobs complete)
  * first. Kept as data on each resource for the deploy plan; the cycle rules guarantee this graph has no loops.
  */
-function orderByConnections(platform: ResolvedSpec["platform"], resources: DesiredResource[]): DesiredResource[] {
+function orderByConnections(platform: ResolvedSpec["platform"], resources: KubeDesired[]): KubeDesired[] {
   const workloadsOf = new Map<string, string[]>();
   for (const r of resources) {
     if (!r.group || !WORKLOADS.has(r.object.kind) || r.group[0] === "jobs") continue;
@@ -86,7 +93,7 @@ function orderByConnections(platform: ResolvedSpec["platform"], resources: Desir
  * cert-manager proves HTTP-01 challenges with a solver pod in the certificate's namespace, reached by the ingress
  * controller on port 8089; default-deny would block it and the certificate would never be issued.
  */
-function http01SolverPolicies(platform: ResolvedSpec["platform"], apps: ReturnType<typeof appContext>[]): DesiredResource[] {
+function http01SolverPolicies(platform: ResolvedSpec["platform"], apps: ReturnType<typeof appContext>[]): KubeDesired[] {
   const k8s = platform.spec.kubernetes;
   if (!k8s.ingress || !k8s.certManager) return [];
   const profile = INGRESS_CONTROLLERS[k8s.ingress.controller];

@@ -2,7 +2,7 @@ import type { Diagnostic, Severity, SourceLocation } from "../diagnostics/diagno
 import { storageClassesOf } from "../resources/cluster-catalog.ts";
 import { formatPath } from "../spec/path.ts";
 import type { ResolvedSpec } from "../spec/resolve.ts";
-import { type DesiredResource, describeObject } from "../resources/kube-object.ts";
+import { type KubeDesired, describeObject } from "../resources/kube-object.ts";
 import type { GeneratedSecret } from "../resources/secrets.ts";
 
 /** What the objects live in, beyond the objects themselves. */
@@ -27,17 +27,17 @@ export interface ClusterFacts {
  * located — at the spec entry that produced it (build) or at the object's place in a YAML file (lint).
  */
 export interface CheckInput {
-  readonly resources: readonly DesiredResource[];
+  readonly resources: readonly KubeDesired[];
   /** Secrets berth will generate; references to them resolve. */
   readonly secrets?: readonly GeneratedSecret[];
   readonly facts: ClusterFacts;
-  readonly locate: (resource: DesiredResource) => { readonly path: string; readonly location?: SourceLocation };
+  readonly locate: (resource: KubeDesired) => { readonly path: string; readonly location?: SourceLocation };
   /** Pod Security Standards level to hold pods to (restricted includes baseline). */
   readonly level?: "baseline" | "restricted";
 }
 
 /** Checks of what `berth build` produced: located in the spec. */
-export function specCheckInput(spec: ResolvedSpec, resources: readonly DesiredResource[], secrets?: readonly GeneratedSecret[]): CheckInput {
+export function specCheckInput(spec: ResolvedSpec, resources: readonly KubeDesired[], secrets?: readonly GeneratedSecret[]): CheckInput {
   const k8s = spec.platform.spec.kubernetes;
   return {
     resources,
@@ -67,7 +67,7 @@ export function oncePerInput<T>(compute: (input: CheckInput) => T): (input: Chec
 /** A problem in a generated object, named by the object and field, located at the spec entry that produced it. */
 export function objectProblem(
   input: CheckInput,
-  resource: DesiredResource,
+  resource: KubeDesired,
   code: string,
   field: string,
   message: string,

@@ -3,7 +3,7 @@
  * check that finds it. A check reports through its rule, so every finding carries the rule's own ID and severity.
  */
 import type { Diagnostic, Severity } from "../diagnostics/diagnostic.ts";
-import type { DesiredResource } from "../resources/kube-object.ts";
+import type { KubeDesired } from "../resources/kube-object.ts";
 import { type CheckInput, type ObjectCheck, objectProblem } from "./check.ts";
 
 export const RULE_GROUPS = ["pss", "practice", "reference", "schema"] as const;
@@ -35,7 +35,7 @@ export interface RuleContext {
   readonly id: string;
   readonly severity: Severity;
   /** A problem in one object, located where the object came from. */
-  readonly problem: (resource: DesiredResource, field: string, message: string, hint?: string) => Diagnostic;
+  readonly problem: (resource: KubeDesired, field: string, message: string, hint?: string) => Diagnostic;
 }
 
 export type RuleCheck = (input: CheckInput, rule: RuleContext) => Diagnostic[];

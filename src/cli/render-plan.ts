@@ -3,6 +3,7 @@ import { directNeeds } from "../plan/graph.ts";
 import type { Plan, PlanStep } from "../plan/step.ts";
 import type { Inspection } from "../deploy/inspect.ts";
 import type { LiveState } from "../providers/provider.ts";
+import { type OutputRef, outputRefsIn, showUnknown, substituteOutputs } from "../resources/outputs.ts";
 import { shownChange } from "./masked-output.ts";
 
 export type Change = "create" | "update" | "unchanged" | "delete" | "check" | "unknown";
@@ -16,6 +17,9 @@ export function changeOf(step: PlanStep, live: LiveState | undefined): Change {
 }
 
 const MARK: Record<Change, string> = { create: "+", update: "~", unchanged: "=", delete: "-", check: "?", unknown: " " };
+
+/** A change as shown: secrets masked, outputs not known yet as `(known after apply)`. */
+const shown = (step: PlanStep, change: Parameters<typeof shownChange>[0]) => showUnknown(shownChange(change, desiredOf(step)));
 
 /** The object a step applies, against which a change's field is read (for the names of env entries). */
 const desiredOf = (step: PlanStep): unknown => (step.action.type === "apply" ? step.action.object : undefined);
@@ -38,11 +42,25 @@ export function summarize(plan: Plan, inspection: Inspection | undefined): PlanS
   return { create: count("create"), update: count("update"), unchanged: count("unchanged"), delete: deletes, pending };
 }
 
+/** Fields of a step's action that hold output tokens, at their dotted paths. */
+function tokenFields(value: unknown, path = ""): [string, string][] {
+  if (typeof value === "string") return outputRefsIn(value).length ? [[path, value]] : [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => tokenFields(v, `${path}[${i}]`));
+  if (value && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => tokenFields(v, path ? `${path}.${k}` : k));
+  return [];
+}
+
+/** `body.properties.host: (known after apply)`: each field waiting for an output, filled in where inspection knows it. */
+function outputLines(step: PlanStep, inspection: Inspection | undefined): string[] {
+  const known = (ref: OutputRef) => inspection?.live.get(ref.resource)?.outputs?.[ref.output];
+  return tokenFields(step.action).map(([path, value]) => `${path}: ${showUnknown(substituteOutputs(value, known).value)}`);
+}
+
 export function planText(plan: Plan, inspection: Inspection | undefined, unreachable?: string): string {
   const out: string[] = [];
-  out.push(`plan ${plan.platform} (${plan.env}): ${plan.steps.length} steps${inspection ? ` against ${inspection.endpoint}, Kubernetes ${inspection.version}` : ""}`);
+  out.push(`plan ${plan.platform} (${plan.env}): ${plan.steps.length} steps${inspection ? ` against ${inspection.endpoint}${inspection.version ? `, Kubernetes ${inspection.version}` : ""}` : ""}`);
   if (unreachable) out.push(`  cluster not reachable (${unreachable}): showing order only, no diff`);
-  const titles = new Map(plan.steps.map((s) => [s.id, s.title.replace(/^(apply|generate|require|copy) /, "")]));
+  const titles = new Map(plan.steps.map((s) => [s.id, showUnknown(s.title).replace(/^(apply|generate|require|copy) /, "")]));
   const needs = directNeeds(plan.steps);
   let wave = -1;
   for (const s of plan.steps.slice().sort((a, b) => a.wave - b.wave)) {
@@ -53,10 +71,11 @@ export function planText(plan: Plan, inspection: Inspection | undefined, unreach
     const live = inspection?.live.get(s.id);
     const change = changeOf(s, live);
     const direct = needs.get(s.id) ?? [];
-    const shown = direct.slice(0, 4).map((n) => titles.get(n) ?? n);
-    out.push(`  ${MARK[change]} ${s.title}${inspection ? `  [${change}]` : ""}${shown.length ? `  needs: ${shown.join(", ")}${direct.length > shown.length ? `, +${direct.length - shown.length}` : ""}` : ""}`);
+    const named = direct.slice(0, 4).map((n) => titles.get(n) ?? n);
+    out.push(`  ${MARK[change]} ${showUnknown(s.title)}${inspection ? `  [${change}]` : ""}${named.length ? `  needs: ${named.join(", ")}${direct.length > named.length ? `, +${direct.length - named.length}` : ""}` : ""}`);
+    if (change !== "unchanged") for (const line of outputLines(s, inspection)) out.push(`      ${line}`);
     if (change === "update") {
-      for (const c of live!.changes.slice(0, 20).map((x) => shownChange(x, desiredOf(s)))) out.push(`      ${c.field}: ${show(c.from)} → ${show(c.to)}`);
+      for (const c of live!.changes.slice(0, 20).map((x) => shown(s, x))) out.push(`      ${c.field}: ${show(c.from)} → ${show(c.to)}`);
       if (live!.changes.length > 20) out.push(`      … ${live!.changes.length - 20} more`);
       if (!live!.changes.length) out.push("      fields berth set before are no longer in the spec");
     }
@@ -81,7 +100,8 @@ export function planJson(plan: Plan, inspection: Inspection | undefined, unreach
     ...(unreachable ? { unreachable } : {}),
     steps: plan.steps.map((s) => {
       const live = inspection?.live.get(s.id);
-      return { id: s.id, title: s.title, phase: s.phase, wave: s.wave, group: s.group, needs: s.needs, action: s.action.type, change: changeOf(s, live), ...(live?.changes.length ? { changes: live.changes.map((x) => shownChange(x, desiredOf(s))) } : {}) };
+      const fromOutputs = outputLines(s, inspection);
+      return { id: s.id, title: showUnknown(s.title), phase: s.phase, wave: s.wave, group: s.group, needs: s.needs, action: s.action.type, change: changeOf(s, live), ...(live?.changes.length ? { changes: live.changes.map((x) => shown(s, x)) } : {}), ...(fromOutputs.length ? { fromOutputs } : {}) };
     }),
     prune: inspection?.prune.map((s) => ({ id: s.id, title: s.title })) ?? [],
     blockers: inspection?.blockers ?? [],

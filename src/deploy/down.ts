@@ -7,11 +7,13 @@ import type { EventSink } from "../engine/events.ts";
 import { type Consent, GO } from "./consent.ts";
 import { FileJournal } from "../engine/journal.ts";
 import { runSteps } from "../engine/run-steps.ts";
-import { deletionSteps } from "../plan/delete-plan.ts";
-import { type ObjectRef, type Plan, refKey, stepRef } from "../plan/step.ts";
+import { type Doomed, deletionSteps } from "../plan/delete-plan.ts";
+import type { ObjectRef, Plan } from "../plan/step.ts";
+import { planningOf } from "../providers/planning-registry.ts";
 import type { OwnedObject } from "../providers/provider.ts";
-import { type DataItem, dataHolders, dataItem } from "./data-holders.ts";
-import { type DeployTarget, engineSettings } from "./target.ts";
+import { type DataItem, dataHolders, dataItem, type OwnedBy } from "./data-holders.ts";
+import { ownedByProvider } from "./inspect.ts";
+import { type DeployTarget, engineSettings, preflight } from "./target.ts";
 import { finishRevision, type RunRecord, startRevision, underLock } from "./up.ts";
 
 export interface DownResult {
@@ -27,22 +29,31 @@ export interface Deletions {
   readonly keep: ObjectRef[];
   /** Among `remove`, what holds data (only with deleteData): the list a person confirms by typing the name. */
   readonly data: DataItem[];
+  /** `remove` with the provider of each: what the deletion steps are made of. */
+  readonly doomed: Doomed[];
 }
 
 /**
  * What `down` deletes: everything labelled for the instance and not adopted, except data unless `deleteData`.
  * Claims without the label (a StatefulSet's) are never deleted one by one; they go with their namespace.
+ * Accepts Kubernetes' owned objects alone (as before providers were many) or what each provider found.
  */
-export function chooseDeletions(owned: readonly OwnedObject[], deleteData: boolean): Deletions {
-  const holders = dataHolders(owned);
-  const holds = (o: OwnedObject) => holders.has(refKey(o.ref));
-  const keepIt = (o: OwnedObject) => !o.labelled || o.adopted || (holds(o) && !deleteData);
-  const remove = owned.filter((o) => !keepIt(o));
-  return {
-    remove: remove.map((o) => o.ref),
-    keep: owned.filter((o) => keepIt(o) && (o.labelled || !deleteData)).map((o) => o.ref),
-    data: remove.filter(holds).map((o) => dataItem(o.ref, owned)),
-  };
+export function chooseDeletions(found: readonly OwnedObject[] | readonly OwnedBy[], deleteData: boolean): Deletions {
+  const byProvider: readonly OwnedBy[] = found.length && !("provider" in found[0]!) ? [{ provider: "kubernetes", owned: found as readonly OwnedObject[] }] : (found as readonly OwnedBy[]);
+  const holders = dataHolders(byProvider);
+  const out: Deletions = { remove: [], keep: [], data: [], doomed: [] };
+  for (const { provider, owned } of byProvider) {
+    const planning = planningOf(provider);
+    const holds = (o: OwnedObject) => holders.has(planning.keyOf(o));
+    const keepIt = (o: OwnedObject) => !o.labelled || o.adopted || (holds(o) && !deleteData);
+    for (const o of owned.filter((x) => !keepIt(x))) {
+      out.remove.push(o.ref);
+      out.doomed.push({ provider, owned: o });
+      if (holds(o)) out.data.push(dataItem(provider, o.ref, owned));
+    }
+    out.keep.push(...owned.filter((o) => keepIt(o) && (o.labelled || !deleteData)).map((o) => o.ref));
+  }
+  return out;
 }
 
 export interface DownOptions {
@@ -60,13 +71,12 @@ export interface DownOptions {
 export async function down(plan: Plan, target: DeployTarget, options: DownOptions): Promise<DownResult> {
   return underLock(plan, target, options.command, options.signal, async (session): Promise<DownResult> => {
     const { connected } = session;
-    const { endpoint } = await connected.kubernetes.preflight();
-    const owned = await connected.kubernetes.owned(plan.instance, plan.steps.map(stepRef).filter((r): r is ObjectRef => r !== undefined));
-    const deletions = chooseDeletions(owned, options.deleteData ?? false);
+    const { endpoint } = await preflight(connected);
+    const deletions = chooseDeletions(await ownedByProvider(plan, connected, plan.steps), options.deleteData ?? false);
     const { remove, keep } = deletions;
     const consent = options.confirm ? await options.confirm(deletions, endpoint) : GO;
     if (!consent.go) return { status: consent.status, error: consent.message, deleted: [], kept: keep };
-    const steps = deletionSteps(remove, [], "down");
+    const steps = deletionSteps(deletions.doomed, [], "down");
     const run = randomUUID().slice(0, 8);
     const revision = await startRevision(session, plan, { run, action: "down", command: options.command }, options.record);
     const journal = new FileJournal(connected.paths.journal);

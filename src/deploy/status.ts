@@ -1,5 +1,5 @@
 /** `berth status`: one look at every object of the plan, grouped by the spec entry it came from. No lock, no change. */
-import { connect, type DeployTarget } from "./target.ts";
+import { connect, type DeployTarget, preflight } from "./target.ts";
 import { mapLimited } from "../util/map-limited.ts";
 import type { Plan } from "../plan/step.ts";
 import type { Revision } from "../engine/revisions.ts";
@@ -24,8 +24,8 @@ export interface ComponentHealth {
 
 export async function status(plan: Plan, target: DeployTarget): Promise<{ readonly endpoint: string; readonly components: readonly ComponentHealth[]; readonly revision?: LastRevision }> {
   const connected = connect(plan, target);
-  const { endpoint } = await connected.kubernetes.preflight();
-  const steps = plan.steps.filter((s) => s.action.type === "apply" || s.action.type === "generate-secret" || s.action.type === "require-secret");
+  const { endpoint } = await preflight(connected);
+  const steps = plan.steps.filter((s) => s.action.type === "apply" || s.action.type === "ensure" || s.action.type === "generate-secret" || s.action.type === "require-secret");
   const health = await mapLimited(steps, target.concurrency ?? 16, async (s): Promise<ObjectHealth> => {
     const v = await connected.providers[s.provider]!.check(s, "settled");
     const state = v.done ? (v.ok ? "ready" : "failed") : v.reason === "NotFound" ? "missing" : "waiting";

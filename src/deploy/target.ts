@@ -6,6 +6,11 @@ import type { PollPolicy } from "../engine/run-steps.ts";
 import type { LeaseOptions } from "../engine/lock.ts";
 import { statePaths, type StatePaths } from "../engine/state-dir.ts";
 import { KubeLeaseStore, KubeRevisionStore, StateNamespace } from "../providers/kubernetes/state-store.ts";
+import type { LeaseStore } from "../engine/lock.ts";
+import type { RevisionStore } from "../engine/revisions.ts";
+import { ENGINE_PROVIDER } from "../plan/build-plan.ts";
+import { type KubeConnectionSource } from "../providers/kubernetes/provider.ts";
+import { ProviderUnavailable } from "../providers/provider.ts";
 import type { Clock } from "../util/clock.ts";
 import type { RetryHooks, RetryPolicy } from "../util/retry.ts";
 
@@ -27,35 +32,81 @@ export interface DeployTarget {
   readonly lease?: LeaseOptions;
   /** The engine's and the provider's time (tests share the test API server's virtual clock). */
   readonly clock?: Clock;
+  /** Providers beyond Kubernetes (Azure), by name: the plan's steps name them. Tests bring fakes here. */
+  readonly providers?: Readonly<Record<string, Provider>>;
+  /** Where the lock and history are kept instead of the cluster (a local-file backend; see connect). */
+  readonly stores?: StateStores;
+  /** A deferred Kubernetes connection (the AKS cluster this plan creates) instead of the kubeconfig. */
+  readonly kubernetesConnection?: KubeConnectionSource;
+}
+
+/** Where berth keeps its lock and its history: in the cluster (0004) unless the target says otherwise. */
+export interface StateStores {
+  readonly lease: LeaseStore;
+  readonly revisions: RevisionStore;
 }
 
 export interface Connected {
+  /** The providers the plan's steps use, by name (and Kubernetes' when state is kept in the cluster). */
   readonly providers: Readonly<Record<string, Provider>>;
-  readonly kubernetes: KubernetesProvider;
+  /** The Kubernetes provider, when the plan has Kubernetes steps or the state is kept in the cluster. */
+  readonly kubernetes?: KubernetesProvider;
   readonly paths: StatePaths;
-  readonly lease: KubeLeaseStore;
-  readonly revisions: KubeRevisionStore;
+  readonly lease: LeaseStore;
+  readonly revisions: RevisionStore;
+  /** Names of the providers the plan's steps use, in plan order (deletions and prune come from these). */
+  readonly used: readonly string[];
 }
 
-export function connect(plan: Plan, target: DeployTarget): Connected {
-  const kubernetes = new KubernetesProvider({
-    platform: plan.platform,
-    instance: plan.instance,
-    ...(target.kubeconfig ? { kubeconfig: target.kubeconfig } : {}),
-    ...(target.context ? { context: target.context } : {}),
-    ...(target.adopt ? { adopt: true } : {}),
-    ...(target.retry ? { retry: target.retry } : {}),
-    ...(target.retryHooks ? { hooks: target.retryHooks } : {}),
-    ...(target.clock ? { clock: target.clock } : {}),
-  });
-  const ns = new StateNamespace(kubernetes.client, target.stateNamespace);
-  return {
-    providers: { kubernetes },
-    kubernetes,
-    paths: statePaths(target.stateDir, plan.instance),
-    lease: new KubeLeaseStore(ns, plan.instance),
-    revisions: new KubeRevisionStore(ns, plan.instance),
+/** The providers a plan's steps name (the engine's own verification step names none). */
+export const providersOf = (plan: Plan): string[] => [...new Set(plan.steps.filter((s) => s.provider !== ENGINE_PROVIDER).map((s) => s.provider))];
+
+/**
+ * Makes each provider the plan uses, and the state stores. The Kubernetes provider is made only when the plan has
+ * Kubernetes steps or keeps its state in the cluster; `stores` (or `target.stores`) replaces the cluster's lock and
+ * history (a local-file backend while the plan's cluster does not exist yet).
+ */
+export function connect(plan: Plan, target: DeployTarget, stores: StateStores | undefined = target.stores): Connected {
+  const used = providersOf(plan);
+  const needsKubernetes = used.includes("kubernetes") || !stores;
+  const kubernetes = needsKubernetes
+    ? new KubernetesProvider({
+        platform: plan.platform,
+        instance: plan.instance,
+        ...(target.kubeconfig ? { kubeconfig: target.kubeconfig } : {}),
+        ...(target.context ? { context: target.context } : {}),
+        ...(target.adopt ? { adopt: true } : {}),
+        ...(target.retry ? { retry: target.retry } : {}),
+        ...(target.retryHooks ? { hooks: target.retryHooks } : {}),
+        ...(target.clock ? { clock: target.clock } : {}),
+        ...(target.kubernetesConnection ? { connection: target.kubernetesConnection } : {}),
+      })
+    : undefined;
+  const providers: Record<string, Provider> = { ...(kubernetes ? { kubernetes } : {}), ...target.providers };
+  for (const name of used) if (!providers[name]) throw new ProviderUnavailable(`the plan has ${name} steps and no ${name} provider is configured`);
+  const kubeStores = (): StateStores => {
+    const ns = new StateNamespace(kubernetes!.client, target.stateNamespace);
+    return { lease: new KubeLeaseStore(ns, plan.instance), revisions: new KubeRevisionStore(ns, plan.instance) };
   };
+  const state = stores ?? kubeStores();
+  return { providers, ...(kubernetes ? { kubernetes } : {}), paths: statePaths(target.stateDir, plan.instance), lease: state.lease, revisions: state.revisions, used };
+}
+
+/**
+ * The providers a deploy reaches: those the plan's steps use, and Kubernetes whenever it was made (the state is in
+ * the cluster, or the plan has Kubernetes steps) — so what an instance owns there is found even when the spec has
+ * nothing left in it, as before providers were many.
+ */
+export const reached = (connected: Connected): string[] => [...new Set([...connected.used, ...(connected.kubernetes ? ["kubernetes"] : [])])];
+
+/**
+ * Reaches every provider `reached` lists before anything is read or changed: throws ProviderUnavailable naming the
+ * one that cannot be reached. The endpoints are joined for messages; the version is Kubernetes' when it is reached.
+ */
+export async function preflight(connected: Connected): Promise<{ readonly endpoint: string; readonly version: string }> {
+  const found: { name: string; endpoint: string; version: string }[] = [];
+  for (const name of reached(connected)) found.push({ name, ...(await connected.providers[name]!.preflight()) });
+  return { endpoint: found.map((f) => f.endpoint).join("; ") || "(no provider)", version: found.find((f) => f.name === "kubernetes")?.version ?? "" };
 }
 
 /** The engine's knobs a target sets (tests: virtual clock, polling), passed the same way by every deploying command. */

@@ -17,7 +17,7 @@ import { systemClock } from "../util/clock.ts";
 import { berthVersion } from "../util/version.ts";
 import { type Consent, GO } from "./consent.ts";
 import { type Blocker, type Inspection, inspectPlan } from "./inspect.ts";
-import { connect, type Connected, type DeployTarget, engineSettings } from "./target.ts";
+import { connect, type Connected, type DeployTarget, engineSettings, preflight } from "./target.ts";
 
 export type UpStatus = "ok" | "failed" | "interrupted" | "blocked" | "unreachable" | "locked" | "declined" | "refused";
 
@@ -90,7 +90,7 @@ export async function underLock<T extends { status: string; error?: string }>(
   let connected: Connected;
   try {
     connected = connect(plan, target);
-    await connected.kubernetes.preflight();
+    await preflight(connected);
   } catch (error) {
     if (error instanceof ProviderUnavailable) return { status: "unreachable", error: error.message };
     throw error;
@@ -187,7 +187,7 @@ export async function up(plan: Plan, target: DeployTarget, options: UpOptions): 
       signal,
       onEvent: options.onEvent,
       inspected: inspection.live,
-      ...(unfinished ? { doneBefore: unfinished.done } : {}),
+      ...(unfinished ? { doneBefore: unfinished.done, outputs: unfinished.outputs } : {}),
       ...engineSettings(target),
     });
     try {

@@ -10,6 +10,7 @@
  */
 import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from "node:fs";
 import { z } from "zod";
+import type { Outputs } from "../resources/outputs.ts";
 import { parseJson, parseRecord, StateFileError } from "./state-file.ts";
 
 export type JournalEvent = "run-started" | "started" | "applied" | "done" | "failed" | "unknown" | "interrupted" | "run-finished";
@@ -23,8 +24,8 @@ export interface JournalEntry {
   readonly message?: string;
   readonly revision?: number;
   readonly status?: "ok" | "failed" | "interrupted";
-  /** Outputs the step's resource was assigned (src/resources/outputs.ts): never secret values. */
-  readonly outputs?: Readonly<Record<string, string>>;
+  /** What the remote side assigned (ids, URLs; never a secret), on the entry written right after the mutation. */
+  readonly outputs?: Outputs;
 }
 
 export const JOURNAL_FORMAT_VERSION = 1;
@@ -142,6 +143,8 @@ export interface UnfinishedRun {
   readonly done: ReadonlyMap<string, string>;
   /** Steps started (or applied) and not finished: their outcome must be read from the cluster. */
   readonly inFlight: readonly string[];
+  /** Outputs its steps were assigned, by step: a resumed run has them without asking again. */
+  readonly outputs: ReadonlyMap<string, Outputs>;
 }
 
 /** The last run, if it did not finish well: what a new `up` resumes. */
@@ -152,12 +155,14 @@ export function unfinishedRun(entries: readonly JournalEntry[]): UnfinishedRun |
   if (own.some((e) => e.event === "run-finished" && e.status === "ok")) return undefined;
   const done = new Map<string, string>();
   const started = new Set<string>();
+  const outputs = new Map<string, Outputs>();
   for (const e of own) {
     if (!e.step) continue;
+    if (e.outputs) outputs.set(e.step, { ...outputs.get(e.step), ...e.outputs });
     if (e.event === "done" && e.digest) {
       done.set(e.step, e.digest);
       started.delete(e.step);
     } else if (e.event === "started" || e.event === "applied" || e.event === "unknown" || e.event === "interrupted") started.add(e.step);
   }
-  return { run: last.run, ...(last.revision !== undefined ? { revision: last.revision } : {}), done, inFlight: [...started].filter((s) => !done.has(s)) };
+  return { run: last.run, ...(last.revision !== undefined ? { revision: last.revision } : {}), done, inFlight: [...started].filter((s) => !done.has(s)), outputs };
 }

@@ -6,6 +6,7 @@
  */
 import { setMaxListeners } from "node:events";
 import type { PlanStep } from "../plan/step.ts";
+import { type OutputRef, type Outputs, outputRefsIn, substituteOutputs } from "../resources/outputs.ts";
 import type { LiveState, Provider } from "../providers/provider.ts";
 import { ProviderRequestFailed } from "../providers/provider.ts";
 import { FAILURE_HINTS } from "../readiness/hints.ts";
@@ -37,11 +38,15 @@ export interface RunStepsOptions {
   readonly doneBefore?: ReadonlyMap<string, string>;
   /** Deadlines, polling and elapsed times are read from it (tests run the engine on virtual time). */
   readonly clock?: Clock;
+  /** Outputs known before the run, by step: from a resumed run's journal (inspection's come with `inspected`). */
+  readonly outputs?: ReadonlyMap<string, Outputs>;
 }
 
 export interface RunStepsResult {
   readonly status: "ok" | "failed" | "interrupted";
   readonly states: ReadonlyMap<string, StepState>;
+  /** Every output known at the end, by step. */
+  readonly outputs: ReadonlyMap<string, Outputs>;
   /** Why the run stopped, when it did not finish. */
   readonly error?: string;
 }
@@ -55,6 +60,8 @@ class StepFailed extends Error {
 export async function runSteps(steps: readonly PlanStep[], options: RunStepsOptions): Promise<RunStepsResult> {
   const states = new Map<string, StepState>(steps.map((s) => [s.id, "waiting-on-needs"]));
   const byId = new Map(steps.map((s) => [s.id, s]));
+  /** Steps with their output tokens replaced, as they were run: what the final verification checks. */
+  const resolvedSteps = new Map<string, PlanStep>();
   const stop = new AbortController();
   setMaxListeners(0, stop.signal); // every waiting step listens to it
   const onOuterAbort = () => stop.abort(options.signal.reason);
@@ -64,6 +71,13 @@ export async function runSteps(steps: readonly PlanStep[], options: RunStepsOpti
   const limit = options.concurrency ?? 16;
   const running = new Map<string, Promise<void>>();
   let stopReason: { status: "failed" | "interrupted"; error: string } | undefined;
+  // What this machine's earlier run was told, then what is live now (fresher), then what this run is told.
+  const outputs = new Map<string, Outputs>();
+  const learn = (id: string, more: Outputs | undefined) => {
+    if (more && Object.keys(more).length) outputs.set(id, { ...outputs.get(id), ...more });
+  };
+  for (const [id, known] of options.outputs ?? []) learn(id, known);
+  for (const [id, live] of options.inspected ?? []) learn(id, live.outputs);
 
   const emit = (step: PlanStep, state: StepState, extra: { message?: string; elapsedMs?: number; reason?: string; hint?: string; lines?: readonly string[] } = {}) => {
     states.set(step.id, state);
@@ -106,21 +120,38 @@ export async function runSteps(steps: readonly PlanStep[], options: RunStepsOpti
 
   const verifyAll = async (step: PlanStep, ids: readonly string[]): Promise<string> => {
     const started = clock.now();
-    const targets = ids.map((id) => byId.get(id)).filter((s): s is PlanStep => s !== undefined);
+    const targets = ids.map((id) => resolvedSteps.get(id) ?? byId.get(id)).filter((s): s is PlanStep => s !== undefined);
     await Promise.all(targets.map((t) => waitUntilReady({ ...t, timeoutMs: step.timeoutMs }, options.providers[t.provider]!, "settled", started)));
     return `${targets.length} objects ready`;
   };
 
-  const execute = async (step: PlanStep): Promise<void> => {
-    const provider = options.providers[step.provider];
-    if (!provider) throw new Error(`no provider "${step.provider}" for step ${step.id}`);
+  /**
+   * The step as its provider sees it: every output token replaced by the value known now. The digest stays the one
+   * over the tokens, so a value assigned remotely never makes a step look changed.
+   */
+  const resolved = (step: PlanStep): PlanStep => {
+    if (!outputRefsIn(step.action).length) return step;
+    const { value, missing } = substituteOutputs(step.action, (ref: OutputRef) => outputs.get(ref.resource)?.[ref.output]);
+    if (missing.length)
+      throw new StepFailed({ done: true, ok: false, reason: "OutputUnknown", message: `${step.title}: ${missing.map((m) => `output "${m.output}" of ${m.resource}`).join(", ")} ${missing.length === 1 ? "is" : "are"} not known` });
+    return { ...step, action: value };
+  };
+
+  const execute = async (planned: PlanStep): Promise<void> => {
     const started = clock.now();
-    emit(step, "running");
-    if (step.action.type === "verify") {
-      emit(step, "done", { message: await verifyAll(step, step.action.steps), elapsedMs: clock.now() - started });
+    if (planned.action.type === "verify") {
+      emit(planned, "running");
+      emit(planned, "done", { message: await verifyAll(planned, planned.action.steps), elapsedMs: clock.now() - started });
       return;
     }
-    const live = options.inspected?.get(step.id) ?? (await provider.inspect(step));
+    const provider = options.providers[planned.provider];
+    if (!provider) throw new Error(`no provider "${planned.provider}" for step ${planned.id}`);
+    emit(planned, "running");
+    const step = resolved(planned);
+    if (step !== planned) resolvedSteps.set(step.id, step);
+    // An inspection made while outputs were unknown compared tokens, not values: look again.
+    const live = (step === planned ? options.inspected?.get(step.id) : undefined) ?? (await provider.inspect(step));
+    learn(step.id, live.outputs);
     // The journal says what this machine did; the live object says whether anyone changed it since (another machine's
     // run). Only an object still carrying this step's intent and ready counts as done.
     if (options.doneBefore?.get(step.id) === step.digest && !live.intentChanged) {
@@ -134,7 +165,8 @@ export async function runSteps(steps: readonly PlanStep[], options: RunStepsOpti
     options.journal.append({ run: options.run, event: "started", step: step.id, digest: step.digest });
     const progress = { note: (message: string) => options.onEvent({ type: "note", id: step.id, message }), deadline: deadlineOf(step, started), signal: stop.signal };
     const result = await provider.run(step, live, progress, stop.signal);
-    options.journal.append({ run: options.run, event: "applied", step: step.id, digest: step.digest, message: result.did });
+    learn(step.id, result.outputs);
+    options.journal.append({ run: options.run, event: "applied", step: step.id, digest: step.digest, message: result.did, ...(result.outputs && Object.keys(result.outputs).length ? { outputs: result.outputs } : {}) });
     const verdict = await waitUntilReady(step, provider, "step", started);
     options.journal.append({ run: options.run, event: "done", step: step.id, digest: step.digest, message: verdict.message });
     emit(step, "done", { message: `${result.did}; ${verdict.message}`, elapsedMs: clock.now() - started });
@@ -147,8 +179,9 @@ export async function runSteps(steps: readonly PlanStep[], options: RunStepsOpti
     } catch (error) {
       const elapsedMs = clock.now() - started;
       if (error instanceof StepFailed) {
-        const provider = options.providers[step.provider]!;
-        const lines = await provider.explain(step, error.verdict).catch(() => []);
+        // The final verification is the engine's own step: no provider explains it.
+        const provider = options.providers[step.provider];
+        const lines = provider ? await provider.explain(step, error.verdict).catch(() => []) : [];
         safeAppend(options.journal, { run: options.run, event: "failed", step: step.id, digest: step.digest, message: error.verdict.message });
         emit(step, "failed", { message: error.verdict.message, elapsedMs, ...(error.verdict.reason ? { reason: error.verdict.reason, hint: FAILURE_HINTS[error.verdict.reason] } : {}), lines });
         halt("failed", `${step.title} failed: ${error.verdict.message}`);
@@ -194,8 +227,8 @@ export async function runSteps(steps: readonly PlanStep[], options: RunStepsOpti
     for (const provider of Object.values(options.providers)) provider.unfollow?.();
   }
   for (const step of steps) if (states.get(step.id) === "waiting-on-needs") emit(step, "skipped");
-  if (stopReason) return { status: stopReason.status, states, error: stopReason.error };
-  return { status: "ok", states };
+  if (stopReason) return { status: stopReason.status, states, outputs, error: stopReason.error };
+  return { status: "ok", states, outputs };
 }
 
 /**

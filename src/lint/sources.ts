@@ -6,10 +6,10 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import jsyaml from "js-yaml";
 import type { Diagnostic } from "../diagnostics/diagnostic.ts";
-import { desired, type DesiredResource, type KubeObject } from "../resources/kube-object.ts";
+import { desired, type KubeDesired, type KubeObject } from "../resources/kube-object.ts";
 
 export interface SourcedObject {
-  readonly resource: DesiredResource;
+  readonly resource: KubeDesired;
   readonly file: string;
   readonly line: number;
 }

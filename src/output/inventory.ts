@@ -4,7 +4,7 @@
  */
 import { ANNOTATION } from "../resources/labels.ts";
 import type { ResolvedSpec } from "../spec/resolve.ts";
-import type { DesiredResource } from "../resources/kube-object.ts";
+import type { KubeDesired } from "../resources/kube-object.ts";
 import type { GeneratedSecret } from "../resources/secrets.ts";
 import type { RenderedFile } from "./manifests.ts";
 import { compareObjects, fileFor, GROUP_OF_KIND, OUTPUT_GROUPS } from "./layout.ts";
@@ -12,7 +12,7 @@ import { providedSecretNamespaces } from "./provided-secrets.ts";
 
 const fileRank = (kind: string) => GROUP_OF_KIND.get(kind) ?? OUTPUT_GROUPS.length;
 
-export function renderInventory(spec: ResolvedSpec, resources: readonly DesiredResource[], generated: readonly GeneratedSecret[] = []): RenderedFile {
+export function renderInventory(spec: ResolvedSpec, resources: readonly KubeDesired[], generated: readonly GeneratedSecret[] = []): RenderedFile {
   const p = spec.platform;
   // A declared secret must exist in every namespace whose objects read it (apps, components, jobs, ingress TLS).
   const readers = providedSecretNamespaces(spec, resources);

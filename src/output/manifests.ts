@@ -1,4 +1,4 @@
-import type { DesiredResource } from "../resources/kube-object.ts";
+import type { KubeDesired } from "../resources/kube-object.ts";
 import { compareObjects, fileFor, OUTPUT_GROUPS, OTHER_FILE } from "./layout.ts";
 import { cachedYaml } from "./yaml.ts";
 import { groupBy } from "../util/group-by.ts";
@@ -16,7 +16,7 @@ export interface ManifestHeader {
 
 
 /** Multi-document YAML per apply stage; byte-for-byte the same for the same spec. */
-export function renderManifests(resources: readonly DesiredResource[], header: ManifestHeader): RenderedFile[] {
+export function renderManifests(resources: readonly KubeDesired[], header: ManifestHeader): RenderedFile[] {
   const byFile = groupBy(
     resources.map((r) => r.object),
     (o) => fileFor(o.kind),

@@ -4,12 +4,12 @@
  * missing), and whoever applies the manifests sees what to create first. Names and keys only.
  */
 import { secretsReadBy } from "../plan/secret-uses.ts";
-import type { DesiredResource } from "../resources/kube-object.ts";
+import type { KubeDesired } from "../resources/kube-object.ts";
 import { ANNOTATION } from "../resources/labels.ts";
 import type { ResolvedSpec } from "../spec/resolve.ts";
 
 /** Namespaces whose objects read each declared secret, sorted. */
-export function providedSecretNamespaces(spec: ResolvedSpec, resources: readonly DesiredResource[]): Map<string, string[]> {
+export function providedSecretNamespaces(spec: ResolvedSpec, resources: readonly KubeDesired[]): Map<string, string[]> {
   const declared = spec.platform.spec.secrets;
   const out = new Map<string, Set<string>>(Object.keys(declared).map((n) => [n, new Set()]));
   // Nothing declared, nothing to look for: the walk through every object is the cost here.
@@ -22,7 +22,7 @@ export function providedSecretNamespaces(spec: ResolvedSpec, resources: readonly
   return new Map([...out].map(([n, set]) => [n, [...set].sort()]));
 }
 
-export function withProvidedSecrets(spec: ResolvedSpec, resources: readonly DesiredResource[]): DesiredResource[] {
+export function withProvidedSecrets(spec: ResolvedSpec, resources: readonly KubeDesired[]): KubeDesired[] {
   const byNamespace = new Map<string, Record<string, readonly string[]>>();
   for (const [name, namespaces] of providedSecretNamespaces(spec, resources))
     for (const ns of namespaces) byNamespace.set(ns, { ...byNamespace.get(ns), [name]: spec.platform.spec.secrets[name]!.keys });

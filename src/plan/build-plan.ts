@@ -1,15 +1,24 @@
 /**
- * Turns what a build produced into an ordered plan: one step per object, one per generated Secret copy, one per
- * declared Secret that must already exist, then a verification step. Pure: no cluster is consulted here.
+ * Turns what a build produced into an ordered plan: one step per desired resource (of any provider), one per
+ * generated Secret copy, one per declared Secret that must already exist, then a verification step. What a step's
+ * phase, timeout, title and ordering are comes from its provider's planning module (providers/planning-registry.ts);
+ * needs across providers come from data: explicit needs, output tokens, and the step providing the cluster.
+ * Pure: nothing remote is consulted here.
  */
 import { createHash } from "node:crypto";
-import type { DesiredResource, KubeObject } from "../resources/kube-object.ts";
-import { LABEL } from "../resources/labels.ts";
+import { planningOf } from "../providers/planning-registry.ts";
+import type { ProviderPlanning } from "../providers/planning.ts";
+import type { DesiredResource } from "../resources/desired.ts";
+import { isKubernetes } from "../resources/desired.ts";
+import { outputRefsIn } from "../resources/outputs.ts";
 import type { GeneratedSecret } from "../resources/secrets.ts";
 import { findCycle, wavesOf } from "./graph.ts";
-import { DEFAULT_TIMEOUT_MS, ORDERING_RULES, orders, PHASES, type Phase, phaseOfKind, scopeOf, TIMEOUT_MS } from "./ordering.ts";
+import { DEFAULT_TIMEOUT_MS, type Ordered, orders, PHASES, type Phase } from "./ordering.ts";
 import { secretsReadBy } from "./secret-uses.ts";
-import { describeRef, type Plan, type PlanStep, refKey, refOf, type StepAction } from "./step.ts";
+import type { Plan, PlanStep, StepAction } from "./step.ts";
+import { refKey } from "./step.ts";
+
+export { withInstanceLabel } from "../providers/kubernetes/planning.ts";
 
 export interface PlanInput {
   readonly platform: string;
@@ -18,6 +27,11 @@ export interface PlanInput {
   readonly secrets: readonly GeneratedSecret[];
   /** Secrets the user provides, with the keys the spec says they hold. */
   readonly declaredSecrets: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Key of the step that creates or reads the cluster the plan deploys to (an AKS cluster of the plan): every step
+   * of a provider acting on the cluster (ProviderPlanning.onCluster) needs it. Absent: the cluster is just there.
+   */
+  readonly clusterStep?: string;
 }
 
 export class PlanCycleError extends Error {
@@ -26,12 +40,21 @@ export class PlanCycleError extends Error {
   }
 }
 
-export const instanceOf = (platform: string, env: string): string => `${platform}.${env}`;
-
-/** Every object carries the instance label: it is how `up` finds what to prune and `down` what to remove. */
-export function withInstanceLabel(object: KubeObject, instance: string): KubeObject {
-  return { ...object, metadata: { ...object.metadata, labels: { ...object.metadata.labels, [LABEL.instance]: instance } } };
+/** A resource refers to an output of a resource the plan does not have: nothing could ever assign it. */
+export class UnknownOutputSource extends Error {
+  constructor(
+    readonly step: string,
+    readonly resource: string,
+    readonly output: string,
+  ) {
+    super(`${step} uses output "${output}" of ${resource}, which is not in the plan`);
+  }
 }
+
+/** The final verification is the engine's own step: it asks each verified step's provider, so it belongs to none. */
+export const ENGINE_PROVIDER = "berth";
+
+export const instanceOf = (platform: string, env: string): string => `${platform}.${env}`;
 
 const groupName = (group: readonly string[] | undefined): string => (group?.length ? group.join(".") : "platform");
 
@@ -40,56 +63,56 @@ const digestOf = (action: StepAction): string => createHash("sha256").update(JSO
 interface Draft {
   readonly id: string;
   readonly title: string;
+  readonly provider: string;
   readonly phase: Phase;
-  readonly namespace: string | undefined;
-  readonly kind: string;
+  /** Where the provider's ordering rules place it. */
+  readonly ordered: Ordered;
   readonly group: string;
   readonly explicitNeeds: readonly string[];
   readonly action: StepAction;
 }
 
+const draftOf = (planning: ProviderPlanning, d: Omit<Draft, "provider" | "phase" | "ordered">): Draft => ({
+  ...d,
+  provider: planning.provider,
+  phase: planning.phaseOf(d.action),
+  ordered: planning.ordered(d.action),
+});
+
 export function buildPlan(input: PlanInput): Plan {
   const instance = instanceOf(input.platform, input.env);
   const drafts: Draft[] = [];
   for (const r of input.resources) {
-    const object = withInstanceLabel(r.object, instance);
-    drafts.push({
-      id: r.key,
-      title: `apply ${describeRef(refOf(object))}`,
-      phase: phaseOfKind(object.kind),
-      namespace: scopeOf({ kind: object.kind, ...object.metadata }),
-      kind: object.kind,
-      group: groupName(r.group),
-      explicitNeeds: r.needs ?? [],
-      action: { type: "apply", object },
-    });
+    const planning = planningOf(r.provider);
+    const { title, action } = planning.stepFor(r, instance);
+    drafts.push(draftOf(planning, { id: r.key, title, group: groupName(r.group), explicitNeeds: [...(r.needs ?? []), ...planning.impliedNeeds(r)], action }));
   }
+  const kubernetes = planningOf("kubernetes");
   for (const s of input.secrets) {
     const owner = s.namespaces[0]!;
     for (const namespace of s.namespaces) {
       const ref = { apiVersion: "v1", kind: "Secret", namespace, name: s.name };
-      const id = refKey(ref);
-      drafts.push({
-        id,
-        title: namespace === owner ? `generate Secret ${namespace}/${s.name}` : `copy Secret ${s.name} from ${owner} to ${namespace}`,
-        phase: "config",
-        namespace,
-        kind: "Secret",
-        group: groupName(s.group),
-        explicitNeeds: namespace === owner ? [] : [refKey({ ...ref, namespace: owner })],
-        action: { type: "generate-secret", ref, keys: s.keys, length: s.length, ...(s.formats ? { formats: s.formats } : {}), ...(namespace === owner ? {} : { copyFrom: owner }) },
-      });
+      drafts.push(
+        draftOf(kubernetes, {
+          id: refKey(ref),
+          title: namespace === owner ? `generate Secret ${namespace}/${s.name}` : `copy Secret ${s.name} from ${owner} to ${namespace}`,
+          group: groupName(s.group),
+          explicitNeeds: namespace === owner ? [] : [refKey({ ...ref, namespace: owner })],
+          action: { type: "generate-secret", ref, keys: s.keys, length: s.length, ...(s.formats ? { formats: s.formats } : {}), ...(namespace === owner ? {} : { copyFrom: owner }) },
+        }),
+      );
     }
   }
-  drafts.push(...requiredSecrets(input));
-  const steps = orderedSteps(drafts);
+  drafts.push(...requiredSecrets(input, kubernetes));
+  const steps = orderedSteps(drafts, input.clusterStep);
   const verify: PlanStep = finish({
     id: "verify",
     title: "verify every object is still ready",
+    provider: ENGINE_PROVIDER,
     phase: "verification",
     group: "platform",
     needs: steps.map((s) => s.id),
-    action: { type: "verify", steps: steps.filter((s) => s.action.type === "apply").map((s) => s.id) },
+    action: { type: "verify", steps: steps.filter((s) => s.action.type === "apply" || s.action.type === "ensure").map((s) => s.id) },
   });
   const all = [...steps, verify];
   const waves = wavesOf(all);
@@ -97,9 +120,10 @@ export function buildPlan(input: PlanInput): Plan {
 }
 
 /** One check per namespace that reads a declared Secret: it must exist with its keys before anything reads it. */
-function requiredSecrets(input: PlanInput): Draft[] {
+function requiredSecrets(input: PlanInput, kubernetes: ProviderPlanning): Draft[] {
   const out = new Map<string, Draft>();
   for (const r of input.resources) {
+    if (!isKubernetes(r)) continue;
     const namespace = r.object.metadata.namespace;
     if (!namespace) continue;
     for (const name of secretsReadBy(r.object)) {
@@ -107,35 +131,42 @@ function requiredSecrets(input: PlanInput): Draft[] {
       if (!keys) continue;
       const ref = { apiVersion: "v1", kind: "Secret", namespace, name };
       const id = refKey(ref);
-      if (!out.has(id)) out.set(id, { id, title: `require Secret ${namespace}/${name}`, phase: "config", namespace, kind: "Secret", group: `secrets.${name}`, explicitNeeds: [], action: { type: "require-secret", ref, keys } });
+      if (!out.has(id)) out.set(id, draftOf(kubernetes, { id, title: `require Secret ${namespace}/${name}`, group: `secrets.${name}`, explicitNeeds: [], action: { type: "require-secret", ref, keys } }));
     }
   }
   return [...out.values()];
 }
 
-function orderedSteps(drafts: readonly Draft[]): PlanStep[] {
+function orderedSteps(drafts: readonly Draft[], clusterStep: string | undefined): PlanStep[] {
   const ids = new Set(drafts.map((d) => d.id));
   const phaseIndex = (p: Phase) => PHASES.indexOf(p);
+  const onCluster = clusterStep !== undefined && ids.has(clusterStep) ? new Map<string, boolean>() : undefined;
   const steps = drafts.map((d) => {
+    const planning = planningOf(d.provider);
     const needs = new Set(d.explicitNeeds.filter((n) => ids.has(n)));
-    for (const other of drafts) if (other !== d && ORDERING_RULES.some((rule) => orders(rule, other, d))) needs.add(other.id);
-    return finish({ id: d.id, title: d.title, phase: d.phase, group: d.group, needs: [...needs], action: d.action, kind: d.kind });
+    for (const ref of outputRefsIn(d.action)) {
+      if (!ids.has(ref.resource)) throw new UnknownOutputSource(d.id, ref.resource, ref.output);
+      needs.add(ref.resource);
+    }
+    if (onCluster && planning.onCluster && d.id !== clusterStep) needs.add(clusterStep!);
+    for (const other of drafts) if (other !== d && other.provider === d.provider && planning.orderingRules.some((rule) => orders(rule, other.ordered, d.ordered))) needs.add(other.id);
+    return finish({ id: d.id, title: d.title, provider: d.provider, phase: d.phase, group: d.group, needs: [...needs], action: d.action, timeoutMs: planning.timeoutMs(d.action) });
   });
   const cycle = findCycle(steps);
   if (cycle) throw new PlanCycleError(cycle);
   return steps.sort((a, b) => phaseIndex(a.phase) - phaseIndex(b.phase));
 }
 
-export function finish(s: { id: string; title: string; phase: Phase; group: string; needs: string[]; action: StepAction; kind?: string }): PlanStep {
+export function finish(s: { id: string; title: string; provider: string; phase: Phase; group: string; needs: string[]; action: StepAction; timeoutMs?: number }): PlanStep {
   return {
     id: s.id,
     title: s.title,
-    provider: "kubernetes",
+    provider: s.provider,
     phase: s.phase,
     group: s.group,
     needs: s.needs,
     wave: 0,
-    timeoutMs: (s.kind && TIMEOUT_MS[s.kind]) || DEFAULT_TIMEOUT_MS,
+    timeoutMs: s.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     action: s.action,
     digest: digestOf(s.action),
   };

@@ -12,5 +12,6 @@ export const FAILURE_HINTS: Readonly<Record<string, string>> = {
   NamesNotAccepted: "another CustomResourceDefinition already uses these names",
   Timeout: "the object did not become ready in time: the last state and events are above",
   SecretMissing: "create the Secret in that namespace with the keys listed (see docs/commands.md#berth-up)",
+  OutputUnknown: "the step that assigns this output did not finish (or its provider did not report it): run berth up again; if it persists, the output name is wrong for that resource",
   NotOwned: "the object exists and was not created by berth for this platform; delete it, rename the spec entry, or pass --adopt",
 };

@@ -34,7 +34,7 @@ export interface AzureResource {
   readonly softDelete?: { readonly onNameHeld: "recover" | "purge" | "fail"; readonly purgeOnRemove: boolean };
 }
 
-/** An Azure resource the spec asks for: the Azure counterpart of a Kubernetes DesiredResource. */
+/** An Azure resource the spec asks for: the Azure counterpart of a Kubernetes KubeDesired. */
 export interface AzureDesired {
   /** keyOfId({ provider: "azure", type, scope: resourceGroup ?? "_subscription", name }). */
   readonly key: string;

@@ -1,4 +1,5 @@
 import type { SpecPath } from "../spec/path.ts";
+import { CLUSTER_SCOPE } from "./identity.ts";
 
 /** A Kubernetes object as berth renders it: plain data, serializable as is. */
 export interface KubeObject {
@@ -25,11 +26,11 @@ export interface Tunable {
 }
 
 /**
- * A desired resource: provider + type + scope + name is its identity (the key); `origin` is the spec path that
- * asked for it, so any problem found in the object can point back into berth.yaml. `group` is the values key that
+ * A desired Kubernetes resource (the Kubernetes side of resources/desired.ts' DesiredResource): provider + type +
+ * scope + name is its identity (the key); `origin` is the spec path that asked for it, so any problem found in the object can point back into berth.yaml. `group` is the values key that
  * switches it on and off in the chart (`apps.qna`); platform-wide objects have none.
  */
-export interface DesiredResource {
+export interface KubeDesired {
   readonly key: string;
   readonly provider: Provider;
   readonly object: KubeObject;
@@ -40,7 +41,7 @@ export interface DesiredResource {
   readonly needs?: readonly string[];
 }
 
-export const CLUSTER_SCOPE = "_cluster";
+export { CLUSTER_SCOPE };
 
 export const resourceKey = (o: KubeObject): string =>
   `kubernetes:${o.apiVersion}/${o.kind}:${o.metadata.namespace ?? CLUSTER_SCOPE}:${o.metadata.name}`;
@@ -53,7 +54,7 @@ export const desired = (
   object: KubeObject,
   origin: SpecPath,
   extra: { group?: readonly string[]; tunables?: readonly Tunable[]; needs?: readonly string[] } = {},
-): DesiredResource => ({
+): KubeDesired => ({
   key: resourceKey(object),
   provider: "kubernetes",
   object,

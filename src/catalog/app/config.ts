@@ -1,8 +1,8 @@
 /** The app's ConfigMap and its PersistentVolumeClaims. */
-import { desired, type DesiredResource } from "../../resources/kube-object.ts";
+import { desired, type KubeDesired } from "../../resources/kube-object.ts";
 import { type AppContext, claimName, commonLabels, configMapName } from "./context.ts";
 
-export function config(ctx: AppContext): DesiredResource[] {
+export function config(ctx: AppContext): KubeDesired[] {
   if (!ctx.app.config) return [];
   return [
     desired(
@@ -17,7 +17,7 @@ export function config(ctx: AppContext): DesiredResource[] {
   ];
 }
 
-export function volumes(ctx: AppContext): DesiredResource[] {
+export function volumes(ctx: AppContext): KubeDesired[] {
   const storageClass = ctx.platform.spec.kubernetes.defaultStorageClass;
   return Object.entries(ctx.app.volumes).map(([name, v]) =>
     desired(

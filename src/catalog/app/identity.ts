@@ -3,14 +3,14 @@
  * annotation (the pod template carries the `azure.workload.identity/use` label, see context.podLabels); with rbac,
  * a Role (rules may be empty) and its RoleBinding.
  */
-import { desired, type DesiredResource } from "../../resources/kube-object.ts";
+import { desired, type KubeDesired } from "../../resources/kube-object.ts";
 import { ANNOTATION } from "../../resources/labels.ts";
 import { type AppContext, commonLabels, needsApiToken } from "./context.ts";
 
-export function identity(ctx: AppContext): DesiredResource[] {
+export function identity(ctx: AppContext): KubeDesired[] {
   const azure = ctx.app.identity ? ctx.platform.spec.identities[ctx.app.identity]?.azure : undefined;
   const annotations = azure ? { [ANNOTATION.clientId]: azure.clientId, ...(azure.tenantId ? { [ANNOTATION.tenantId]: azure.tenantId } : {}) } : undefined;
-  const out: DesiredResource[] = [
+  const out: KubeDesired[] = [
     desired(
       {
         apiVersion: "v1",

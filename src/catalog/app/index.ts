@@ -1,4 +1,4 @@
-import type { DesiredResource } from "../../resources/kube-object.ts";
+import type { KubeDesired } from "../../resources/kube-object.ts";
 import { config, volumes } from "./config.ts";
 import { type AppContext } from "./context.ts";
 import { identity } from "./identity.ts";
@@ -10,7 +10,7 @@ import { services } from "./service.ts";
 import { deployments } from "./workload.ts";
 
 /** The builders an app is made of; each reads the app and returns its objects. */
-export const APP_BUILDERS: readonly ((ctx: AppContext) => DesiredResource[])[] = [
+export const APP_BUILDERS: readonly ((ctx: AppContext) => KubeDesired[])[] = [
   identity,
   config,
   volumes,
@@ -24,5 +24,5 @@ export const APP_BUILDERS: readonly ((ctx: AppContext) => DesiredResource[])[] =
 ];
 
 /** Every object of an app belongs to its chart group: `apps.<name>.enabled` switches them together. */
-export const synthApp = (ctx: AppContext): DesiredResource[] =>
+export const synthApp = (ctx: AppContext): KubeDesired[] =>
   APP_BUILDERS.flatMap((build) => build(ctx)).map((r) => ({ ...r, group: ["apps", ctx.name] }));

@@ -4,11 +4,11 @@
  * paths carrying the weight, pointing at the canary's own Service.
  */
 import { INGRESS_CONTROLLERS } from "../../resources/cluster-catalog.ts";
-import { desired, type DesiredResource } from "../../resources/kube-object.ts";
+import { desired, type KubeDesired } from "../../resources/kube-object.ts";
 import type { Track } from "../../resources/labels.ts";
 import { type AppContext, commonLabels, mainPort, tlsSecretName, trackName } from "./context.ts";
 
-export function ingress(ctx: AppContext): DesiredResource[] {
+export function ingress(ctx: AppContext): KubeDesired[] {
   const ing = ctx.app.ingress;
   const controller = ctx.platform.spec.kubernetes.ingress;
   if (!ing || !controller) return [];
@@ -17,7 +17,7 @@ export function ingress(ctx: AppContext): DesiredResource[] {
   const portName = ing.port ?? mainPort(ctx).name;
   const secretName = tlsSecretName(ctx);
   const origin = [...ctx.origin, "ingress"];
-  const out: DesiredResource[] = [];
+  const out: KubeDesired[] = [];
 
   if (ing.tls && "issuer" in ing.tls) {
     const issuer = ctx.platform.spec.kubernetes.certManager!.issuers.find((i) => i.name === (ing.tls as { issuer: string }).issuer)!;

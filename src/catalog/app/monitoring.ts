@@ -2,16 +2,16 @@
  * A ServiceMonitor that selects the app's Services (both tracks) by label and scrapes the named metrics port, keeping
  * only `keepMetrics` when given; alerts go into a PrometheusRule labelled for the Prometheus rule selector.
  */
-import { desired, type DesiredResource } from "../../resources/kube-object.ts";
+import { desired, type KubeDesired } from "../../resources/kube-object.ts";
 import { type AppContext, appSelector, commonLabels } from "./context.ts";
 
-export function monitoring(ctx: AppContext): DesiredResource[] {
+export function monitoring(ctx: AppContext): KubeDesired[] {
   const mon = ctx.app.monitoring;
   const prometheus = ctx.platform.spec.kubernetes.prometheus;
   if (!mon || !prometheus) return [];
   const origin = [...ctx.origin, "monitoring"];
   const labels = { ...commonLabels(ctx), ...prometheus.selectorLabels };
-  const out: DesiredResource[] = [
+  const out: KubeDesired[] = [
     desired(
       {
         apiVersion: "monitoring.coreos.com/v1",

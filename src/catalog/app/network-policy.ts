@@ -5,7 +5,7 @@
  * declared external endpoints.
  */
 import { INGRESS_CONTROLLERS } from "../../resources/cluster-catalog.ts";
-import { desired, type DesiredResource } from "../../resources/kube-object.ts";
+import { desired, type KubeDesired } from "../../resources/kube-object.ts";
 import { ANY_PUBLIC_ADDRESS, ENTRA_ID, type EgressRule, egressTo, externalEgress, type IngressRule, networkPolicy, peer, tcp } from "../../resources/network-policy.ts";
 import type { Platform } from "../../spec/schema.ts";
 import { type AppContext, appContext, appSelector, commonLabels, mainPort, needsApiToken } from "./context.ts";
@@ -28,7 +28,7 @@ function callersOf(platform: Platform): Map<string, string[]> {
   return index;
 }
 
-export function appNetworkPolicy(ctx: AppContext): DesiredResource[] {
+export function appNetworkPolicy(ctx: AppContext): KubeDesired[] {
   const { app, platform } = ctx;
   const k8s = platform.spec.kubernetes;
   const ingressRules: IngressRule[] = [];

@@ -1,8 +1,8 @@
 /** HorizontalPodAutoscaler (autoscaling/v2) and PodDisruptionBudget for the stable track. */
-import { desired, type DesiredResource } from "../../resources/kube-object.ts";
+import { desired, type KubeDesired } from "../../resources/kube-object.ts";
 import { type AppContext, commonLabels, trackSelector } from "./context.ts";
 
-export function autoscaler(ctx: AppContext): DesiredResource[] {
+export function autoscaler(ctx: AppContext): KubeDesired[] {
   const a = ctx.app.autoscale;
   if (!a) return [];
   const utilization = (name: "cpu" | "memory", value: number | undefined) =>
@@ -29,7 +29,7 @@ export function autoscaler(ctx: AppContext): DesiredResource[] {
   ];
 }
 
-export function disruptionBudget(ctx: AppContext): DesiredResource[] {
+export function disruptionBudget(ctx: AppContext): KubeDesired[] {
   const { app } = ctx;
   const least = app.autoscale ? app.autoscale.min : app.replicas;
   // With a single replica, a budget would either block every drain or promise nothing.

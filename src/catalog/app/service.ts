@@ -1,9 +1,9 @@
 /** A ClusterIP Service per track: the canary gets its own so the ingress can weight traffic between them. */
-import { desired, type DesiredResource } from "../../resources/kube-object.ts";
+import { desired, type KubeDesired } from "../../resources/kube-object.ts";
 import type { Track } from "../../resources/labels.ts";
 import { type AppContext, commonLabels, trackName, trackSelector } from "./context.ts";
 
-export function services(ctx: AppContext): DesiredResource[] {
+export function services(ctx: AppContext): KubeDesired[] {
   const tracks: Track[] = ctx.app.canary ? ["stable", "canary"] : ["stable"];
   return tracks.map((track) =>
     desired(

@@ -3,14 +3,14 @@ import type { IContainer } from "kubernetes-models/v1/Container";
 import type { IProbe } from "kubernetes-models/v1/Probe";
 import type { IVolume } from "kubernetes-models/v1/Volume";
 import type { IVolumeMount } from "kubernetes-models/v1/VolumeMount";
-import { desired, type DesiredResource, type Tunable } from "../../resources/kube-object.ts";
+import { desired, type KubeDesired, type Tunable } from "../../resources/kube-object.ts";
 import type { Track } from "../../resources/labels.ts";
 import { securePodSpec, writableVolumes } from "../../resources/pod.ts";
 import { renderEnv } from "../env.ts";
 import type { ProbeSpec } from "../../spec/schema.ts";
 import { type AppContext, claimName, commonLabels, configMapName, mainPort, needsApiToken, podLabels, trackImage, trackName, trackSelector } from "./context.ts";
 
-export function deployments(ctx: AppContext): DesiredResource[] {
+export function deployments(ctx: AppContext): KubeDesired[] {
   const tracks: Track[] = ctx.app.canary ? ["stable", "canary"] : ["stable"];
   return tracks.map((track) => desired(deployment(ctx, track), track === "canary" ? [...ctx.origin, "canary"] : ctx.origin, { tunables: tunables(ctx, track) }));
 }

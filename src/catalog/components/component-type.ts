@@ -2,7 +2,7 @@
  * The contract every catalog type fulfils. A type declares its options (options.ts), what it offers a component
  * that connects to it (host, port, database, credentials), and builds its objects and generated secrets.
  */
-import type { DesiredResource } from "../../resources/kube-object.ts";
+import type { KubeDesired } from "../../resources/kube-object.ts";
 import type { GeneratedSecret } from "../../resources/secrets.ts";
 import type { SpecPath } from "../../spec/path.ts";
 import type { Platform } from "../../spec/schema.ts";
@@ -56,7 +56,7 @@ export interface ComponentContext<O extends ComponentOptions = ComponentOptions>
 }
 
 export interface ComponentBuild {
-  readonly resources: DesiredResource[];
+  readonly resources: KubeDesired[];
   readonly secrets: GeneratedSecret[];
 }
 

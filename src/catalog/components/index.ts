@@ -2,7 +2,7 @@
  * The catalog: component type → implementation, and the synth of every declared component with its connections
  * resolved (each consumer learns what its providers offer it; each provider learns who its consumers are).
  */
-import type { DesiredResource } from "../../resources/kube-object.ts";
+import type { KubeDesired } from "../../resources/kube-object.ts";
 import type { GeneratedSecret } from "../../resources/secrets.ts";
 import type { Platform } from "../../spec/schema.ts";
 import type { ComponentContext, ComponentOptions, ComponentType, Consumer } from "./component-type.ts";
@@ -120,8 +120,8 @@ export function connectionsFor(platform: Platform, consumer: string, connects: r
 export const connectionsOf = (platform: Platform, appName: string): ConnectionInfo[] =>
   connectionsFor(platform, appName, platform.spec.apps[appName]?.connects ?? []);
 
-export function synthComponents(platform: Platform): { resources: DesiredResource[]; secrets: GeneratedSecret[] } {
-  const resources: DesiredResource[] = [];
+export function synthComponents(platform: Platform): { resources: KubeDesired[]; secrets: GeneratedSecret[] } {
+  const resources: KubeDesired[] = [];
   const secrets: GeneratedSecret[] = [];
   for (const ctx of componentContexts(platform)) {
     const built = (CATALOG[ctx.options.type] as ComponentType).build(ctx);

@@ -8,7 +8,7 @@ import type { IEnvVar } from "kubernetes-models/v1/EnvVar";
 import type { IProbe } from "kubernetes-models/v1/Probe";
 import type { IVolume } from "kubernetes-models/v1/Volume";
 import type { IVolumeMount } from "kubernetes-models/v1/VolumeMount";
-import { desired, type DesiredResource, type Tunable } from "../../resources/kube-object.ts";
+import { desired, type KubeDesired, type Tunable } from "../../resources/kube-object.ts";
 import type { GeneratedSecret } from "../../resources/secrets.ts";
 import type { ComponentContext, ConnectionInfo } from "./component-type.ts";
 import type { ExternalEndpoint } from "../../resources/network-policy.ts";
@@ -68,7 +68,7 @@ export interface ServerRole {
 
 const seedVolume = (path: string) => `seed-${path.replace(/^\/+/, "").replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`.slice(0, 63).replace(/-+$/, "");
 
-export function serverObjects(ctx: ComponentContext, r: ServerRole): DesiredResource[] {
+export function serverObjects(ctx: ComponentContext, r: ServerRole): KubeDesired[] {
   const labels = componentLabels(ctx, r.role);
   const selector = componentSelector(ctx, r.role);
   const values = r.values ?? ["components", ctx.name];
@@ -206,7 +206,7 @@ export function serviceOffer(
 /** A component's usual objects: its ServiceAccount, anything extra (config), its roles, and its NetworkPolicy. */
 export function assemble(
   ctx: ComponentContext,
-  parts: { roles: readonly ServerRole[]; extra?: readonly DesiredResource[]; ports: readonly number[]; external?: readonly ExternalEndpoint[]; secrets?: GeneratedSecret[] },
+  parts: { roles: readonly ServerRole[]; extra?: readonly KubeDesired[]; ports: readonly number[]; external?: readonly ExternalEndpoint[]; secrets?: GeneratedSecret[] },
 ) {
   return {
     resources: [
@@ -246,7 +246,7 @@ export interface OneShot {
 }
 
 /** A Job a component runs once per change (database setup, migrations), restricted like every other pod. */
-export function oneShotJob(ctx: ComponentContext, j: OneShot): DesiredResource {
+export function oneShotJob(ctx: ComponentContext, j: OneShot): KubeDesired {
   const labels = componentLabels(ctx, j.role);
   const hash = createHash("sha256").update(j.content).digest("hex").slice(0, 8);
   const inits = j.initContainers ?? [];

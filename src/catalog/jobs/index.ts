@@ -4,7 +4,7 @@
  * same order becomes Helm hook weights, and helm waits for each Job before starting the next.
  */
 import { createHash } from "node:crypto";
-import { desired, type DesiredResource, resourceKey } from "../../resources/kube-object.ts";
+import { desired, type KubeDesired, resourceKey } from "../../resources/kube-object.ts";
 import { ANNOTATION, LABEL } from "../../resources/labels.ts";
 import { egressTo, ENTRA_ID, externalEgress, networkPolicy } from "../../resources/network-policy.ts";
 import { securePodSpec, writableVolumes } from "../../resources/pod.ts";
@@ -29,11 +29,11 @@ export function jobDepths(jobs: Platform["spec"]["jobs"]): Map<string, number> {
   return depth;
 }
 
-export function synthJobs(platform: Platform): DesiredResource[] {
+export function synthJobs(platform: Platform): KubeDesired[] {
   const jobs = platform.spec.jobs;
   const depths = jobDepths(jobs);
   const jobKeys = new Map<string, string>();
-  const out: DesiredResource[] = [];
+  const out: KubeDesired[] = [];
   // Jobs in dependency order, so each one's `needs` can name the keys of those before it.
   for (const [name, job] of Object.entries(jobs).sort(([a], [b]) => depths.get(a)! - depths.get(b)! || a.localeCompare(b))) {
     const origin = ["spec", "jobs", name];

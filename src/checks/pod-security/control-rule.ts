@@ -3,7 +3,7 @@
  * follows from the profile (`--level`) and the policy version of the target Kubernetes version, as in the admission
  * controller; every finding names the profile and version it was judged at (`restricted:v1.31`).
  */
-import type { DesiredResource } from "../../resources/kube-object.ts";
+import type { KubeDesired } from "../../resources/kube-object.ts";
 import { oncePerInput } from "../check.ts";
 import { defineRule, type Rule } from "../rule.ts";
 import { controlsAt, type PodSecurityControl, pssRuleId } from "./control.ts";
@@ -11,7 +11,7 @@ import { POD_SECURITY_CONTROLS } from "./controls/index.ts";
 import { type PodView, podViewOf } from "./pod-spec.ts";
 import { formatPolicyVersion, policyVersionOf } from "./policy-version.ts";
 
-const podsOf = oncePerInput((input): { resource: DesiredResource; pod: PodView }[] =>
+const podsOf = oncePerInput((input): { resource: KubeDesired; pod: PodView }[] =>
   input.resources.flatMap((resource) => {
     const pod = podViewOf(resource.object);
     return pod ? [{ resource, pod }] : [];

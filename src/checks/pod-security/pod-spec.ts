@@ -1,4 +1,4 @@
-import type { DesiredResource } from "../../resources/kube-object.ts";
+import type { KubeDesired } from "../../resources/kube-object.ts";
 import { oncePerInput } from "../check.ts";
 
 /** Where each pod-bearing kind keeps its pod spec: data, so checks never switch on kind. */
@@ -123,7 +123,7 @@ function holdsExactly(pod: PodSpecLike, found: readonly PodContainer[], counts: 
 }
 
 /** Every object that carries a pod spec, with the spec and where it sits. */
-export const podTemplates = oncePerInput((input): { resource: DesiredResource; pod: { spec: PodSpecLike; field: string } }[] =>
+export const podTemplates = oncePerInput((input): { resource: KubeDesired; pod: { spec: PodSpecLike; field: string } }[] =>
   input.resources.flatMap((resource) => {
     const pod = podSpecOf(resource.object);
     return pod ? [{ resource, pod }] : [];

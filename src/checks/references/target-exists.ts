@@ -1,6 +1,6 @@
 /** What the REF-<KIND> rules share: a name reference finds its object, of that kind, in the same namespace (or the one it names). */
 import type { Diagnostic } from "../../diagnostics/diagnostic.ts";
-import type { DesiredResource } from "../../resources/kube-object.ts";
+import type { KubeDesired } from "../../resources/kube-object.ts";
 import { didYouMean } from "../../util/did-you-mean.ts";
 import { type CheckInput, type ObjectCheck, objectProblem, oncePerInput } from "../check.ts";
 import type { RuleCheck } from "../rule.ts";
@@ -8,7 +8,7 @@ import { objectIndex } from "./object-index.ts";
 import type { NameRef } from "./refs.ts";
 
 interface MissingTarget {
-  readonly resource: DesiredResource;
+  readonly resource: KubeDesired;
   readonly kind: string;
   readonly field: string;
   readonly message: string;
@@ -18,7 +18,7 @@ interface MissingTarget {
 /** Every name reference that finds no object, looked up once for all the REF-<KIND> rules, in input order. */
 const unresolved = oncePerInput((input) => {
   const index = objectIndex(input);
-  const out: { resource: DesiredResource; ns: string | undefined; ref: NameRef }[] = [];
+  const out: { resource: KubeDesired; ns: string | undefined; ref: NameRef }[] = [];
   for (const { resource, ns, names } of index.references) for (const ref of names) if (!index.find(ref.kind, ref.namespace ?? ns, ref.name)) out.push({ resource, ns, ref });
   return out;
 });

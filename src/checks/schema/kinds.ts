@@ -3,7 +3,7 @@
  * which rule their names follow. Kinds of custom resources take their scope from a CustomResourceDefinition among the
  * objects when there is one; the few CRD kinds berth emits itself are listed.
  */
-import type { DesiredResource } from "../../resources/kube-object.ts";
+import type { KubeDesired } from "../../resources/kube-object.ts";
 import { type CheckInput, oncePerInput } from "../check.ts";
 
 /**
@@ -114,7 +114,7 @@ const declaredScopes = oncePerInput((input): Map<string, "Namespaced" | "Cluster
 const groupOf = (apiVersion: string) => (apiVersion.includes("/") ? apiVersion.split("/")[0]! : "");
 
 /** Whether an object lives in a namespace; unknown kinds are taken to (most custom resources do). */
-export function isNamespaced(input: CheckInput, resource: DesiredResource): boolean {
+export function isNamespaced(input: CheckInput, resource: KubeDesired): boolean {
   const { kind, apiVersion } = resource.object;
   const declared = declaredScopes(input).get(`${groupOf(apiVersion)}/${kind}`);
   return (declared ?? KIND_RULES[kind]?.scope ?? "Namespaced") === "Namespaced";

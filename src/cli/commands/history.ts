@@ -1,5 +1,5 @@
 /** `history`, `rollback` and `unlock`: they read and clear berth's state in the cluster, so every machine sees the same. */
-import { connect, type Connected } from "../../deploy/target.ts";
+import { connect, type Connected, preflight } from "../../deploy/target.ts";
 import { forceUnlock } from "../../engine/lock.ts";
 import type { Revision } from "../../engine/revisions.ts";
 import type { Plan } from "../../plan/step.ts";
@@ -14,7 +14,7 @@ import { deploy, type UpFlags } from "./up.ts";
 async function withCluster(name: string, plan: Plan, path: string, flags: ClusterFlags, io: CliIO, work: (c: Connected) => Promise<number>): Promise<number> {
   try {
     const connected = connect(plan, targetOf(path, flags));
-    await connected.kubernetes.preflight();
+    await preflight(connected);
     return await work(connected);
   } catch (error) {
     if (error instanceof ProviderUnavailable) {

@@ -5,7 +5,7 @@
  */
 import { stringify } from "yaml";
 import type { ResolvedSpec } from "../../spec/resolve.ts";
-import type { DesiredResource } from "../../resources/kube-object.ts";
+import type { KubeDesired } from "../../resources/kube-object.ts";
 import type { GeneratedSecret } from "../../resources/secrets.ts";
 import type { RenderedFile } from "../manifests.ts";
 import { toYaml } from "../yaml.ts";
@@ -14,7 +14,7 @@ import { chartValues, valuesSchema } from "./values.ts";
 
 export const CHART_VERSION = "0.1.0";
 
-export function renderChart(spec: ResolvedSpec, resources: readonly DesiredResource[], secrets: readonly GeneratedSecret[] = []): RenderedFile[] {
+export function renderChart(spec: ResolvedSpec, resources: readonly KubeDesired[], secrets: readonly GeneratedSecret[] = []): RenderedFile[] {
   const platform = spec.platform;
   const name = platform.metadata.name;
   const values = chartValues(resources);
@@ -40,7 +40,7 @@ export function renderChart(spec: ResolvedSpec, resources: readonly DesiredResou
   ];
 }
 
-function notes(resources: readonly DesiredResource[], secrets: readonly GeneratedSecret[]): string {
+function notes(resources: readonly KubeDesired[], secrets: readonly GeneratedSecret[]): string {
   const lines = ["{{ .Release.Name }} is installed. Reach its services from your machine:", ""];
   for (const r of resources.filter((x) => x.object.kind === "Service")) {
     const ports = (r.object.spec as { ports: { port: number }[] }).ports;

@@ -2,7 +2,7 @@
  * Chart templates: the very objects of the manifests, with tunable fields read from .Values and each group wrapped
  * in its `enabled` switch. Literal `{{` and `}}` in objects (alert annotations, for one) are escaped for Go templates.
  */
-import type { DesiredResource, KubeObject } from "../../resources/kube-object.ts";
+import type { KubeDesired, KubeObject } from "../../resources/kube-object.ts";
 import { compareObjects, OUTPUT_GROUPS } from "../layout.ts";
 import { cachedYaml, toYaml } from "../yaml.ts";
 
@@ -37,7 +37,7 @@ function withFields(o: KubeObject, fields: readonly { path: readonly (string | n
   return root as unknown as KubeObject;
 }
 
-export function objectTemplate(r: DesiredResource): string {
+export function objectTemplate(r: KubeDesired): string {
   if (!r.tunables?.length) return `---\n${escapeBraces(cachedYaml(r.object))}`;
   const refs = r.tunables.map((t) => t.values);
   const text = escapeBraces(toYaml(withFields(r.object, r.tunables.map((t, i) => ({ path: t.field, value: `__BERTH_VALUE_${i}__` })))));
@@ -45,7 +45,7 @@ export function objectTemplate(r: DesiredResource): string {
 }
 
 const KIND_ORDER = OUTPUT_GROUPS.flatMap((g) => g.kinds);
-const byApplyOrder = (a: DesiredResource, b: DesiredResource) =>
+const byApplyOrder = (a: KubeDesired, b: KubeDesired) =>
   (KIND_ORDER.indexOf(a.object.kind) + 1 || 999) - (KIND_ORDER.indexOf(b.object.kind) + 1 || 999) || compareObjects(a.object, b.object);
 
 /** Helm refuses template files over 5 MiB; files are cut well below that. */
@@ -56,8 +56,8 @@ export const MAX_TEMPLATE_BYTES = 1024 * 1024;
  * `enabled` switch, plus `templates/platform.yaml` for shared objects. Few files keep large platforms fast to write
  * and to render; a file that would pass MAX_TEMPLATE_BYTES continues in `apps-2.yaml`, `apps-3.yaml`…
  */
-export function renderTemplates(resources: readonly DesiredResource[]): { path: string; content: string }[] {
-  const groups = new Map<string, { group?: readonly string[]; items: DesiredResource[] }>();
+export function renderTemplates(resources: readonly KubeDesired[]): { path: string; content: string }[] {
+  const groups = new Map<string, { group?: readonly string[]; items: KubeDesired[] }>();
   for (const r of resources) {
     const key = r.group ? r.group.join("/") : "platform";
     const entry = groups.get(key) ?? { group: r.group, items: [] };

@@ -1,5 +1,5 @@
 /** values.yaml and values.schema.json, derived from the groups and tunables of the desired resources. */
-import type { DesiredResource } from "../../resources/kube-object.ts";
+import type { KubeDesired } from "../../resources/kube-object.ts";
 
 export type Values = { [key: string]: unknown };
 
@@ -26,7 +26,7 @@ function ordered(v: unknown): unknown {
 }
 
 /** Defaults are the values the chosen environment rendered, so `helm template` reproduces the manifests. */
-export function chartValues(resources: readonly DesiredResource[]): Values {
+export function chartValues(resources: readonly KubeDesired[]): Values {
   const values: Values = {};
   for (const r of resources) {
     if (r.group) setValue(values, [...r.group, "enabled"], true);

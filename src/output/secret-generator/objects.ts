@@ -11,7 +11,7 @@
  */
 import { createHash } from "node:crypto";
 import type { ResolvedSpec } from "../../spec/resolve.ts";
-import { desired, type DesiredResource, type KubeObject } from "../../resources/kube-object.ts";
+import { desired, type KubeDesired, type KubeObject } from "../../resources/kube-object.ts";
 import { ANNOTATION, LABEL } from "../../resources/labels.ts";
 import { networkPolicy, tcp } from "../../resources/network-policy.ts";
 import { securePodSpec } from "../../resources/pod.ts";
@@ -41,7 +41,7 @@ export const generatedSecretLabels = (platform: string, env: string | undefined)
   [LABEL.generated]: "true",
 });
 
-export function secretGeneratorResources(spec: ResolvedSpec, resources: readonly DesiredResource[], secrets: readonly GeneratedSecret[]): DesiredResource[] {
+export function secretGeneratorResources(spec: ResolvedSpec, resources: readonly KubeDesired[], secrets: readonly GeneratedSecret[]): KubeDesired[] {
   if (!secrets.length) return [];
   const platform = spec.platform;
   const home = resources.find((r) => r.object.kind === "Namespace")?.object.metadata.name ?? secrets[0]!.namespaces[0]!;

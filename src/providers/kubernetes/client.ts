@@ -19,6 +19,8 @@ export interface ConnectOptions {
   readonly hooks?: RetryHooks;
   /** The time retries wait on and requests are marked busy on (tests run on virtual time). */
   readonly clock?: Clock;
+  /** A configuration already made (from a lazy connection source): used as is instead of reading a kubeconfig file. */
+  readonly config?: KubeConfig;
 }
 
 export class KubeClient {
@@ -42,7 +44,7 @@ export class KubeClient {
   }
 
   #load(): void {
-    this.#config = loadKubeConfig(this.options);
+    this.#config = this.options.config ?? loadKubeConfig(this.options);
     this.rest = new KubeRest(this.#config, this.clock);
   }
 

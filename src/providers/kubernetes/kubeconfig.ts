@@ -52,3 +52,16 @@ export function loadKubeConfig(choice: KubeconfigChoice, env: NodeJS.ProcessEnv 
   if (!config.getCurrentCluster()) throw new ProviderUnavailable("the kubeconfig has no current context: choose one with --context or `kubectl config use-context`");
   return config;
 }
+
+/** A kubeconfig given as text (a cluster's credential fetched in memory), with the context chosen if any. */
+export function kubeConfigFromText(text: string, context?: string): KubeConfig {
+  const config = new KubeConfig();
+  try {
+    config.loadFromString(text);
+    if (context) config.setCurrentContext(context);
+  } catch (error) {
+    throw new ProviderUnavailable(`cannot read the cluster's kubeconfig: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (!config.getCurrentCluster()) throw new ProviderUnavailable("the cluster's kubeconfig has no current context");
+  return config;
+}

@@ -7,7 +7,9 @@ import type { EventLike, LiveObject, Observed } from "../../readiness/live.ts";
 import { readinessOf } from "../../readiness/registry.ts";
 import { failed, ready, type Verdict, waiting } from "../../readiness/verdict.ts";
 import { type LiveState, type OwnedObject, type Progress, type Provider, ProviderRequestFailed, ProviderUnavailable, type RunResult } from "../provider.ts";
+import type { KubeConfig } from "@kubernetes/client-node";
 import { type ConnectOptions, isNotFound, KubeClient } from "./client.ts";
+import { kubeConfigFromText } from "./kubeconfig.ts";
 import { fieldChanges } from "./diff.ts";
 import { isConnectionError, serverMessage, statusOf } from "./errors.ts";
 import { OWNED_KINDS } from "./kinds.ts";
@@ -16,12 +18,23 @@ import { generateValue } from "./secret-values.ts";
 import { type Scope, WatchCache } from "./watch-cache.ts";
 import { refKey } from "../../plan/step.ts";
 
+/**
+ * Where the connection comes from when it is not a kubeconfig file: asked at first use (and again until it answers),
+ * so a plan can create the cluster its Kubernetes steps deploy to. `undefined`: the cluster does not exist yet.
+ */
+export type KubeConnectionSource = () => Promise<string | KubeConfig | undefined>;
+
 export interface KubernetesProviderOptions extends ConnectOptions {
   readonly platform: string;
   readonly instance: string;
   /** Take over existing objects that carry no berth label (never another platform's). */
   readonly adopt?: boolean;
+  /** A deferred connection (the AKS cluster this plan creates); without it, the kubeconfig as kubectl reads it. */
+  readonly connection?: KubeConnectionSource;
 }
+
+/** What a step's object is while its cluster does not exist yet: to be created. */
+const NOT_YET: LiveState = { exists: false, ownership: "absent", changes: [{ field: "(object)", to: "created" }], intentChanged: true };
 
 /** How long a live watch may take to show berth's own write before the object is read directly. */
 const BEHIND_MS = 5_000;
@@ -37,31 +50,53 @@ const decode = (data: Record<string, string> | undefined): Record<string, string
 
 export class KubernetesProvider implements Provider {
   readonly name = "kubernetes";
-  readonly client: KubeClient;
   readonly redactor = new Redactor();
-  readonly #cache: WatchCache;
+  #client: KubeClient | undefined;
+  #cache!: WatchCache;
   /** The resourceVersion (and time) of berth's own last write to each object: a watch has to have seen it to be believed. */
   readonly #written = new Map<string, { readonly rv: string; readonly at: number }>();
   /** Lists read once per kind and namespace while inspecting a plan, instead of one read per object; dropped at the first write. */
   #snapshot = new Map<string, Promise<Map<string, Live> | undefined>>();
 
   constructor(private readonly options: KubernetesProviderOptions) {
-    this.client = new KubeClient(options);
-    this.#cache = new WatchCache(this.client.rest, this.client.clock);
+    if (!options.connection) this.#attach(new KubeClient(options));
+  }
+
+  get client(): KubeClient {
+    if (!this.#client) throw new ProviderUnavailable("the cluster is not connected yet (it does not exist, or has not been asked for)");
+    return this.#client;
+  }
+
+  #attach(client: KubeClient): void {
+    this.#client = client;
+    this.#cache = new WatchCache(client.rest, client.clock);
+  }
+
+  /** Connected, asking the deferred source if there is one; false while the source says the cluster does not exist. */
+  async connected(): Promise<boolean> {
+    if (this.#client) return true;
+    const got = await this.options.connection!();
+    if (got === undefined) return false;
+    const config = typeof got === "string" ? kubeConfigFromText(got, this.options.context) : got;
+    this.#attach(new KubeClient({ ...this.options, config }));
+    return true;
   }
 
   /** Watches every kind and namespace the steps touch, and the pods, events and endpoints their readiness reads. */
   follow(steps: readonly PlanStep[]): void {
+    // Before the cluster exists there is nothing to watch: checks read the objects themselves.
+    if (!this.#client) return;
     this.#snapshot.clear();
     for (const step of steps) for (const scope of this.#scopesOf(step)) this.#cache.follow(scope);
   }
 
   changed(step: PlanStep, signal: AbortSignal): Promise<void> | undefined {
+    if (!this.#client) return undefined;
     return this.#cache.changed(this.#scopesOf(step), signal);
   }
 
   unfollow(): void {
-    this.#cache.stop();
+    if (this.#client) this.#cache.stop();
   }
 
   #scopesOf(step: PlanStep): Scope[] {
@@ -108,6 +143,7 @@ export class KubernetesProvider implements Provider {
   }
 
   async preflight() {
+    if (!this.#client && !(await this.connected())) return { endpoint: "(the cluster this plan creates)", version: "(not created yet)" };
     try {
       return { endpoint: `${this.client.server} (context ${this.client.context})`, version: await this.client.version() };
     } catch (error) {
@@ -127,6 +163,7 @@ export class KubernetesProvider implements Provider {
   async inspect(step: PlanStep): Promise<LiveState> {
     const a = step.action;
     if (a.type === "verify" || a.type === "ensure" || a.type === "remove") return { exists: true, ownership: "ours", changes: [], intentChanged: false };
+    if (!this.#client && !(await this.connected())) return a.type === "apply" || a.type === "generate-secret" ? NOT_YET : { ...NOT_YET, changes: [] };
     const ref = a.type === "apply" ? refOfObject(a.object) : a.ref;
     const live = await this.#inspectRead(ref);
     if (!live) return { exists: false, ownership: "absent", changes: a.type === "apply" || a.type === "generate-secret" ? [{ field: "(object)", to: "created" }] : [], intentChanged: true };
@@ -159,6 +196,7 @@ export class KubernetesProvider implements Provider {
   }
 
   async run(step: PlanStep, live: LiveState, progress: Progress, signal: AbortSignal): Promise<RunResult> {
+    if (!this.#client && !(await this.connected())) throw new ProviderUnavailable(`${step.title}: the cluster does not exist yet (the step that creates it has to come first)`);
     const a = step.action;
     switch (a.type) {
       case "apply":
@@ -246,6 +284,7 @@ export class KubernetesProvider implements Provider {
   async check(step: PlanStep, stage: "step" | "settled"): Promise<Verdict> {
     const a = step.action;
     if (a.type === "verify" || a.type === "ensure" || a.type === "remove") return ready("verified");
+    if (!this.#client && !(await this.connected())) return { ...waiting("the cluster does not exist yet"), reason: "NotFound" };
     const ref = a.type === "apply" ? refOfObject(a.object) : a.ref;
     const live = await this.#look(ref);
     if (live === BEHIND) return waiting("waiting for the watch to show the change");
@@ -295,7 +334,7 @@ export class KubernetesProvider implements Provider {
 
   async explain(step: PlanStep, verdict: Verdict): Promise<string[]> {
     const a = step.action;
-    if (a.type !== "apply") return [];
+    if (a.type !== "apply" || !this.#client) return [];
     const ref = refOfObject(a.object);
     const lines: string[] = [];
     try {
@@ -324,6 +363,8 @@ export class KubernetesProvider implements Provider {
   }
 
   async owned(instance: string, alsoKinds: readonly ObjectRef[]): Promise<OwnedObject[]> {
+    // A cluster that does not exist yet holds nothing of ours.
+    if (!this.#client && !(await this.connected())) return [];
     const kinds = new Map(OWNED_KINDS.map(([apiVersion, kind]) => [`${apiVersion}/${kind}`, { apiVersion, kind }]));
     for (const r of alsoKinds) kinds.set(`${r.apiVersion}/${r.kind}`, { apiVersion: r.apiVersion, kind: r.kind });
     const out: OwnedObject[] = [];

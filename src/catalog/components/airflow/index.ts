@@ -11,7 +11,7 @@
  */
 import type { IContainer } from "kubernetes-models/v1/Container";
 import type { IEnvVar } from "kubernetes-models/v1/EnvVar";
-import { desired, type DesiredResource } from "../../../resources/kube-object.ts";
+import { desired, type KubeDesired } from "../../../resources/kube-object.ts";
 import { ANNOTATION, LABEL } from "../../../resources/labels.ts";
 import type { ComponentContext, ComponentType, ConnectionInfo } from "../component-type.ts";
 import { ENTRA_ID, type ExternalEndpoint } from "../../../resources/network-policy.ts";
@@ -179,7 +179,7 @@ function build(ctx: Ctx) {
       resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },
     },
   });
-  const resources: DesiredResource[] = [migration];
+  const resources: KubeDesired[] = [migration];
   for (const role of ["api-server", "scheduler", "dag-processor", "triggerer", "worker"] as const) {
     const runsDags = DAG_ROLES.includes(role);
     const wi = runsDags && identity;

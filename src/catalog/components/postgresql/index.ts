@@ -7,7 +7,7 @@
  * secrets: `postgresql-admin` in the server's namespace, `postgresql-user-<db>` in the server's namespace and the
  * consumer's.
  */
-import { desired, type DesiredResource } from "../../../resources/kube-object.ts";
+import { desired, type KubeDesired } from "../../../resources/kube-object.ts";
 import { groupBy } from "../../../util/group-by.ts";
 import type { GeneratedSecret } from "../../../resources/secrets.ts";
 import type { ComponentContext, ComponentType, Consumer, ConnectionInfo } from "../component-type.ts";
@@ -95,7 +95,7 @@ function build(ctx: Ctx) {
     },
     volumes: [{ name: "setup", configMap: { name: `${ctx.name}-setup` } }],
   });
-  const resources: DesiredResource[] = [
+  const resources: KubeDesired[] = [
     desired(componentServiceAccount(ctx), ctx.origin),
     desired({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: `${ctx.name}-setup`, namespace: ctx.namespace, labels: componentLabels(ctx, "setup") }, data: { "setup.sql": script } }, ctx.origin),
     server!,

@@ -3,7 +3,7 @@
  * and a shared catalog folder built from connections. Credentials reach catalog files as ${ENV:…} references, never
  * as values.
  */
-import { desired, type DesiredResource } from "../../../resources/kube-object.ts";
+import { desired, type KubeDesired } from "../../../resources/kube-object.ts";
 import type { ComponentContext, ComponentType, ConnectionInfo } from "../component-type.ts";
 import { assemble, httpProbe, secretEnv, type ServerRole, serviceOffer, sizing, userEnv } from "../server.ts";
 import { componentLabels, serviceHost } from "../support.ts";
@@ -90,7 +90,7 @@ function roleConfig(ctx: Ctx, coordinator: boolean): Record<string, string> {
 function build(ctx: Ctx) {
   const image = ctx.options.image ?? TRINO_IMAGE;
   const { files, env } = catalogs(ctx);
-  const configMap = (name: string, role: string, data: Record<string, string>): DesiredResource =>
+  const configMap = (name: string, role: string, data: Record<string, string>): KubeDesired =>
     desired({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace: ctx.namespace, labels: componentLabels(ctx, role) }, data }, ctx.origin);
   const role = (r: "coordinator" | "worker"): ServerRole => {
     const coordinator = r === "coordinator";

@@ -1,0 +1,14 @@
+/**
+ * What a spec asks for, by provider: a Kubernetes object or an Azure resource. Planning takes the union; the
+ * Kubernetes-only stages (lint and checks, manifests, chart, inventory, the secret generator) take Kubernetes ones
+ * only, so an Azure resource can never reach a writer that would render it as a manifest.
+ */
+import type { AzureDesired } from "./azure-resource.ts";
+import type { KubeDesired } from "./kube-object.ts";
+
+export type DesiredResource = KubeDesired | AzureDesired;
+
+export const isKubernetes = (r: DesiredResource): r is KubeDesired => r.provider === "kubernetes";
+
+/** The Kubernetes resources among `resources`: what the Kubernetes writers and checks are given. */
+export const kubernetesOnly = (resources: readonly DesiredResource[]): KubeDesired[] => resources.filter(isKubernetes);
