@@ -2,10 +2,11 @@
  * The planning modules of the providers berth knows, by name. Pure modules only (no client, no network): the plan
  * builder imports this, and `build`/`plan` must work without any provider's SDK loaded.
  */
+import { azurePlanning } from "./azure/planning.ts";
 import { kubernetesPlanning } from "./kubernetes/planning.ts";
 import type { ProviderPlanning } from "./planning.ts";
 
-const registry = new Map<string, ProviderPlanning>([[kubernetesPlanning.provider, kubernetesPlanning]]);
+const registry = new Map<string, ProviderPlanning>([kubernetesPlanning, azurePlanning].map((p) => [p.provider, p]));
 
 export class UnknownProvider extends Error {
   constructor(readonly provider: string) {

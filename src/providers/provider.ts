@@ -39,6 +39,8 @@ export interface RunResult {
 
 export interface OwnedObject {
   readonly ref: ObjectRef;
+  /** The provider's own id of it, when a reference is not enough to address it (an ARM id). */
+  readonly id?: string;
   /** Kept on `down` unless data is to be deleted (claims, generated credentials). */
   readonly holdsData: boolean;
   /** Adopted from before berth: never deleted by berth. */

@@ -282,6 +282,7 @@ export class AzureProvider implements Provider {
       const group = resourceGroupOf(String(r.id));
       return {
         ref: { apiVersion: AZURE_TYPES[type]?.apiVersion ?? AZURE_TYPES[Object.keys(AZURE_TYPES).find((k) => k.toLowerCase() === type.toLowerCase()) ?? ""]?.apiVersion ?? "", kind: type, ...(group && type !== "Microsoft.Resources/resourceGroups" ? { namespace: group } : {}), name: String(r.name) },
+        id: String(r.id),
         holdsData: azureTypeRow(type).holdsData,
         adopted: (r.tags as Record<string, string> | undefined)?.[TAG.adopted] === "true",
         labelled: true,
