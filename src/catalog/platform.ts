@@ -12,6 +12,7 @@ import { synthApp } from "./app/index.ts";
 import { appContext } from "./app/context.ts";
 import { componentContexts, connectionsOf, resolveNamespace, synthComponents } from "./components/index.ts";
 import { synthJobs } from "./jobs/index.ts";
+import { kubernetesOf } from "../spec/kubernetes-of.ts";
 
 export interface Synthesized {
   readonly resources: DesiredResource[];
@@ -23,17 +24,17 @@ export function synthPlatform(spec: ResolvedSpec): Synthesized {
   const platform = spec.platform;
   const apps = Object.keys(platform.spec.apps).map((name) => appContext(platform, name, connectionsOf(platform, name)));
   const namespaces = new Map<string, (string | number)[]>();
-  for (const ctx of componentContexts(platform)) if (!namespaces.has(ctx.namespace)) namespaces.set(ctx.namespace, ctx.options.namespace ? [...ctx.origin, "namespace"] : ["spec", "namespace"]);
-  for (const ctx of apps) if (!namespaces.has(ctx.namespace)) namespaces.set(ctx.namespace, ctx.app.namespace ? [...ctx.origin, "namespace"] : ["spec", "namespace"]);
+  for (const ctx of componentContexts(platform)) if (!namespaces.has(ctx.namespace)) namespaces.set(ctx.namespace, ctx.options.namespace ? [...ctx.origin, "namespace"] : ["spec", "kubernetes", "namespace"]);
+  for (const ctx of apps) if (!namespaces.has(ctx.namespace)) namespaces.set(ctx.namespace, ctx.app.namespace ? [...ctx.origin, "namespace"] : ["spec", "kubernetes", "namespace"]);
   for (const [name, job] of Object.entries(platform.spec.jobs)) {
     const ns = resolveNamespace(platform, job.namespace);
-    if (!namespaces.has(ns)) namespaces.set(ns, job.namespace ? ["spec", "jobs", name, "namespace"] : ["spec", "namespace"]);
+    if (!namespaces.has(ns)) namespaces.set(ns, job.namespace ? ["spec", "jobs", name, "namespace"] : ["spec", "kubernetes", "namespace"]);
   }
   const labels = { ...platform.metadata.labels, [LABEL.partOf]: platform.metadata.name, [LABEL.managedBy]: "berth" };
   const out: DesiredResource[] = [];
   for (const [namespace, origin] of namespaces) {
     out.push(
-      desired({ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, labels: { ...labels, ...PSS_LABELS(platform.spec.kubernetes.version) } } }, origin),
+      desired({ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, labels: { ...labels, ...PSS_LABELS(kubernetesOf(platform).version) } } }, origin),
       desired(
         {
           apiVersion: "networking.k8s.io/v1",
@@ -87,7 +88,7 @@ function orderByConnections(platform: ResolvedSpec["platform"], resources: Desir
  * controller on port 8089; default-deny would block it and the certificate would never be issued.
  */
 function http01SolverPolicies(platform: ResolvedSpec["platform"], apps: ReturnType<typeof appContext>[]): DesiredResource[] {
-  const k8s = platform.spec.kubernetes;
+  const k8s = kubernetesOf(platform);
   if (!k8s.ingress || !k8s.certManager) return [];
   const profile = INGRESS_CONTROLLERS[k8s.ingress.controller];
   const namespaces = new Map<string, (string | number)[]>();
