@@ -22,6 +22,8 @@ export interface Synthesized {
 
 export function synthPlatform(spec: ResolvedSpec): Synthesized {
   const platform = spec.platform;
+  // An Azure-only platform: the spec rules refuse apps, components and jobs without a cluster, so there is nothing.
+  if (!platform.spec.kubernetes) return { resources: [], secrets: [] };
   const apps = Object.keys(platform.spec.apps).map((name) => appContext(platform, name, connectionsOf(platform, name)));
   const namespaces = new Map<string, (string | number)[]>();
   for (const ctx of componentContexts(platform)) if (!namespaces.has(ctx.namespace)) namespaces.set(ctx.namespace, ctx.options.namespace ? [...ctx.origin, "namespace"] : ["spec", "kubernetes", "namespace"]);

@@ -64,6 +64,15 @@ export const azureReferences: SpecRule = (spec) => {
         );
     }
   }
+  // Workload identity trusts the OIDC issuer of the cluster the pods run in: berth must know which one that is.
+  const users = [
+    ...Object.entries(p.apps).map(([n, a]) => [["spec", "apps", n, "identity"], a.identity] as const),
+    ...Object.entries(p.jobs).map(([n, j]) => [["spec", "jobs", n, "identity"], j.identity] as const),
+    ...Object.entries(p.components).map(([n, c]) => [["spec", "components", n, "identity"], "identity" in c ? c.identity : undefined] as const),
+  ].filter(([, id]) => id !== undefined && id in azure.identities);
+  const clusters = Object.keys(azure.aks);
+  if (users.length > 0 && clusters.length !== 1)
+    out.push(problem(spec, [...users[0]![0]], "AZURE-NO-ISSUER", `identity ${users[0]![1]} is federated with the OIDC issuer of the cluster its pods run in, and spec.azure.aks declares ${clusters.length === 0 ? "no cluster" : `${clusters.length} (${clusters.join(", ")})`}`, clusters.length === 0 ? "declare the cluster under spec.azure.aks (existing: true for one berth does not manage)" : "declare only the cluster these pods run in"));
   for (const [name, id] of Object.entries(azure.identities)) {
     id.roles.forEach((r, i) => {
       const at = ["spec", "azure", "identities", name, "roles", i];
