@@ -29,6 +29,7 @@ export const isAzureRef = (v: unknown): boolean =>
   typeof v === "object" && v !== null && typeof (v as { from?: unknown }).from === "string" && (v as { from: string }).from.startsWith("azure.");
 
 const Cidr = formatted(f.cidr);
+const accountGuid = (field: string): f.FormatCheck => (v) => (f.guid(v) ? { message: `"${v}" is not a GUID`, hint: `az account show --query ${field}` } : undefined);
 const AzureName = z.string().min(1).max(90).describe("The name Azure sees; overrides spec.azure.naming. Required with existing: true.");
 
 /** Fields every resource has: an explicit name, its resource group, and whether berth only reads it. */
@@ -146,9 +147,22 @@ const Databricks = z
   })
   .describe("An Azure Databricks workspace.");
 
+/** The key a role target uses for each family: one resource, so the singular. */
+export const ROLE_TARGETS: Readonly<Record<string, AzureFamily>> = {
+  resourceGroup: "resourceGroups",
+  network: "networks",
+  aks: "aks",
+  postgres: "postgres",
+  sql: "sql",
+  keyVault: "keyVaults",
+  registry: "registries",
+  databricksWorkspace: "databricksWorkspaces",
+  identity: "identities",
+};
+
 const RoleTarget = z
-  .strictObject(Object.fromEntries(AZURE_FAMILIES.map((fam) => [fam, Name.optional()])) as Record<AzureFamily, z.ZodOptional<typeof Name>>)
-  .describe("The scope, by reference: exactly one of resourceGroups, keyVaults, registries, … naming a resource of spec.azure.");
+  .strictObject(Object.fromEntries(Object.keys(ROLE_TARGETS).map((k) => [k, Name.optional()])) as Record<keyof typeof ROLE_TARGETS, z.ZodOptional<typeof Name>>)
+  .describe("The scope, by reference: exactly one of resourceGroup, keyVault, registry, network, aks, postgres, sql, databricksWorkspace, identity, naming a resource of spec.azure.");
 
 const Identity = z
   .strictObject({
@@ -171,8 +185,8 @@ const Cloud = z.union([
 
 export const Azure = z
   .strictObject({
-    subscriptionId: formatted(f.guid),
-    tenantId: formatted(f.guid),
+    subscriptionId: formatted(accountGuid("id")).describe("The subscription every resource is made in."),
+    tenantId: formatted(accountGuid("tenantId")).describe("The Entra ID tenant (vaults, AKS Entra ID integration, workload identity)."),
     location: z.string().regex(/^[a-z0-9]+$/, "must be an Azure region name such as westeurope").describe("Default region of every resource."),
     cloud: Cloud.default("AzureCloud").describe("A named cloud, or the endpoints of another (Azure Stack, a test server)."),
     naming: z

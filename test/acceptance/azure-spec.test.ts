@@ -62,7 +62,7 @@ describe("Azure synth", () => {
   it("turns references into output tokens and federates each ServiceAccount that runs as an identity", () => {
     const { k8s, azure } = synth();
     const job = k8s.find((r) => r.object.kind === "Job")!;
-    const env = (job.object as { spec: { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } } }).spec.template.spec.containers[0]!.env;
+    const env = (job.object as unknown as { spec: { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } } }).spec.template.spec.containers[0]!.env;
     const value = (n: string) => env.find((e) => e.name === n)?.value;
     assert.equal(value("VAULT_URL"), "((berth.output azure:Microsoft.KeyVault/vaults:datasurface-dev-main:datasurface-dev-main vaultUri))");
     assert.equal(value("MERGE_HOST"), "((berth.output azure:Microsoft.Sql/servers:datasurface-dev-main:datasurface-dev-merge fqdn))", "the external component's host is a reference too");

@@ -8,7 +8,7 @@ import type { AzureDesired } from "../../resources/azure-resource.ts";
 import type { DesiredResource } from "../../resources/kube-object.ts";
 import { ANNOTATION } from "../../resources/labels.ts";
 import { outputToken } from "../../resources/outputs.ts";
-import type { AzureFamily } from "../../spec/azure-schema.ts";
+import { ROLE_TARGETS } from "../../spec/azure-schema.ts";
 import { formatPath } from "../../spec/path.ts";
 import type { ResolvedSpec } from "../../spec/resolve.ts";
 import { childOf, declared, make, type AzureContext } from "./context.ts";
@@ -22,8 +22,8 @@ export function synthIdentities(ctx: AzureContext): AzureDesired[] {
     return [
       make(ctx, { ...d, existing: id.existing, tags: id.tags, body: { location: d.location } }),
       ...id.roles.map((r, i) => {
-        const [family, target] = Object.entries(r.on).find(([, v]) => v !== undefined) as [AzureFamily, string];
-        return roleAssignment(ctx, { role: r.role, scope: armOf(ctx.azure, family, target)!, principalId, origin: [...d.origin, "roles", i], group: d.group });
+        const [key, target] = Object.entries(r.on).find(([, v]) => v !== undefined) as [string, string];
+        return roleAssignment(ctx, { role: r.role, scope: armOf(ctx.azure, ROLE_TARGETS[key]!, target)!, principalId, origin: [...d.origin, "roles", i], group: d.group });
       }),
     ];
   });

@@ -2,7 +2,7 @@ import type { Diagnostic } from "../../../diagnostics/diagnostic.ts";
 import { FAMILY_TYPES, outputsOf } from "../../../catalog/azure/ids.ts";
 import { BUILT_IN_ROLES } from "../../../resources/azure-roles.ts";
 import { didYouMean } from "../../../util/did-you-mean.ts";
-import { AZURE_FAMILIES, isAzureRef, type AzureFamily, type AzureRefSpec, type AzureSpec } from "../../azure-schema.ts";
+import { AZURE_FAMILIES, isAzureRef, ROLE_TARGETS, type AzureFamily, type AzureRefSpec, type AzureSpec } from "../../azure-schema.ts";
 import { problem, type SpecRule } from "../rule.ts";
 
 type Path = (string | number)[];
@@ -78,13 +78,14 @@ export const azureReferences: SpecRule = (spec) => {
       const at = ["spec", "azure", "identities", name, "roles", i];
       const roles = Object.keys(BUILT_IN_ROLES);
       if (!(r.role in BUILT_IN_ROLES)) out.push(problem(spec, [...at, "role"], "AZURE-UNKNOWN-ROLE", `"${r.role}" is not a built-in role berth knows`, didYouMean(r.role, roles) ?? `known: ${roles.join(", ")}`));
-      const targets = Object.entries(r.on).filter(([, v]) => v !== undefined) as [AzureFamily, string][];
+      const targets = Object.entries(r.on).filter(([, v]) => v !== undefined) as [string, string][];
       if (targets.length !== 1) {
-        out.push(problem(spec, [...at, "on"], "AZURE-ROLE-SCOPE", `a role is assigned on exactly one resource, got ${targets.length}`, "e.g. on: { keyVault: main } — write one of keyVaults, registries, resourceGroups, …"));
+        out.push(problem(spec, [...at, "on"], "AZURE-ROLE-SCOPE", `a role is assigned on exactly one resource, got ${targets.length}`, `e.g. on: { keyVault: main }; one of ${Object.keys(ROLE_TARGETS).join(", ")}`));
         return;
       }
-      const [family, target] = targets[0]!;
-      if (!((azure[family] as Record<string, unknown>)[target])) out.push(unknown(spec, [...at, "on", family], family, target, Object.keys(azure[family])));
+      const [key, target] = targets[0]!;
+      const family = ROLE_TARGETS[key]!;
+      if (!((azure[family] as Record<string, unknown>)[target])) out.push(unknown(spec, [...at, "on", key], family, target, Object.keys(azure[family])));
     });
   }
   return out;
