@@ -85,6 +85,7 @@ const Aks = z
     dnsServiceIP: z.string().regex(/^[0-9]{1,3}(\.[0-9]{1,3}){3}$/, "must be an IPv4 address").default("10.240.0.10").describe("Inside serviceCidr."),
     podCidr: Cidr.optional().describe("Pod range for kubenet and overlay; must not overlap the VNet or serviceCidr."),
     registries: z.array(Name).default([]).describe("Registries of spec.azure.registries the kubelet may pull from (AcrPull)."),
+    tier: z.enum(["Free", "Standard", "Premium"]).default("Standard").describe("AKS pricing tier: Free has no uptime SLA."),
     entraId: z.boolean().default(true).describe("Entra ID integration with Azure RBAC for Kubernetes; local accounts disabled. OIDC issuer and workload identity are always on."),
   })
   .describe("An AKS cluster. OIDC issuer and workload identity are always enabled.");

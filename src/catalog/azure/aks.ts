@@ -33,7 +33,7 @@ export function synthAks(ctx: AzureContext): AzureDesired[] {
       body: {
         location: d.location,
         identity: { type: "SystemAssigned" },
-        sku: { name: "Base", tier: "Standard" },
+        sku: { name: "Base", tier: aks.tier },
         properties: {
           kubernetesVersion: aks.kubernetesVersion,
           dnsPrefix: d.place.name.replace(/[^A-Za-z0-9-]/g, "").slice(0, 54),
