@@ -137,3 +137,52 @@ spec:
     assert.equal(r.diagnostics.find((d) => d.path === "spec.openshift")?.location?.file, "--set[1]");
   });
 });
+
+describe("Azure spec rules", () => {
+  const spec = (azure: string, rest = "") => `apiVersion: berth.dev/v1alpha1
+kind: Platform
+metadata: { name: lake }
+spec:
+  azure:
+    subscriptionId: 00000000-0000-0000-0000-000000000000
+    tenantId: 11111111-1111-1111-1111-111111111111
+    location: westeurope
+${azure.replace(/^/gm, "    ")}
+${rest}`;
+
+  it("needs a vault for generated admin passwords, and one resource group or a named one", () => {
+    const r = buildText(spec("resourceGroups: { a: {}, b: {} }\npostgres: { meta: { resourceGroup: a } }\nsql: { merge: {} }"));
+    assert.deepEqual(codes(r), ["AZURE-NO-RESOURCE-GROUP", "AZURE-NO-VAULT", "AZURE-NO-VAULT"]);
+    assert.match(r.diagnostics.find((d) => d.code === "AZURE-NO-RESOURCE-GROUP")!.hint!, /resourceGroup: a/);
+  });
+
+  it("wants the real name of an existing resource", () => {
+    const r = buildText(spec("resourceGroups: { main: { existing: true } }"));
+    assert.deepEqual(codes(r), ["AZURE-EXISTING-NAME"]);
+    assert.deepEqual(codes(buildText(spec("resourceGroups: { main: { existing: true, name: rg-shared } }"))), []);
+  });
+
+  it("refuses references to Azure outputs when there is no azure section, and identities without a known cluster", () => {
+    const k8s = `  kubernetes: { version: "1.31" }
+  jobs:
+    init:
+      image: ghcr.io/acme/init:1.0.0
+      command: [init]
+      identity: runner
+      env: { URL: { from: azure.keyVaults.main, value: vaultUri } }
+`;
+    const noAzure = buildText(`apiVersion: berth.dev/v1alpha1\nkind: Platform\nmetadata: { name: lake }\nspec:\n${k8s}  identities: { runner: { azure: { clientId: 0b6e7c1a-2d3f-4a5b-8c9d-1e2f3a4b5c6d } } }\n`);
+    assert.deepEqual(codes(noAzure), ["AZURE-UNKNOWN-REFERENCE"]);
+    const noCluster = buildText(spec("resourceGroups: { main: {} }\nkeyVaults: { main: {} }\nidentities: { runner: {} }", k8s));
+    assert.deepEqual(codes(noCluster), ["AZURE-NO-ISSUER"]);
+    assert.equal(noCluster.diagnostics[0]!.path, "spec.jobs.init.identity");
+  });
+
+  it("checks the names environments make: a longer env name can break a Key Vault name", () => {
+    const text = spec("resourceGroups: { main: {} }\nkeyVaults: { team-vault: {} }", "  environments:\n    dev: {}\n    production: {}\n");
+    assert.deepEqual(codes(buildText(text, { env: "dev" })), []);
+    const prod = buildText(text, { env: "production" });
+    assert.deepEqual(codes(prod), ["AZURE-NAME"]);
+    assert.match(prod.diagnostics[0]!.message, /"lake-production-team-vault" \(made by naming/);
+  });
+});
