@@ -185,4 +185,9 @@ ${rest}`;
     assert.deepEqual(codes(prod), ["AZURE-NAME"]);
     assert.match(prod.diagnostics[0]!.message, /"lake-production-team-vault" \(made by naming/);
   });
+
+  it("warns when an identity of spec.identities is shadowed by one berth makes", () => {
+    const r = resolveSpec(loadSource(FIXTURE).source!, { env: "dev", set: ["identities.datasurface.azure.clientId=0b6e7c1a-2d3f-4a5b-8c9d-1e2f3a4b5c6d"] });
+    assert.deepEqual(r.diagnostics.map((d) => `${d.severity} ${d.code} ${d.path}`), ["warning AZURE-IDENTITY-SHADOWED spec.identities.datasurface"]);
+  });
 });

@@ -73,6 +73,8 @@ export const azureReferences: SpecRule = (spec) => {
   const clusters = Object.keys(azure.aks);
   if (users.length > 0 && clusters.length !== 1)
     out.push(problem(spec, [...users[0]![0]], "AZURE-NO-ISSUER", `identity ${users[0]![1]} is federated with the OIDC issuer of the cluster its pods run in, and spec.azure.aks declares ${clusters.length === 0 ? "no cluster" : `${clusters.length} (${clusters.join(", ")})`}`, clusters.length === 0 ? "declare the cluster under spec.azure.aks (existing: true for one berth does not manage)" : "declare only the cluster these pods run in"));
+  for (const name of Object.keys(azure.identities).filter((n) => n in p.identities))
+    out.push(problem(spec, ["spec", "identities", name], "AZURE-IDENTITY-SHADOWED", `identity ${name} is declared in spec.identities and in spec.azure.identities; workloads run as the one berth makes`, "remove it from spec.identities", "warning"));
   for (const [name, id] of Object.entries(azure.identities)) {
     id.roles.forEach((r, i) => {
       const at = ["spec", "azure", "identities", name, "roles", i];
