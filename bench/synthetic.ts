@@ -10,7 +10,7 @@ export function syntheticSpec(apps: number): string {
     '    version: "1.31"',
     "    ingress: { controller: ingress-nginx }",
     "    prometheus: { namespace: monitoring, selectorLabels: { release: kube-prometheus-stack } }",
-    "  namespaces: { a: bench-a, b: bench-b, c: bench-c, d: bench-d }",
+    "    namespaces: { a: bench-a, b: bench-b, c: bench-c, d: bench-d }",
     "  apps:",
   ];
   for (let i = 0; i < apps; i++) {

@@ -60,7 +60,8 @@ export function build(options: BuildOptions): BuildResult {
   const resolved = resolveSpec(loaded.source, { env: options.env, set: options.set });
   const diagnostics = [...loaded.diagnostics, ...resolved.diagnostics];
   if (!resolved.spec || hasErrors(diagnostics)) return { ok: false, diagnostics: uniqueDiagnostics(diagnostics) };
-  const { resources, azure, secrets } = synthPlatform(resolved.spec);
+  const { resources, azure, secrets, diagnostics: synthDiagnostics } = synthPlatform(resolved.spec);
+  diagnostics.push(...synthDiagnostics);
   diagnostics.push(...lint(specCheckInput(resolved.spec, resources, secrets), specLintOptions(resolved.spec)));
   const unique = uniqueDiagnostics(diagnostics);
   if (hasErrors(unique)) return { ok: false, diagnostics: unique, spec: resolved.spec, resources };

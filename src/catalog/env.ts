@@ -1,17 +1,20 @@
 import type { IEnvVar } from "kubernetes-models/v1/EnvVar";
 import type { EnvValueSpec } from "../spec/schema.ts";
 import type { ConnectionInfo } from "./components/component-type.ts";
+import { isAzureRef, type AzureRefSpec, type AzureSpec } from "../spec/azure-schema.ts";
+import { azureRefValue } from "./azure/ids.ts";
 
 /**
  * Env entries keep the names exactly as written; secrets and config arrive by reference, never by value. A connection
  * URL embeds its password through a `$(VAR)` reference to a helper variable declared before it, as Kubernetes requires.
  */
-export function renderEnv(env: Record<string, EnvValueSpec>, from: { connections: readonly ConnectionInfo[]; configMap?: string }): IEnvVar[] {
+export function renderEnv(env: Record<string, EnvValueSpec>, from: { connections: readonly ConnectionInfo[]; configMap?: string; azure?: AzureSpec }): IEnvVar[] {
   const helpers: IEnvVar[] = [];
   const entries = Object.entries(env).map(([name, value]): IEnvVar => {
     if (typeof value === "string") return { name, value };
     if ("config" in value) return { name, valueFrom: { configMapKeyRef: { name: from.configMap!, key: value.config } } };
     if ("secret" in value) return { name, valueFrom: { secretKeyRef: { name: value.secret, key: value.key } } };
+    if (isAzureRef(value)) return { name, value: azureRefValue(from.azure!, value as AzureRefSpec) };
     if ("from" in value) {
       const c = from.connections.find((x) => x.provider === value.from)!;
       if (value.value === "password") return { name, valueFrom: { secretKeyRef: { name: c.password!.name, key: c.password!.key } } };

@@ -13,34 +13,41 @@ import { synthApp } from "./app/index.ts";
 import { appContext } from "./app/context.ts";
 import { componentContexts, connectionsOf, resolveNamespace, synthComponents } from "./components/index.ts";
 import { synthJobs } from "./jobs/index.ts";
+import { kubernetesOf } from "../spec/kubernetes-of.ts";
+import { synthAzure } from "./azure/index.ts";
+import type { Diagnostic } from "../diagnostics/diagnostic.ts";
 
 export interface Synthesized {
   /** Kubernetes objects: what lint, the manifests, the chart and the inventory are made of. */
   readonly resources: KubeDesired[];
   /**
    * Azure resources the spec asks for (src/catalog/azure/ writes them): planned and deployed beside the Kubernetes
-   * ones, never rendered as manifests. None until that catalog is wired in here.
+   * ones, never rendered as manifests.
    */
   readonly azure: AzureDesired[];
   /** Secrets berth generates at deploy time (names, keys, namespaces; never values). */
   readonly secrets: GeneratedSecret[];
+  /** What Azure synth found wrong that the spec rules could not (none for a valid spec). */
+  readonly diagnostics: Diagnostic[];
 }
 
 export function synthPlatform(spec: ResolvedSpec): Synthesized {
   const platform = spec.platform;
+  // An Azure-only platform: the spec rules refuse apps, components and jobs without a cluster, so there is nothing.
+  if (!platform.spec.kubernetes) return { ...withAzure(spec, []), secrets: [] };
   const apps = Object.keys(platform.spec.apps).map((name) => appContext(platform, name, connectionsOf(platform, name)));
   const namespaces = new Map<string, (string | number)[]>();
-  for (const ctx of componentContexts(platform)) if (!namespaces.has(ctx.namespace)) namespaces.set(ctx.namespace, ctx.options.namespace ? [...ctx.origin, "namespace"] : ["spec", "namespace"]);
-  for (const ctx of apps) if (!namespaces.has(ctx.namespace)) namespaces.set(ctx.namespace, ctx.app.namespace ? [...ctx.origin, "namespace"] : ["spec", "namespace"]);
+  for (const ctx of componentContexts(platform)) if (!namespaces.has(ctx.namespace)) namespaces.set(ctx.namespace, ctx.options.namespace ? [...ctx.origin, "namespace"] : ["spec", "kubernetes", "namespace"]);
+  for (const ctx of apps) if (!namespaces.has(ctx.namespace)) namespaces.set(ctx.namespace, ctx.app.namespace ? [...ctx.origin, "namespace"] : ["spec", "kubernetes", "namespace"]);
   for (const [name, job] of Object.entries(platform.spec.jobs)) {
     const ns = resolveNamespace(platform, job.namespace);
-    if (!namespaces.has(ns)) namespaces.set(ns, job.namespace ? ["spec", "jobs", name, "namespace"] : ["spec", "namespace"]);
+    if (!namespaces.has(ns)) namespaces.set(ns, job.namespace ? ["spec", "jobs", name, "namespace"] : ["spec", "kubernetes", "namespace"]);
   }
   const labels = { ...platform.metadata.labels, [LABEL.partOf]: platform.metadata.name, [LABEL.managedBy]: "berth" };
   const out: KubeDesired[] = [];
   for (const [namespace, origin] of namespaces) {
     out.push(
-      desired({ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, labels: { ...labels, ...PSS_LABELS(platform.spec.kubernetes.version) } } }, origin),
+      desired({ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, labels: { ...labels, ...PSS_LABELS(kubernetesOf(platform).version) } } }, origin),
       desired(
         {
           apiVersion: "networking.k8s.io/v1",
@@ -57,7 +64,13 @@ export function synthPlatform(spec: ResolvedSpec): Synthesized {
   out.push(...components.resources);
   for (const ctx of apps) out.push(...synthApp(ctx));
   out.push(...synthJobs(platform));
-  return { resources: orderByConnections(platform, out), azure: [], secrets: mergeSecrets(components.secrets) };
+  return { ...withAzure(spec, orderByConnections(platform, out)), secrets: mergeSecrets(components.secrets) };
+}
+
+/** The Azure resources beside the Kubernetes objects: federated credentials follow the ServiceAccounts synthesized here. */
+function withAzure(spec: ResolvedSpec, kubernetes: KubeDesired[]): Pick<Synthesized, "resources" | "azure" | "diagnostics"> {
+  const azure = synthAzure(spec, kubernetes);
+  return { resources: azure.kubernetes, azure: azure.azure, diagnostics: azure.diagnostics };
 }
 
 const WORKLOADS = new Set(["Deployment", "StatefulSet", "Job"]);
@@ -94,7 +107,7 @@ function orderByConnections(platform: ResolvedSpec["platform"], resources: KubeD
  * controller on port 8089; default-deny would block it and the certificate would never be issued.
  */
 function http01SolverPolicies(platform: ResolvedSpec["platform"], apps: ReturnType<typeof appContext>[]): KubeDesired[] {
-  const k8s = platform.spec.kubernetes;
+  const k8s = kubernetesOf(platform);
   if (!k8s.ingress || !k8s.certManager) return [];
   const profile = INGRESS_CONTROLLERS[k8s.ingress.controller];
   const namespaces = new Map<string, (string | number)[]>();

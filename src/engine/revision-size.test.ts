@@ -19,7 +19,7 @@ const FIELDS = { revision: 1, run: "r", action: "up", command: "berth up", start
 test("revisions: the plan of 1,000 synthetic apps (bench scale) fits one Secret and reads back identical, needs included", () => {
   const dir = join(tempDir(), "bench-1000");
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "berth.yaml"), syntheticSpec(1000).replace("  namespaces:", "  environments: { dev: {} }\n  namespaces:"));
+  writeFileSync(join(dir, "berth.yaml"), syntheticSpec(1000).replace("  apps:", "  environments: { dev: {} }\n  apps:"));
   const result = planFor({ path: dir, env: "dev" });
   assert.ok(result.plan, JSON.stringify(result.diagnostics).slice(0, 500));
   const plan = result.plan;

@@ -22,7 +22,7 @@ export function renderInventory(spec: ResolvedSpec, resources: readonly KubeDesi
     kind: "BuildInventory",
     platform: p.metadata.name,
     environment: spec.env ?? null,
-    kubernetesVersion: p.spec.kubernetes.version,
+    kubernetesVersion: p.spec.kubernetes?.version ?? null,
     objects: ordered.map((r) => ({
       apiVersion: r.object.apiVersion,
       kind: r.object.kind,
@@ -42,10 +42,10 @@ export function renderInventory(spec: ResolvedSpec, resources: readonly KubeDesi
         namespaces: readers.get(name) ?? [],
         ...(s.keyVault ? { keyVault: s.keyVault } : {}),
       })),
-      ingressController: p.spec.kubernetes.ingress?.controller ?? null,
-      certManagerIssuers: p.spec.kubernetes.certManager?.issuers ?? [],
-      prometheusOperator: p.spec.kubernetes.prometheus ? { namespace: p.spec.kubernetes.prometheus.namespace } : null,
-      metricsAdapter: p.spec.kubernetes.metricsAdapter ?? null,
+      ingressController: p.spec.kubernetes?.ingress?.controller ?? null,
+      certManagerIssuers: p.spec.kubernetes?.certManager?.issuers ?? [],
+      prometheusOperator: p.spec.kubernetes?.prometheus ? { namespace: p.spec.kubernetes?.prometheus.namespace } : null,
+      metricsAdapter: p.spec.kubernetes?.metricsAdapter ?? null,
       // One federated credential per ServiceAccount that carries a client id (the pods that use it carry the label).
       workloadIdentities: ordered
         .filter((r) => r.object.kind === "ServiceAccount" && r.object.metadata.annotations?.[ANNOTATION.clientId])

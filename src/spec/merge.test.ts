@@ -42,4 +42,13 @@ describe("--set", () => {
     setAtPath(doc, ["spec", "apps", "a", "canary"], null);
     assert.deepEqual(doc, { spec: { apps: { a: { replicas: 3 } } } });
   });
+
+  it("replaces a scalar with a mapping when a sub-key is set, so a named cloud can become custom endpoints", () => {
+    const doc: Record<string, unknown> = { spec: { azure: { cloud: "AzureCloud", location: "westeurope" } } };
+    assert.equal(setAtPath(doc, ["spec", "azure", "cloud", "resourceManager"], "https://arm.test/"), undefined);
+    assert.equal(setAtPath(doc, ["spec", "azure", "cloud", "authorityHost"], "https://login.test/"), undefined);
+    assert.deepEqual(doc, { spec: { azure: { cloud: { resourceManager: "https://arm.test/", authorityHost: "https://login.test/" }, location: "westeurope" } } });
+    // An index under a scalar still cannot mean anything.
+    assert.match(setAtPath({ spec: { ports: "x" } }, ["spec", "ports", 0], 1) ?? "", /is a string, not a mapping/);
+  });
 });

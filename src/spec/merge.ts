@@ -90,8 +90,9 @@ export function parseSetPath(text: string): SpecPath | undefined {
 const FORBIDDEN_SEGMENTS = new Set(["__proto__", "constructor", "prototype"]);
 
 /**
- * Writes a value at a path, creating mappings on the way; null removes the key, as in overlays. Returns a problem
- * instead of writing when the path cannot mean anything: a list index past the end, a key on a list, a reserved name.
+ * Writes a value at a path, creating mappings on the way (and in place of a scalar); null removes the key, as in
+ * overlays. Returns a problem instead of writing when the path cannot mean anything: a list index past the end, a key
+ * on a list, a reserved name.
  */
 export function setAtPath(root: Record<string, unknown>, path: SpecPath, value: unknown): string | undefined {
   const bad = path.find((seg) => typeof seg === "string" && FORBIDDEN_SEGMENTS.has(seg));
@@ -113,7 +114,8 @@ export function setAtPath(root: Record<string, unknown>, path: SpecPath, value: 
       return undefined;
     }
     let next = container[seg];
-    if (next === undefined || next === null) {
+    // A sub-key set over a scalar replaces it with a mapping (`--set azure.cloud.resourceManager=…` over `cloud: AzureCloud`).
+    if (next === undefined || next === null || (typeof next !== "object" && typeof path[i + 1] === "string")) {
       next = typeof path[i + 1] === "number" ? [] : {};
       if (Array.isArray(container)) container[seg as number] = next;
       else setOwn(container as Record<string, unknown>, seg as string, next);

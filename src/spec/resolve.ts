@@ -2,12 +2,13 @@ import { parse as parseYamlValue } from "yaml";
 import type { Diagnostic, SourceLocation } from "../diagnostics/diagnostic.ts";
 import { hasErrors } from "../diagnostics/diagnostic.ts";
 import { didYouMean } from "../util/did-you-mean.ts";
-import { hasOwn } from "../util/own.ts";
+import { hasOwn, setOwn } from "../util/own.ts";
 import { issueToDiagnostics, type Locator } from "./issues.ts";
 import { parseYamlSource, readSpecSource, resolveSpecFile, type SourceDocument } from "./load-yaml.ts";
 import { mergeOverlay, parseSetPath, setAtPath } from "./merge.ts";
 import { formatPath, pathKey, type SpecPath } from "./path.ts";
 import { checkSpecRules } from "./rules/index.ts";
+import { withAzureNames } from "./azure-naming.ts";
 import { API_VERSION, KIND, PlatformSchema, type Platform } from "./schema.ts";
 
 export interface ResolveOptions {
@@ -142,13 +143,17 @@ export function resolveSpec(source: SourceDocument, options: ResolveOptions = {}
       else setLocations.set(pathKey(path), where);
     });
   }
+  document = movedPaths(document, locate, diagnostics);
   // Merge and --set problems do not stop the schema check: every problem is reported in one run.
   const parsed = PlatformSchema.safeParse(document, { reportInput: true });
   if (!parsed.success) {
     return { diagnostics: [...diagnostics, ...parsed.error.issues.flatMap((issue) => issueToDiagnostics(issue, locate))] };
   }
   if (hasErrors(diagnostics)) return { diagnostics };
-  const resolved: ResolvedSpec = { platform: parsed.data, env: options.env, file: source.file, locate };
+  const platform = parsed.data.spec.azure
+    ? { ...parsed.data, spec: { ...parsed.data.spec, azure: withAzureNames(parsed.data.spec.azure, parsed.data.metadata.name, options.env) } }
+    : parsed.data;
+  const resolved: ResolvedSpec = { platform, env: options.env, file: source.file, locate };
   diagnostics.push(...checkSpecRules(resolved));
   return { spec: resolved, diagnostics };
 }
@@ -171,4 +176,29 @@ function checkApiVersion(raw: Record<string, unknown>, locate: Locator): Diagnos
       : `expected apiVersion "${API_VERSION}", got "${v}"`,
     hint: m ? "upgrade berth, or write the spec for berth.dev/v1alpha1" : `set apiVersion: ${API_VERSION}`,
   };
+}
+
+/** Fields that moved: the old place is an error naming the new one (and is dropped, so the rest is still checked). */
+const MOVED: Readonly<Record<string, string>> = { namespace: "kubernetes.namespace", namespaces: "kubernetes.namespaces", openshift: "kubernetes.openshift" };
+
+function movedPaths(document: Record<string, unknown>, locate: Locator, diagnostics: Diagnostic[]): Record<string, unknown> {
+  const spec = document.spec;
+  if (!isMap(spec) || !Object.keys(MOVED).some((k) => hasOwn(spec, k))) return document;
+  const kept: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(spec)) {
+    const to = hasOwn(MOVED, key) ? MOVED[key] : undefined;
+    if (to === undefined) {
+      setOwn(kept, key, value);
+      continue;
+    }
+    diagnostics.push({
+      severity: "error",
+      code: "SPEC-MOVED",
+      path: `spec.${key}`,
+      location: locate.key(["spec", key]),
+      message: `spec.${key} has moved to spec.${to}: it only concerns Kubernetes, and a platform may have no cluster`,
+      hint: `write it under spec.kubernetes (kubernetes: { ${key}: ... }), or --set ${to}=...`,
+    });
+  }
+  return { ...document, spec: kept };
 }

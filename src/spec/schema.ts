@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { COMPONENT_OPTIONS } from "../catalog/components/options.ts";
 import * as f from "./formats.ts";
+import { Azure, AzureRef } from "./azure-schema.ts";
 import { DataKey, formatted, Labels, Name, ObjectName, PortName, PortNumber, Resources } from "./schema-parts.ts";
 
 export const API_VERSION = "berth.dev/v1alpha1";
@@ -54,6 +55,15 @@ const Prometheus = z
 
 const Kubernetes = z
   .strictObject({
+    namespace: Name.optional().describe("Default namespace of apps, components and jobs; defaults to metadata.name."),
+    namespaces: z
+      .record(Name, Name)
+      .default({})
+      .describe("Short names for namespaces: a component or app may say `namespace: core` for `core: datalyptica-core`."),
+    openshift: z
+      .boolean()
+      .default(false)
+      .describe("Render for OpenShift's restricted SCC: no fixed UIDs, so the namespace's range applies."),
     version: formatted(f.kubernetesVersion).describe('Target Kubernetes minor version, as a quoted string ("1.31"). See docs for the supported range.'),
     ingress: IngressController.optional(),
     certManager: z
@@ -75,7 +85,7 @@ const Kubernetes = z
       .optional()
       .describe("Addresses of the Kubernetes API server, for pods granted API access (e.g. the private endpoint's subnet). Default: any public address."),
   })
-  .describe("The cluster berth renders for and the add-ons it already runs.");
+  .describe("The cluster berth renders for and the add-ons it already runs. Required when the spec declares apps, components or jobs.");
 
 // ---- apps ----------------------------------------------------------------------------------------------------
 
@@ -113,6 +123,7 @@ const EnvValue = z.union([
       .enum(["host", "port", "database", "user", "password", "url"])
       .describe("What the connection offers: the password arrives as a secretKeyRef, the url embeds it by $(VAR) reference."),
   }),
+  AzureRef,
 ], { error: "a string, or one of { config }, { secret, key }, { field }, { from, value }" });
 
 const Autoscale = z
@@ -232,7 +243,7 @@ const Security = z
 
 const App = z
   .strictObject({
-    namespace: Name.optional().describe("Namespace; defaults to spec.namespace."),
+    namespace: Name.optional().describe("Namespace; defaults to spec.kubernetes.namespace."),
     image: formatted(f.pinnedImage).describe("Container image with a version tag or digest; `latest` and untagged images are refused."),
     command: z.array(z.string()).optional(),
     args: z.array(z.string()).optional(),
@@ -260,7 +271,7 @@ const App = z
     canary: Canary.optional(),
     volumes: z.record(Name, Volume).default({}).describe("PersistentVolumeClaims named <app>-<volume>, each mounted into the app."),
     monitoring: Monitoring.optional(),
-    identity: Name.optional().describe("An Azure workload identity declared in spec.identities."),
+    identity: Name.optional().describe("An Azure workload identity: one of spec.azure.identities, or of spec.identities when the identity is made outside berth."),
     rbac: z
       .strictObject({ rules: z.array(PolicyRule).default([]) })
       .optional()
@@ -278,14 +289,14 @@ const App = z
 
 const Job = z
   .strictObject({
-    namespace: Name.optional().describe("Namespace or alias; defaults to spec.namespace."),
+    namespace: Name.optional().describe("Namespace or alias; defaults to spec.kubernetes.namespace."),
     image: formatted(f.pinnedImage),
     command: z.array(z.string()).min(1).describe("The program and its arguments as a list; no shell line continuations needed."),
     args: z.array(z.string()).optional(),
     env: z.record(formatted(f.envName), EnvValue).default({}).describe("Environment, named exactly as the job reads it (hyphens allowed)."),
     after: z.array(Name).default([]).describe("Jobs that must complete before this one starts."),
     connects: z.array(Name).default([]).describe("Components the job uses (credentials, network allows)."),
-    identity: Name.optional().describe("An Azure workload identity declared in spec.identities."),
+    identity: Name.optional().describe("An Azure workload identity: one of spec.azure.identities, or of spec.identities when the identity is made outside berth."),
     resources: Resources,
     backoffLimit: z.int().min(0).default(3),
     activeDeadlineSeconds: z.int().min(1).default(3600),
@@ -316,18 +327,10 @@ const Secret = z
   .describe("A secret that exists before deploy. berth never takes secret values in the spec.");
 
 const specShape = {
-  namespace: Name.optional().describe("Default namespace of apps; defaults to metadata.name."),
-  kubernetes: Kubernetes,
-  identities: z.record(Name, Identity).default({}).describe("Azure workload identities (user-assigned managed identities) apps can run as."),
+  kubernetes: Kubernetes.optional(),
+  azure: Azure.optional(),
+  identities: z.record(Name, Identity).default({}).describe("Workload identities made outside berth (user-assigned managed identities, by client id); identities berth makes are declared in spec.azure.identities."),
   secrets: z.record(ObjectName, Secret).default({}).describe("Pre-existing secrets the apps read."),
-  openshift: z
-    .boolean()
-    .default(false)
-    .describe("Render for OpenShift's restricted SCC: no fixed UIDs, so the namespace's range applies."),
-  namespaces: z
-    .record(Name, Name)
-    .default({})
-    .describe("Short names for namespaces: a component or app may say `namespace: core` for `core: datalyptica-core`."),
   components: z
     .record(Name, z.discriminatedUnion("type", COMPONENT_OPTIONS))
     .default({})

@@ -83,7 +83,7 @@ describe("components: postgresql and redis, connected from an app", () => {
   });
 
   it("omits fixed UIDs in OpenShift mode", () => {
-    const os = build({ path: SPEC, env: "dev", set: ["openshift=true"] });
+    const os = build({ path: SPEC, env: "dev", set: ["kubernetes.openshift=true"] });
     assert.equal(os.ok, true, JSON.stringify(os.diagnostics));
     const sts = os.files!.flatMap((f) => (f.path.startsWith("manifests/") ? parseDocs(f.content) : [])).filter((o) => o.kind === "StatefulSet");
     for (const s of sts) assert.equal(s.spec.template.spec.securityContext.runAsUser, undefined);
@@ -303,7 +303,7 @@ describe("components: airflow 3 with an external PostgreSQL (seed 003)", () => {
 
 describe("datalyptica in OpenShift mode", () => {
   it("sets no fixed UID, group or fsGroup on any pod, and still passes restricted pod security", () => {
-    const r = build({ path: "examples/datalyptica", env: "prod", set: ["openshift=true"] });
+    const r = build({ path: "examples/datalyptica", env: "prod", set: ["kubernetes.openshift=true"] });
     assert.equal(r.ok, true, JSON.stringify(r.diagnostics));
     const objs = r.files!.filter((f) => f.path.startsWith("manifests/")).flatMap((f) => parseDocs(f.content));
     const pods = objs.filter((o) => o.spec?.template?.spec);
@@ -346,7 +346,7 @@ describe("review findings on the catalog stay fixed", () => {
   });
 
   it("allows OpenShift's DNS in OpenShift mode", () => {
-    const objs = objectsOf(build({ path: "test/fixtures/core-services", env: "dev", set: ["openshift=true"] }));
+    const objs = objectsOf(build({ path: "test/fixtures/core-services", env: "dev", set: ["kubernetes.openshift=true"] }));
     const np = find(objs, "NetworkPolicy", "postgresql");
     assert.equal(np.spec.egress[0].to[0].namespaceSelector.matchLabels["kubernetes.io/metadata.name"], "openshift-dns");
     assert.ok(np.spec.egress[0].ports.some((p: { port: number }) => p.port === 5353));

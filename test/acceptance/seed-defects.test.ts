@@ -88,7 +88,7 @@ describe("seed 002: the Datalyptica chart's defects", () => {
   });
 
   it("OpenShift mode sets no fixed UIDs (the seed's ClickHouse 101 clashed with SCC ranges)", () => {
-    const { objects: os } = render("datalyptica", "prod", ["openshift=true"]);
+    const { objects: os } = render("datalyptica", "prod", ["kubernetes.openshift=true"]);
     const clickhouse = os.find((o) => o.kind === "StatefulSet" && o.metadata.name === "clickhouse")!;
     assert.equal(clickhouse.spec.template.spec.securityContext.runAsUser, undefined);
   });

@@ -19,8 +19,8 @@ kind: Platform
 metadata:
   name: shop
 spec:
-  namespace: shop
   kubernetes:
+    namespace: shop
     version: "1.31"
 ${cluster.replace(/^/gm, "    ")}
 ${extra.replace(/^/gm, "  ")}

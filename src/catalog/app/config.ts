@@ -1,6 +1,7 @@
 /** The app's ConfigMap and its PersistentVolumeClaims. */
 import { desired, type KubeDesired } from "../../resources/kube-object.ts";
 import { type AppContext, claimName, commonLabels, configMapName } from "./context.ts";
+import { kubernetesOf } from "../../spec/kubernetes-of.ts";
 
 export function config(ctx: AppContext): KubeDesired[] {
   if (!ctx.app.config) return [];
@@ -18,7 +19,7 @@ export function config(ctx: AppContext): KubeDesired[] {
 }
 
 export function volumes(ctx: AppContext): KubeDesired[] {
-  const storageClass = ctx.platform.spec.kubernetes.defaultStorageClass;
+  const storageClass = kubernetesOf(ctx.platform).defaultStorageClass;
   return Object.entries(ctx.app.volumes).map(([name, v]) =>
     desired(
       {

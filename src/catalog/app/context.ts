@@ -3,6 +3,7 @@ import type { SpecPath } from "../../spec/path.ts";
 import type { AppSpec, Platform } from "../../spec/schema.ts";
 import { LABEL, type Track } from "../../resources/labels.ts";
 import type { ConnectionInfo } from "../components/component-type.ts";
+import { namespaceOf } from "../../spec/kubernetes-of.ts";
 
 /** Everything an app builder reads: the app, where it lives, and the label sets all builders must agree on. */
 export interface AppContext {
@@ -16,7 +17,7 @@ export interface AppContext {
 }
 
 export const appNamespace = (platform: Platform, app: AppSpec): string =>
-  app.namespace ? (platform.spec.namespaces[app.namespace] ?? app.namespace) : (platform.spec.namespace ?? platform.metadata.name);
+  namespaceOf(platform, app.namespace);
 
 export const appContext = (platform: Platform, name: string, connections: readonly ConnectionInfo[] = []): AppContext => {
   const app = platform.spec.apps[name]!;

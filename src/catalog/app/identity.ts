@@ -6,9 +6,10 @@
 import { desired, type KubeDesired } from "../../resources/kube-object.ts";
 import { ANNOTATION } from "../../resources/labels.ts";
 import { type AppContext, commonLabels, needsApiToken } from "./context.ts";
+import { workloadIdentity } from "../azure/workload-identity.ts";
 
 export function identity(ctx: AppContext): KubeDesired[] {
-  const azure = ctx.app.identity ? ctx.platform.spec.identities[ctx.app.identity]?.azure : undefined;
+  const azure = workloadIdentity(ctx.platform, ctx.app.identity);
   const annotations = azure ? { [ANNOTATION.clientId]: azure.clientId, ...(azure.tenantId ? { [ANNOTATION.tenantId]: azure.tenantId } : {}) } : undefined;
   const out: KubeDesired[] = [
     desired(

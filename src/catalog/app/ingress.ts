@@ -7,10 +7,11 @@ import { INGRESS_CONTROLLERS } from "../../resources/cluster-catalog.ts";
 import { desired, type KubeDesired } from "../../resources/kube-object.ts";
 import type { Track } from "../../resources/labels.ts";
 import { type AppContext, commonLabels, mainPort, tlsSecretName, trackName } from "./context.ts";
+import { kubernetesOf } from "../../spec/kubernetes-of.ts";
 
 export function ingress(ctx: AppContext): KubeDesired[] {
   const ing = ctx.app.ingress;
-  const controller = ctx.platform.spec.kubernetes.ingress;
+  const controller = kubernetesOf(ctx.platform).ingress;
   if (!ing || !controller) return [];
   const profile = INGRESS_CONTROLLERS[controller.controller];
   const className = controller.className ?? profile.className;
@@ -20,7 +21,7 @@ export function ingress(ctx: AppContext): KubeDesired[] {
   const out: KubeDesired[] = [];
 
   if (ing.tls && "issuer" in ing.tls) {
-    const issuer = ctx.platform.spec.kubernetes.certManager!.issuers.find((i) => i.name === (ing.tls as { issuer: string }).issuer)!;
+    const issuer = kubernetesOf(ctx.platform).certManager!.issuers.find((i) => i.name === (ing.tls as { issuer: string }).issuer)!;
     out.push(
       desired(
         {

@@ -4,10 +4,11 @@
  */
 import { desired, type KubeDesired } from "../../resources/kube-object.ts";
 import { type AppContext, appSelector, commonLabels } from "./context.ts";
+import { kubernetesOf } from "../../spec/kubernetes-of.ts";
 
 export function monitoring(ctx: AppContext): KubeDesired[] {
   const mon = ctx.app.monitoring;
-  const prometheus = ctx.platform.spec.kubernetes.prometheus;
+  const prometheus = kubernetesOf(ctx.platform).prometheus;
   if (!mon || !prometheus) return [];
   const origin = [...ctx.origin, "monitoring"];
   const labels = { ...commonLabels(ctx), ...prometheus.selectorLabels };

@@ -9,6 +9,7 @@ import { desired, type KubeDesired } from "../../resources/kube-object.ts";
 import { ANY_PUBLIC_ADDRESS, ENTRA_ID, type EgressRule, egressTo, externalEgress, type IngressRule, networkPolicy, peer, tcp } from "../../resources/network-policy.ts";
 import type { Platform } from "../../spec/schema.ts";
 import { type AppContext, appContext, appSelector, commonLabels, mainPort, needsApiToken } from "./context.ts";
+import { kubernetesOf } from "../../spec/kubernetes-of.ts";
 
 const callerIndex = new WeakMap<Platform, Map<string, string[]>>();
 
@@ -30,7 +31,7 @@ function callersOf(platform: Platform): Map<string, string[]> {
 
 export function appNetworkPolicy(ctx: AppContext): KubeDesired[] {
   const { app, platform } = ctx;
-  const k8s = platform.spec.kubernetes;
+  const k8s = kubernetesOf(platform);
   const ingressRules: IngressRule[] = [];
   const egressRules: EgressRule[] = [];
   const portOf = (name: string) => app.ports.find((p) => p.name === name)!;
@@ -82,7 +83,7 @@ export function appNetworkPolicy(ctx: AppContext): KubeDesired[] {
         labels: commonLabels(ctx),
         ...(external.annotations ? { annotations: external.annotations } : {}),
         podSelector: appSelector(ctx),
-        openshift: platform.spec.openshift,
+        openshift: kubernetesOf(platform).openshift,
         ingress: ingressRules,
         egress: egressRules,
       }),

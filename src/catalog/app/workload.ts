@@ -48,7 +48,7 @@ function deployment(ctx: AppContext, track: Track) {
     ...(app.command ? { command: app.command } : {}),
     ...(app.args ? { args: app.args } : {}),
     ports: app.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol })),
-    ...(Object.keys(app.env).length ? { env: renderEnv(app.env, { connections: ctx.connections, configMap: configMapName(ctx) }) } : {}),
+    ...(Object.keys(app.env).length ? { env: renderEnv(app.env, { connections: ctx.connections, configMap: configMapName(ctx), azure: ctx.platform.spec.azure }) } : {}),
     resources: {
       requests: quantities(app.resources.requests),
       limits: quantities(app.resources.limits),

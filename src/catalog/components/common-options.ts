@@ -6,7 +6,7 @@ import { formatted, Name, PinnedImage } from "../../spec/schema-parts.ts";
 const PartialQuantities = z.strictObject({ cpu: formatted(f.cpuQuantity).optional(), memory: formatted(f.memoryQuantity).optional() });
 
 export const commonOptions = {
-  namespace: Name.optional().describe("Namespace or namespace alias (spec.namespaces); defaults to spec.namespace."),
+  namespace: Name.optional().describe("Namespace or namespace alias (spec.kubernetes.namespaces); defaults to spec.kubernetes.namespace."),
   connects: z.array(Name).default([]).describe("Components this one uses: wires env, secrets, network allows and ordering."),
   image: PinnedImage.optional().describe("Override the catalog's pinned upstream image."),
   resources: z

@@ -23,6 +23,7 @@ import { appNamespace } from "../app/context.ts";
 import { LABEL } from "../../resources/labels.ts";
 import type { ConnectionInfo } from "./component-type.ts";
 import { componentSelector } from "./support.ts";
+import { namespaceOf } from "../../spec/kubernetes-of.ts";
 
 export const CATALOG: Readonly<Record<ComponentOptions["type"], ComponentType<never>>> = {
   postgresql: postgresql as ComponentType<never>,
@@ -41,8 +42,7 @@ export const CATALOG: Readonly<Record<ComponentOptions["type"], ComponentType<ne
   airflow: airflow as ComponentType<never>,
 };
 
-export const resolveNamespace = (platform: Platform, value: string | undefined): string =>
-  value === undefined ? (platform.spec.namespace ?? platform.metadata.name) : (platform.spec.namespaces[value] ?? value);
+export const resolveNamespace = (platform: Platform, value: string | undefined): string => namespaceOf(platform, value);
 
 
 const contextCache = new WeakMap<Platform, ComponentContext[]>();

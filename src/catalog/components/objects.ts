@@ -3,6 +3,7 @@ import type { KubeObject } from "../../resources/kube-object.ts";
 import { egressTo, type ExternalEndpoint, externalEgress, networkPolicy, peer, tcp } from "../../resources/network-policy.ts";
 import type { ComponentContext } from "./component-type.ts";
 import { componentLabels, componentSelector } from "./support.ts";
+import { kubernetesOf } from "../../spec/kubernetes-of.ts";
 
 export const componentServiceAccount = (ctx: ComponentContext, name = ctx.name, annotations?: Record<string, string>, apiToken = false): KubeObject => ({
   apiVersion: "v1",
@@ -43,7 +44,7 @@ export function componentNetworkPolicy(ctx: ComponentContext, ports: readonly nu
     labels: componentLabels(ctx),
     ...(outside.annotations ? { annotations: outside.annotations } : {}),
     podSelector: self,
-    openshift: ctx.platform.spec.openshift,
+    openshift: kubernetesOf(ctx.platform).openshift,
     ingress: [
       ...(selfPorts.length ? [{ from: [peer(ctx.namespace, self)], ports: selfPorts }] : []),
       ...(selfPorts.length ? ctx.consumers.map((c) => ({ from: [peer(c.namespace, c.podLabels)], ports: selfPorts })) : []),

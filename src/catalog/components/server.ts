@@ -14,6 +14,7 @@ import type { ComponentContext, ConnectionInfo } from "./component-type.ts";
 import type { ExternalEndpoint } from "../../resources/network-policy.ts";
 import { componentNetworkPolicy, componentServiceAccount, headlessService, service } from "./objects.ts";
 import { componentLabels, componentPod, componentSelector, serviceHost, type Sizing, sizing } from "./support.ts";
+import { kubernetesOf } from "../../spec/kubernetes-of.ts";
 
 export interface NamedPort {
   readonly name: string;
@@ -156,7 +157,7 @@ export function serverObjects(ctx: ComponentContext, r: ServerRole): KubeDesired
 
 export const storageOf = (ctx: ComponentContext, storage: { size: string; storageClass?: string | undefined }, mountPath: string) => ({
   size: storage.size,
-  storageClass: storage.storageClass ?? ctx.platform.spec.kubernetes.defaultStorageClass,
+  storageClass: storage.storageClass ?? kubernetesOf(ctx.platform).defaultStorageClass,
   mountPath,
 });
 

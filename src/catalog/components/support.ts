@@ -4,6 +4,7 @@ import type { IVolume } from "kubernetes-models/v1/Volume";
 import { LABEL } from "../../resources/labels.ts";
 import { secureContainer, securePodSpec, writableVolumes } from "../../resources/pod.ts";
 import type { ComponentContext } from "./component-type.ts";
+import { kubernetesOf } from "../../spec/kubernetes-of.ts";
 
 export const componentLabels = (ctx: ComponentContext, role?: string): Record<string, string> => ({
   ...ctx.platform.metadata.labels,
@@ -50,7 +51,7 @@ export interface PodInput {
  * so the restricted SCC assigns one from the namespace's range.
  */
 export function componentPod(input: PodInput) {
-  const openshift = input.ctx.platform.spec.openshift;
+  const openshift = kubernetesOf(input.ctx.platform).openshift;
   const writable = writableVolumes(input.writablePaths ?? ["/tmp"]);
   const spec = securePodSpec({
     serviceAccountName: input.serviceAccount,

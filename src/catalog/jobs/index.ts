@@ -12,6 +12,8 @@ import type { Platform } from "../../spec/schema.ts";
 import { resolveNamespace } from "../components/index.ts";
 import { connectionsFor } from "../components/index.ts";
 import { renderEnv } from "../env.ts";
+import { kubernetesOf } from "../../spec/kubernetes-of.ts";
+import { workloadIdentity } from "../azure/workload-identity.ts";
 
 
 /** Depth in the `after` graph: jobs with nothing before them are 0. Cycles are refused by the spec rules. */
@@ -41,7 +43,7 @@ export function synthJobs(platform: Platform): KubeDesired[] {
     const connections = connectionsFor(platform, name, job.connects);
     const labels = { ...platform.metadata.labels, [LABEL.name]: name, [LABEL.partOf]: platform.metadata.name, [LABEL.managedBy]: "berth", [LABEL.component]: "job" };
     const selector = { [LABEL.name]: name, [LABEL.partOf]: platform.metadata.name };
-    const azure = job.identity ? platform.spec.identities[job.identity]?.azure : undefined;
+    const azure = workloadIdentity(platform, job.identity);
     const writable = writableVolumes(job.security.writablePaths);
     const claims = Object.entries(job.volumes);
     const pod = securePodSpec({
@@ -54,7 +56,7 @@ export function synthJobs(platform: Platform): KubeDesired[] {
           image: job.image,
           command: job.command,
           ...(job.args ? { args: job.args } : {}),
-          ...(Object.keys(job.env).length ? { env: renderEnv(job.env, { connections }) } : {}),
+          ...(Object.keys(job.env).length ? { env: renderEnv(job.env, { connections, azure: platform.spec.azure }) } : {}),
           resources: { requests: { cpu: job.resources.requests.cpu, memory: job.resources.requests.memory }, limits: { cpu: job.resources.limits.cpu, memory: job.resources.limits.memory } },
           volumeMounts: [...writable.mounts, ...claims.map(([v, spec]) => ({ name: v, mountPath: spec.mountPath, ...(spec.readOnly ? { readOnly: true } : {}) }))],
         },
@@ -103,7 +105,7 @@ export function synthJobs(platform: Platform): KubeDesired[] {
             apiVersion: "v1",
             kind: "PersistentVolumeClaim",
             metadata: { name: `${name}-${v}`, namespace, labels },
-            spec: { accessModes: [vol.accessMode], storageClassName: vol.storageClass ?? platform.spec.kubernetes.defaultStorageClass, resources: { requests: { storage: vol.size } } },
+            spec: { accessModes: [vol.accessMode], storageClassName: vol.storageClass ?? kubernetesOf(platform).defaultStorageClass, resources: { requests: { storage: vol.size } } },
           },
           [...origin, "volumes", v],
         ),
@@ -116,7 +118,7 @@ export function synthJobs(platform: Platform): KubeDesired[] {
           labels,
           ...(outside.annotations ? { annotations: outside.annotations } : {}),
           podSelector: selector,
-          openshift: platform.spec.openshift,
+          openshift: kubernetesOf(platform).openshift,
           ingress: [],
           egress: [...connections.map(egressTo), ...outside.rules],
         }),

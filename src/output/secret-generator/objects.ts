@@ -89,7 +89,7 @@ export function secretGeneratorResources(spec: ResolvedSpec, resources: readonly
     volumes: [],
   });
   // OpenShift's restricted SCC assigns the UID from the namespace's range; a fixed one would be refused.
-  if (platform.spec.openshift) {
+  if (platform.spec.kubernetes?.openshift) {
     const sc = pod.securityContext!;
     delete sc.runAsUser;
     delete sc.runAsGroup;
@@ -112,7 +112,7 @@ export function secretGeneratorResources(spec: ResolvedSpec, resources: readonly
   return [
     { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: GENERATOR_NAME, namespace: home, labels }, automountServiceAccountToken: false },
     ...access,
-    networkPolicy({ name: GENERATOR_NAME, namespace: home, labels, podSelector: selector, openshift: platform.spec.openshift, ingress: [], egress: [{ ports: API_SERVER_PORTS.map(tcp) }] }),
+    networkPolicy({ name: GENERATOR_NAME, namespace: home, labels, podSelector: selector, openshift: platform.spec.kubernetes?.openshift, ingress: [], egress: [{ ports: API_SERVER_PORTS.map(tcp) }] }),
     job,
   ].map((o) => desired(o, origin));
 }

@@ -3,11 +3,13 @@ import { INGRESS_CONTROLLERS } from "../../resources/cluster-catalog.ts";
 import { didYouMean } from "../../util/did-you-mean.ts";
 import { jobMatches, readPromql } from "../../util/promql.ts";
 import { problem, type SpecRule } from "./rule.ts";
+import { kubernetesOf } from "../kubernetes-of.ts";
 
 /** Ingress, canary and monitoring are consistent with the app's ports and with what the cluster runs. */
 export const exposure: SpecRule = (spec) => {
   const out: Diagnostic[] = [];
-  const { kubernetes: k8s, apps, secrets } = spec.platform.spec;
+  const { apps, secrets } = spec.platform.spec;
+  const k8s = kubernetesOf(spec.platform);
   for (const [name, app] of Object.entries(apps)) {
     const at = ["spec", "apps", name];
     const portNames = app.ports.map((p) => p.name);

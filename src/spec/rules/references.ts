@@ -3,11 +3,14 @@ import { CATALOG } from "../../catalog/components/index.ts";
 import type { EnvValueSpec } from "../schema.ts";
 import { didYouMean } from "../../util/did-you-mean.ts";
 import { problem, type SpecRule } from "./rule.ts";
+import { isAzureRef } from "../azure-schema.ts";
 
 /** Every name the spec uses refers to something the spec declares. */
 export const references: SpecRule = (spec) => {
   const out: Diagnostic[] = [];
-  const { apps, identities, secrets, components } = spec.platform.spec;
+  const { apps, secrets, components } = spec.platform.spec;
+  // Identities berth makes (spec.azure.identities) and ones made outside it (spec.identities, by client id).
+  const identities = { ...spec.platform.spec.identities, ...spec.platform.spec.azure?.identities };
   const appNames = Object.keys(apps);
   const componentNames = Object.keys(components);
   const targets = [...appNames, ...componentNames];
@@ -19,7 +22,7 @@ export const references: SpecRule = (spec) => {
       else if (target === name) out.push(problem(spec, [...at, "connects", i], "SPEC-CYCLE", `cycle: ${name} -> ${name}`, "an app does not need to connect to itself"));
     });
     if (app.identity && !(app.identity in identities))
-      out.push(problem(spec, [...at, "identity"], "SPEC-UNKNOWN-IDENTITY", `identity "${app.identity}" is not declared in spec.identities`, didYouMean(app.identity, Object.keys(identities))));
+      out.push(problem(spec, [...at, "identity"], "SPEC-UNKNOWN-IDENTITY", `identity "${app.identity}" is not declared in spec.azure.identities or spec.identities`, didYouMean(app.identity, Object.keys(identities))));
     out.push(...envReferences(spec, at, app.env, app.connects, app.config?.data));
     if (app.config && !app.config.mountPath && !Object.values(app.env).some((v) => typeof v === "object" && "config" in v))
       out.push(problem(spec, [...at, "config"], "SPEC-UNUSED-CONFIG", "the config is neither read by an env entry nor mounted, so the app would never see it", "reference its keys with env: { NAME: { config: key } } or set config.mountPath"));
@@ -53,7 +56,7 @@ export const references: SpecRule = (spec) => {
           if (!declared.keys.includes(git[k])) out.push(problem(spec, [...at, k], "SPEC-UNKNOWN-SECRET-KEY", `secret "${git.secret}" has no key "${git[k]}" (keys: ${declared.keys.join(", ")})`, didYouMean(git[k], declared.keys)));
     }
     if (component.type === "airflow" && component.identity && !(component.identity in identities))
-      out.push(problem(spec, ["spec", "components", name, "identity"], "SPEC-UNKNOWN-IDENTITY", `identity "${component.identity}" is not declared in spec.identities`, didYouMean(component.identity, Object.keys(identities))));
+      out.push(problem(spec, ["spec", "components", name, "identity"], "SPEC-UNKNOWN-IDENTITY", `identity "${component.identity}" is not declared in spec.azure.identities or spec.identities`, didYouMean(component.identity, Object.keys(identities))));
     component.connects.forEach((target, i) => {
       const at = ["spec", "components", name, "connects", i];
       if (target === name) out.push(problem(spec, at, "SPEC-CYCLE", `cycle: ${name} -> ${name}`, "a component does not need to connect to itself"));
@@ -72,7 +75,7 @@ export const references: SpecRule = (spec) => {
       if (!(target in components)) out.push(problem(spec, [...at, "connects", i], "SPEC-UNKNOWN-DEPENDENCY", `unknown dependency '${target}': no component of that name`, didYouMean(target, componentNames)));
     });
     if (job.identity && !(job.identity in identities))
-      out.push(problem(spec, [...at, "identity"], "SPEC-UNKNOWN-IDENTITY", `identity "${job.identity}" is not declared in spec.identities`, didYouMean(job.identity, Object.keys(identities))));
+      out.push(problem(spec, [...at, "identity"], "SPEC-UNKNOWN-IDENTITY", `identity "${job.identity}" is not declared in spec.azure.identities or spec.identities`, didYouMean(job.identity, Object.keys(identities))));
     out.push(...envReferences(spec, at, job.env, job.connects, undefined));
   }
   out.push(...cycles(spec, "jobs", Object.fromEntries(Object.entries(spec.platform.spec.jobs).map(([n, j]) => [n, j.after])), "after"));
@@ -94,7 +97,7 @@ function envReferences(spec: Parameters<SpecRule>[0], at: (string | number)[], e
       else if (!declared.keys.includes(value.key))
         out.push(problem(spec, [...at, "env", envName, "key"], "SPEC-UNKNOWN-SECRET-KEY", `secret "${value.secret}" has no key "${value.key}" (keys: ${declared.keys.join(", ")})`, didYouMean(value.key, declared.keys)));
     }
-    if ("from" in value) {
+    if ("from" in value && !isAzureRef(value)) {
       const provider = components[value.from];
       if (!provider || !connects.includes(value.from))
         out.push(problem(spec, [...at, "env", envName, "from"], "SPEC-NOT-CONNECTED", `env ${envName} reads from "${value.from}", which is not a component listed in connects`, provider ? `add ${value.from} to connects` : didYouMean(value.from, connects.filter((c) => c in components))));

@@ -2,11 +2,12 @@ import type { Diagnostic } from "../../diagnostics/diagnostic.ts";
 import { INGRESS_CONTROLLERS, storageClassesOf } from "../../resources/cluster-catalog.ts";
 import { didYouMean } from "../../util/did-you-mean.ts";
 import { problem, type SpecRule } from "./rule.ts";
+import { kubernetesOf } from "../kubernetes-of.ts";
 
 /** Volumes fit their storage class and mount points do not collide; RBAC rules stay least-privilege. */
 export const storageAndAccess: SpecRule = (spec) => {
   const out: Diagnostic[] = [];
-  const k8s = spec.platform.spec.kubernetes;
+  const k8s = kubernetesOf(spec.platform);
   out.push(...reservedNamespaces(spec));
   const classes: Record<string, readonly string[]> = storageClassesOf(k8s.storageClasses);
   if (!(k8s.defaultStorageClass in classes))
@@ -60,11 +61,13 @@ function reservedNamespaces(spec: Parameters<SpecRule>[0]): Diagnostic[] {
     ["default", "the default namespace, shared with everything else"],
     ["cert-manager", "cert-manager's namespace"],
   ]);
-  if (p.kubernetes.ingress) addons.set(p.kubernetes.ingress.namespace ?? INGRESS_CONTROLLERS[p.kubernetes.ingress.controller].namespace, "the ingress controller's namespace");
-  if (p.kubernetes.prometheus) addons.set(p.kubernetes.prometheus.namespace, "Prometheus's namespace");
+  const k8s = kubernetesOf(spec.platform);
+  if (k8s.ingress) addons.set(k8s.ingress.namespace ?? INGRESS_CONTROLLERS[k8s.ingress.controller].namespace, "the ingress controller's namespace");
+  if (k8s.prometheus) addons.set(k8s.prometheus.namespace, "Prometheus's namespace");
   const used: { ns: string; path: (string | number)[] }[] = [];
-  const resolve = (v: string) => p.namespaces[v] ?? v;
-  if (p.namespace) used.push({ ns: p.namespace, path: ["spec", "namespace"] });
+  const resolve = (v: string) => k8s.namespaces[v] ?? v;
+  const ns = k8s.namespace;
+  if (ns) used.push({ ns, path: ["spec", "kubernetes", "namespace"] });
   else used.push({ ns: spec.platform.metadata.name, path: ["metadata", "name"] });
   for (const [name, app] of Object.entries(p.apps)) if (app.namespace) used.push({ ns: resolve(app.namespace), path: ["spec", "apps", name, "namespace"] });
   for (const [name, c] of Object.entries(p.components)) if (c.namespace) used.push({ ns: resolve(c.namespace), path: ["spec", "components", name, "namespace"] });

@@ -2,11 +2,12 @@ import type { Diagnostic } from "../../diagnostics/diagnostic.ts";
 import { didYouMean } from "../../util/did-you-mean.ts";
 import { CREDENTIAL_NAME, parseQuantity } from "../formats.ts";
 import { problem, type SpecRule } from "./rule.ts";
+import { kubernetesOf } from "../kubernetes-of.ts";
 
 /** Ports, probes, resources and autoscaling agree with each other within an app. */
 export const workload: SpecRule = (spec) => {
   const out: Diagnostic[] = [];
-  const k8s = spec.platform.spec.kubernetes;
+  const k8s = kubernetesOf(spec.platform);
   for (const [name, app] of Object.entries(spec.platform.spec.apps)) {
     const at = ["spec", "apps", name];
     const seenNames = new Map<string, number>();

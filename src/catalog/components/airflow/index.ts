@@ -19,6 +19,8 @@ import { componentNetworkPolicy, componentServiceAccount } from "../objects.ts";
 import { execProbe, httpHealth, httpProbe, oneShotJob, secretEnv, serverObjects, tcpProbe, userEnv } from "../server.ts";
 import { componentLabels, componentSelector, serviceHost, type Sizing } from "../support.ts";
 import type { AIRFLOW_ROLES } from "./options.ts";
+import { kubernetesOf } from "../../../spec/kubernetes-of.ts";
+import { workloadIdentity } from "../../azure/workload-identity.ts";
 
 type Options = Extract<ComponentContext["options"], { type: "airflow" }>;
 type Ctx = ComponentContext<Options>;
@@ -127,7 +129,7 @@ function build(ctx: Ctx) {
   const image = ctx.options.image ?? AIRFLOW_IMAGE;
   const env = airflowEnv(ctx);
   const git = ctx.options.gitSync;
-  const identity = ctx.options.identity ? ctx.platform.spec.identities[ctx.options.identity]?.azure : undefined;
+  const identity = workloadIdentity(ctx.platform, ctx.options.identity);
   const logsClaim = `${ctx.name}-logs`;
   const shared = {
     mounts: [...(git ? [{ name: "dags", mountPath: "/git" }] : []), { name: "logs", mountPath: "/opt/airflow/logs" }],
@@ -224,7 +226,7 @@ function build(ctx: Ctx) {
           metadata: { name: logsClaim, namespace: ctx.namespace, labels: componentLabels(ctx) },
           spec: {
             accessModes: ["ReadWriteMany"],
-            storageClassName: ctx.options.logs.storageClass ?? ctx.platform.spec.kubernetes.defaultStorageClass,
+            storageClassName: ctx.options.logs.storageClass ?? kubernetesOf(ctx.platform).defaultStorageClass,
             resources: { requests: { storage: ctx.options.logs.size } },
           },
         },
@@ -253,7 +255,7 @@ function build(ctx: Ctx) {
     ...(git ? [{ hosts: [new URL(git.repo).hostname], ports: [443] }] : []),
     ...(identity ? [ENTRA_ID] : []),
     ...Object.values(ctx.options.env).flatMap((v) => (/^https:\/\/[^/]+/.test(v) ? [{ hosts: [new URL(v).hostname], ports: [443] }] : [])),
-    ...(ctx.options.secretReader ? [{ hosts: ["kubernetes.default.svc"], ports: [443, 6443], ...(ctx.platform.spec.kubernetes.apiServerCidrs ? { cidrs: ctx.platform.spec.kubernetes.apiServerCidrs } : {}) }] : []),
+    ...(ctx.options.secretReader ? [{ hosts: ["kubernetes.default.svc"], ports: [443, 6443], ...(kubernetesOf(ctx.platform).apiServerCidrs ? { cidrs: kubernetesOf(ctx.platform).apiServerCidrs } : {}) }] : []),
   ];
   resources.push(desired(componentNetworkPolicy(ctx, [API, WORKER_LOGS, TRIGGERER_LOGS], external), ctx.origin));
   return {

@@ -3,6 +3,7 @@
  * get host, port, database and the login by reference, and egress to the server's address ranges on its port.
  */
 import type { ComponentContext, ComponentType, ConnectionInfo } from "../component-type.ts";
+import { azureRefValue } from "../../azure/ids.ts";
 
 type Options = Extract<ComponentContext["options"], { type: "external-postgresql" | "external-sqlserver" }>;
 type Ctx = ComponentContext<Options>;
@@ -10,18 +11,19 @@ type Ctx = ComponentContext<Options>;
 const offer = (ctx: Ctx): ConnectionInfo => {
   const o = ctx.options;
   const postgres = o.type === "external-postgresql";
+  const host = typeof o.host === "string" ? o.host : azureRefValue(ctx.platform.spec.azure!, o.host);
   return {
     provider: ctx.name,
     type: o.type,
-    host: o.host,
+    host,
     port: o.port,
     database: o.database,
     userRef: { name: o.credentials.secret, key: o.credentials.userKey },
     password: { name: o.credentials.secret, key: o.credentials.passwordKey },
     sslmode: o.sslmode,
     url: postgres
-      ? `postgresql://{user}:{password}@${o.host}:${o.port}/${o.database}?sslmode=${o.sslmode}`
-      : `mssql://{user}:{password}@${o.host}:${o.port}/${o.database}?encrypt=${o.sslmode !== "disable"}`,
+      ? `postgresql://{user}:{password}@${host}:${o.port}/${o.database}?sslmode=${o.sslmode}`
+      : `mssql://{user}:{password}@${host}:${o.port}/${o.database}?encrypt=${o.sslmode !== "disable"}`,
     ports: [o.port],
     cidrs: o.cidrs ?? ["0.0.0.0/0"],
     namespace: ctx.namespace,

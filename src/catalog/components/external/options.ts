@@ -1,5 +1,6 @@
 import { z } from "zod";
 import * as f from "../../../spec/formats.ts";
+import { AzureRef } from "../../../spec/azure-schema.ts";
 import { DataKey, formatted, Name, ObjectName, PortNumber } from "../../../spec/schema-parts.ts";
 
 const Credentials = z
@@ -16,7 +17,7 @@ const external = <T extends string>(type: T, port: number, description: string) 
       type: z.literal(type),
       namespace: Name.optional(),
       connects: z.array(Name).max(0).default([]).describe("External services connect to nothing."),
-      host: formatted(f.hostname).describe("Server name, e.g. myserver.postgres.database.azure.com."),
+      host: z.union([formatted(f.hostname), AzureRef]).describe("Server name, e.g. myserver.postgres.database.azure.com, or { from: azure.postgres.<name>, value: fqdn }."),
       port: PortNumber.default(port),
       database: z.string().min(1).max(63).describe("Database the consumers use."),
       sslmode: z.enum(["disable", "require", "verify-ca", "verify-full"]).default("require"),
