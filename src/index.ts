@@ -16,7 +16,7 @@ import type { KubeDesired } from "./resources/kube-object.ts";
 import type { GeneratedSecret } from "./resources/secrets.ts";
 import { declaredEnvironments, loadSource, type ResolvedSpec, resolveSpec } from "./spec/resolve.ts";
 import { buildPlan, PlanCycleError, UnknownOutputSource } from "./plan/build-plan.ts";
-import type { Plan } from "./plan/step.ts";
+import type { Plan, PlanCluster } from "./plan/step.ts";
 
 export type { Diagnostic } from "./diagnostics/diagnostic.ts";
 export type { KubeDesired, KubeObject } from "./resources/kube-object.ts";
@@ -87,11 +87,26 @@ export interface PlanResult {
   readonly plan?: Plan;
 }
 
+const MANAGED_CLUSTERS = "Microsoft.ContainerService/managedClusters";
+
+/**
+ * The cluster the Kubernetes part deploys to when the spec has one AKS cluster (made by berth or `existing`): then
+ * berth connects to it through Azure. Without one, the kubeconfig names the cluster, as before.
+ */
+function clusterOf(result: BuildResult): PlanCluster | undefined {
+  if (!result.spec?.platform.spec.kubernetes || !result.resources?.length) return undefined;
+  const clusters = (result.azure ?? []).filter((r) => r.resource.type === MANAGED_CLUSTERS);
+  if (clusters.length !== 1) return undefined;
+  const c = clusters[0]!;
+  return { step: c.key, id: c.resource.id, existing: c.resource.existing === true };
+}
+
 /** Builds one environment and orders what it produced into a deployment plan; nothing touches a cluster. */
 export function planFor(options: BuildOptions & { readonly env: string }): PlanResult {
   const result = build(options);
   if (!result.ok || !result.spec) return { ok: false, diagnostics: result.diagnostics };
   const spec = result.spec.platform.spec;
+  const cluster = clusterOf(result);
   try {
     const plan = buildPlan({
       platform: result.spec.platform.metadata.name,
@@ -99,6 +114,8 @@ export function planFor(options: BuildOptions & { readonly env: string }): PlanR
       resources: [...result.resources!, ...(result.azure ?? [])],
       secrets: result.secrets ?? [],
       declaredSecrets: Object.fromEntries(Object.entries(spec.secrets).map(([n, s]) => [n, s.keys])),
+      ...(spec.azure ? { azure: { subscriptionId: spec.azure.subscriptionId, ...(spec.azure.tenantId ? { tenantId: spec.azure.tenantId } : {}), cloud: spec.azure.cloud } } : {}),
+      ...(cluster ? { cluster, clusterStep: cluster.step } : {}),
     });
     return { ok: true, diagnostics: result.diagnostics, plan };
   } catch (error) {

@@ -97,6 +97,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     .option("-y, --yes", "do not ask: apply (and with --prune-data delete data) without a confirmation")
     .option("--prune-data", "also delete data-holding objects that left the spec (claims, generated credentials, their namespaces); asks for the platform/env name")
     .option("--adopt", "take over existing objects that carry no berth label")
+    .option("--write-kubeconfig", "also write the kubeconfig of the spec's AKS cluster to the state folder (0600; it holds a credential)")
     .action(async (path, flags) => {
       code = await (await import("./commands/up.ts")).runUp(path, flags, io);
     });

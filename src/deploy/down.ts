@@ -76,7 +76,7 @@ export async function down(plan: Plan, target: DeployTarget, options: DownOption
     const { remove, keep } = deletions;
     const consent = options.confirm ? await options.confirm(deletions, endpoint) : GO;
     if (!consent.go) return { status: consent.status, error: consent.message, deleted: [], kept: keep };
-    const steps = deletionSteps(deletions.doomed, [], "down");
+    const steps = deletionSteps(deletions.doomed, [], "down", plan);
     const run = randomUUID().slice(0, 8);
     const revision = await startRevision(session, plan, { run, action: "down", command: options.command }, options.record);
     const journal = new FileJournal(connected.paths.journal);

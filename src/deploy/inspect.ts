@@ -15,7 +15,8 @@ import { type Connected, preflight, reached } from "./target.ts";
 
 export interface Blocker {
   readonly step: string;
-  readonly reason: "NotOwned" | "SecretMissing";
+  /** NotOwned, SecretMissing, or the code of a provider's preflight problem (VaultNameHeld, RoleAssignmentNotAllowed…). */
+  readonly reason: string;
   readonly message: string;
   readonly hint: string;
 }
@@ -64,6 +65,10 @@ export async function inspectPlan(plan: Plan, connected: Connected, concurrency 
       if (!check.ok) blockers.push({ step: s.id, reason: "SecretMissing", message: check.message, hint: FAILURE_HINTS.SecretMissing! });
     }
   }
+  for (const provider of connected.used) {
+    const problems = (await connected.providers[provider]!.preflightProblems?.(steps.filter((s) => s.provider === provider))) ?? [];
+    for (const p of problems) if (p.blocking) blockers.push({ step: p.step ?? provider, reason: p.code, message: p.message, hint: p.hint ?? FAILURE_HINTS[p.code] ?? "" });
+  }
   const found = await ownedByProvider(plan, connected, steps);
   const wanted = new Set(steps.map((s) => s.id));
   const holders = dataHolders(found);
@@ -89,7 +94,7 @@ export async function inspectPlan(plan: Plan, connected: Connected, concurrency 
     endpoint,
     version,
     live,
-    prune: deletionSteps(pruned.map((g): Doomed => ({ provider: g.provider, owned: g.owned })), ["verify"]),
+    prune: deletionSteps(pruned.map((g): Doomed => ({ provider: g.provider, owned: g.owned })), ["verify"], "prune", plan),
     keptData: options.pruneData ? [] : data.map((g) => g.owned.ref),
     prunedData: options.pruneData ? data.map((g) => dataItem(g.provider, g.owned.ref, ownedOf(g.provider))) : [],
     blockers,

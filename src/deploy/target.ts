@@ -12,6 +12,13 @@ import { ENGINE_PROVIDER } from "../plan/build-plan.ts";
 import { type KubeConnectionSource } from "../providers/kubernetes/provider.ts";
 import { ProviderUnavailable } from "../providers/provider.ts";
 import type { Clock } from "../util/clock.ts";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { localStateStores } from "../engine/local-state.ts";
+import { aksConnectionSource } from "../providers/azure/aks-credentials.ts";
+import { connectAzure } from "../providers/azure/connect.ts";
+import { AzureRequestError } from "../providers/azure/errors.ts";
+import { AzureProvider } from "../providers/azure/provider.ts";
 import type { RetryHooks, RetryPolicy } from "../util/retry.ts";
 
 export interface DeployTarget {
@@ -38,6 +45,10 @@ export interface DeployTarget {
   readonly stores?: StateStores;
   /** A deferred Kubernetes connection (the AKS cluster this plan creates) instead of the kubeconfig. */
   readonly kubernetesConnection?: KubeConnectionSource;
+  /** Where Azure credentials are read from (default process.env): AZURE_CLIENT_ID, AZURE_TENANT_ID, … */
+  readonly azureEnv?: Readonly<Record<string, string | undefined>>;
+  /** Also write the kubeconfig of the plan's AKS cluster to the state folder (it holds a credential: 0600). */
+  readonly writeKubeconfig?: boolean;
 }
 
 /** Where berth keeps its lock and its history: in the cluster (0004) unless the target says otherwise. */
@@ -66,8 +77,13 @@ export const providersOf = (plan: Plan): string[] => [...new Set(plan.steps.filt
  * Kubernetes steps or keeps its state in the cluster; `stores` (or `target.stores`) replaces the cluster's lock and
  * history (a local-file backend while the plan's cluster does not exist yet).
  */
-export function connect(plan: Plan, target: DeployTarget, stores: StateStores | undefined = target.stores): Connected {
+export function connect(plan: Plan, target: DeployTarget, given: StateStores | undefined = target.stores): Connected {
   const used = providersOf(plan);
+  const azure = target.providers?.azure ?? (plan.azure && (used.includes("azure") || plan.cluster) ? azureProviderFor(plan, target) : undefined);
+  target = { ...target, providers: { ...target.providers, ...(azure ? { azure } : {}) } };
+  if (plan.cluster && !target.kubernetesConnection && azure instanceof AzureProvider) target = { ...target, kubernetesConnection: aksSource(azure, plan, target) };
+  // Before the cluster exists (berth makes it in this run) or without one, the lock and history cannot be in it.
+  const stores = given ?? ((plan.cluster && !plan.cluster.existing) || !used.includes("kubernetes") ? localStateStores(target.stateDir, plan.instance) : undefined);
   const needsKubernetes = used.includes("kubernetes") || !stores;
   const kubernetes = needsKubernetes
     ? new KubernetesProvider({
@@ -107,6 +123,41 @@ export async function preflight(connected: Connected): Promise<{ readonly endpoi
   const found: { name: string; endpoint: string; version: string }[] = [];
   for (const name of reached(connected)) found.push({ name, ...(await connected.providers[name]!.preflight()) });
   return { endpoint: found.map((f) => f.endpoint).join("; ") || "(no provider)", version: found.find((f) => f.name === "kubernetes")?.version ?? "" };
+}
+
+function azureProviderFor(plan: Plan, target: DeployTarget): AzureProvider {
+  const settings = plan.azure!;
+  return connectAzure({
+    cloud: settings.cloud,
+    subscriptionId: settings.subscriptionId,
+    instance: plan.instance,
+    ...(settings.tenantId ? { tenantId: settings.tenantId } : {}),
+    ...(target.azureEnv ? { env: target.azureEnv } : {}),
+    ...(target.adopt ? { adopt: true } : {}),
+    ...(target.clock ? { clock: target.clock } : {}),
+  });
+}
+
+/**
+ * The plan's AKS cluster as the Kubernetes provider's connection: its credential through ARM, in memory (written to
+ * the state folder only when asked). "No cluster yet" while ARM has none, so the cluster's steps plan as creates.
+ */
+function aksSource(azure: AzureProvider, plan: Plan, target: DeployTarget): KubeConnectionSource {
+  const source = aksConnectionSource(azure.client, azure.options.credential, plan.cluster!.id);
+  return async () => {
+    try {
+      const { kubeconfig } = await source();
+      if (target.writeKubeconfig) {
+        const paths = statePaths(target.stateDir, plan.instance);
+        mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
+        writeFileSync(join(paths.dir, "kubeconfig"), kubeconfig, { mode: 0o600 });
+      }
+      return kubeconfig;
+    } catch (error) {
+      if (error instanceof AzureRequestError && error.status === 404) return undefined;
+      throw new ProviderUnavailable(`cannot connect to the AKS cluster ${plan.cluster!.id}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
 }
 
 /** The engine's knobs a target sets (tests: virtual clock, polling), passed the same way by every deploying command. */

@@ -15,7 +15,7 @@ import type { GeneratedSecret } from "../resources/secrets.ts";
 import { findCycle, wavesOf } from "./graph.ts";
 import { DEFAULT_TIMEOUT_MS, type Ordered, orders, PHASES, type Phase } from "./ordering.ts";
 import { secretsReadBy } from "./secret-uses.ts";
-import type { Plan, PlanStep, StepAction } from "./step.ts";
+import type { Plan, PlanAzure, PlanCluster, PlanStep, StepAction } from "./step.ts";
 import { refKey } from "./step.ts";
 
 export { withInstanceLabel } from "../providers/kubernetes/planning.ts";
@@ -32,6 +32,9 @@ export interface PlanInput {
    * of a provider acting on the cluster (ProviderPlanning.onCluster) needs it. Absent: the cluster is just there.
    */
   readonly clusterStep?: string;
+  /** Carried into the plan as they are (see Plan). */
+  readonly azure?: PlanAzure;
+  readonly cluster?: PlanCluster;
 }
 
 export class PlanCycleError extends Error {
@@ -116,7 +119,15 @@ export function buildPlan(input: PlanInput): Plan {
   });
   const all = [...steps, verify];
   const waves = wavesOf(all);
-  return { version: 1, platform: input.platform, env: input.env, instance, steps: all.map((s) => ({ ...s, wave: waves.get(s.id)! })) };
+  return {
+    version: 1,
+    platform: input.platform,
+    env: input.env,
+    instance,
+    steps: all.map((s) => ({ ...s, wave: waves.get(s.id)! })),
+    ...(input.azure ? { azure: input.azure } : {}),
+    ...(input.cluster ? { cluster: input.cluster } : {}),
+  };
 }
 
 /** One check per namespace that reads a declared Secret: it must exist with its keys before anything reads it. */

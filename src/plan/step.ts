@@ -57,6 +57,29 @@ export interface Plan {
   /** Value of the `berth.dev/instance` label on everything this platform/env owns. */
   readonly instance: string;
   readonly steps: readonly PlanStep[];
+  /** How to reach Azure, when the plan has Azure steps: never a credential (those come from the environment). */
+  readonly azure?: PlanAzure;
+  /**
+   * The cluster the Kubernetes steps deploy to, when the plan creates or reads it (an AKS cluster of the spec):
+   * berth connects to it through its provider instead of a kubeconfig.
+   */
+  readonly cluster?: PlanCluster;
+}
+
+export interface PlanAzure {
+  readonly subscriptionId: string;
+  readonly tenantId?: string;
+  /** A named cloud, or custom endpoints (sovereign clouds, Azure Stack, a test server). */
+  readonly cloud: string | { readonly resourceManager: string; readonly authorityHost: string };
+}
+
+export interface PlanCluster {
+  /** The step (resource key) that creates or reads it. */
+  readonly step: string;
+  /** The provider's id of it (an ARM id). */
+  readonly id: string;
+  /** Made outside berth (`existing: true`): there before the run, so the lock and history can live in it. */
+  readonly existing: boolean;
 }
 
 export const refOf = (o: KubeObject): ObjectRef => ({

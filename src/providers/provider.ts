@@ -80,10 +80,24 @@ export interface Provider {
    * the provider cannot tell, and the engine polls. Either way the engine also looks again after its poll interval.
    */
   changed?(step: PlanStep, signal: AbortSignal): Promise<void> | undefined;
+  /**
+   * Optional: what stops the steps before any write, found by reading only (names held by deleted resources, rights
+   * the caller lacks, resources declared existing that are not there). Called once per run, after inspect.
+   */
+  preflightProblems?(steps: readonly PlanStep[]): Promise<ProviderProblem[]>;
   /** Optional: the run is over; stop following. */
   unfollow?(): void;
   /** Everything live that carries this instance's label; `alsoKinds` adds kinds beyond the provider's own list. */
   owned(instance: string, alsoKinds: readonly ObjectRef[]): Promise<OwnedObject[]>;
+}
+
+/** Something a provider found before any write. Blocking ones stop the run; the others say what berth will do. */
+export interface ProviderProblem {
+  readonly code: string;
+  readonly step?: string;
+  readonly message: string;
+  readonly hint?: string;
+  readonly blocking: boolean;
 }
 
 /** A provider cannot be reached or refuses the credentials: nothing has been changed. */

@@ -20,6 +20,7 @@ export interface ClusterFlags {
   stateNamespace?: string;
   historyMax?: string;
   json?: boolean;
+  writeKubeconfig?: boolean;
 }
 
 /** `.berth/` beside the spec: the journal a resume needs (the lock and history are in the cluster). */
@@ -36,6 +37,7 @@ export function targetOf(path: string, flags: ClusterFlags & { adopt?: boolean }
     ...(flags.context ? { context: flags.context } : {}),
     ...(flags.adopt ? { adopt: true } : {}),
     ...(flags.stateNamespace ? { stateNamespace: flags.stateNamespace } : {}),
+    ...(flags.writeKubeconfig ? { writeKubeconfig: true } : {}),
     historyMax: flags.historyMax === undefined ? DEFAULT_HISTORY_MAX : Number(flags.historyMax),
   };
 }
@@ -65,7 +67,8 @@ export function recordOf(path: string, flags: ClusterFlags): RunRecord {
  */
 export function planOrReport(path: string, flags: ClusterFlags, io: CliIO): Plan | undefined {
   const plan = planOnly(path, flags, io);
-  if (plan) loadKubeConfig({ ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}), ...(flags.context ? { context: flags.context } : {}) });
+  // A plan whose cluster is an AKS cluster of the spec connects through Azure: no kubeconfig to read.
+  if (plan && !plan.cluster) loadKubeConfig({ ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}), ...(flags.context ? { context: flags.context } : {}) });
   return plan;
 }
 

@@ -10,6 +10,8 @@ import { AzureProvider } from "./provider.ts";
 export interface AzureConnectOptions {
   readonly cloud?: CloudSpec;
   readonly subscriptionId: string;
+  /** The spec's tenant: used when the environment names none. */
+  readonly tenantId?: string;
   readonly instance: string;
   readonly adopt?: boolean;
   readonly env?: Env;
@@ -18,7 +20,7 @@ export interface AzureConnectOptions {
 
 export function connectAzure(options: AzureConnectOptions): AzureProvider {
   const cloud = resolveCloud(options.cloud);
-  const { credential, sources } = azureCredential(cloud, options.env ?? process.env);
+  const { credential, sources } = azureCredential(cloud, withTenant(options.env ?? process.env, options.tenantId));
   return new AzureProvider({
     cloud,
     credential,
@@ -29,3 +31,5 @@ export function connectAzure(options: AzureConnectOptions): AzureProvider {
     ...(options.clock ? { clock: options.clock } : {}),
   });
 }
+
+const withTenant = (env: Env, tenantId: string | undefined): Env => (tenantId && !env.AZURE_TENANT_ID ? { ...env, AZURE_TENANT_ID: tenantId } : env);

@@ -13,7 +13,8 @@ import { failed, ready, type Verdict, waiting } from "../../readiness/verdict.ts
 import type { Clock } from "../../util/clock.ts";
 import type { RetryPolicy } from "../../util/retry.ts";
 import { Redactor } from "../kubernetes/redact.ts";
-import { type LiveState, type OwnedObject, type Progress, type Provider, ProviderRequestFailed, ProviderUnavailable, type RunResult } from "../provider.ts";
+import { type LiveState, type OwnedObject, type Progress, type Provider, type ProviderProblem, ProviderRequestFailed, ProviderUnavailable, type RunResult } from "../provider.ts";
+import { azurePreflightChecks, registerNamespaces } from "./preflight-checks.ts";
 import { ArmClient, type Json } from "./arm-client.ts";
 import { getPath, withoutPath, withPath } from "./body-paths.ts";
 import type { AzureCloud } from "./cloud.ts";
@@ -66,6 +67,9 @@ export class AzureProvider implements Provider {
   readonly #writes = new KeyedMutex();
   /** The last ARM error per step, for check and explain (the resource itself rarely says why it failed). */
   readonly #errors = new Map<string, AzureRequestError>();
+  /** Resource provider namespaces preflight found unregistered: registered once, before the first write. */
+  #unregistered: readonly string[] = [];
+  #registering: Promise<void> | undefined;
 
   constructor(readonly options: AzureProviderOptions) {
     this.client = new ArmClient({
@@ -102,6 +106,22 @@ export class AzureProvider implements Provider {
     } catch (error) {
       throw this.#failure(`read ${describe(resource)}`, error);
     }
+  }
+
+  async preflightProblems(steps: readonly PlanStep[]): Promise<ProviderProblem[]> {
+    const { problems, register } = await azurePreflightChecks(this.client, steps);
+    this.#unregistered = register;
+    return problems.map((p) => ({ code: p.code, ...(p.step ? { step: p.step } : {}), message: p.message, ...(p.fix ? { hint: p.fix } : {}), blocking: p.blocking }));
+  }
+
+  /** Registers what preflight found unregistered, once, before the first write that may need it. */
+  #registered(progress: Progress): Promise<void> {
+    if (!this.#unregistered.length) return Promise.resolve();
+    this.#registering ??= (async () => {
+      progress.note(`registering resource providers ${this.#unregistered.join(", ")} in subscription ${this.options.subscriptionId}`);
+      await registerNamespaces(this.client, this.#unregistered, progress);
+    })();
+    return this.#registering;
   }
 
   async inspect(step: PlanStep): Promise<LiveState> {
@@ -168,6 +188,7 @@ export class AzureProvider implements Provider {
     // In sync: not a single write. Ownership is checked by the engine before run (foreign stops the step).
     if (live.exists && live.changes.length === 0) return { did: "unchanged", mutated: false, ...(live.outputs ? { outputs: live.outputs } : {}) };
     const row = azureTypeRow(resource.type);
+    await this.#registered(progress);
     // Read, build and write under the key: a VNet PUT carries its subnets as read, so no subnet write may come between.
     const write = async (): Promise<RunResult> => {
       const current = await this.client.get(resource.id, resource.apiVersion, `GET ${describe(resource)}`, progress);
