@@ -47,11 +47,11 @@ export function routeArm(w: World, entra: Entra, call: ArmCall): Reply {
     return json(200, subscriptionView(w));
   }
   // Resource groups and the generic lists.
-  if (low[2] === "resourcegroups") {
+  if (low[2] === "resourcegroups" && (seg.length <= 4 || (seg.length === 5 && low[4] === "resources"))) {
     checkApiVersion(RG_VERSION_KEY, version, extra);
     if (seg.length === 3) return listResourceGroups(w, q);
     if (seg.length === 4) return handleResourceGroup(w, method, seg[3]!, call.body, q, caller);
-    if (seg.length === 5 && low[4] === "resources") return listResources(w, seg[3], q);
+    return listResources(w, seg[3], q);
   }
   if (seg.length === 3 && low[2] === "resources") {
     checkApiVersion("Microsoft.Resources/resources", version, extra);
