@@ -85,7 +85,7 @@ export async function startAzureApiServer(scenario: Scenario = {}): Promise<Azur
     const apiVersion = url.searchParams.get("api-version") ?? undefined;
     const write = service === "arm" && (method === "PUT" || method === "PATCH" || method === "DELETE" || (method === "POST" && !/^list/i.test(p?.action ?? url.pathname.split("/").pop() ?? "")));
     const record = (status: number, code?: string): void => {
-      requests.push({ service, method, path: url.pathname, ...(apiVersion ? { apiVersion } : {}), status, ...(code ? { code } : {}), at: clock.now(), write: write && status < 400 && status !== 0 });
+      requests.push({ service, method, path: url.pathname, ...(apiVersion ? { apiVersion } : {}), status, ...(code ? { code } : {}), at: clock.now(), write });
     };
     const fault = w.faults.takeRequest({ service, method, path: url.pathname, ...(armType ? { type: armType } : {}) });
     let reply: Reply;

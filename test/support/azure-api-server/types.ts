@@ -17,7 +17,7 @@ export interface RequestRecord {
   readonly code?: string;
   /** Server clock time the request was answered. */
   readonly at: number;
-  /** PUT, PATCH, DELETE and POST actions that change something (not the list* read actions, not polling). */
+  /** An ARM write attempt, whatever the answer: PUT, PATCH, DELETE, and POST except the list* read actions. */
   readonly write: boolean;
 }
 
@@ -117,7 +117,7 @@ export interface AzureApiServer {
   readonly caPath: string;
   readonly clock: Clock;
   readonly requests: RequestRecord[];
-  /** ARM writes answered so far (see RequestRecord.write). */
+  /** ARM write attempts so far, refused ones included (see RequestRecord.write). */
   writes(): number;
   /** A stored resource as GET returns it, by id (case-insensitive). */
   resource(id: string): Json | undefined;

@@ -1,4 +1,4 @@
-/** Microsoft.Databricks workspaces: the service assigns workspace id and URL and owns a managed resource group. */
+/** Microsoft.Databricks workspaces: the service assigns workspace id (16 digits) and URL and owns a managed resource group. */
 import { randomInt } from "node:crypto";
 import { badRequest } from "../errors.ts";
 import { parsePath } from "../ids.ts";
@@ -15,7 +15,7 @@ export const workspaces: TypeBehaviour = {
     if (ctx.w.store.get(mrg) && !ctx.prev) throw badRequest("InvalidManagedResourceGroup", `The managed resource group '${mrg}' already exists; it must not exist before the workspace is created.`);
   },
   assign(ctx, res) {
-    const id = kept(ctx.prev, "properties.workspaceId", () => String(randomInt(1e15, 9e15)));
+    const id = kept(ctx.prev, "properties.workspaceId", () => `${randomInt(1e6, 9e6)}${randomInt(1e8, 9e8)}`);
     res.properties.workspaceId = id;
     res.properties.workspaceUrl = kept(ctx.prev, "properties.workspaceUrl", () => `adb-${id}.${randomInt(1, 20)}.azuredatabricks.net`);
   },
