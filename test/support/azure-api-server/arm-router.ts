@@ -85,6 +85,8 @@ export function routeArm(w: World, entra: Entra, call: ArmCall): Reply {
     checkApiVersion("permissions", version, extra);
     if (p.resourceGroup && !w.store.get(`/subscriptions/${w.subscriptionId}/resourceGroups/${p.resourceGroup}`))
       throw new ArmError(404, "ResourceGroupNotFound", `Resource group '${p.resourceGroup}' could not be found.`);
+    if (p.scope.toLowerCase().includes("/providers/") && !w.store.get(p.scope))
+      throw new ArmError(404, "ResourceNotFound", `The Resource '${p.scope}' was not found.`);
     return json(200, permissionsBody(w));
   }
   checkApiVersion(resourceTypeOf(method, p), version, extra);

@@ -16,7 +16,8 @@ import { VirtualClock } from "../clock.ts";
 import { startKubeApiServer } from "../kube-api-server/index.ts";
 import type { KubeApiServer } from "../kube-api-server/index.ts";
 import { startAzureApiServer, type AzureApiServer } from "./index.ts";
-import { claimsOf, serviceAccountToken } from "./testing.ts";
+import { createEmptyPipeline, createPipelineRequest } from "@azure/core-rest-pipeline";
+import { armToken, claimsOf, credentialOptions, serviceAccountToken, trustingHttpClient } from "./testing.ts";
 
 const version = (type: string): string => AZURE_TYPES[type]!.apiVersion;
 const SCOPES = ["https://management.azure.com/.default"];
@@ -32,8 +33,7 @@ const clientOptions = (server: AzureApiServer, apiVersion: string) => ({
   tlsOptions: { ca: server.ca },
 });
 
-const credentialOf = (server: AzureApiServer, secret = server.clientSecret) =>
-  new ClientSecretCredential(server.tenantId, server.clientId, secret, { authorityHost: server.authorityHost, disableInstanceDiscovery: true, tlsOptions: { ca: server.ca } });
+const credentialOf = (server: AzureApiServer, secret = server.clientSecret) => new ClientSecretCredential(server.tenantId, server.clientId, secret, credentialOptions(server));
 
 describe("Azure test server with the real SDK clients", () => {
   let server: AzureApiServer;
@@ -61,6 +61,15 @@ describe("Azure test server with the real SDK clients", () => {
     await assert.rejects(credentialOf(server, "not-the-secret").getToken(SCOPES), /AADSTS7000215/);
     const discovery = server.requests.filter((r) => r.service === "entra" && r.path.endsWith("/.well-known/openid-configuration"));
     assert.ok(discovery.length >= 1, "MSAL read the OpenID configuration");
+  });
+
+  it("a core-rest-pipeline HttpClient trusting the server's CA reaches ARM (how an in-process ArmClient connects)", async () => {
+    const client = trustingHttpClient(server);
+    const req = createPipelineRequest({ url: `${server.url}/subscriptions/${server.subscriptionId}?api-version=2022-12-01`, method: "GET" });
+    req.headers.set("Authorization", `Bearer ${await armToken(server)}`);
+    const res = await createEmptyPipeline().sendRequest(client, req);
+    assert.equal(res.status, 200);
+    assert.equal(JSON.parse(res.bodyAsText ?? "{}").tenantId, server.tenantId);
   });
 
   it("ResourceManagementClient: resource groups create/get, tag-filtered lists, long-running delete", async () => {

@@ -1,5 +1,6 @@
 /** Helpers for tests of and against the Azure test server: raw HTTPS calls that trust its certificate, and tokens. */
 import { request } from "node:https";
+import { createDefaultHttpClient, type HttpClient } from "@azure/core-rest-pipeline";
 import type { AzureApiServer, Json } from "./types.ts";
 
 export interface RawResponse {
@@ -53,3 +54,22 @@ export const claimsOf = (jwt: string): Json => JSON.parse(Buffer.from(jwt.split(
 /** An unsigned JWT as a Kubernetes service account token file holds (the server does not verify the signature). */
 export const serviceAccountToken = (claims: Json): string =>
   [Buffer.from(JSON.stringify({ alg: "RS256", typ: "JWT" })).toString("base64url"), Buffer.from(JSON.stringify(claims)).toString("base64url"), "c2ln"].join(".");
+
+/**
+ * A @azure/core-rest-pipeline HttpClient that trusts the server's certificate, for code that takes an HttpClient
+ * (berth's ArmClient, any SDK client or credential via `httpClient`). One settings object, so the pipeline's
+ * per-settings agent cache keeps one agent.
+ */
+export function trustingHttpClient(server: AzureApiServer): HttpClient {
+  const inner = createDefaultHttpClient();
+  const tlsSettings = { ca: server.ca };
+  return {
+    sendRequest: (req) => {
+      req.tlsSettings ??= tlsSettings;
+      return inner.sendRequest(req);
+    },
+  };
+}
+
+/** Options for an @azure/identity credential against the server (custom authority, its CA trusted). */
+export const credentialOptions = (server: AzureApiServer) => ({ authorityHost: server.authorityHost, disableInstanceDiscovery: true, tlsOptions: { ca: server.ca } });

@@ -1,7 +1,9 @@
 /**
  * Microsoft.ContainerService/managedClusters: the service fills the FQDN, the OIDC issuer (when enabled), the kubelet
  * identity and the node resource group (which it creates, with the kubelet identity in it); the credential actions
- * return kubeconfigs pointing at the Kubernetes API server the scenario names (e.g. test/support/kube-api-server).
+ * return kubeconfigs pointing at the Kubernetes API server the scenario names (e.g. test/support/kube-api-server):
+ * a token user, or on clusters with Entra ID integration (aadProfile) the kubelogin exec user AKS writes; the admin
+ * credential is refused when local accounts are disabled.
  */
 import { stringify } from "yaml";
 import { badRequest } from "../errors.ts";
@@ -19,8 +21,24 @@ function endpointFor(w: World, cluster: Json): KubernetesEndpoint {
   return given ?? { server: `https://${cluster.properties?.fqdn}:443`, token: shortHash(String(cluster.id), 32) };
 }
 
+/** The exec user AKS writes for clusters with Entra ID integration (kubelogin converts the Azure CLI login). */
+const kubeloginUser = (w: World): Json => ({
+  exec: {
+    apiVersion: "client.authentication.k8s.io/v1beta1",
+    command: "kubelogin",
+    args: ["get-token", "--environment", "AzurePublicCloud", "--server-id", "6dae42f8-4368-4678-94ff-3960e28e3630", "--client-id", "80faf920-1908-4b52-b5ef-a8e7bedfc67a", "--tenant-id", w.tenantId, "--login", "devicecode"],
+    env: null,
+    installHint: "kubelogin is not installed which is required to connect to AAD enabled cluster.",
+    provideClusterInfo: false,
+    interactiveMode: "IfNeeded",
+  },
+});
+
 function kubeconfig(w: World, cluster: Json, role: "clusterUser" | "clusterAdmin"): Json {
+  if (role === "clusterAdmin" && cluster.properties?.disableLocalAccounts === true)
+    throw badRequest("BadRequest", "Getting static credential is not allowed because this cluster is set to disable local accounts.");
   const ep = endpointFor(w, cluster);
+  const entra = role === "clusterUser" && cluster.properties?.aadProfile !== undefined && cluster.properties?.aadProfile !== null;
   const name = String(cluster.name);
   const rg = parsePath(String(cluster.id)).resourceGroup ?? "";
   const user = `${role}_${rg}_${name}`;
@@ -28,7 +46,7 @@ function kubeconfig(w: World, cluster: Json, role: "clusterUser" | "clusterAdmin
     apiVersion: "v1",
     kind: "Config",
     clusters: [{ name, cluster: { server: ep.server, ...(ep.caData ? { "certificate-authority-data": ep.caData } : { "insecure-skip-tls-verify": true }) } }],
-    users: [{ name: user, user: { token: ep.token ?? "berth-test-token" } }],
+    users: [{ name: user, user: entra ? kubeloginUser(w) : { token: ep.token ?? "berth-test-token" } }],
     contexts: [{ name, context: { cluster: name, user } }],
     "current-context": name,
     preferences: {},
