@@ -100,7 +100,8 @@ function write(w: World, req: ArmRequest, patch: boolean): Reply {
   const lock = takeLock(w, b, ctx);
   b.validate?.(ctx);
 
-  const res: Json = { id: ctx.id, name, type, ...(tracked ? { location: body.location, tags: body.tags ?? {} } : {}) };
+  // Proxy resources (children, extension resources) keep tags when given, as ARM does for most of them.
+  const res: Json = { id: ctx.id, name, type, ...(tracked ? { location: body.location } : {}), ...(tracked || body.tags !== undefined ? { tags: body.tags ?? {} } : {}) };
   for (const k of ["sku", "kind", "identity", "zones", "managedBy", "plan", "extendedLocation"]) if (body[k] !== undefined) res[k] = structuredClone(body[k]);
   res.properties = structuredClone(body.properties ?? {});
   const secrets: Json = {};

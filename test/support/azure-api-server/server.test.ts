@@ -3,6 +3,8 @@
  * checks, long-running operations on a stepped clock, per-type rules, RBAC, soft delete, faults.
  */
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { after, before, describe, it } from "node:test";
 import { AZURE_API, AZURE_TYPES } from "../../../src/resources/azure-types.ts";
 import { VirtualClock } from "../clock.ts";
@@ -59,6 +61,14 @@ describe("Azure test server: authentication and api-version", () => {
     assert.match(wrong.body!.error.message, new RegExp(AZURE_TYPES["Microsoft.ContainerService/managedClusters"]!.apiVersion));
     const unknownSub = await h.call("GET", `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg?${RG_V}`);
     assert.deepEqual([unknownSub.status, code(unknownSub)], [404, "SubscriptionNotFound"]);
+  });
+
+  it("a child process trusts the server through NODE_EXTRA_CA_CERTS, and only with it", async () => {
+    const probe = `require("https").get(process.argv[1], (r) => { console.log(r.statusCode); r.resume(); }).on("error", (e) => { console.log(e.code); });`;
+    const run = (env: NodeJS.ProcessEnv) => promisify(execFile)(process.execPath, ["-e", probe, `${h.server.url}/subscriptions/${h.server.subscriptionId}?api-version=2022-12-01`], { env, timeout: 20_000 });
+    const { NODE_EXTRA_CA_CERTS: _, ...base } = process.env;
+    assert.equal((await run({ ...base, NODE_EXTRA_CA_CERTS: h.server.caPath })).stdout.trim(), "401");
+    assert.equal((await run(base)).stdout.trim(), "DEPTH_ZERO_SELF_SIGNED_CERT");
   });
 
   it("serves Entra discovery and answers token errors with AADSTS codes", async () => {
