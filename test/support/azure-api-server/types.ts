@@ -2,7 +2,6 @@
 import type { Clock } from "../../../src/util/clock.ts";
 
 // ARM bodies are free-form JSON; the server reads and writes them by path.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = Record<string, any>;
 
 export interface RequestRecord {
