@@ -169,7 +169,7 @@ export async function startAzureApiServer(scenario: Scenario = {}): Promise<Azur
       r.name ??= String(r.id).split("/").pop();
       r.properties ??= {};
       if (behaviourOf(String(r.type)).asyncPut) r.properties.provisioningState ??= "Succeeded";
-      w.store.put(r, clock.now());
+      w.store.put(r);
       if (r.properties.principalId) w.principals.set(String(r.properties.principalId), clock.now());
     },
     deletedVaults: () => [...w.deletedVaults.values()].map((d) => structuredClone(d.view)),

@@ -36,7 +36,7 @@ export function handleResourceGroup(w: World, method: string, name: string, body
         throw new ArmError(409, "InvalidResourceGroupLocation", `Invalid resource group location '${location}'. The Resource group already exists in location '${prev.location}'.`);
       const tags = method === "PATCH" ? (body?.tags ?? prev!.tags) : (body?.tags ?? {});
       const rg: Json = { id: prev?.id ?? id, name: prev?.name ?? name, type: RG_TYPE, location, ...(body?.managedBy ?? prev?.managedBy ? { managedBy: body?.managedBy ?? prev?.managedBy } : {}), tags, properties: { provisioningState: "Succeeded" } };
-      w.store.put(rg, w.clock.now());
+      w.store.put(rg);
       return json(prev ? 200 : 201, rgView(rg));
     }
     case "DELETE": {

@@ -110,19 +110,18 @@ function write(w: World, req: ArmRequest, patch: boolean): Reply {
     if (v !== undefined) secrets[path] = v;
   }
   b.assign?.(ctx, res);
-  const now = w.clock.now();
   const latency = w.latency(type);
   const status = prev ? 200 : 201;
 
   if (b.asyncPut && latency > 0) {
     res.properties.provisioningState = prev ? "Updating" : "Creating";
-    w.store.put(res, now);
+    w.store.put(res);
     if (Object.keys(secrets).length) w.store.setWriteOnly(ctx.id, secrets);
     const op = provision(w, ctx.id, type, name, "put", req, latency, lock);
     return json(status, view(w, res), operationHeaders(w, op));
   }
   if (b.asyncPut) res.properties.provisioningState = "Succeeded";
-  w.store.put(res, now);
+  w.store.put(res);
   if (Object.keys(secrets).length) w.store.setWriteOnly(ctx.id, secrets);
   if (b.asyncPut) finishProvisioning(w, ctx.id, type, name);
   const reply = json(status, view(w, res));

@@ -5,30 +5,18 @@
 import { lowerId, parsePath, typeOfId } from "./ids.ts";
 import type { Json } from "./types.ts";
 
-export interface Entry {
-  resource: Json;
-  /** Clock time of creation (principal replication is measured from it). */
-  readonly createdAt: number;
-}
-
 const clone = <T>(v: T): T => structuredClone(v);
 
 export class Store {
-  readonly #entries = new Map<string, Entry>();
+  readonly #entries = new Map<string, { resource: Json }>();
   readonly #writeOnly = new Map<string, Json>();
 
   get(id: string): Json | undefined {
     return this.#entries.get(lowerId(id))?.resource;
   }
 
-  entry(id: string): Entry | undefined {
-    return this.#entries.get(lowerId(id));
-  }
-
-  put(resource: Json, now: number): void {
-    const key = lowerId(String(resource.id));
-    const prev = this.#entries.get(key);
-    this.#entries.set(key, { resource, createdAt: prev?.createdAt ?? now });
+  put(resource: Json): void {
+    this.#entries.set(lowerId(String(resource.id)), { resource });
   }
 
   /** Removes a resource and everything below it (children and extension resources at its scope); returns them. */

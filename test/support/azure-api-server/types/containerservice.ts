@@ -97,12 +97,11 @@ export const managedClusters: TypeBehaviour = {
     const nodeRg = resourceGroupId(p.subscriptionId!, res.properties.nodeResourceGroup);
     const now = w.clock.now();
     if (!w.store.get(nodeRg))
-      w.store.put({ id: nodeRg, name: res.properties.nodeResourceGroup, type: "Microsoft.Resources/resourceGroups", location: res.location, managedBy: res.id, tags: {}, properties: { provisioningState: "Succeeded" } }, now);
+      w.store.put({ id: nodeRg, name: res.properties.nodeResourceGroup, type: "Microsoft.Resources/resourceGroups", location: res.location, managedBy: res.id, tags: {}, properties: { provisioningState: "Succeeded" } });
     const kubelet = res.properties.identityProfile.kubeletidentity;
     if (!w.store.get(kubelet.resourceId))
       w.store.put(
         { id: kubelet.resourceId, name: kubelet.resourceId.split("/").pop(), type: "Microsoft.ManagedIdentity/userAssignedIdentities", location: res.location, tags: {}, properties: { clientId: kubelet.clientId, principalId: kubelet.objectId, tenantId: w.tenantId } },
-        now,
       );
     if (!w.principals.has(kubelet.objectId)) w.principals.set(kubelet.objectId, now);
     if (res.identity?.principalId && !w.principals.has(res.identity.principalId)) w.principals.set(res.identity.principalId, now);

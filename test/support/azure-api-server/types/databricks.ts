@@ -21,7 +21,7 @@ export const workspaces: TypeBehaviour = {
   },
   provisioned(w, res) {
     const mrg = String(res.properties.managedResourceGroupId);
-    if (!w.store.get(mrg)) w.store.put({ id: mrg, name: mrg.split("/").pop(), type: "Microsoft.Resources/resourceGroups", location: res.location, managedBy: res.id, tags: {}, properties: { provisioningState: "Succeeded" } }, w.clock.now());
+    if (!w.store.get(mrg)) w.store.put({ id: mrg, name: mrg.split("/").pop(), type: "Microsoft.Resources/resourceGroups", location: res.location, managedBy: res.id, tags: {}, properties: { provisioningState: "Succeeded" } });
   },
   removed(w, res) {
     if (res.properties?.managedResourceGroupId) w.store.remove(String(res.properties.managedResourceGroupId));

@@ -84,7 +84,7 @@ export const virtualNetworks: TypeBehaviour = {
     for (const existing of ctx.w.store.children(ctx.id, "Microsoft.Network/virtualNetworks/subnets")) if (!keep.has(String(existing.name).toLowerCase())) ctx.w.store.remove(String(existing.id));
     for (const s of inline) {
       const id = `${ctx.id}/subnets/${s.name}`;
-      ctx.w.store.put({ id, name: s.name, type: "Microsoft.Network/virtualNetworks/subnets", properties: { ...(s.properties ?? {}), provisioningState: "Succeeded" } }, ctx.w.clock.now());
+      ctx.w.store.put({ id, name: s.name, type: "Microsoft.Network/virtualNetworks/subnets", properties: { ...(s.properties ?? {}), provisioningState: "Succeeded" } });
     }
   },
   read(w, res) {
