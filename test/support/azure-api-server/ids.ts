@@ -72,3 +72,6 @@ export const resourceGroupId = (subscriptionId: string, resourceGroup: string): 
 
 /** The last name of an id; children's ARM `name` is the last segment only. */
 export const nameOfId = (id: string): string => id.split("/").filter(Boolean).pop() ?? "";
+
+/** ARM answers locations normalised ("West Europe" → "westeurope"), whatever the request spelled. */
+export const normalizeLocation = (location: unknown): string => String(location).toLowerCase().replace(/\s+/g, "");

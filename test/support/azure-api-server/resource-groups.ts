@@ -3,7 +3,7 @@
  * with it) and the generic resource lists with `$filter` (tagName/tagValue, resourceType, name, location).
  */
 import { ArmError, badRequest } from "./errors.ts";
-import { parsePath, resourceGroupId } from "./ids.ts";
+import { normalizeLocation, parsePath, resourceGroupId } from "./ids.ts";
 import { json, operationHeaders, type Reply } from "./reply.ts";
 import { removeTree } from "./resources.ts";
 import { authorize } from "./types/authorization.ts";
@@ -30,9 +30,9 @@ export function handleResourceGroup(w: World, method: string, name: string, body
       authorize(w, caller, `${RG_TYPE}/write`, id);
       if (method === "PATCH" && !prev) throw notFound(name);
       if (prev?.properties?.provisioningState === "Deleting") throw new ArmError(409, "ResourceGroupBeingDeleted", `The resource group '${name}' is in deprovisioning state and cannot perform this operation.`);
-      const location = method === "PATCH" ? prev!.location : body?.location;
+      const location = method === "PATCH" ? prev!.location : body?.location === undefined ? undefined : normalizeLocation(body.location);
       if (!location) throw badRequest("LocationRequired", "The location property is required for this definition.");
-      if (prev && String(prev.location).toLowerCase() !== String(location).toLowerCase())
+      if (prev && prev.location !== location)
         throw new ArmError(409, "InvalidResourceGroupLocation", `Invalid resource group location '${location}'. The Resource group already exists in location '${prev.location}'.`);
       const tags = method === "PATCH" ? (body?.tags ?? prev!.tags) : (body?.tags ?? {});
       const rg: Json = { id: prev?.id ?? id, name: prev?.name ?? name, type: RG_TYPE, location, ...(body?.managedBy ?? prev?.managedBy ? { managedBy: body?.managedBy ?? prev?.managedBy } : {}), tags, properties: { provisioningState: "Succeeded" } };
@@ -98,7 +98,7 @@ function keep(f: Filter, r: Json): boolean {
   }
   if (f.resourceType !== undefined && String(r.type).toLowerCase() !== f.resourceType.toLowerCase()) return false;
   if (f.name !== undefined && String(r.name).toLowerCase() !== f.name.toLowerCase()) return false;
-  if (f.location !== undefined && String(r.location).toLowerCase() !== f.location.toLowerCase()) return false;
+  if (f.location !== undefined && String(r.location) !== normalizeLocation(f.location)) return false;
   return true;
 }
 

@@ -5,7 +5,7 @@
  */
 import { AZURE_TYPES } from "../../../src/resources/azure-types.ts";
 import { ArmError, badRequest, conflict, notFound } from "./errors.ts";
-import { type ArmPath, lowerId, parentId, parsePath, typeOfId } from "./ids.ts";
+import { type ArmPath, lowerId, normalizeLocation, parentId, parsePath, typeOfId } from "./ids.ts";
 import type { Operation } from "./operations.ts";
 import { json, operationHeaders, type Reply } from "./reply.ts";
 import { Store, take } from "./store.ts";
@@ -91,11 +91,12 @@ function write(w: World, req: ArmRequest, patch: boolean): Reply {
   const input = req.body ?? {};
   const body = patch ? deepMerge(structuredClone(prev!), input) : structuredClone(input);
   if (body.properties) delete body.properties.provisioningState;
+  if (body.location !== undefined) body.location = normalizeLocation(body.location);
   const name = p.names[p.names.length - 1]!;
   const ctx: WriteContext = { w, id: prev?.id ?? id, path: p, type, name, body, prev };
   const tracked = b.tracked ?? (p.names.length === 1 && !p.scope.toLowerCase().includes("/providers/"));
   if (tracked && !body.location) throw badRequest("LocationRequired", "The location property is required for this definition.");
-  if (tracked && prev && String(prev.location).toLowerCase() !== String(body.location).toLowerCase())
+  if (tracked && prev && prev.location !== body.location)
     throw badRequest("InvalidResourceLocation", `The resource '${name}' already exists in location '${prev.location}' in resource group '${p.resourceGroup}'. A resource with the same name cannot be created in location '${body.location}'. Please select a new resource name.`);
   const lock = takeLock(w, b, ctx);
   b.validate?.(ctx);
@@ -110,11 +111,20 @@ function write(w: World, req: ArmRequest, patch: boolean): Reply {
     if (v !== undefined) secrets[path] = v;
   }
   b.assign?.(ctx, res);
+  const stamp = new Date(w.clock.now()).toISOString();
+  res.systemData = {
+    createdBy: prev?.systemData?.createdBy ?? req.caller,
+    createdByType: "Application",
+    createdAt: prev?.systemData?.createdAt ?? stamp,
+    lastModifiedBy: req.caller,
+    lastModifiedByType: "Application",
+    lastModifiedAt: stamp,
+  };
   const latency = w.latency(type);
   const status = prev ? 200 : 201;
 
   if (b.asyncPut && latency > 0) {
-    res.properties.provisioningState = prev ? "Updating" : "Creating";
+    res.properties.provisioningState = prev ? "Updating" : (b.creatingState ?? "Creating");
     w.store.put(res);
     if (Object.keys(secrets).length) w.store.setWriteOnly(ctx.id, secrets);
     const op = provision(w, ctx.id, type, name, "put", req, latency, lock);

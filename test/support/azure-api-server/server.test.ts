@@ -146,8 +146,10 @@ describe("Azure test server: provider registration", () => {
       assert.equal(code(await h.call("PUT", ws, body)), "MissingSubscriptionRegistration");
       h.clock.advance(60_000);
       assert.equal((await h.call("GET", `${provider}?api-version=${AZURE_API.providers}`)).body!.registrationState, "Registered");
-      const created = await h.call("PUT", ws, body);
+      const created = await h.call("PUT", ws, { ...body, location: "West Europe" });
       assert.equal(created.status, 201, JSON.stringify(created.body));
+      assert.deepEqual([created.body!.location, created.body!.properties.provisioningState], ["westeurope", "Accepted"], "location normalised as ARM answers it");
+      assert.ok(created.body!.systemData.createdAt);
       h.clock.advance(6 * 60_000);
       const done = await h.call("GET", ws);
       assert.match(done.body!.properties.workspaceUrl, /^adb-\d+\.\d+\.azuredatabricks\.net$/);

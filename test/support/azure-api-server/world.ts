@@ -58,6 +58,8 @@ export interface ActionResult {
 export interface TypeBehaviour {
   /** PUT is long-running: 201/200 with Azure-AsyncOperation, provisioningState moving to Succeeded or Failed. */
   readonly asyncPut?: boolean;
+  /** provisioningState while a create runs (default Creating; some RPs say Accepted). */
+  readonly creatingState?: string;
   /** DELETE is long-running: 202 with Location and Azure-AsyncOperation. */
   readonly asyncDelete?: boolean;
   /** Location is required (tracked resource); default true for top-level types. */

@@ -8,6 +8,7 @@ import { kept } from "./common.ts";
 export const workspaces: TypeBehaviour = {
   asyncPut: true,
   asyncDelete: true,
+  creatingState: "Accepted",
   latencyMs: 6 * 60_000,
   validate(ctx) {
     const mrg = ctx.body.properties?.managedResourceGroupId;
