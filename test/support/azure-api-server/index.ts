@@ -1,0 +1,185 @@
+/**
+ * An Azure test server: Entra ID's token endpoint and Resource Manager over HTTPS on 127.0.0.1, following the
+ * published REST APIs closely enough for the Azure SDKs and berth's Azure provider, with time on an injectable
+ * clock and injectable faults. See README.md beside this file.
+ */
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import { systemClock } from "../../../src/util/clock.ts";
+import { VirtualClock } from "../clock.ts";
+import { routeArm } from "./arm-router.ts";
+import { Entra } from "./entra.ts";
+import { ArmError } from "./errors.ts";
+import { Faults } from "./faults.ts";
+import { parsePath } from "./ids.ts";
+import { Operations } from "./operations.ts";
+import { PROVIDER_REGISTRATION, initialProviders } from "./providers.ts";
+import { json, type Reply, requestIdHeaders } from "./reply.ts";
+import { resourceTypeOf, view } from "./resources.ts";
+import { Store } from "./store.ts";
+import { testCertificate } from "./tls.ts";
+import { behaviourOf } from "./types/index.ts";
+import type { AzureApiServer, Json, RequestRecord, Scenario } from "./types.ts";
+import type { World } from "./world.ts";
+
+export type { AzureApiServer, EntraClient, KubernetesEndpoint, ProvisioningFault, RequestFault, RequestMatch, RequestRecord, Scenario } from "./types.ts";
+
+/** Virtual-time latencies for endpoints that are not resource types. */
+const OTHER_LATENCY: Readonly<Record<string, number>> = {
+  [PROVIDER_REGISTRATION]: 60_000,
+  "Microsoft.Resources/resourceGroups": 30_000,
+  "Microsoft.KeyVault/deletedVaults": 30_000,
+};
+
+const readBody = (req: IncomingMessage): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+
+export async function startAzureApiServer(scenario: Scenario = {}): Promise<AzureApiServer> {
+  const realTime = scenario.realTime ?? false;
+  const clock = scenario.clock ?? (realTime ? systemClock : new VirtualClock());
+  const ownClock = scenario.clock === undefined && clock instanceof VirtualClock ? clock : undefined;
+  const stop = new AbortController();
+  const cert = testCertificate();
+  let base = "";
+  const clients = scenario.clients?.length ? scenario.clients : [{ clientId: randomUUID(), clientSecret: `berth-test-${randomUUID()}`, objectId: randomUUID() }];
+  const w: World = {
+    scenario,
+    clock,
+    store: new Store(),
+    ops: new Operations(clock, stop.signal),
+    faults: new Faults(),
+    tenantId: scenario.tenantId ?? randomUUID(),
+    subscriptionId: scenario.subscriptionId ?? randomUUID(),
+    realTime,
+    base: () => base,
+    principals: new Map(),
+    locks: new Map(),
+    deletedVaults: new Map(),
+    providers: initialProviders(scenario.unregisteredProviders),
+    latency(type) {
+      const given = Object.entries(scenario.latency ?? {}).find(([k]) => k.toLowerCase() === type.toLowerCase());
+      if (given) return given[1];
+      if (realTime) return 0;
+      return behaviourOf(type).latencyMs ?? OTHER_LATENCY[type] ?? 0;
+    },
+  };
+  for (const f of scenario.faults ?? []) w.faults.addRequest(f);
+  for (const f of scenario.provisioningFaults ?? []) w.faults.addProvisioning(f);
+  const entra = new Entra(w, clients);
+  const requests: RequestRecord[] = [];
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const raw = await readBody(req);
+    const url = new URL(req.url ?? "/", base);
+    const method = (req.method ?? "GET").toUpperCase();
+    const service: "arm" | "entra" = /^\/(subscriptions|providers|tenants)(\/|$)/i.test(url.pathname) ? "arm" : "entra";
+    const p = service === "arm" ? parsePath(url.pathname) : undefined;
+    const armType = p ? resourceTypeOf(method, p) : undefined;
+    const apiVersion = url.searchParams.get("api-version") ?? undefined;
+    const write = service === "arm" && (method === "PUT" || method === "PATCH" || method === "DELETE" || (method === "POST" && !/^list/i.test(p?.action ?? url.pathname.split("/").pop() ?? "")));
+    const record = (status: number, code?: string): void => {
+      requests.push({ service, method, path: url.pathname, ...(apiVersion ? { apiVersion } : {}), status, ...(code ? { code } : {}), at: clock.now(), write });
+    };
+    const fault = w.faults.takeRequest({ service, method, path: url.pathname, ...(armType ? { type: armType } : {}) });
+    let reply: Reply;
+    if (fault?.reset) {
+      record(0, "ConnectionReset");
+      req.socket.destroy();
+      return;
+    }
+    if (fault) {
+      const status = fault.status ?? 500;
+      const code = fault.code ?? (status === 429 ? "TooManyRequests" : "InternalServerError");
+      reply = json(status, fault.body ?? { error: { code, message: fault.message ?? `Injected fault ${code}.` } }, fault.retryAfter !== undefined ? { "Retry-After": String(fault.retryAfter) } : {});
+    } else {
+      reply = await clock.busy(
+        Promise.resolve().then(() => {
+          try {
+            if (service === "entra") return entra.handle(method, url.pathname, method === "POST" ? new URLSearchParams(raw.toString()) : url.searchParams);
+            let body: Json | undefined;
+            if (raw.length) {
+              try {
+                body = JSON.parse(raw.toString()) as Json;
+              } catch {
+                throw new ArmError(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized.");
+              }
+            }
+            return routeArm(w, entra, { method, path: url.pathname, query: url.searchParams, body, authorization: req.headers.authorization });
+          } catch (e) {
+            if (e instanceof ArmError) return json(e.status, e.body(), e.headers);
+            throw e;
+          }
+        }),
+      );
+    }
+    if (reply.hold) {
+      await clock.sleep(reply.hold.ms, stop.signal).catch(() => undefined);
+      reply.hold.then();
+    }
+    const body = reply.body === undefined ? "" : JSON.stringify(reply.body);
+    const code = (reply.body as Json | undefined)?.error?.code ?? (typeof (reply.body as Json | undefined)?.error === "string" ? (reply.body as Json).error : undefined);
+    record(reply.status, reply.status >= 400 ? code : undefined);
+    res.writeHead(reply.status, { ...requestIdHeaders(), ...(body ? { "Content-Type": "application/json; charset=utf-8" } : {}), ...(reply.headers ?? {}) });
+    res.end(body);
+  };
+
+  const server = createServer({ key: cert.key, cert: cert.cert }, (req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      if (!res.headersSent) {
+        res.writeHead(500, { "Content-Type": "application/json" });
+        res.end(JSON.stringify({ error: { code: "InternalServerError", message: String(e instanceof Error ? e.message : e) } }));
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url: base,
+    authorityHost: base,
+    tenantId: w.tenantId,
+    subscriptionId: w.subscriptionId,
+    clientId: clients[0]!.clientId,
+    clientSecret: clients[0]!.clientSecret ?? "",
+    ca: cert.cert,
+    caPath: cert.certPath,
+    clock,
+    requests,
+    writes: () => requests.filter((r) => r.write).length,
+    resource(id) {
+      w.ops.settle();
+      const r = w.store.get(id);
+      return r ? view(w, r) : undefined;
+    },
+    resources(type) {
+      w.ops.settle();
+      return (type ? w.store.ofType(type) : w.store.all()).map((r) => view(w, r));
+    },
+    writeOnly: (id, path) => w.store.writeOnly(id, path),
+    seed(resource) {
+      const r = structuredClone(resource);
+      if (!r.id || !r.type) throw new Error("seed needs id and type");
+      r.name ??= String(r.id).split("/").pop();
+      r.properties ??= {};
+      if (behaviourOf(String(r.type)).asyncPut) r.properties.provisioningState ??= "Succeeded";
+      w.store.put(r);
+      if (r.properties.principalId) w.principals.set(String(r.properties.principalId), clock.now());
+    },
+    deletedVaults: () => [...w.deletedVaults.values()].map((d) => structuredClone(d.view)),
+    addFault: (f) => w.faults.addRequest(f),
+    addProvisioningFault: (f) => w.faults.addProvisioning(f),
+    async close() {
+      stop.abort();
+      ownClock?.stop();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
