@@ -119,10 +119,6 @@ export async function startAzureApiServer(scenario: Scenario = {}): Promise<Azur
         }),
       );
     }
-    if (reply.hold) {
-      await clock.sleep(reply.hold.ms, stop.signal).catch(() => undefined);
-      reply.hold.then();
-    }
     const body = reply.body === undefined ? "" : JSON.stringify(reply.body);
     const code = (reply.body as Json | undefined)?.error?.code ?? (typeof (reply.body as Json | undefined)?.error === "string" ? (reply.body as Json).error : undefined);
     record(reply.status, reply.status >= 400 ? code : undefined);
