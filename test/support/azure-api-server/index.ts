@@ -166,7 +166,8 @@ export async function startAzureApiServer(scenario: Scenario = {}): Promise<Azur
       r.properties ??= {};
       if (behaviourOf(String(r.type)).asyncPut) r.properties.provisioningState ??= "Succeeded";
       w.store.put(r);
-      if (r.properties.principalId) w.principals.set(String(r.properties.principalId), clock.now());
+      // Pre-existing principals have long replicated.
+      if (r.properties.principalId) w.principals.set(String(r.properties.principalId), Number.NEGATIVE_INFINITY);
     },
     deletedVaults: () => [...w.deletedVaults.values()].map((d) => structuredClone(d.view)),
     addFault: (f) => w.faults.addRequest(f),
