@@ -119,10 +119,6 @@ export async function startAzureApiServer(scenario: Scenario = {}): Promise<Azur
         }),
       );
     }
-    if (reply.hold) {
-      await clock.sleep(reply.hold.ms, stop.signal).catch(() => undefined);
-      reply.hold.then();
-    }
     const body = reply.body === undefined ? "" : JSON.stringify(reply.body);
     const code = (reply.body as Json | undefined)?.error?.code ?? (typeof (reply.body as Json | undefined)?.error === "string" ? (reply.body as Json).error : undefined);
     record(reply.status, reply.status >= 400 ? code : undefined);
@@ -170,7 +166,8 @@ export async function startAzureApiServer(scenario: Scenario = {}): Promise<Azur
       r.properties ??= {};
       if (behaviourOf(String(r.type)).asyncPut) r.properties.provisioningState ??= "Succeeded";
       w.store.put(r);
-      if (r.properties.principalId) w.principals.set(String(r.properties.principalId), clock.now());
+      // Pre-existing principals have long replicated.
+      if (r.properties.principalId) w.principals.set(String(r.properties.principalId), Number.NEGATIVE_INFINITY);
     },
     deletedVaults: () => [...w.deletedVaults.values()].map((d) => structuredClone(d.view)),
     addFault: (f) => w.faults.addRequest(f),

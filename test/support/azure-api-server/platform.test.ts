@@ -95,6 +95,20 @@ describe("Azure test server: a private data platform", () => {
     assert.equal(server.requests.filter((r) => r.path.endsWith("/listClusterUserCredential")).every((r) => !r.write), true, "credential listing is a read");
   });
 
+  it("seeded resources exist as provisioned (pre-existing infrastructure), with their principals known to RBAC", async () => {
+    const hub = `/subscriptions/${server.subscriptionId}/resourceGroups/hub`;
+    server.seed({ id: hub, type: "Microsoft.Resources/resourceGroups", location: "westeurope", tags: {} });
+    const id = `${hub}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/shared`;
+    server.seed({ id, type: "Microsoft.ManagedIdentity/userAssignedIdentities", location: "westeurope", properties: { principalId: "11111111-0000-4000-8000-000000000001", clientId: "c", tenantId: server.tenantId } });
+    const vnet = `${hub}/providers/Microsoft.Network/virtualNetworks/hub`;
+    server.seed({ id: vnet, type: "Microsoft.Network/virtualNetworks", location: "westeurope", properties: { addressSpace: { addressPrefixes: ["10.0.0.0/16"] } } });
+    assert.equal((await call("GET", `${vnet}?${q("Microsoft.Network/virtualNetworks")}`)).body!.properties.provisioningState, "Succeeded");
+    const ra = await call("PUT", `${hub}/providers/Microsoft.Authorization/roleAssignments/44444444-4444-4444-8444-444444444444?${q("Microsoft.Authorization/roleAssignments")}`, {
+      properties: { roleDefinitionId: `/subscriptions/${server.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/4d97b98b-1d4f-4787-a291-c67834d212e7`, principalId: "11111111-0000-4000-8000-000000000001" },
+    });
+    assert.equal(ra.status, 201);
+  });
+
   it("deleting the resource group takes everything with it and soft-deletes its vault", async () => {
     await put(`${rg}/providers/Microsoft.KeyVault/vaults/kv-data`, "Microsoft.KeyVault/vaults", { location: "westeurope", properties: { tenantId: server.tenantId, sku: { family: "A", name: "standard" } } });
     const del = await call("DELETE", `${rg}?${q("Microsoft.Resources/resourceGroups")}`);

@@ -1,4 +1,4 @@
-/** What a handler answers: status, JSON body, headers; a synchronous write that takes time holds its answer. */
+/** What a handler answers: status, JSON body, headers. */
 import { randomUUID } from "node:crypto";
 import type { Operation } from "./operations.ts";
 import { Operations } from "./operations.ts";
@@ -8,8 +8,6 @@ export interface Reply {
   readonly status: number;
   readonly body?: unknown;
   readonly headers?: Readonly<Record<string, string>>;
-  /** Answer only after `ms` of server-clock time, running `then` first (the write's lock is held meanwhile). */
-  readonly hold?: { readonly ms: number; readonly then: () => void };
 }
 
 export const json = (status: number, body?: unknown, headers: Record<string, string> = {}): Reply => ({ status, body, headers });

@@ -134,11 +134,25 @@ function write(w: World, req: ArmRequest, patch: boolean): Reply {
   w.store.put(res);
   if (Object.keys(secrets).length) w.store.setWriteOnly(ctx.id, secrets);
   if (b.asyncPut) finishProvisioning(w, ctx.id, type, name);
-  const reply = json(status, view(w, res));
-  if (lock === undefined || latency <= 0) return reply;
-  // A synchronous write that takes time (federated credentials): its lock is held until it answers.
-  w.locks.set(lock, ctx.id);
-  return { ...reply, hold: { ms: latency, then: () => w.locks.delete(lock) } };
+  if (lock !== undefined && latency > 0) {
+    // A synchronous write that goes on settling after it answers (federated credentials): its lock stays taken for
+    // its latency. Holding the answer instead would deadlock a client that marks its requests busy on a shared
+    // virtual clock (berth's ArmClient does), since that clock cannot move while a request is in flight.
+    const op = w.ops.start({
+      kind: "put",
+      resourceId: ctx.id,
+      namespace: p.namespace!,
+      location: "global",
+      apiVersion: req.query.get("api-version")!,
+      durationMs: latency,
+      finish: () => {
+        w.locks.delete(lock);
+        return {};
+      },
+    });
+    w.locks.set(lock, op.id);
+  }
+  return json(status, view(w, res));
 }
 
 /** Ends a write's provisioning: Succeeded (and the type's follow-up), or Failed with a scenario's provisioning fault. */

@@ -9,7 +9,7 @@ import { after, before, describe, it } from "node:test";
 import { AZURE_API, AZURE_TYPES } from "../../../src/resources/azure-types.ts";
 import { VirtualClock } from "../clock.ts";
 import { startAzureApiServer, type AzureApiServer, type Scenario } from "./index.ts";
-import { armToken, raw, type RawResponse } from "./testing.ts";
+import { armToken, claimsOf, raw, type RawResponse, serviceAccountToken } from "./testing.ts";
 
 const v = (type: string): string => `api-version=${AZURE_TYPES[type]!.apiVersion}`;
 const RG_V = v("Microsoft.Resources/resourceGroups");
@@ -81,6 +81,32 @@ describe("Azure test server: authentication and api-version", () => {
     assert.deepEqual([unknownClient.status, unknownClient.body!.error, unknownClient.body!.error_codes], [400, "unauthorized_client", [700016]]);
     const unknownTenant = await raw(h.server, "POST", `/not-a-tenant/oauth2/v2.0/token`, { form });
     assert.deepEqual(unknownTenant.body!.error_codes, [90002]);
+  });
+});
+
+describe("Azure test server: app registrations of the scenario", () => {
+  it("a client with a federated credential signs in with a matching assertion only; its token names its object id", async () => {
+    const server = await startAzureApiServer({ clients: [{ clientId: "app-ci", objectId: "obj-ci", federated: [{ issuer: "https://token.actions.example/", subject: "repo:org/berth:ref:refs/heads/main" }] }] });
+    try {
+      const token = (sub: string) =>
+        raw(server, "POST", `/${server.tenantId}/oauth2/v2.0/token`, {
+          form: {
+            grant_type: "client_credentials",
+            client_id: "app-ci",
+            scope: "https://management.azure.com/.default",
+            client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            client_assertion: serviceAccountToken({ iss: "https://token.actions.example/", sub, aud: "api://AzureADTokenExchange" }),
+          },
+        });
+      const ok = await token("repo:org/berth:ref:refs/heads/main");
+      assert.equal(claimsOf(ok.body!.access_token).oid, "obj-ci");
+      const other = await token("repo:org/berth:ref:refs/heads/dev");
+      assert.deepEqual([other.status, other.body!.error_codes], [400, [70021]]);
+      const noSecret = await raw(server, "POST", `/${server.tenantId}/oauth2/v2.0/token`, { form: { grant_type: "client_credentials", client_id: "app-ci", client_secret: "guess", scope: "https://management.azure.com/.default" } });
+      assert.deepEqual([noSecret.status, noSecret.body!.error_codes], [401, [7000215]], "a client without a secret takes none");
+    } finally {
+      await server.close();
+    }
   });
 });
 

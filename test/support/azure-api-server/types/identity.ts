@@ -1,7 +1,8 @@
 /**
  * Microsoft.ManagedIdentity user-assigned identities (the service assigns client, principal and tenant ids; the
- * principal becomes known to role assignments after the replication delay) and their federated credentials, whose
- * writes on one identity must not overlap (409 ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity).
+ * principal becomes known to role assignments after the replication delay) and their federated credentials: a write
+ * answers at once but keeps settling for its latency, and another write on the same identity meanwhile is refused
+ * (409 ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity).
  */
 import { ArmError, badRequest } from "../errors.ts";
 import { parentId } from "../ids.ts";
