@@ -25,6 +25,7 @@ export interface AzureResource {
    * Generated secrets this resource needs at creation only (an admin password), by body path
    * (`properties.administratorLoginPassword`): made by the provider, kept where the spec says, never in the plan.
    */
+  /** keepIn: the vault's resource key (or ARM id). */
   readonly generatedSecrets?: Readonly<Record<string, { readonly keepIn: string; readonly secretName: string }>>;
   /**
    * Resources Azure soft-deletes (Key Vault): what berth may do when a deleted one still holds the name (recover it,

@@ -8,6 +8,7 @@ import type { HttpClient } from "@azure/core-rest-pipeline";
 import type { ObjectRef, PlanStep } from "../../plan/step.ts";
 import type { AzureResource } from "../../resources/azure-resource.ts";
 import { AZURE_TYPES } from "../../resources/azure-types.ts";
+import { idOfKey } from "../../resources/identity.ts";
 import type { Outputs } from "../../resources/outputs.ts";
 import { failed, ready, type Verdict, waiting } from "../../readiness/verdict.ts";
 import type { Clock } from "../../util/clock.ts";
@@ -230,13 +231,21 @@ export class AzureProvider implements Provider {
     for (const [path, keep] of Object.entries(resource.generatedSecrets ?? {})) {
       const value = generatePassword();
       this.redactor.add(value);
-      const vault = keep.keepIn.startsWith("/") ? keep.keepIn.replace(/\/+$/, "") : `${this.client.subscriptionPath}/resourceGroups/${resource.resourceGroup}/providers/Microsoft.KeyVault/vaults/${keep.keepIn}`;
+      const vault = this.#vaultIdOf(keep.keepIn, resource);
       const secretType = "Microsoft.KeyVault/vaults/secrets";
       await this.client.put(`${vault}/secrets/${encodeURIComponent(keep.secretName)}`, AZURE_TYPES[secretType]!.apiVersion, { tags: { [TAG.instance]: this.options.instance }, properties: { value, contentType: "password" } }, `PUT ${secretType} ${keep.secretName} (admin password of ${resource.name})`, progress);
       progress.note(`generated the admin password of ${resource.name} and stored it as secret ${keep.secretName} of ${vault.split("/").pop()}`);
       out = withPath(out, path, value);
     }
     return out;
+  }
+
+  /** `keepIn` names the vault by its resource key (synth), its ARM id, or its name in the resource's group. */
+  #vaultIdOf(keepIn: string, resource: AzureResource): string {
+    if (keepIn.startsWith("/")) return keepIn.replace(/\/+$/, "");
+    const key = idOfKey(keepIn);
+    const [group, name] = key ? [key.scope, key.name] : [resource.resourceGroup, keepIn];
+    return `${this.client.subscriptionPath}/resourceGroups/${group}/providers/Microsoft.KeyVault/vaults/${name}`;
   }
 
   async #remove(resource: AzureResource, live: LiveState, progress: Progress): Promise<RunResult> {

@@ -67,6 +67,8 @@ export const sqlServers: TypeBehaviour = {
 };
 
 export const sqlDatabases: TypeBehaviour = {
+  // Unlike most children, a SQL database is a tracked resource: it has a location and tags of its own.
+  tracked: true,
   asyncPut: true,
   asyncDelete: true,
   latencyMs: 2 * 60_000,
