@@ -7,13 +7,13 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { gunzipSync } from "node:zlib";
-import { liveObjects, planOf, seedUserSecrets, testCluster } from "../support/deploy.ts";
+import { liveObjects, needsArm, planOf, seedUserSecrets, testCluster } from "../support/deploy.ts";
 
 const EXAMPLES = readdirSync("examples").filter((d) => existsSync(join("examples", d, "berth.yaml"))).sort();
 const CANARY = "CANARY-7f3a9c";
 
 for (const example of EXAMPLES)
-  test(`up, status and down: examples/${example} (dev)`, async () => {
+  test(`up, status and down: examples/${example} (dev)`, { skip: needsArm(`examples/${example}`) }, async () => {
     const c = await testCluster();
     try {
       const path = `examples/${example}`;

@@ -118,8 +118,9 @@ describe("seed 003: the five hand fixes are impossible", () => {
     for (const job of jobs) {
       const env = envOf(job.spec.template.spec.containers[0]);
       assert.equal(env.RTE_TARGET.value, "azure");
-      assert.equal(env.MERGE_HOST.value, "sql-datasurface-prod.database.windows.net");
-      assert.equal(env.AZURE_KEY_VAULT_URL.value, "https://kv-datasurface-prod.vault.azure.net");
+      // Azure assigns both when it creates the server and the vault: the engine fills in these output tokens.
+      assert.equal(env.MERGE_HOST.value, "((berth.output azure:Microsoft.Sql/servers:datasurface-prod-main:datasurface-prod-merge fqdn))");
+      assert.equal(env.AZURE_KEY_VAULT_URL.value, "((berth.output azure:Microsoft.KeyVault/vaults:datasurface-prod-main:datasurface-prod-main vaultUri))");
       assert.equal(env.NAMESPACE.valueFrom.fieldRef.fieldPath, "metadata.namespace");
     }
   });

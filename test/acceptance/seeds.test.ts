@@ -24,18 +24,21 @@ describe("seed 000: Databricks service on AKS", () => {
 
     it(`${env}: the pod runs as the ServiceAccount that carries the client id, and is labelled for the webhook`, () => {
       const sa = find(objs, "ServiceAccount", pod.spec.serviceAccountName);
-      assert.match(sa.metadata.annotations!["azure.workload.identity/client-id"]!, /^[0-9a-f-]{36}$/);
+      // berth makes the identity (spec.azure.identities), so its client id is an output token the engine fills in.
+      assert.equal(sa.metadata.annotations!["azure.workload.identity/client-id"], `((berth.output azure:Microsoft.ManagedIdentity/userAssignedIdentities:myRG:databricks-service-${env} clientId))`);
       assert.equal(pod.metadata.labels["azure.workload.identity/use"], "true");
       assert.equal(objs.filter((o) => /AzureIdentity/.test(o.kind)).length, 0, "no AAD Pod Identity objects");
     });
 
     it(`${env}: config comes from ConfigMap databricks-config under the names the app reads`, () => {
       const cm = find(objs, "ConfigMap", "databricks-config");
-      for (const key of ["workspace-url", "warehouse-id", "keyvault-url", "token-secret-name", "query-timeout-seconds"]) assert.ok(cm.data[key], key);
+      for (const key of ["workspace-url", "warehouse-id", "token-secret-name", "query-timeout-seconds"]) assert.ok(cm.data[key], key);
       assert.equal(cm.data["query-timeout-seconds"], env === "prod" ? "900" : "600");
       const env_ = Object.fromEntries(container.env.map((e: { name: string; valueFrom?: { configMapKeyRef?: { key: string } } }) => [e.name, e.valueFrom?.configMapKeyRef?.key]));
       assert.equal(env_.Databricks__WorkspaceUrl, "workspace-url");
       assert.equal(env_.Databricks__QueryTimeoutSeconds, "query-timeout-seconds", "the timeout is read from the ConfigMap, not hard-coded");
+      const vaultUrl = container.env.find((e: { name: string }) => e.name === "Databricks__KeyVaultUrl");
+      assert.equal(vaultUrl.value, "((berth.output azure:Microsoft.KeyVault/vaults:myRG:myKeyVault vaultUri))", "the existing vault's URI, read from Azure");
       assert.equal(container.env.some((e: { name: string }) => e.name.startsWith("DATABRICKS_")), false);
     });
 
