@@ -62,7 +62,8 @@ export async function inspectPlan(plan: Plan, connected: Connected, concurrency 
     }
     if (s.action.type === "require-secret") {
       const check = await connected.providers[s.provider]!.check(s, "step");
-      if (!check.ok) blockers.push({ step: s.id, reason: "SecretMissing", message: check.message, hint: FAILURE_HINTS.SecretMissing! });
+      // Only a definite answer blocks: while the plan's cluster does not exist yet, the step itself checks later.
+      if (check.done && !check.ok) blockers.push({ step: s.id, reason: "SecretMissing", message: check.message, hint: FAILURE_HINTS.SecretMissing! });
     }
   }
   for (const provider of connected.used) {

@@ -101,7 +101,7 @@ export function connect(plan: Plan, target: DeployTarget, given: StateStores | u
   const providers: Record<string, Provider> = { ...(kubernetes ? { kubernetes } : {}), ...target.providers };
   for (const name of used) if (!providers[name]) throw new ProviderUnavailable(`the plan has ${name} steps and no ${name} provider is configured`);
   const kubeStores = (): StateStores => {
-    const ns = new StateNamespace(kubernetes!.client, target.stateNamespace);
+    const ns = new StateNamespace(() => kubernetes!.client, target.stateNamespace);
     return { lease: new KubeLeaseStore(ns, plan.instance), revisions: new KubeRevisionStore(ns, plan.instance) };
   };
   const state = stores ?? kubeStores();

@@ -14,7 +14,7 @@ import { gunzipSync } from "node:zlib";
 import { build, writeBuild } from "../../src/index.ts";
 import { secretsReadBy } from "../../src/plan/secret-uses.ts";
 import { runCli, tempDir } from "../support/cli.ts";
-import { needsArm, planOf, seedUserSecrets, testCluster } from "../support/deploy.ts";
+import { planOf, seedUserSecrets, testCluster } from "../support/deploy.ts";
 import { helm } from "../support/helm.ts";
 import { type Obj, parseDocs, readManifestDir } from "../support/manifests.ts";
 
@@ -173,7 +173,7 @@ describe("canary: no secret value in any output, log or state", () => {
   // A cluster per environment: the environments of an example share namespace names, as separate clusters do.
   for (const example of EXAMPLES)
     for (const env of envsOf(example))
-      it(`${example} --env ${env}: plan (text, --json), berth up (--json progress), the generator Job's script, the build output, the journal and the revisions stored in the cluster hold no value`, { skip: needsArm(`examples/${example}`) }, async () => {
+      it(`${example} --env ${env}: plan (text, --json), berth up (--json progress), the generator Job's script, the build output, the journal and the revisions stored in the cluster hold no value`, async () => {
         const path = `examples/${example}`;
         const c = await testCluster();
         try {

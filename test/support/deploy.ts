@@ -5,16 +5,24 @@ import { promisify } from "node:util";
 import { build, planFor } from "../../src/index.ts";
 import type { Plan } from "../../src/plan/step.ts";
 import { type KubeApiServer, type Scenario, startKubeApiServer } from "./kube-api-server/index.ts";
-import { runCli, tempDir } from "./cli.ts";
+import { runCli, runCliProcess, tempDir } from "./cli.ts";
+import { startAzureApiServer } from "./azure-api-server/index.ts";
+import type { AzureApiServer } from "./azure-api-server/types.ts";
 import { ensureKubectl } from "./helm.ts";
 
 export interface Cluster {
   readonly server: KubeApiServer;
   readonly kubeconfig: string;
   readonly stateDir: string;
-  /** berth CLI against this cluster: `up`, `down`… with --kubeconfig and --state-dir filled in. */
+  /**
+   * berth CLI against this cluster: `up`, `down`… with --kubeconfig and --state-dir filled in. A spec with an Azure
+   * side runs against the Azure test server too (started on first use): berth as its own process trusting the
+   * server's certificate, signed in with the server's client, the spec pointed at it with --set.
+   */
   berth(command: string, path: string, env: string, ...more: string[]): ReturnType<typeof runCli>;
   kubectl(...args: string[]): Promise<string>;
+  /** The Azure test server, once a spec with an Azure side has been run. */
+  azure(): AzureApiServer | undefined;
   close(): Promise<void>;
 }
 
@@ -23,22 +31,61 @@ export async function testCluster(scenario: Scenario = {}): Promise<Cluster> {
   const dir = tempDir("berth-cluster-");
   const kubeconfig = server.writeKubeconfig(dir);
   const stateDir = join(dir, "state");
+  let azure: AzureApiServer | undefined;
+  const azureFor = async (path: string, env: string): Promise<AzureApiServer> => {
+    // Real time and no provisioning latency: every ARM write answers done, so the berth process never waits.
+    azure ??= await startAzureApiServer({ realTime: true, kubernetes: { server: server.url } });
+    seedExisting(azure, planFor({ path, env, set: azureSets(azure) }).plan);
+    return azure;
+  };
   return {
     server,
     kubeconfig,
     stateDir,
-    berth: (command, path, env, ...more) => runCli([command, path, "--env", env, "--kubeconfig", kubeconfig, "--state-dir", stateDir, ...more]),
+    berth: async (command, path, env, ...more) => {
+      if (!hasAzure(path)) return runCli([command, path, "--env", env, "--kubeconfig", kubeconfig, "--state-dir", stateDir, ...more]);
+      const a = await azureFor(path, env);
+      const sets = azureSets(a).flatMap((s) => ["--set", s]);
+      return runCliProcess([command, path, "--env", env, "--state-dir", stateDir, ...sets, ...more], { NODE_EXTRA_CA_CERTS: a.caPath, AZURE_CLIENT_ID: a.clientId, AZURE_TENANT_ID: a.tenantId, AZURE_CLIENT_SECRET: a.clientSecret });
+    },
     kubectl: async (...args) => (await promisify(execFile)(ensureKubectl(), ["--kubeconfig", kubeconfig, "--cache-dir", join(dir, "kubectl-cache"), ...args], { timeout: 30_000, maxBuffer: 64 * 1024 * 1024 })).stdout,
-    close: () => server.close(),
+    azure: () => azure,
+    close: async () => {
+      await azure?.close();
+      await server.close();
+    },
   };
 }
 
-/**
- * Why `berth up` of this spec cannot run against the Kubernetes test API server alone: its spec.azure needs an ARM
- * endpoint, and the CLI has no fake one to reach yet. A reason to skip with, or false.
- */
-export const needsArm = (path: string): string | false =>
-  build({ path }).spec?.platform.spec.azure !== undefined && "its spec.azure needs an Azure endpoint for berth up, and this test has only a Kubernetes API server (no ARM fake the CLI can reach yet)";
+const hasAzure = (path: string): boolean => build({ path }).spec?.platform.spec.azure !== undefined;
+
+/** What points a spec at the Azure test server: its endpoints, subscription and tenant. */
+export const azureSets = (a: AzureApiServer): string[] => [
+  `azure.cloud.resourceManager=${a.url}`,
+  `azure.cloud.authorityHost=${a.authorityHost}`,
+  `azure.subscriptionId=${a.subscriptionId}`,
+  `azure.tenantId=${a.tenantId}`,
+];
+
+/** What Azure assigns to a resource made outside berth, by type: what `existing` resources are read for. */
+const EXISTING_PROPERTIES: Readonly<Record<string, (name: string) => Record<string, unknown>>> = {
+  "Microsoft.ContainerService/managedClusters": (name) => ({
+    oidcIssuerProfile: { enabled: true, issuerURL: `https://westeurope.oic.prod-aks.azure.com/00000000-0000-0000-0000-000000000000/${name}/` },
+    securityProfile: { workloadIdentity: { enabled: true } },
+    fqdn: `${name}.hcp.westeurope.azmk8s.io`,
+    identityProfile: { kubeletidentity: { objectId: "5f0c7a52-0000-4c8b-9a51-2d6f0e8b7c41", clientId: "5f0c7a52-1111-4c8b-9a51-2d6f0e8b7c41" } },
+  }),
+  "Microsoft.KeyVault/vaults": (name) => ({ vaultUri: `https://${name.toLowerCase()}.vault.azure.net/`, enableRbacAuthorization: true, tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47", sku: { family: "A", name: "standard" } }),
+};
+
+/** Creates the spec's `existing: true` resources in the Azure test server, as IT would have made them beforehand. */
+export function seedExisting(a: AzureApiServer, plan: Plan | undefined): void {
+  for (const s of plan?.steps ?? []) {
+    if (s.action.type !== "ensure" || !s.action.resource.existing || a.resource(s.action.resource.id)) continue;
+    const r = s.action.resource;
+    a.seed({ id: r.id, type: r.type, name: r.name.split("/").pop(), location: "westeurope", tags: {}, properties: EXISTING_PROPERTIES[r.type]?.(r.name) ?? {} });
+  }
+}
 
 export const planOf = (path: string, env: string): Plan => {
   const r = planFor({ path, env });

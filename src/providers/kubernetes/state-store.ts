@@ -63,10 +63,15 @@ async function attempt<T>(client: KubeClient, request: () => Promise<T>, what: s
 export class StateNamespace {
   #ready: Promise<void> | undefined;
 
+  /** A getter when the cluster is connected lazily (an AKS cluster of the plan): asked only once the lock is taken. */
   constructor(
-    readonly client: KubeClient,
+    readonly clientOf: KubeClient | (() => KubeClient),
     readonly name: string = DEFAULT_STATE_NAMESPACE,
   ) {}
+
+  get client(): KubeClient {
+    return typeof this.clientOf === "function" ? this.clientOf() : this.clientOf;
+  }
 
   ensure(): Promise<void> {
     this.#ready ??= (async () => {
