@@ -38,12 +38,12 @@ test("real changes are named by field: a value, an added or removed list member,
   const changes = armChanges({ location: "northeurope", properties: { sku: { name: "D2s" }, subnets: [{ name: "a", properties: {} }, { name: "c", properties: {} }], prefixes: ["10.0.0.0/16", "10.2.0.0/16"] } }, live);
   assert.deepEqual(
     changes.map((c) => c.field),
-    [".location", ".properties.sku.name", ".properties.subnets[c]", ".properties.subnets[b]", ".properties.prefixes"],
+    ["location", "properties.sku.name", "properties.subnets[c]", "properties.subnets[b]", "properties.prefixes"],
   );
-  assert.deepEqual(changes[1], { field: ".properties.sku.name", from: "B1ms", to: "D2s" });
-  assert.deepEqual(changes[3], { field: ".properties.subnets[b]", from: { name: "b", properties: {} } });
+  assert.deepEqual(changes[1], { field: "properties.sku.name", from: "B1ms", to: "D2s" });
+  assert.deepEqual(changes[3], { field: "properties.subnets[b]", from: { name: "b", properties: {} } });
 });
 
 test("a field the spec sets and ARM does not return is a change (not silently ignored)", () => {
-  assert.deepEqual(armChanges({ properties: { highAvailability: { mode: "ZoneRedundant" } } }, { properties: {} }), [{ field: ".properties.highAvailability", from: undefined, to: { mode: "ZoneRedundant" } }]);
+  assert.deepEqual(armChanges({ properties: { highAvailability: { mode: "ZoneRedundant" } } }, { properties: {} }), [{ field: "properties.highAvailability", from: undefined, to: { mode: "ZoneRedundant" } }]);
 });

@@ -37,10 +37,10 @@ const liveKey = (live: Record<string, unknown>, key: string): unknown => (key in
 const nameOf = (v: unknown): string | undefined => (isObject(v) && typeof v.name === "string" ? v.name.toLowerCase() : undefined);
 
 function compare(path: string, key: string, desired: unknown, live: unknown, skip: ReadonlySet<string>, out: FieldChange[]): void {
-  if (skip.has(path.slice(1))) return;
+  if (skip.has(path)) return;
   if (isObject(desired)) {
     if (!isObject(live)) return void out.push({ field: path, from: live, to: desired });
-    for (const [k, v] of Object.entries(desired)) compare(`${path}.${k}`, k, v, liveKey(live, k), skip, out);
+    for (const [k, v] of Object.entries(desired)) compare(path ? `${path}.${k}` : k, k, v, liveKey(live, k), skip, out);
     return;
   }
   if (Array.isArray(desired)) {
