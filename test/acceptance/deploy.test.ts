@@ -42,6 +42,10 @@ for (const example of EXAMPLES)
 
       const downRun = await c.berth("down", path, "dev", "--yes");
       assert.equal(downRun.code, 0, downRun.stderr);
+      // Resources the spec declares existing (IT's cluster and vault) are read, never written or deleted.
+      const existing = plan.steps.flatMap((st) => (st.action.type === "ensure" && st.action.resource.existing ? [st.action.resource.id.toLowerCase()] : []));
+      const touched = (c.azure()?.requests ?? []).filter((r) => r.write && existing.some((id) => r.path.toLowerCase() === id || r.path.toLowerCase().startsWith(`${id}/`) && !/\/providers\/microsoft\.authorization\/roleassignments\//.test(r.path.toLowerCase())));
+      assert.deepEqual(touched.map((r) => `${r.method} ${r.path}`), [], "nothing existing is written");
       const left = liveObjects(c.server, plan.instance);
       for (const o of left) assert.match(o, /^(Secret|PersistentVolumeClaim|Namespace) /, `only data and the namespaces holding it are kept: ${o}`);
 
