@@ -105,8 +105,8 @@ const kindOf = (s: PlanStep): string | undefined => (s.action.type === "apply" ?
 
 /**
  * The least time a step can take: an Azure resource's provisioning latency (ARM answers its PUT, the operation ends
- * that much later; polling adds at most one Retry-After, not counted here), nothing for a synchronous one; a
- * Kubernetes step as in bench/deploy.ts (readiness latency plus the requests it cannot do without).
+ * that much later; polling adds at most one Retry-After, not counted here), nothing for a synchronous one; other
+ * steps as in bench/deploy.ts (readiness latency plus the Kubernetes requests it cannot do without).
  */
 const weightOf = (plan: Plan) => {
   const byId = new Map(plan.steps.map((s) => [s.id, s]));
@@ -114,7 +114,7 @@ const weightOf = (plan: Plan) => {
     const s = byId.get(id) as PlanStep;
     const type = azureTypeOf(s);
     if (type !== undefined) return SYNCHRONOUS.has(type) ? 0 : (LATENCY_MS[type] ?? 0);
-    if (s.action.type !== "apply") return s.action.type === "generate-secret" ? 3 * REQUEST_MS : s.id.startsWith("kubernetes:") ? REQUEST_MS : 0;
+    if (s.action.type !== "apply") return (s.action.type === "generate-secret" ? 3 : 1) * REQUEST_MS;
     const o = s.action.object as { kind: string; spec?: { volumeClaimTemplates?: unknown[] } };
     const claims = o.kind === "StatefulSet" && o.spec?.volumeClaimTemplates?.length ? READY_AFTER_MS.PersistentVolumeClaim! : 0;
     return claims + (READY_AFTER_MS[o.kind] ?? 0) + 2 * REQUEST_MS;
@@ -164,6 +164,11 @@ async function measure(concurrency: number) {
     const finished = events.find((x) => x.e.type === "run" && x.e.state === "finished")!.at;
     const arm = azure.requests.filter((r) => r.service === "arm").length;
     const tokens = azure.requests.filter((r) => r.service === "entra").length;
+    if (process.env.BENCH_REQUESTS && concurrency > 1) {
+      const base = Date.now() - (performance.now() - started);
+      for (const r of azure.requests) console.log(`arm ${((r.at - base) / 1000).toFixed(3)} ${r.method} ${r.path.replace(/.*\/providers\//, "")} ${r.status}`);
+      for (const r of kube.requests as any[]) console.log(`kube ${((r.at - base) / 1000).toFixed(3)} ${r.method} ${r.path} ${r.status}`);
+    }
     return { plan, makespan: finished - started, total, arm, tokens, kube: kube.requests.length, events };
   } finally {
     await azure.close();
