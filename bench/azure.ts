@@ -23,7 +23,11 @@ import { tempDir } from "../test/support/cli.ts";
 import { seedUserSecrets } from "../test/support/deploy.ts";
 import { startKubeApiServer } from "../test/support/kube-api-server/index.ts";
 
-/** The spec measured: the datasurface-airflow example once its azure: section is in (same Azure side as this fixture). */
+/**
+ * The spec measured. examples/datasurface-airflow has the same Azure side and is the one to measure, but its first
+ * `up` is blocked before any change: the Secrets its user provides (airflow-db, git-dags, merge-db) cannot exist in a
+ * cluster the same run creates (SecretMissing "the cluster does not exist yet"). Switch once that is resolved.
+ */
 const SPEC = "test/fixtures/azure";
 const ENV = "dev";
 
@@ -164,11 +168,6 @@ async function measure(concurrency: number) {
     const finished = events.find((x) => x.e.type === "run" && x.e.state === "finished")!.at;
     const arm = azure.requests.filter((r) => r.service === "arm").length;
     const tokens = azure.requests.filter((r) => r.service === "entra").length;
-    if (process.env.BENCH_REQUESTS && concurrency > 1) {
-      const base = Date.now() - (performance.now() - started);
-      for (const r of azure.requests) console.log(`arm ${((r.at - base) / 1000).toFixed(3)} ${r.method} ${r.path.replace(/.*\/providers\//, "")} ${r.status}`);
-      for (const r of kube.requests as any[]) console.log(`kube ${((r.at - base) / 1000).toFixed(3)} ${r.method} ${r.path} ${r.status}`);
-    }
     return { plan, makespan: finished - started, total, arm, tokens, kube: kube.requests.length, events };
   } finally {
     await azure.close();
