@@ -4,7 +4,7 @@
  * found again after a resume, and up / second up / down with no Kubernetes connection at all.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -18,6 +18,8 @@ import { KubernetesProvider } from "../providers/kubernetes/provider.ts";
 import { desired } from "../resources/kube-object.ts";
 import { outputToken } from "../resources/outputs.ts";
 import { FAKE, FakeCloud, fakeDesired, fakeKey, fakePlanning, MemoryLeaseStore, MemoryRevisionStore } from "../../test/support/fake-cloud.ts";
+import { startKubeApiServer } from "../../test/support/kube-api-server/index.ts";
+import { waitFor } from "../../test/support/kube-api-server/testing.ts";
 import { down } from "./down.ts";
 import { inspectPlan } from "./inspect.ts";
 import { connect, type DeployTarget } from "./target.ts";
@@ -191,4 +193,26 @@ test("kubernetes: with a deferred connection and no cluster yet, steps inspect a
   assert.deepEqual(await kube.owned("shop.dev", []), []);
   assert.equal(asked, 3, "the source is asked again until the cluster exists");
   assert.throws(() => kube.client, /not connected yet/);
+});
+
+test("kubernetes: a run followed before its cluster existed is watched once the connection comes; steps finding it together share one connection", async () => {
+  const server = await startKubeApiServer({ readyAfterMs: {} });
+  try {
+    const kubeconfig = readFileSync(server.writeKubeconfig(join(dir, "deferred-watch")), "utf8");
+    let exists = false;
+    let asked = 0;
+    const kube = new KubernetesProvider({ platform: "shop", instance: "shop.dev", clock: server.clock, connection: async () => (asked++, exists ? kubeconfig : undefined) });
+    const plan = buildPlan({ platform: "shop", env: "dev", resources: [desired({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "settings", namespace: "shop" } }, ["data"])], secrets: [], declaredSecrets: {} });
+    kube.follow(plan.steps);
+    assert.equal(await kube.connected(), false, "no cluster yet");
+    exists = true;
+    asked = 0;
+    assert.deepEqual(await Promise.all([kube.connected(), kube.connected(), kube.connected()]), [true, true, true]);
+    assert.equal(asked, 1, "one connection for the steps that found the cluster together");
+    const watching = () => server.requests.some((r) => /watch=1/.test(r.query) && r.path === "/api/v1/namespaces/shop/configmaps");
+    await waitFor(server, "the run's kinds watched", watching);
+    kube.unfollow();
+  } finally {
+    await server.close();
+  }
 });

@@ -69,6 +69,12 @@ test("creating a server generates its password, stores it in the vault first, se
   assert.equal(puts[0]!.apiVersion, AZURE_TYPES["Microsoft.KeyVault/vaults/secrets"]!.apiVersion);
   assert.equal(puts[1]!.body.tags[TAG.instance], INSTANCE);
   assert.ok(!JSON.stringify({ notes, created }).includes(password), "the password is never in a note or a result");
+  const read = arm.requests.length;
+  assert.equal((await provider.check(s, "step")).ok, true);
+  assert.equal(arm.requests.length, read, "the check right after the write takes the view ARM gave at the operation's end");
+  assert.equal((await provider.check(s, "settled")).ok, true);
+  assert.equal((await provider.check(s, "step")).ok, true);
+  assert.equal(arm.requests.length, read + 2, "later checks read the resource again");
 
   const again = await provider.inspect(s);
   assert.deepEqual(again.changes, [], "ARM's additions (etag, systemData, provisioningState, westeurope) and the unreturned password are no change");

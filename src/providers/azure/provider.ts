@@ -68,6 +68,8 @@ export class AzureProvider implements Provider {
   readonly #writes = new KeyedMutex();
   /** The last ARM error per step, for check and explain (the resource itself rarely says why it failed). */
   readonly #errors = new Map<string, AzureRequestError>();
+  /** The resource as ARM showed it when this run's write of a step ended (its operation Succeeded): the step's first check reads nothing more. */
+  readonly #written = new Map<string, Json>();
   /** Resource provider namespaces preflight found unregistered: registered once, before the first write. */
   #unregistered: readonly string[] = [];
   #registering: Promise<void> | undefined;
@@ -173,15 +175,16 @@ export class AzureProvider implements Provider {
     if (!resource) return { did: "nothing to change", mutated: false };
     const progress: Progress = given.signal ? given : { ...given, signal };
     this.#errors.delete(step.id);
+    this.#written.delete(step.id);
     try {
-      return step.action.type === "remove" ? await this.#remove(resource, live, progress) : await this.#ensure(resource, live, progress);
+      return step.action.type === "remove" ? await this.#remove(resource, live, progress) : await this.#ensure(resource, live, progress, (view) => this.#written.set(step.id, view));
     } catch (error) {
       if (error instanceof AzureRequestError) this.#errors.set(step.id, error);
       throw this.#failure(`${step.action.type === "remove" ? "delete" : "write"} ${describe(resource)}`, error);
     }
   }
 
-  async #ensure(resource: AzureResource, live: LiveState, progress: Progress): Promise<RunResult> {
+  async #ensure(resource: AzureResource, live: LiveState, progress: Progress, wrote: (view: Json) => void): Promise<RunResult> {
     if (resource.existing) {
       if (!live.exists) throw new ProviderRequestFailed(`${describe(resource)} is declared existing but does not exist (id ${resource.id}); berth never creates it`, 404);
       return { did: "verified (existing, never written)", mutated: false, ...(live.outputs ? { outputs: live.outputs } : {}) };
@@ -201,6 +204,7 @@ export class AzureProvider implements Provider {
         body = await this.#prepareCreate(resource, body, progress);
       }
       const result = await this.client.put(resource.id, resource.apiVersion, body, `PUT ${describe(resource)}`, progress);
+      if (Object.keys(result).length) wrote(result);
       return { did: current ? "updated" : "created", mutated: true, outputs: outputsOf(resource.type, result) };
     };
     const key = serialisationKey(resource);
@@ -266,10 +270,13 @@ export class AzureProvider implements Provider {
     return { did: row.softDelete ? "deleted (soft-deleted: recoverable until purged)" : "deleted", mutated: true };
   }
 
-  async check(step: PlanStep, _stage: "step" | "settled"): Promise<Verdict> {
+  async check(step: PlanStep, stage: "step" | "settled"): Promise<Verdict> {
     const resource = resourceOf(step);
     if (!resource) return ready("verified");
-    const live = await this.read(resource);
+    // Right after its write the step has the view ARM gave at the operation's end; later checks (settled) read again.
+    const written = stage === "step" ? this.#written.get(step.id) : undefined;
+    this.#written.delete(step.id);
+    const live = written ?? (await this.read(resource));
     if (step.action.type === "remove") return live ? waiting("being deleted") : ready("deleted");
     if (!live) return resource.existing ? failed("ExistingMissing", `${describe(resource)} is declared existing but does not exist`) : { ...waiting("not found"), reason: "NotFound" };
     const state = provisioningStateOf(live);

@@ -57,6 +57,9 @@ export class KubernetesProvider implements Provider {
   readonly #written = new Map<string, { readonly rv: string; readonly at: number }>();
   /** Lists read once per kind and namespace while inspecting a plan, instead of one read per object; dropped at the first write. */
   #snapshot = new Map<string, Promise<Map<string, Live> | undefined>>();
+  /** The steps of the run being followed, kept to start watching them when a deferred connection comes. */
+  #following: readonly PlanStep[] | undefined;
+  #connecting: Promise<boolean> | undefined;
 
   constructor(private readonly options: KubernetesProviderOptions) {
     if (!options.connection) this.#attach(new KubeClient(options));
@@ -75,16 +78,26 @@ export class KubernetesProvider implements Provider {
   /** Connected, asking the deferred source if there is one; false while the source says the cluster does not exist. */
   async connected(): Promise<boolean> {
     if (this.#client) return true;
+    // Steps that find the cluster at the same moment share one answer: one client, one set of watches.
+    this.#connecting ??= this.#connect().finally(() => (this.#connecting = undefined));
+    return this.#connecting;
+  }
+
+  async #connect(): Promise<boolean> {
     const got = await this.options.connection!();
+    if (this.#client) return true;
     if (got === undefined) return false;
     const config = typeof got === "string" ? kubeConfigFromText(got, this.options.context) : got;
     this.#attach(new KubeClient({ ...this.options, config }));
+    // A run asked to follow its steps before the cluster existed: watch them now, or every check would poll.
+    if (this.#following) this.follow(this.#following);
     return true;
   }
 
   /** Watches every kind and namespace the steps touch, and the pods, events and endpoints their readiness reads. */
   follow(steps: readonly PlanStep[]): void {
-    // Before the cluster exists there is nothing to watch: checks read the objects themselves.
+    this.#following = steps;
+    // Before the cluster exists there is nothing to watch: following starts when the connection comes.
     if (!this.#client) return;
     this.#snapshot.clear();
     for (const step of steps) for (const scope of this.#scopesOf(step)) this.#cache.follow(scope);
@@ -96,6 +109,7 @@ export class KubernetesProvider implements Provider {
   }
 
   unfollow(): void {
+    this.#following = undefined;
     if (this.#client) this.#cache.stop();
   }
 
