@@ -23,12 +23,8 @@ import { tempDir } from "../test/support/cli.ts";
 import { seedUserSecrets } from "../test/support/deploy.ts";
 import { startKubeApiServer } from "../test/support/kube-api-server/index.ts";
 
-/**
- * The spec measured. examples/datasurface-airflow has the same Azure side and is the one to measure, but its first
- * `up` is blocked before any change: the Secrets its user provides (airflow-db, git-dags, merge-db) cannot exist in a
- * cluster the same run creates (SecretMissing "the cluster does not exist yet"). Switch once that is resolved.
- */
-const SPEC = "test/fixtures/azure";
+/** The spec measured: seed 003's platform, its Azure side and its cluster part in one plan. */
+const SPEC = "examples/datasurface-airflow";
 const ENV = "dev";
 
 /**
