@@ -99,7 +99,7 @@ export async function azurePreflightChecks(client: ArmClient, steps: readonly Pl
           const policy = policyOf(resource).onNameHeld;
           const purgeProtected = deleted.properties?.purgeProtectionEnabled === true;
           if (policy === "fail" || (policy === "purge" && purgeProtected))
-            problems.push({ code: "VaultNameHeld", step: step.id, message: describeNameHeld(resource, deleted), fix: purgeProtected ? "let berth recover it (softDelete.onNameHeld: recover) or choose another name" : "let berth recover or purge it (softDelete.onNameHeld), or choose another name", blocking: true });
+            problems.push({ code: "VaultNameHeld", step: step.id, message: describeNameHeld(resource, deleted), fix: purgeProtected ? "set onNameHeld: recover on the vault (spec.azure.keyVaults) to let berth recover it, or choose another name" : "set onNameHeld: recover or purge on the vault (spec.azure.keyVaults), or choose another name", blocking: true });
           else problems.push({ code: "VaultNameHeld", step: step.id, message: `${describeNameHeld(resource, deleted)}: berth will ${policy} it`, blocking: false });
         }),
       ),

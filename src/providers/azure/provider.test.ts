@@ -182,7 +182,7 @@ test("removing a vault purges it only when its policy says so; a soft-deleted va
   assert.equal(arm.requests.filter((r) => r.method === "POST")[0]!.apiVersion, "2023-07-01");
 
   arm.seed(deleted, { name: "kv-meta", properties: { deletionDate: "2026-11-01T00:00:00Z", scheduledPurgeDate: "2027-01-30T00:00:00Z" } });
-  await assert.rejects(provider.run(step(kv()), await provider.inspect(step(kv())), progress, signal), /held by a deleted vault .*allow berth to recover or purge it/);
+  await assert.rejects(provider.run(step(kv()), await provider.inspect(step(kv())), progress, signal), /held by a deleted vault .*set onNameHeld: recover or purge on the vault/);
   await provider.run(step(kv({ onNameHeld: "recover", purgeOnRemove: false })), await provider.inspect(step(kv())), progress, signal);
   assert.equal(arm.writes().at(-1)!.body.properties.createMode, "recover");
 });

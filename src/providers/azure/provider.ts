@@ -218,7 +218,7 @@ export class AzureProvider implements Provider {
       const deleted = await deletedVaultHolding(this.client, resource);
       if (deleted) {
         const policy = policyOf(resource).onNameHeld;
-        if (policy === "fail") throw new ProviderRequestFailed(`${describeNameHeld(resource, deleted)}; allow berth to recover or purge it (softDelete.onNameHeld)`, 409);
+        if (policy === "fail") throw new ProviderRequestFailed(`${describeNameHeld(resource, deleted)}; set onNameHeld: recover or purge on the vault (spec.azure.keyVaults)`, 409);
         if (policy === "recover") {
           progress.note(`${describeNameHeld(resource, deleted)}: recovering it`);
           out = withPath(out, "properties.createMode", "recover");
