@@ -223,8 +223,9 @@ describe("a fresh subscription through the CLI: plan, up killed mid-create and r
     const second = await finished(berth(w, "up", "--yes", "--json", "--state-dir", w.stateDir));
     record(second);
     assert.equal(second.code, 0, `${second.stderr}\n${second.stdout.split("\n").slice(-5).join("\n")}`);
-    const result = JSON.parse(second.stdout.trim().split("\n").at(-1)!) as { type: string; status: string };
+    const result = JSON.parse(second.stdout.trim().split("\n").at(-1)!) as { type: string; status: string; resumed: { done: number; inFlight: number } | null };
     assert.deepEqual([result.type, result.status], ["result", "ok"]);
+    assert.ok(result.resumed && result.resumed.done >= 5 && result.resumed.inFlight >= 1, `resumed the killed run from its journal (the dead holder's lock taken over): ${JSON.stringify(result.resumed)}`);
 
     passwords = adminPasswords(w);
     const puts = putsById(w.azure.requests);
