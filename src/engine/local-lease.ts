@@ -63,6 +63,9 @@ export class LocalLeaseStore implements LeaseStore {
     this.dir = join(stateDir, "lock");
   }
 
+  /** Files on this machine: a dead holder here is dead for certain (see LeaseStore.machineLocal). */
+  readonly machineLocal = true;
+
   get where(): string {
     return `lock files ${this.dir}`;
   }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -74,6 +74,26 @@ test("local lock: an expired lock is taken over (one more transition); the old h
   assert.throws(() => killed.assertHeld(), (e) => e instanceof LockLost && /taken by berth up next/.test(e.message));
   await killed.release();
   assert.equal((await new LocalLeaseStore(dir).read())?.lease.holder?.id, taker.holder.id, "a lost holder's release leaves the new holder's lock");
+});
+
+test("local lock: a holder on this host whose process is gone (SIGKILL) is taken over at once; one on another host only after expiry", async () => {
+  const t = steppedLockClock(T0);
+  const dead = spawnSync(process.execPath, ["-e", ""]).pid!;
+  const frozen = steppedLockClock(T0).clock; // a killed holder never renews
+  const killed = { ...newHolder("berth up killed", frozen), pid: dead };
+  const dir = temp();
+  await acquireLease(new LocalLeaseStore(dir), killed, { clock: frozen, durationSeconds: 30 });
+  const taker = await acquireLease(new LocalLeaseStore(dir), newHolder("berth up next", t.clock), { clock: t.clock });
+  assert.equal((await new LocalLeaseStore(dir).read())?.lease.holder?.id, taker.holder.id, "taken without waiting for the lease to expire");
+  assert.equal((await new LocalLeaseStore(dir).read())?.lease.leaseTransitions, 1);
+
+  const shared = temp();
+  const elsewhere = { ...killed, id: "elsewhere", host: `${killed.host}-other` };
+  await acquireLease(new LocalLeaseStore(shared), elsewhere, { clock: frozen, durationSeconds: 30 });
+  await assert.rejects(acquireLease(new LocalLeaseStore(shared), newHolder("berth up next", t.clock), { clock: t.clock }), (e) => e instanceof LockHeld && e.holder?.id === "elsewhere" && !e.stale);
+  const alive = temp();
+  await acquireLease(new LocalLeaseStore(alive), newHolder("berth up running", t.clock), { clock: t.clock, durationSeconds: 30 });
+  await assert.rejects(acquireLease(new LocalLeaseStore(alive), newHolder("berth up next", t.clock), { clock: t.clock }), LockHeld, "a live holder (this process) keeps it");
 });
 
 test("local lock: two writers of the same generation — exactly one wins, the other is told conflict", async () => {

@@ -40,6 +40,12 @@ export interface LeaseStore {
   replace(lease: LeaseRecord, resourceVersion: string): Promise<{ readonly resourceVersion: string } | "conflict" | "gone">;
   /** Deletes it (only that version when one is given); false when there was nothing (of that version) to delete. */
   remove(resourceVersion?: string): Promise<boolean>;
+  /**
+   * The lock protects this machine only (files in the state folder): a holder on this host whose process is gone is
+   * dead for certain, so its lease is taken over at once instead of after it expires. A cluster's Lease does not say
+   * this — another machine may share the host name (CI runners, containers), so there only expiry counts.
+   */
+  readonly machineLocal?: boolean;
 }
 
 /** Time for the lock, injectable so tests step it instead of waiting. */
@@ -88,6 +94,9 @@ export class LockHeld extends Error {
 /** The lease was lost mid-run (renewal refused, taken over, or cleared with unlock --force): no further change may be made. */
 export class LockLost extends Error {}
 
+/** The holder ran on this host and its process is no longer there. */
+const holderGone = (holder: LockHolder | undefined): boolean => holder !== undefined && holder.host === hostname() && !processAlive(holder.pid);
+
 const processAlive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
@@ -131,7 +140,7 @@ export async function acquireLease(store: LeaseStore, holder: LockHolder, option
     holder,
   });
   const refuse = (found: LeaseRecord | undefined): LockHeld =>
-    new LockHeld(found?.holder, found?.holder !== undefined && found.holder.host === hostname() && !processAlive(found.holder.pid), found ? new Date(expiresAtMs(found)).toISOString() : undefined, store.where);
+    new LockHeld(found?.holder, holderGone(found?.holder), found ? new Date(expiresAtMs(found)).toISOString() : undefined, store.where);
 
   let acquired = record(microTime(clock.now()), 0);
   let created = await store.create(acquired);
@@ -141,8 +150,9 @@ export async function acquireLease(store: LeaseStore, holder: LockHolder, option
       // Our own create, answered 409 on a retry after a lost connection: it is ours.
       created = { resourceVersion: current.resourceVersion };
     } else if (current) {
-      if (expiresAtMs(current.lease) > clock.now()) throw refuse(current.lease);
-      // Expired: take it over, but only the version just read — a racing run that got there first wins.
+      const abandoned = store.machineLocal === true && holderGone(current.lease.holder);
+      if (expiresAtMs(current.lease) > clock.now() && !abandoned) throw refuse(current.lease);
+      // Expired or abandoned: take it over, but only the version just read — a racing run that got there first wins.
       acquired = record(microTime(clock.now()), current.lease.leaseTransitions + 1);
       const taken = await store.replace(acquired, current.resourceVersion);
       if (taken === "conflict" || taken === "gone") throw refuse((await store.read())?.lease);

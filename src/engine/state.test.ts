@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { appendFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -104,6 +105,17 @@ test("lock: a lease is refused until it expires, then taken over once; racing ta
   const results = await Promise.allSettled(racers.map((h) => acquireLease(store, h, { clock: t.clock })));
   assert.equal(results.filter((r) => r.status === "fulfilled").length, 1);
   assert.equal(writes.filter((w) => w.startsWith("replace")).length, 1, "one takeover write succeeded");
+});
+
+test("lock: a cluster Lease whose holder's process is gone on this host is still refused until it expires (another machine may share the host name), and says the holder is gone", async () => {
+  const { store } = memoryLeaseStore();
+  const t = steppedLockClock(Date.parse("2026-11-28T12:00:00Z"));
+  const dead = spawnSync(process.execPath, ["-e", ""]).pid!;
+  const frozen = steppedLockClock(Date.parse("2026-11-28T12:00:00Z")).clock; // a killed holder never renews
+  await acquireLease(store, { ...newHolder("berth up killed", frozen), pid: dead }, { clock: frozen, durationSeconds: 30 });
+  await assert.rejects(acquireLease(store, newHolder("next", t.clock), { clock: t.clock }), (e) => e instanceof LockHeld && e.stale);
+  t.advance(31_000);
+  await acquireLease(store, newHolder("next", t.clock), { clock: t.clock });
 });
 
 test("lock: renewal keeps the lease alive past its duration; a renewal refused (taken or cleared) loses it and stops mutations", async () => {

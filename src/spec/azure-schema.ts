@@ -133,6 +133,10 @@ const KeyVault = z
     softDeleteRetentionDays: z.int().min(7).max(90).default(90),
     purgeProtection: z.boolean().default(true),
     purgeOnDelete: z.boolean().default(false).describe("Purge the vault when berth deletes it (only without purge protection)."),
+    onNameHeld: z
+      .enum(["fail", "recover", "purge"])
+      .default("fail")
+      .describe("When a soft-deleted vault still holds the name: stop before any change (fail), recover it, or purge it (only without purge protection)."),
   })
   .describe("A Key Vault with RBAC authorization (always).");
 

@@ -73,6 +73,13 @@ describe("Azure synth", () => {
     assert.deepEqual(fic.map((r) => [r.resource.name, (r.resource.body as { properties: { subject: string } }).properties.subject]), [["datasurface-dev-datasurface/demo-init", "system:serviceaccount:demo:init"]]);
   });
 
+  it("gives a vault the soft-delete policy its spec asks for: what to do with a held name, purge on removal only when allowed", () => {
+    const policy = (set: string[]) => synth(set).azure.find((r) => r.resource.type === "Microsoft.KeyVault/vaults")!.resource.softDelete;
+    assert.deepEqual(policy([]), { onNameHeld: "fail", purgeOnRemove: false });
+    assert.deepEqual(policy(["azure.keyVaults.main.onNameHeld=recover"]), { onNameHeld: "recover", purgeOnRemove: false });
+    assert.deepEqual(policy(["azure.keyVaults.main.purgeProtection=false", "azure.keyVaults.main.purgeOnDelete=true", "azure.keyVaults.main.onNameHeld=purge"]), { onNameHeld: "purge", purgeOnRemove: true });
+  });
+
   it("makes a deterministic GUID per grant, on the built-in role's definition", () => {
     const a = synth().azure.filter((r) => r.resource.type === "Microsoft.Authorization/roleAssignments");
     const b = synth().azure.filter((r) => r.resource.type === "Microsoft.Authorization/roleAssignments");

@@ -42,6 +42,7 @@ export interface Make {
   readonly tags?: Readonly<Record<string, string>>;
   readonly needs?: readonly (string | undefined)[];
   readonly generatedSecrets?: AzureDesired["resource"]["generatedSecrets"];
+  readonly softDelete?: AzureDesired["resource"]["softDelete"];
 }
 
 export function make(ctx: AzureContext, m: Make): AzureDesired {
@@ -60,6 +61,7 @@ export function make(ctx: AzureContext, m: Make): AzureDesired {
       body,
       ...(m.existing ? { existing: true } : {}),
       ...(m.generatedSecrets ? { generatedSecrets: m.generatedSecrets } : {}),
+      ...(m.softDelete ? { softDelete: m.softDelete } : {}),
     },
     origin: m.origin,
     ...(m.group ? { group: m.group } : {}),

@@ -13,6 +13,8 @@ export function synthKeyVaults(ctx: AzureContext): AzureDesired[] {
       ...d,
       existing: kv.existing,
       tags: kv.tags,
+      // The schema's rule keeps purgeOnDelete and purgeProtection apart; Azure would refuse the purge anyway.
+      softDelete: { onNameHeld: kv.onNameHeld, purgeOnRemove: kv.purgeOnDelete && !kv.purgeProtection },
       body: {
         location: d.location,
         properties: {

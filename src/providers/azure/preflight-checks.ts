@@ -70,10 +70,14 @@ export async function azurePreflightChecks(client: ArmClient, steps: readonly Pl
     ),
   );
 
-  const scopes = new Map<string, string>();
-  for (const { step, resource } of all.filter((x) => x.resource.type === ROLE_ASSIGNMENTS && !x.resource.existing)) scopes.set(resource.id.split(`/providers/${ROLE_ASSIGNMENTS}/`)[0]!.toLowerCase(), step.id);
+  // One check per scope (ARM ids are case-insensitive); messages name the scope as the spec spells it.
+  const scopes = new Map<string, { scope: string; step: string }>();
+  for (const { step, resource } of all.filter((x) => x.resource.type === ROLE_ASSIGNMENTS && !x.resource.existing)) {
+    const scope = resource.id.split(`/providers/${ROLE_ASSIGNMENTS}/`)[0]!;
+    if (!scopes.has(scope.toLowerCase())) scopes.set(scope.toLowerCase(), { scope, step: step.id });
+  }
   await Promise.all(
-    [...scopes].map(([scope, step]) =>
+    [...scopes.values()].map(({ scope, step }) =>
       guard(step, `permissions on ${scope}`, async () => {
         const permissions = await permissionsAt(client, scope);
         if (permits(permissions, ROLE_ASSIGNMENT_WRITE)) return;
@@ -99,7 +103,7 @@ export async function azurePreflightChecks(client: ArmClient, steps: readonly Pl
           const policy = policyOf(resource).onNameHeld;
           const purgeProtected = deleted.properties?.purgeProtectionEnabled === true;
           if (policy === "fail" || (policy === "purge" && purgeProtected))
-            problems.push({ code: "VaultNameHeld", step: step.id, message: describeNameHeld(resource, deleted), fix: purgeProtected ? "let berth recover it (softDelete.onNameHeld: recover) or choose another name" : "let berth recover or purge it (softDelete.onNameHeld), or choose another name", blocking: true });
+            problems.push({ code: "VaultNameHeld", step: step.id, message: describeNameHeld(resource, deleted), fix: purgeProtected ? "set onNameHeld: recover on the vault (spec.azure.keyVaults) to let berth recover it, or choose another name" : "set onNameHeld: recover or purge on the vault (spec.azure.keyVaults), or choose another name", blocking: true });
           else problems.push({ code: "VaultNameHeld", step: step.id, message: `${describeNameHeld(resource, deleted)}: berth will ${policy} it`, blocking: false });
         }),
       ),
@@ -115,7 +119,11 @@ export async function azurePreflightChecks(client: ArmClient, steps: readonly Pl
         }),
       ),
   );
-  return { problems, register };
+  // The checks run concurrently; the report must not depend on which answer came first.
+  const order = new Map(steps.map((s, i) => [s.id, i]));
+  const rank = (p: AzureProblem) => (p.step === undefined ? -1 : (order.get(p.step) ?? steps.length));
+  problems.sort((a, b) => rank(a) - rank(b) || a.message.localeCompare(b.message));
+  return { problems, register: register.sort() };
 }
 
 /** The caller's permissions at a scope, or at the nearest one that exists yet (resource group, then subscription). */

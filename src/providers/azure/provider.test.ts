@@ -188,16 +188,16 @@ test("removing a vault purges it only when its policy says so; a soft-deleted va
   assert.equal(arm.requests.filter((r) => r.method === "POST")[0]!.apiVersion, "2023-07-01");
 
   arm.seed(deleted, { name: "kv-meta", properties: { deletionDate: "2026-11-01T00:00:00Z", scheduledPurgeDate: "2027-01-30T00:00:00Z" } });
-  await assert.rejects(provider.run(step(kv()), await provider.inspect(step(kv())), progress, signal), /held by a deleted vault .*allow berth to recover or purge it/);
+  await assert.rejects(provider.run(step(kv()), await provider.inspect(step(kv())), progress, signal), /held by a deleted vault .*set onNameHeld: recover or purge on the vault/);
   await provider.run(step(kv({ onNameHeld: "recover", purgeOnRemove: false })), await provider.inspect(step(kv())), progress, signal);
   assert.equal(arm.writes().at(-1)!.body.properties.createMode, "recover");
 });
 
-test("owned lists resource groups and resources by the instance tag; preflight says why ARM is unreachable", async () => {
+test("owned lists resource groups and resources by the instance tag, by id whatever ARM's order; preflight says why ARM is unreachable", async () => {
   const { arm, provider } = setup();
   arm.script((r) => r.path.endsWith("/resourcegroups"), { status: 200, body: { value: [{ id: RG, name: "rg", type: "Microsoft.Resources/resourceGroups", tags: { [TAG.instance]: INSTANCE, [TAG.adopted]: "true" } }] } });
-  arm.script((r) => r.path.endsWith("/resources"), { status: 200, body: { value: [{ id: `${RG}/providers/Microsoft.KeyVault/vaults/kv`, name: "kv", type: "Microsoft.KeyVault/vaults", tags: { [TAG.instance]: INSTANCE } }], nextLink: `${ENDPOINT}/next-page` } });
-  arm.script((r) => r.path === "/next-page", { status: 200, body: { value: [{ id: `${RG}/providers/Microsoft.Sql/servers/sql/databases/db`, name: "sql/db", type: "Microsoft.Sql/servers/databases", tags: {} }] } });
+  arm.script((r) => r.path.endsWith("/resources"), { status: 200, body: { value: [{ id: `${RG}/providers/Microsoft.Sql/servers/sql/databases/db`, name: "sql/db", type: "Microsoft.Sql/servers/databases", tags: {} }], nextLink: `${ENDPOINT}/next-page` } });
+  arm.script((r) => r.path === "/next-page", { status: 200, body: { value: [{ id: `${RG}/providers/Microsoft.KeyVault/vaults/kv`, name: "kv", type: "Microsoft.KeyVault/vaults", tags: { [TAG.instance]: INSTANCE } }] } });
   const owned = await provider.owned(INSTANCE, []);
   assert.deepEqual(owned.map((o) => [o.ref.kind, o.ref.namespace, o.ref.name, o.holdsData, o.adopted]), [
     ["Microsoft.Resources/resourceGroups", undefined, "rg", true, true],

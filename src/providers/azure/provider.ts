@@ -222,7 +222,7 @@ export class AzureProvider implements Provider {
       const deleted = await deletedVaultHolding(this.client, resource);
       if (deleted) {
         const policy = policyOf(resource).onNameHeld;
-        if (policy === "fail") throw new ProviderRequestFailed(`${describeNameHeld(resource, deleted)}; allow berth to recover or purge it (softDelete.onNameHeld)`, 409);
+        if (policy === "fail") throw new ProviderRequestFailed(`${describeNameHeld(resource, deleted)}; set onNameHeld: recover or purge on the vault (spec.azure.keyVaults)`, 409);
         if (policy === "recover") {
           progress.note(`${describeNameHeld(resource, deleted)}: recovering it`);
           out = withPath(out, "properties.createMode", "recover");
@@ -310,7 +310,8 @@ export class AzureProvider implements Provider {
         this.client.list(`${this.client.subscriptionPath}/resourcegroups`, RESOURCES_API, "list resource groups by tag", { $filter: filter }),
         this.client.list(`${this.client.subscriptionPath}/resources`, RESOURCES_API, "list resources by tag", { $filter: filter }),
       ]);
-      listed = [...groups.map((g) => ({ ...g, type: g.type ?? "Microsoft.Resources/resourceGroups" })), ...resources];
+      // ARM lists in creation order, which varies between runs of one spec: by id, what down shows is stable.
+      listed = [...groups.map((g): Json => ({ ...g, type: g.type ?? "Microsoft.Resources/resourceGroups" })), ...resources].sort((a, b) => compareIds(String(a.id), String(b.id)));
     } catch (error) {
       throw this.#failure(`list resources tagged ${TAG.instance}=${instance}`, error);
     }
@@ -337,6 +338,9 @@ export class AzureProvider implements Provider {
     return error instanceof Error && error.name === "AbortError" ? error : new ProviderRequestFailed(this.redactor.apply(`${operation}: ${error instanceof Error ? error.message : String(error)}`), undefined, true);
   }
 }
+
+/** ARM ids are case-insensitive; a group's id is a prefix of its resources', so the group comes first. */
+const compareIds = (a: string, b: string): number => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0);
 
 /** `id` and the type's outputs (resources/azure-types.ts), read from the resource as ARM returns it. */
 export function outputsOf(type: string, live: Json | undefined): Outputs {
