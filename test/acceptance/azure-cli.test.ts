@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { berthBundle } from "../support/berth-bundle.ts";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -83,7 +84,7 @@ function berth(w: World, command: string, ...args: string[]): Run {
     AZURE_CLIENT_SECRET: w.azure.clientSecret,
     NO_COLOR: "1",
   };
-  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main-process.ts", ...argv], { stdio: ["ignore", "pipe", "pipe"], env });
+  const child = spawn(process.execPath, [berthBundle(), ...argv], { stdio: ["ignore", "pipe", "pipe"], env });
   let out = "";
   let err = "";
   child.stdout!.on("data", (d) => (out += d));

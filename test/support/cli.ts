@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { berthBundle } from "./berth-bundle.ts";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,12 +29,12 @@ export async function runCli(args: readonly string[]): Promise<CliRun> {
 export const tempDir = (prefix = "berth-test-"): string => mkdtempSync(join(tmpdir(), prefix));
 
 /**
- * Runs a berth command as its own process (the sources through tsx), with extra environment: what a test needs when
+ * Runs a berth command as its own process (the current sources, bundled once per test process), with extra environment: what a test needs when
  * berth must trust a test server's certificate (NODE_EXTRA_CA_CERTS is read at process start only).
  */
 export function runCliProcess(args: readonly string[], env: Readonly<Record<string, string>>): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main-process.ts", ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [berthBundle(), ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
