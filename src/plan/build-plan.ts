@@ -152,7 +152,18 @@ function orderedSteps(drafts: readonly Draft[], clusterStep: string | undefined)
   const ids = new Set(drafts.map((d) => d.id));
   const phaseIndex = (p: Phase) => PHASES.indexOf(p);
   const onCluster = clusterStep !== undefined && ids.has(clusterStep) ? new Map<string, boolean>() : undefined;
-  const steps = drafts.map((d) => {
+  // Rules read only a step's provider, phase and container: decide them once per pair of such classes, not per pair
+  // of steps (a plan of thousands of steps has a few dozen classes).
+  const classOf = new Map<string, number>();
+  const members: Draft[] = [];
+  const cls = drafts.map((d) => {
+    const key = `${d.provider}\u0000${d.ordered.phase}\u0000${d.ordered.namespace ?? "\u0001"}`;
+    let i = classOf.get(key);
+    if (i === undefined) classOf.set(key, (i = members.push(d) - 1));
+    return i;
+  });
+  const precedes = members.map((first) => members.map((then) => first.provider === then.provider && planningOf(then.provider).orderingRules.some((rule) => orders(rule, first.ordered, then.ordered))));
+  const steps = drafts.map((d, di) => {
     const planning = planningOf(d.provider);
     const needs = new Set(d.explicitNeeds.filter((n) => ids.has(n)));
     for (const ref of outputRefsIn(d.action)) {
@@ -160,7 +171,8 @@ function orderedSteps(drafts: readonly Draft[], clusterStep: string | undefined)
       needs.add(ref.resource);
     }
     if (onCluster && planning.onCluster && d.id !== clusterStep) needs.add(clusterStep!);
-    for (const other of drafts) if (other !== d && other.provider === d.provider && planning.orderingRules.some((rule) => orders(rule, other.ordered, d.ordered))) needs.add(other.id);
+    const before = precedes.map((row) => row[cls[di]!]!);
+    for (const [oi, other] of drafts.entries()) if (oi !== di && before[cls[oi]!]) needs.add(other.id);
     return finish({ id: d.id, title: d.title, provider: d.provider, phase: d.phase, group: d.group, needs: [...needs], action: d.action, timeoutMs: planning.timeoutMs(d.action) });
   });
   const cycle = findCycle(steps);

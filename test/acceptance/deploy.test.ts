@@ -40,6 +40,20 @@ for (const example of EXAMPLES)
       const again = await c.berth("plan", path, "dev");
       assert.equal(again.code, 0, `a second plan has nothing to do:\n${again.stdout}`);
 
+      const azure = c.azure();
+      if (azure) {
+        // Identity wired from one source: each annotated ServiceAccount has the federated credential its tokens need.
+        const issuer = (azure.resources("Microsoft.ContainerService/managedClusters")[0]?.properties as { oidcIssuerProfile?: { issuerURL?: string } } | undefined)?.oidcIssuerProfile?.issuerURL;
+        const credentials = azure.resources("Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials").map((f) => f.properties as { issuer: string; subject: string });
+        const accounts = c.server.list("v1", "ServiceAccount").filter((sa) => sa.metadata.labels?.["berth.dev/instance"] === plan.instance && sa.metadata.annotations?.["azure.workload.identity/client-id"]);
+        assert.ok(accounts.length > 0 && issuer);
+        for (const sa of accounts) assert.ok(credentials.some((f) => f.issuer === issuer && f.subject === `system:serviceaccount:${sa.metadata.namespace}:${sa.metadata.name}`), `${sa.metadata.name}: no federated credential with the cluster's issuer`);
+        const writes = azure.writes();
+        const second = await c.berth("up", path, "dev", "--yes");
+        assert.equal(second.code, 0, second.stderr);
+        assert.equal(azure.writes(), writes, "a second up makes no ARM write");
+      }
+
       const downRun = await c.berth("down", path, "dev", "--yes");
       assert.equal(downRun.code, 0, downRun.stderr);
       // Resources the spec declares existing (IT's cluster and vault) are read, never written or deleted.
@@ -57,7 +71,7 @@ for (const example of EXAMPLES)
       const history = local
         ? readdirSync(join(c.stateDir, plan.instance, "revisions")).filter((f) => f.endsWith(".json.gz")).map((f) => gunzipSync(readFileSync(join(c.stateDir, plan.instance, "revisions", f))).toString("utf8"))
         : secrets.filter((s) => s.type === "berth.dev/revision.v1").map((s) => gunzipSync(Buffer.from(s.data.revision, "base64")).toString("utf8"));
-      assert.equal(history.length, 2);
+      assert.equal(history.length, c.azure() ? 3 : 2, "up (and the second up with Azure), then down");
       const generated = secrets.filter((s) => s.metadata.labels?.["berth.dev/generated"] === "true").flatMap((s) => Object.values<string>(s.data ?? {}).map((v) => Buffer.from(v, "base64").toString("utf8")));
       for (const text of history) for (const value of [CANARY, ...generated]) assert.ok(!text.includes(value), "no secret value in the cluster-stored revisions");
     } finally {
