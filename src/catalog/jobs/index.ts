@@ -14,6 +14,7 @@ import { connectionsFor } from "../components/index.ts";
 import { renderEnv } from "../env.ts";
 import { kubernetesOf } from "../../spec/kubernetes-of.ts";
 import { workloadIdentity } from "../azure/workload-identity.ts";
+import { imageOf } from "../image.ts";
 
 
 /** Depth in the `after` graph: jobs with nothing before them are 0. Cycles are refused by the spec rules. */
@@ -53,7 +54,7 @@ export function synthJobs(platform: Platform): KubeDesired[] {
       containers: [
         {
           name,
-          image: job.image,
+          image: imageOf(platform.spec.azure, job.image),
           command: job.command,
           ...(job.args ? { args: job.args } : {}),
           ...(Object.keys(job.env).length ? { env: renderEnv(job.env, { connections, azure: platform.spec.azure }) } : {}),
