@@ -349,7 +349,7 @@ describe("review findings on the catalog stay fixed", () => {
     const hostsIn = (cloud: string) => {
       const r = build({ path: "examples/datasurface-airflow", env: "dev", set: [`azure.cloud=${cloud}`] });
       assert.equal(r.ok, true, JSON.stringify(r.diagnostics));
-      return find(objectsOf(r), "NetworkPolicy", "airflow").metadata.annotations["berth.dev/egress-hosts"].split(",");
+      return find(objectsOf(r), "NetworkPolicy", "airflow").metadata.annotations!["berth.dev/egress-hosts"]!.split(",");
     };
     assert.ok(hostsIn("AzureCloud").includes("*.vault.azure.net"));
     assert.ok(hostsIn("AzureChinaCloud").includes("*.vault.azure.cn"));

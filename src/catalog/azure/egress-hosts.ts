@@ -5,7 +5,7 @@
  * test server) has domains of its own that berth cannot know: a reference that needs egress there is refused by the
  * spec rules (AZURE-EGRESS-HOST), and the value is written literally instead.
  */
-import type { AzureFamily, AzureRefSpec, AzureSpec } from "../../spec/azure-schema.ts";
+import { isAzureRef, type AzureFamily, type AzureRefSpec, type AzureSpec } from "../../spec/azure-schema.ts";
 
 type NamedCloud = "AzureCloud" | "AzureChinaCloud" | "AzureUSGovernment";
 
@@ -37,4 +37,17 @@ export const isCalledEndpoint = (ref: AzureRefSpec): boolean => rowOf(ref) !== u
 export function egressHostOf(azure: AzureSpec, ref: AzureRefSpec): { host: string; port: number } | undefined {
   const row = rowOf(ref);
   return row && typeof azure.cloud === "string" ? { host: row.hosts[azure.cloud], port: row.port } : undefined;
+}
+
+/**
+ * Egress the references among env values imply, for apps and jobs: added to what their `egress:` declares (a host
+ * declared there already is not repeated). Nothing is implied in a custom cloud: there `egress:` names the endpoint.
+ */
+export function referenceEgress(azure: AzureSpec | undefined, env: Readonly<Record<string, unknown>>): { hosts: string[]; ports: number[] }[] {
+  if (!azure) return [];
+  return Object.values(env).flatMap((v) => {
+    if (!isAzureRef(v)) return [];
+    const endpoint = egressHostOf(azure, v as AzureRefSpec);
+    return endpoint ? [{ hosts: [endpoint.host], ports: [endpoint.port] }] : [];
+  });
 }

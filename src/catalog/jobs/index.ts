@@ -15,6 +15,7 @@ import { renderEnv } from "../env.ts";
 import { kubernetesOf } from "../../spec/kubernetes-of.ts";
 import { workloadIdentity } from "../azure/workload-identity.ts";
 import { imageOf } from "../image.ts";
+import { referenceEgress } from "../azure/egress-hosts.ts";
 
 
 /** Depth in the `after` graph: jobs with nothing before them are 0. Cycles are refused by the spec rules. */
@@ -89,7 +90,8 @@ export function synthJobs(platform: Platform): KubeDesired[] {
     };
     const needs = job.after.map((a) => jobKeys.get(a)).filter((k): k is string => k !== undefined);
     jobKeys.set(name, resourceKey(jobObject));
-    const outside = externalEgress([...job.egress, ...(azure ? [ENTRA_ID] : [])]);
+    const declared = new Set(job.egress.flatMap((e) => e.hosts));
+    const outside = externalEgress([...job.egress, ...(azure ? [ENTRA_ID] : []), ...referenceEgress(platform.spec.azure, job.env).filter((e) => !e.hosts.some((h) => declared.has(h)))]);
     out.push(
       desired(
         {
