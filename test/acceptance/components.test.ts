@@ -356,6 +356,17 @@ describe("review findings on the catalog stay fixed", () => {
     assert.ok(hostsIn("AzureUSGovernment").includes("*.vault.usgovcloudapi.net"));
   });
 
+  it("in a custom cloud, opens the vault's port without naming a host, and warns", () => {
+    const r = build({ path: "examples/datasurface-airflow", env: "dev", set: ["azure.cloud.resourceManager=https://management.local.test/", "azure.cloud.authorityHost=https://login.local.test/"] });
+    assert.equal(r.ok, true, JSON.stringify(r.diagnostics));
+    assert.deepEqual(r.diagnostics.map((d) => `${d.severity} ${d.code} ${d.path}`), ["warning AZURE-EGRESS-HOST spec.components.airflow.env.AZURE_KEY_VAULT_URL"]);
+    const np = find(objectsOf(r), "NetworkPolicy", "airflow");
+    assert.doesNotMatch(np.metadata.annotations!["berth.dev/egress-hosts"]!, /vault/);
+    assert.ok(np.spec.egress.some((e: any) => e.to[0].ipBlock?.cidr === "0.0.0.0/0" && e.ports.some((p: { port: number }) => p.port === 443)));
+    // A job's egress: names its endpoints in a custom cloud; the reference adds nothing there.
+    assert.doesNotMatch(find(objectsOf(r), "NetworkPolicy", "ring1-init").metadata.annotations!["berth.dev/egress-hosts"]!, /vault/);
+  });
+
   it("renders a component env reference and a registry image reference as output tokens", () => {
     const r = build({ path: "examples/datasurface-airflow", env: "dev" });
     const worker = find(objectsOf(r), "StatefulSet", "airflow-worker").spec.template.spec.containers[0];

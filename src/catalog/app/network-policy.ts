@@ -67,10 +67,9 @@ export function appNetworkPolicy(ctx: AppContext): KubeDesired[] {
     egressRules.push({ to: [peer(targetCtx.namespace, appSelector(targetCtx))], ports: targetCtx.app.ports.map((p) => ({ protocol: p.protocol, port: p.port })) });
   }
   // A workload identity exchanges its token with Entra ID: that endpoint comes with the identity.
-  const declared = new Set(app.egress.flatMap((e) => e.hosts));
   const implied = [
-    ...(app.identity && !ENTRA_ID.hosts.some((h) => declared.has(h)) ? [ENTRA_ID] : []),
-    ...referenceEgress(ctx.platform.spec.azure, app.env).filter((e) => !e.hosts.some((h) => declared.has(h))),
+    ...(app.identity && !app.egress.some((e) => e.hosts.some((h) => ENTRA_ID.hosts.includes(h))) ? [ENTRA_ID] : []),
+    ...referenceEgress(ctx.platform.spec.azure, app.env, app.egress),
   ];
   const external = externalEgress([...app.egress, ...implied]);
   egressRules.push(...external.rules);

@@ -2,8 +2,8 @@
  * The host a reference's value is reached at, when the value is a URL or host name that pods call (a vault URI, a
  * server's FQDN). Azure assigns the exact name only when the resource is made, so egress names the service's domain
  * in the spec's cloud: one row per family and output, one column per named cloud. A custom cloud (Azure Stack, a
- * test server) has domains of its own that berth cannot know: a reference that needs egress there is refused by the
- * spec rules (AZURE-EGRESS-HOST), and the value is written literally instead.
+ * test server) has domains of its own that berth cannot know: there egress still opens the service's port (to any
+ * public address, as for every named host) but names no host, and the spec rules warn (AZURE-EGRESS-HOST).
  */
 import { isAzureRef, type AzureFamily, type AzureRefSpec, type AzureSpec } from "../../spec/azure-schema.ts";
 
@@ -31,23 +31,28 @@ const rowOf = (ref: AzureRefSpec) => EGRESS_HOSTS[`${ref.from.split(".")[1] as A
 export const isCalledEndpoint = (ref: AzureRefSpec): boolean => rowOf(ref) !== undefined;
 
 /**
- * The host pattern for egress to a reference's value; undefined when the value is not an endpoint (a client id, an
- * id) or the cloud is a custom one (the rules have refused that case).
+ * Egress to a reference's value: the service's domain in the spec's cloud and its port; undefined when the value is
+ * not an endpoint (a client id, an id). In a custom cloud the host is unknown and only the port is given.
  */
-export function egressHostOf(azure: AzureSpec, ref: AzureRefSpec): { host: string; port: number } | undefined {
+export function egressHostOf(azure: AzureSpec, ref: AzureRefSpec): { hosts: string[]; ports: number[] } | undefined {
   const row = rowOf(ref);
-  return row && typeof azure.cloud === "string" ? { host: row.hosts[azure.cloud], port: row.port } : undefined;
+  if (!row) return undefined;
+  return { hosts: typeof azure.cloud === "string" ? [row.hosts[azure.cloud]] : [], ports: [row.port] };
 }
 
 /**
- * Egress the references among env values imply, for apps and jobs: added to what their `egress:` declares (a host
- * declared there already is not repeated). Nothing is implied in a custom cloud: there `egress:` names the endpoint.
+ * Egress the references among env values imply, for apps and jobs, beside what their `egress:` declares. An endpoint
+ * whose domain `egress:` already covers (the pattern itself or a host under it, perhaps with private ranges) is left
+ * as declared, so a reference never widens a rule written on purpose. In a custom cloud nothing is implied: the
+ * domain is unknown, and `egress:` names the endpoint.
  */
-export function referenceEgress(azure: AzureSpec | undefined, env: Readonly<Record<string, unknown>>): { hosts: string[]; ports: number[] }[] {
+export function referenceEgress(azure: AzureSpec | undefined, env: Readonly<Record<string, unknown>>, declared: readonly { readonly hosts: readonly string[] }[]): { hosts: string[]; ports: number[] }[] {
   if (!azure) return [];
+  const hosts = declared.flatMap((e) => e.hosts);
+  const covered = (pattern: string) => hosts.some((h) => h === pattern || h.endsWith(pattern.slice(1)));
   return Object.values(env).flatMap((v) => {
     if (!isAzureRef(v)) return [];
     const endpoint = egressHostOf(azure, v as AzureRefSpec);
-    return endpoint ? [{ hosts: [endpoint.host], ports: [endpoint.port] }] : [];
+    return endpoint && endpoint.hosts.length > 0 && !endpoint.hosts.some(covered) ? [endpoint] : [];
   });
 }

@@ -90,8 +90,7 @@ export function synthJobs(platform: Platform): KubeDesired[] {
     };
     const needs = job.after.map((a) => jobKeys.get(a)).filter((k): k is string => k !== undefined);
     jobKeys.set(name, resourceKey(jobObject));
-    const declared = new Set(job.egress.flatMap((e) => e.hosts));
-    const outside = externalEgress([...job.egress, ...(azure ? [ENTRA_ID] : []), ...referenceEgress(platform.spec.azure, job.env).filter((e) => !e.hosts.some((h) => declared.has(h)))]);
+    const outside = externalEgress([...job.egress, ...(azure ? [ENTRA_ID] : []), ...referenceEgress(platform.spec.azure, job.env, job.egress)]);
     out.push(
       desired(
         {

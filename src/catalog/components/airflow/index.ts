@@ -105,7 +105,7 @@ export function airflowEnv(ctx: Ctx): IEnvVar[] {
 function envEndpoint(ctx: Ctx, value: Ctx["options"]["env"][string]): ExternalEndpoint[] {
   if (typeof value === "string") return /^https:\/\/[^/]+/.test(value) ? [{ hosts: [new URL(value).hostname], ports: [443] }] : [];
   const endpoint = egressHostOf(ctx.platform.spec.azure!, value);
-  return endpoint ? [{ hosts: [endpoint.host], ports: [endpoint.port] }] : [];
+  return endpoint ? [endpoint] : [];
 }
 
 function gitSync(ctx: Ctx, oneTime: boolean): IContainer {

@@ -28,9 +28,10 @@ export const azureReferences: SpecRule = (spec) => {
         if (typeof v === "string") continue;
         const at = ["spec", "components", name, "env", envName];
         refs.push({ ref: v, at });
-        // The component opens egress to what the reference names, by the service's domain in a named cloud.
+        // The component opens egress to what the reference names, by the service's domain in a named cloud; a custom
+        // cloud's domain is unknown, so the policy names no host there (a component has no egress: to name it).
         if (azure && typeof azure.cloud !== "string" && isCalledEndpoint(v))
-          out.push(problem(spec, at, "AZURE-EGRESS-HOST", `${v.from} ${v.value} is reached over the network, and in a custom cloud berth cannot tell its domain for the egress policy`, "write the URL itself here, so its host opens egress"));
+          out.push(problem(spec, at, "AZURE-EGRESS-HOST", `${v.from} ${v.value} is reached over the network, and in a custom cloud berth cannot tell its domain: egress opens its port to any public address and names no host`, "write the URL itself here to have its host named", "warning"));
       }
   }
   const images: { image: ImageSpec; at: Path }[] = [
