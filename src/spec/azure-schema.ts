@@ -50,7 +50,7 @@ const SubnetRef = z
 
 const Subnet = z.strictObject({
   name: AzureName.optional().describe("Subnet name in the VNet; defaults to the key."),
-  addressPrefix: Cidr.describe("The subnet's range; must lie inside the VNet's address space and overlap no other subnet."),
+  addressPrefix: Cidr.optional().describe("The subnet's range; must lie inside the VNet's address space and overlap no other subnet. Required unless the network is existing."),
   delegations: z.array(z.string().regex(/^[A-Za-z]+\.[A-Za-z]+\/[A-Za-z/]+$/, "must be a service name such as Microsoft.DBforPostgreSQL/flexibleServers")).default([]).describe("Services the subnet is delegated to, e.g. Microsoft.DBforPostgreSQL/flexibleServers."),
   serviceEndpoints: z.array(z.string().regex(/^Microsoft\.[A-Za-z]+$/, "must be a service such as Microsoft.Storage")).default([]).describe("Service endpoints, e.g. Microsoft.Storage, Microsoft.KeyVault."),
 });
@@ -58,7 +58,7 @@ const Subnet = z.strictObject({
 const Network = z
   .strictObject({
     ...inGroup,
-    addressSpace: z.array(Cidr).min(1).describe("The VNet's address prefixes."),
+    addressSpace: z.array(Cidr).min(1).optional().describe("The VNet's address prefixes. Required unless existing."),
     subnets: z.record(Name, Subnet).default({}),
   })
   .describe("A virtual network and its subnets.");
@@ -77,8 +77,8 @@ const NodePool = z
 const Aks = z
   .strictObject({
     ...inGroup,
-    kubernetesVersion: z.string().regex(/^[0-9]+\.[0-9]+(\.[0-9]+)?$/, 'must be a version such as "1.31" or "1.31.2"').describe("AKS Kubernetes version, quoted."),
-    nodePools: z.array(NodePool).min(1).describe("At least one System pool is needed."),
+    kubernetesVersion: z.string().regex(/^[0-9]+\.[0-9]+(\.[0-9]+)?$/, 'must be a version such as "1.31" or "1.31.2"').optional().describe("AKS Kubernetes version, quoted. Required unless existing."),
+    nodePools: z.array(NodePool).min(1).optional().describe("At least one System pool is needed. Required unless existing."),
     networkPlugin: z.enum(["azure", "kubenet", "overlay"]).default("overlay").describe("azure CNI, kubenet, or azure CNI overlay."),
     subnet: SubnetRef.optional().describe("The subnet the nodes join."),
     serviceCidr: Cidr.default("10.240.0.0/16").describe("Cluster service range; must not overlap the VNet."),
@@ -209,6 +209,6 @@ export const Azure = z
     databricksWorkspaces: z.record(Name, Databricks).default({}),
     identities: z.record(Name, Identity).default({}),
   })
-  .describe("Azure resources of the platform. Every resource may be existing: true (read, never modified).");
+  .describe("Azure resources of the platform. Every resource may be existing: true (read, never modified): then only its name and resource group are needed, and the settings berth would write are optional and unchecked.");
 
 export type AzureSpec = z.output<typeof Azure>;

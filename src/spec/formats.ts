@@ -143,8 +143,14 @@ export interface ImageRef {
   readonly digest?: string;
 }
 
+/**
+ * A registry named by reference is an output token (src/resources/outputs.ts) until the registry exists; it stands
+ * for a host, so the rest of the reference is checked as if it were one.
+ */
+const LEADING_OUTPUT_TOKEN = /^\(\(berth\.output [^\s()]+ [A-Za-z0-9_.-]+\)\)(?=\/)/;
+
 export function parseImage(v: string): ImageRef | undefined {
-  const m = IMAGE.exec(v);
+  const m = IMAGE.exec(v.replace(LEADING_OUTPUT_TOKEN, "registry.invalid"));
   if (!m?.groups) return undefined;
   return { name: m.groups.name!, tag: m.groups.tag, digest: m.groups.digest };
 }

@@ -151,6 +151,12 @@ function unionDiagnostics(issue: Extract<Issue, { code: "invalid_union" }>, loca
       },
     ];
   }
+  if (input === undefined) {
+    // A required field left out: name what fits, as a plain field would (an image is "a string or a mapping").
+    const kinds = [...new Set(issue.errors.flatMap((b) => b.filter((i) => i.code === "invalid_type" && i.path.length === 0).map((i) => (i as { expected: string }).expected)))];
+    const expected = kinds.map((k) => (k === "object" ? "a mapping" : k === "string" ? "a string" : k)).join(" or ") || "a value";
+    return [{ severity: "error", code: "SPEC-REQUIRED", path: formatPath(path), location: locate.value(path), message: `Required value: expected ${expected}`, hint: `add ${String(path.at(-1))}` }];
+  }
   const branches = issue.errors.filter((b) => !(b.length === 1 && b[0]!.code === "invalid_type" && b[0]!.path.length === 0));
   if (typeof input === "object" && input !== null && !Array.isArray(input) && branches.length > 0) {
     const best = [...branches].sort((a, b) => a.length - b.length)[0]!;

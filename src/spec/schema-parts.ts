@@ -38,8 +38,6 @@ export const Resources = z
   .describe("CPU and memory per container; requests must not exceed limits.");
 
 
-export const PinnedImage = formatted(f.pinnedImage, "Container image with a version tag or digest; `latest` and untagged images are refused.");
-
 export const Storage = z
   .strictObject({
     size: formatted(f.storageQuantity),

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { COMPONENT_OPTIONS } from "../catalog/components/options.ts";
 import * as f from "./formats.ts";
 import { Azure, AzureRef } from "./azure-schema.ts";
+import { Image } from "./image-schema.ts";
 import { DataKey, formatted, Labels, Name, ObjectName, PortName, PortNumber, Resources } from "./schema-parts.ts";
 
 export const API_VERSION = "berth.dev/v1alpha1";
@@ -171,7 +172,7 @@ const AppIngress = z
 
 const Canary = z
   .strictObject({
-    image: formatted(f.pinnedImage).describe("The new version's image."),
+    image: Image.describe("The new version's image."),
     replicas: z.int().min(1).default(1),
     weight: z.int().min(0).max(100).describe("Percent of ingress traffic sent to the canary."),
   })
@@ -244,7 +245,7 @@ const Security = z
 const App = z
   .strictObject({
     namespace: Name.optional().describe("Namespace; defaults to spec.kubernetes.namespace."),
-    image: formatted(f.pinnedImage).describe("Container image with a version tag or digest; `latest` and untagged images are refused."),
+    image: Image,
     command: z.array(z.string()).optional(),
     args: z.array(z.string()).optional(),
     replicas: z.int().min(0).default(2).describe("Replicas of the stable Deployment (ignored when autoscale is set)."),
@@ -290,7 +291,7 @@ const App = z
 const Job = z
   .strictObject({
     namespace: Name.optional().describe("Namespace or alias; defaults to spec.kubernetes.namespace."),
-    image: formatted(f.pinnedImage),
+    image: Image,
     command: z.array(z.string()).min(1).describe("The program and its arguments as a list; no shell line continuations needed."),
     args: z.array(z.string()).optional(),
     env: z.record(formatted(f.envName), EnvValue).default({}).describe("Environment, named exactly as the job reads it (hyphens allowed)."),

@@ -345,6 +345,39 @@ describe("review findings on the catalog stay fixed", () => {
     assert.equal(np.spec.egress.filter((e: any) => e.to[0].ipBlock?.cidr === "0.0.0.0/0").length, 1, "only Entra ID goes to public addresses");
   });
 
+  it("opens airflow's egress to the domain a reference's type implies, in the spec's cloud", () => {
+    const hostsIn = (cloud: string) => {
+      const r = build({ path: "examples/datasurface-airflow", env: "dev", set: [`azure.cloud=${cloud}`] });
+      assert.equal(r.ok, true, JSON.stringify(r.diagnostics));
+      return find(objectsOf(r), "NetworkPolicy", "airflow").metadata.annotations!["berth.dev/egress-hosts"]!.split(",");
+    };
+    assert.ok(hostsIn("AzureCloud").includes("*.vault.azure.net"));
+    assert.ok(hostsIn("AzureChinaCloud").includes("*.vault.azure.cn"));
+    assert.ok(hostsIn("AzureUSGovernment").includes("*.vault.usgovcloudapi.net"));
+  });
+
+  it("in a custom cloud, opens the vault's port without naming a host, and warns", () => {
+    const r = build({ path: "examples/datasurface-airflow", env: "dev", set: ["azure.cloud.resourceManager=https://management.local.test/", "azure.cloud.authorityHost=https://login.local.test/"] });
+    assert.equal(r.ok, true, JSON.stringify(r.diagnostics));
+    assert.deepEqual(r.diagnostics.map((d) => `${d.severity} ${d.code} ${d.path}`), ["warning AZURE-EGRESS-HOST spec.components.airflow.env.AZURE_KEY_VAULT_URL"]);
+    const np = find(objectsOf(r), "NetworkPolicy", "airflow");
+    assert.doesNotMatch(np.metadata.annotations!["berth.dev/egress-hosts"]!, /vault/);
+    assert.ok(np.spec.egress.some((e: any) => e.to[0].ipBlock?.cidr === "0.0.0.0/0" && e.ports.some((p: { port: number }) => p.port === 443)));
+    // A job's egress: names its endpoints in a custom cloud; the reference adds nothing there.
+    assert.doesNotMatch(find(objectsOf(r), "NetworkPolicy", "ring1-init").metadata.annotations!["berth.dev/egress-hosts"]!, /vault/);
+  });
+
+  it("renders a component env reference and a registry image reference as output tokens", () => {
+    const r = build({ path: "examples/datasurface-airflow", env: "dev" });
+    const worker = find(objectsOf(r), "StatefulSet", "airflow-worker").spec.template.spec.containers[0];
+    assert.match(worker.image, /^\(\(berth\.output azure:Microsoft\.ContainerRegistry\/registries:datasurface-dev-main:datasurfacedevmain loginServer\)\)\/airflow3x-with-drivers:1\.1\.0$/);
+    assert.equal(worker.env.find((e: { name: string }) => e.name === "AZURE_KEY_VAULT_URL").value, "((berth.output azure:Microsoft.KeyVault/vaults:datasurface-dev-main:datasurface-dev-main vaultUri))");
+    const digest = "sha256:" + "a".repeat(64);
+    const pinned = build({ path: "examples/datasurface-airflow", env: "dev", set: [`components.airflow.image={registry: {from: azure.registries.main, value: loginServer}, repository: airflow3x-with-drivers, digest: "${digest}"}`] });
+    assert.equal(pinned.ok, true, JSON.stringify(pinned.diagnostics));
+    assert.match(find(objectsOf(pinned), "StatefulSet", "airflow-worker").spec.template.spec.containers[0].image, new RegExp(`loginServer\\)\\)/airflow3x-with-drivers@${digest}$`));
+  });
+
   it("allows OpenShift's DNS in OpenShift mode", () => {
     const objs = objectsOf(build({ path: "test/fixtures/core-services", env: "dev", set: ["kubernetes.openshift=true"] }));
     const np = find(objs, "NetworkPolicy", "postgresql");

@@ -75,7 +75,8 @@ describe("workload identity reaches Entra ID even when no egress is declared", (
     const objs = objectsOf("examples/databricks-service", "prod", ["apps.databricks-service.egress=[]"]);
     const np = find(objs, "NetworkPolicy", "databricks-service");
     assert.ok(np.spec.egress.some((r: { ports: { port: number }[] }) => r.ports.some((p) => p.port === 443)));
-    assert.equal(np.metadata.annotations!["berth.dev/egress-hosts"], "login.microsoftonline.com");
+    // Entra ID for the identity, and the vault's domain that Databricks__KeyVaultUrl's reference implies.
+    assert.equal(np.metadata.annotations!["berth.dev/egress-hosts"], "login.microsoftonline.com,*.vault.azure.net");
   });
 });
 

@@ -1,4 +1,5 @@
 import { imageVersion } from "../../spec/formats.ts";
+import { imageOf } from "../image.ts";
 import type { SpecPath } from "../../spec/path.ts";
 import type { AppSpec, Platform } from "../../spec/schema.ts";
 import { LABEL, type Track } from "../../resources/labels.ts";
@@ -48,7 +49,7 @@ export const trackSelector = (ctx: AppContext, track: Track): Record<string, str
 export const trackName = (ctx: AppContext, track: Track): string => (track === "stable" ? ctx.name : `${ctx.name}-canary`);
 
 export const trackImage = (ctx: AppContext, track: Track): string =>
-  track === "canary" && ctx.app.canary ? ctx.app.canary.image : ctx.app.image;
+  imageOf(ctx.platform.spec.azure, track === "canary" && ctx.app.canary ? ctx.app.canary.image : ctx.app.image);
 
 /** Pod template labels: the track selector plus the version running, and the workload-identity switch. */
 export const podLabels = (ctx: AppContext, track: Track): Record<string, string> => {

@@ -10,6 +10,7 @@ import { ANY_PUBLIC_ADDRESS, ENTRA_ID, type EgressRule, egressTo, externalEgress
 import type { Platform } from "../../spec/schema.ts";
 import { type AppContext, appContext, appSelector, commonLabels, mainPort, needsApiToken } from "./context.ts";
 import { kubernetesOf } from "../../spec/kubernetes-of.ts";
+import { referenceEgress } from "../azure/egress-hosts.ts";
 
 const callerIndex = new WeakMap<Platform, Map<string, string[]>>();
 
@@ -66,7 +67,10 @@ export function appNetworkPolicy(ctx: AppContext): KubeDesired[] {
     egressRules.push({ to: [peer(targetCtx.namespace, appSelector(targetCtx))], ports: targetCtx.app.ports.map((p) => ({ protocol: p.protocol, port: p.port })) });
   }
   // A workload identity exchanges its token with Entra ID: that endpoint comes with the identity.
-  const implied = app.identity && !app.egress.some((e) => e.hosts.some((h) => ENTRA_ID.hosts.includes(h))) ? [ENTRA_ID] : [];
+  const implied = [
+    ...(app.identity && !app.egress.some((e) => e.hosts.some((h) => ENTRA_ID.hosts.includes(h))) ? [ENTRA_ID] : []),
+    ...referenceEgress(ctx.platform.spec.azure, app.env, app.egress),
+  ];
   const external = externalEgress([...app.egress, ...implied]);
   egressRules.push(...external.rules);
   if (needsApiToken(ctx)) {

@@ -16,7 +16,7 @@ export function synthAks(ctx: AzureContext): AzureDesired[] {
   return Object.entries(ctx.azure.aks).map(([logical, aks]) => {
     const d = declared(ctx, "aks", logical, aks.location);
     const subnet = aks.subnet ? subnetId(ctx, aks.subnet) : undefined;
-    const pools = aks.nodePools.map((p) => ({
+    const pools = (aks.nodePools ?? []).map((p) => ({
       name: p.name,
       mode: p.mode,
       vmSize: p.vmSize,
@@ -35,7 +35,7 @@ export function synthAks(ctx: AzureContext): AzureDesired[] {
         identity: { type: "SystemAssigned" },
         sku: { name: "Base", tier: aks.tier },
         properties: {
-          kubernetesVersion: aks.kubernetesVersion,
+          ...(aks.kubernetesVersion !== undefined ? { kubernetesVersion: aks.kubernetesVersion } : {}),
           dnsPrefix: d.place.name.replace(/[^A-Za-z0-9-]/g, "").slice(0, 54),
           agentPoolProfiles: pools,
           networkProfile: {

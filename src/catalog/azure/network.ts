@@ -18,11 +18,11 @@ export function synthNetworks(ctx: AzureContext): AzureDesired[] {
     const subnets = Object.entries(n.subnets).map(([key, s]) => ({
       name: s.name ?? key,
       properties: {
-        addressPrefix: s.addressPrefix,
+        ...(s.addressPrefix !== undefined ? { addressPrefix: s.addressPrefix } : {}),
         ...(s.delegations.length ? { delegations: s.delegations.map((service) => ({ name: service.replace(/[^A-Za-z0-9]/g, "-"), properties: { serviceName: service } })) } : {}),
         ...(s.serviceEndpoints.length ? { serviceEndpoints: s.serviceEndpoints.map((service) => ({ service })) } : {}),
       },
     }));
-    return make(ctx, { ...d, existing: n.existing, tags: n.tags, body: { location: d.location, properties: { addressSpace: { addressPrefixes: n.addressSpace }, subnets } } });
+    return make(ctx, { ...d, existing: n.existing, tags: n.tags, body: { location: d.location, properties: { ...(n.addressSpace ? { addressSpace: { addressPrefixes: n.addressSpace } } : {}), subnets } } });
   });
 }

@@ -14,6 +14,8 @@ import { connectionsFor } from "../components/index.ts";
 import { renderEnv } from "../env.ts";
 import { kubernetesOf } from "../../spec/kubernetes-of.ts";
 import { workloadIdentity } from "../azure/workload-identity.ts";
+import { imageOf } from "../image.ts";
+import { referenceEgress } from "../azure/egress-hosts.ts";
 
 
 /** Depth in the `after` graph: jobs with nothing before them are 0. Cycles are refused by the spec rules. */
@@ -53,7 +55,7 @@ export function synthJobs(platform: Platform): KubeDesired[] {
       containers: [
         {
           name,
-          image: job.image,
+          image: imageOf(platform.spec.azure, job.image),
           command: job.command,
           ...(job.args ? { args: job.args } : {}),
           ...(Object.keys(job.env).length ? { env: renderEnv(job.env, { connections, azure: platform.spec.azure }) } : {}),
@@ -88,7 +90,7 @@ export function synthJobs(platform: Platform): KubeDesired[] {
     };
     const needs = job.after.map((a) => jobKeys.get(a)).filter((k): k is string => k !== undefined);
     jobKeys.set(name, resourceKey(jobObject));
-    const outside = externalEgress([...job.egress, ...(azure ? [ENTRA_ID] : [])]);
+    const outside = externalEgress([...job.egress, ...(azure ? [ENTRA_ID] : []), ...referenceEgress(platform.spec.azure, job.env, job.egress)]);
     out.push(
       desired(
         {

@@ -40,7 +40,7 @@ export const exposure: SpecRule = (spec) => {
     }
     if (app.canary) {
       if (!ing) out.push(problem(spec, [...at, "canary"], "SPEC-CANARY-NEEDS-INGRESS", "a canary splits ingress traffic by weight, and the app has no ingress", "add ingress, or deploy the new version by changing image"));
-      if (app.canary.image === app.image) out.push(problem(spec, [...at, "canary", "image"], "SPEC-CANARY-SAME-IMAGE", "the canary runs the same image as the stable version", "promote by removing canary", "warning"));
+      if (JSON.stringify(app.canary.image) === JSON.stringify(app.image)) out.push(problem(spec, [...at, "canary", "image"], "SPEC-CANARY-SAME-IMAGE", "the canary runs the same image as the stable version", "promote by removing canary", "warning"));
     }
     const mon = app.monitoring;
     if (mon) {

@@ -21,6 +21,9 @@ import { componentLabels, componentSelector, serviceHost, type Sizing } from "..
 import type { AIRFLOW_ROLES } from "./options.ts";
 import { kubernetesOf } from "../../../spec/kubernetes-of.ts";
 import { workloadIdentity } from "../../azure/workload-identity.ts";
+import { azureRefValue } from "../../azure/ids.ts";
+import { egressHostOf } from "../../azure/egress-hosts.ts";
+import { componentImage } from "../../image.ts";
 
 type Options = Extract<ComponentContext["options"], { type: "airflow" }>;
 type Ctx = ComponentContext<Options>;
@@ -91,8 +94,18 @@ export function airflowEnv(ctx: Ctx): IEnvVar[] {
     { name: "AIRFLOW__LOGGING__BASE_LOG_FOLDER", value: "/opt/airflow/logs" },
     ...(git ? [{ name: "AIRFLOW__CORE__DAGS_FOLDER", value: `/git/repo/${git.subPath}`.replace(/\/+$/, "") }] : []),
     { name: "PYTHONDONTWRITEBYTECODE", value: "1" },
-    ...Object.entries(ctx.options.env).map(([name, value]) => ({ name, value })),
+    ...Object.entries(ctx.options.env).map(([name, value]) => ({ name, value: typeof value === "string" ? value : azureRefValue(ctx.platform.spec.azure!, value) })),
   ];
+}
+
+/**
+ * Egress an env value implies: an https URL's host, or, for a reference, the domain of the service it names (the
+ * exact host is assigned by Azure; egress-hosts.ts).
+ */
+function envEndpoint(ctx: Ctx, value: Ctx["options"]["env"][string]): ExternalEndpoint[] {
+  if (typeof value === "string") return /^https:\/\/[^/]+/.test(value) ? [{ hosts: [new URL(value).hostname], ports: [443] }] : [];
+  const endpoint = egressHostOf(ctx.platform.spec.azure!, value);
+  return endpoint ? [endpoint] : [];
 }
 
 function gitSync(ctx: Ctx, oneTime: boolean): IContainer {
@@ -126,7 +139,7 @@ function gitSync(ctx: Ctx, oneTime: boolean): IContainer {
 
 function build(ctx: Ctx) {
   const group = ["components", ctx.name];
-  const image = ctx.options.image ?? AIRFLOW_IMAGE;
+  const image = componentImage(ctx, AIRFLOW_IMAGE);
   const env = airflowEnv(ctx);
   const git = ctx.options.gitSync;
   const identity = workloadIdentity(ctx.platform, ctx.options.identity);
@@ -254,7 +267,7 @@ function build(ctx: Ctx) {
   const external: ExternalEndpoint[] = [
     ...(git ? [{ hosts: [new URL(git.repo).hostname], ports: [443] }] : []),
     ...(identity ? [ENTRA_ID] : []),
-    ...Object.values(ctx.options.env).flatMap((v) => (/^https:\/\/[^/]+/.test(v) ? [{ hosts: [new URL(v).hostname], ports: [443] }] : [])),
+    ...Object.values(ctx.options.env).flatMap((v) => envEndpoint(ctx, v)),
     ...(ctx.options.secretReader ? [{ hosts: ["kubernetes.default.svc"], ports: [443, 6443], ...(kubernetesOf(ctx.platform).apiServerCidrs ? { cidrs: kubernetesOf(ctx.platform).apiServerCidrs } : {}) }] : []),
   ];
   resources.push(desired(componentNetworkPolicy(ctx, [API, WORKER_LOGS, TRIGGERER_LOGS], external), ctx.origin));

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import * as f from "../../../spec/formats.ts";
 import { DataKey, formatted, Name, ObjectName, Storage } from "../../../spec/schema-parts.ts";
-import { commonOptions } from "../common-options.ts";
+import { commonOptions, ComponentEnv } from "../common-options.ts";
 
 const PartialQuantities = z.strictObject({ cpu: formatted(f.cpuQuantity).optional(), memory: formatted(f.memoryQuantity).optional() });
 const RoleResources = z.strictObject({ requests: PartialQuantities.optional(), limits: PartialQuantities.optional() });
@@ -30,7 +30,7 @@ export const AirflowOptions = z
       })
       .optional()
       .describe("DAGs from git: a one-time sync before start and a sidecar keeping them current."),
-    env: z.record(formatted(f.envName), z.string()).default({}).describe("Extra environment on every Airflow pod (e.g. AZURE_KEY_VAULT_URL)."),
+    env: ComponentEnv.describe("Extra environment on every Airflow pod, e.g. AZURE_KEY_VAULT_URL: { from: azure.keyVaults.main, value: vaultUri }. An https URL or a reference to a Key Vault, server or workspace also opens egress to its host."),
     identity: Name.optional().describe("Azure workload identity for the pods that run DAG code: worker, scheduler, dag-processor, triggerer."),
     secretReader: z.boolean().default(false).describe("A Role reading Secrets in the namespace, bound to those four ServiceAccounts."),
     logs: Storage.optional().describe("A ReadWriteMany volume for task logs shared by all pods (e.g. azurefile-csi-nfs)."),

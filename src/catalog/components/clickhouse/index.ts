@@ -5,6 +5,7 @@
 import type { ComponentContext, ComponentType, ConnectionInfo } from "../component-type.ts";
 import { assemble, httpProbe, secretEnv, serviceOffer, sharedSecret, sizing, storageOf } from "../server.ts";
 import { serviceHost } from "../support.ts";
+import { componentImage } from "../../image.ts";
 
 type Options = Extract<ComponentContext["options"], { type: "clickhouse" }>;
 type Ctx = ComponentContext<Options>;
@@ -31,7 +32,7 @@ function build(ctx: Ctx) {
         name: ctx.name,
         kind: "StatefulSet",
         replicas: 1,
-        image: ctx.options.image ?? CLICKHOUSE_IMAGE,
+        image: componentImage(ctx, CLICKHOUSE_IMAGE),
         uid: 101,
         env: [{ name: "CLICKHOUSE_USER", value: "default" }, secretEnv("CLICKHOUSE_PASSWORD", auth(ctx), "password"), { name: "CLICKHOUSE_DEFAULT_ACCESS_MANAGEMENT", value: "1" }],
         ports: [{ name: "http", port: HTTP }, { name: "native", port: NATIVE }],

@@ -5,6 +5,7 @@
 import type { ComponentContext, ComponentType, ConnectionInfo } from "../component-type.ts";
 import { assemble, httpProbe, serviceOffer, sizing, tcpProbe } from "../server.ts";
 import { serviceHost } from "../support.ts";
+import { componentImage } from "../../image.ts";
 
 type Options = Extract<ComponentContext["options"], { type: "flink" }>;
 type Ctx = ComponentContext<Options>;
@@ -30,7 +31,7 @@ export const flinkProperties = (ctx: Ctx): string =>
   ].join("\n");
 
 function build(ctx: Ctx) {
-  const image = ctx.options.image ?? FLINK_IMAGE;
+  const image = componentImage(ctx, FLINK_IMAGE);
   const env = [{ name: "FLINK_PROPERTIES", value: flinkProperties(ctx) }];
   const common = { kind: "Deployment" as const, image, uid: 9999, env, seededPaths: ["/opt/flink/conf"], writablePaths: ["/tmp", "/opt/flink/log"] };
   return assemble(ctx, {

@@ -9,6 +9,7 @@ import { desired } from "../../../resources/kube-object.ts";
 import type { ComponentContext, ComponentType, ConnectionInfo } from "../component-type.ts";
 import { assemble, serviceOffer, sizing, storageOf, tcpProbe } from "../server.ts";
 import { componentLabels, serviceHost } from "../support.ts";
+import { componentImage } from "../../image.ts";
 
 type Options = Extract<ComponentContext["options"], { type: "kafka" }>;
 type Ctx = ComponentContext<Options>;
@@ -69,7 +70,7 @@ function build(ctx: Ctx) {
         name: ctx.name,
         kind: "StatefulSet",
         replicas: ctx.options.replicas,
-        image: ctx.options.image ?? KAFKA_IMAGE,
+        image: componentImage(ctx, KAFKA_IMAGE),
         uid: 1000,
         command: ["sh", "-c", START_SCRIPT],
         env: [

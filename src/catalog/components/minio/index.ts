@@ -1,6 +1,7 @@
 /** minio — single-node MinIO; consumers get the S3 endpoint and the root credentials by reference. */
 import type { ComponentContext, ComponentType, ConnectionInfo } from "../component-type.ts";
 import { assemble, httpProbe, secretEnv, serviceOffer, sharedSecret, sizing, storageOf } from "../server.ts";
+import { componentImage } from "../../image.ts";
 
 type Options = Extract<ComponentContext["options"], { type: "minio" }>;
 type Ctx = ComponentContext<Options>;
@@ -21,7 +22,7 @@ function build(ctx: Ctx) {
         name: ctx.name,
         kind: "StatefulSet",
         replicas: 1,
-        image: ctx.options.image ?? MINIO_IMAGE,
+        image: componentImage(ctx, MINIO_IMAGE),
         uid: 1000,
         command: ["minio", "server", "/data", "--address", `:${API}`, "--console-address", `:${CONSOLE}`, "--certs-dir", "/tmp/certs"],
         env: [secretEnv("MINIO_ROOT_USER", root(ctx), "user"), secretEnv("MINIO_ROOT_PASSWORD", root(ctx), "password")],

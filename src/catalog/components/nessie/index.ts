@@ -5,6 +5,7 @@
 import type { ComponentContext, ComponentType, ConnectionInfo } from "../component-type.ts";
 import { assemble, httpProbe, secretEnv, serviceOffer, sizing, userEnv } from "../server.ts";
 import { serviceHost } from "../support.ts";
+import { componentImage } from "../../image.ts";
 
 type Options = Extract<ComponentContext["options"], { type: "nessie" }>;
 type Ctx = ComponentContext<Options>;
@@ -24,7 +25,7 @@ function build(ctx: Ctx) {
         name: ctx.name,
         kind: "Deployment",
         replicas: ctx.options.replicas,
-        image: ctx.options.image ?? NESSIE_IMAGE,
+        image: componentImage(ctx, NESSIE_IMAGE),
         uid: 10000,
         env: [
           { name: "NESSIE_VERSION_STORE_TYPE", value: "JDBC2" },

@@ -14,6 +14,7 @@ import type { ComponentContext, ComponentType, Consumer, ConnectionInfo } from "
 import { componentNetworkPolicy, componentServiceAccount } from "../objects.ts";
 import { execProbe, oneShotJob, secretEnv, serverObjects, serviceOffer, sizing, storageOf, tcpProbe } from "../server.ts";
 import { componentLabels, serviceHost } from "../support.ts";
+import { componentImage } from "../../image.ts";
 
 type Options = Extract<ComponentContext["options"], { type: "postgresql" }>;
 type Ctx = ComponentContext<Options>;
@@ -54,7 +55,7 @@ export function setupScript(databases: readonly string[]): string {
 function build(ctx: Ctx) {
   const group = ["components", ctx.name];
   const databases = databasesOf(ctx);
-  const image = ctx.options.image ?? POSTGRESQL_IMAGE;
+  const image = componentImage(ctx, POSTGRESQL_IMAGE);
   const ready = execProbe(["pg_isready", "-U", "postgres", "-h", "127.0.0.1", "-p", String(PORT)], { periodSeconds: 5, timeoutSeconds: 3 });
   const [server, ...services] = serverObjects(ctx, {
     role: "server",

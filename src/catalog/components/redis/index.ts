@@ -6,6 +6,7 @@
 import type { ComponentContext, ComponentType, ConnectionInfo } from "../component-type.ts";
 import { assemble, execProbe, secretEnv, serviceOffer, sharedSecret, sizing, storageOf, tcpProbe } from "../server.ts";
 import { serviceHost } from "../support.ts";
+import { componentImage } from "../../image.ts";
 
 type Options = Extract<ComponentContext["options"], { type: "redis" }>;
 type Ctx = ComponentContext<Options>;
@@ -25,7 +26,7 @@ const offer = (ctx: Ctx): ConnectionInfo =>
   });
 
 function build(ctx: Ctx) {
-  const image = ctx.options.image ?? REDIS_IMAGE;
+  const image = componentImage(ctx, REDIS_IMAGE);
   const password = secretEnv("REDIS_PASSWORD", authSecret(ctx), "password");
   return assemble(ctx, {
     roles: [

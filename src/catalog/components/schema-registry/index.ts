@@ -1,6 +1,7 @@
 /** schema-registry — Confluent Schema Registry backed by the connected kafka's `_schemas` topic. */
 import type { ComponentContext, ComponentType, ConnectionInfo } from "../component-type.ts";
 import { assemble, httpHealth, serviceOffer, sizing } from "../server.ts";
+import { componentImage } from "../../image.ts";
 
 type Options = Extract<ComponentContext["options"], { type: "schema-registry" }>;
 type Ctx = ComponentContext<Options>;
@@ -19,7 +20,7 @@ function build(ctx: Ctx) {
         name: ctx.name,
         kind: "Deployment",
         replicas: ctx.options.replicas,
-        image: ctx.options.image ?? SCHEMA_REGISTRY_IMAGE,
+        image: componentImage(ctx, SCHEMA_REGISTRY_IMAGE),
         uid: 1000,
         env: [
           { name: "SCHEMA_REGISTRY_HOST_NAME", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } },

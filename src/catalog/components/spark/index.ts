@@ -5,6 +5,7 @@
  */
 import type { ComponentContext, ComponentType, ConnectionInfo } from "../component-type.ts";
 import { assemble, httpProbe, serviceOffer, sizing, tcpProbe } from "../server.ts";
+import { componentImage } from "../../image.ts";
 
 type Options = Extract<ComponentContext["options"], { type: "spark" }>;
 type Ctx = ComponentContext<Options>;
@@ -24,7 +25,7 @@ const offer = (ctx: Ctx): ConnectionInfo =>
   serviceOffer(ctx, { type: "spark", service: master(ctx), port: RPC, ports: [RPC, MASTER_UI], role: "master", url: masterUrl(ctx) });
 
 function build(ctx: Ctx) {
-  const image = ctx.options.image ?? SPARK_IMAGE;
+  const image = componentImage(ctx, SPARK_IMAGE);
   const common = { image, uid: 185, writablePaths: ["/tmp", "/opt/spark/work", "/opt/spark/logs"], env: [{ name: "SPARK_NO_DAEMONIZE", value: "true" }] };
   return assemble(ctx, {
     roles: [

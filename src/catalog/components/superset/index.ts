@@ -6,6 +6,7 @@ import { desired } from "../../../resources/kube-object.ts";
 import type { ComponentContext, ComponentType, ConnectionInfo } from "../component-type.ts";
 import { assemble, httpHealth, oneShotJob, secretEnv, serviceOffer, sizing, userEnv } from "../server.ts";
 import { componentLabels } from "../support.ts";
+import { componentImage } from "../../image.ts";
 
 type Options = Extract<ComponentContext["options"], { type: "superset" }>;
 type Ctx = ComponentContext<Options>;
@@ -47,7 +48,7 @@ const offer = (ctx: Ctx): ConnectionInfo => serviceOffer(ctx, { type: "superset"
 
 function build(ctx: Ctx) {
   const group = ["components", ctx.name];
-  const image = ctx.options.image ?? SUPERSET_IMAGE;
+  const image = componentImage(ctx, SUPERSET_IMAGE);
   const db = ctx.connections.find((c) => c.type === "postgresql" || c.type === "external-postgresql")!;
   const cache = ctx.connections.find((c) => c.type === "redis")!;
   const keys = `${ctx.name}-keys`;

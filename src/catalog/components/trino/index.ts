@@ -7,6 +7,7 @@ import { desired, type KubeDesired } from "../../../resources/kube-object.ts";
 import type { ComponentContext, ComponentType, ConnectionInfo } from "../component-type.ts";
 import { assemble, httpProbe, secretEnv, type ServerRole, serviceOffer, sizing, userEnv } from "../server.ts";
 import { componentLabels, serviceHost } from "../support.ts";
+import { componentImage } from "../../image.ts";
 
 type Options = Extract<ComponentContext["options"], { type: "trino" }>;
 type Ctx = ComponentContext<Options>;
@@ -88,7 +89,7 @@ function roleConfig(ctx: Ctx, coordinator: boolean): Record<string, string> {
 }
 
 function build(ctx: Ctx) {
-  const image = ctx.options.image ?? TRINO_IMAGE;
+  const image = componentImage(ctx, TRINO_IMAGE);
   const { files, env } = catalogs(ctx);
   const configMap = (name: string, role: string, data: Record<string, string>): KubeDesired =>
     desired({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace: ctx.namespace, labels: componentLabels(ctx, role) }, data }, ctx.origin);

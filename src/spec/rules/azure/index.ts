@@ -3,7 +3,8 @@ import type { ResolvedSpec } from "../../resolve.ts";
 import { azureNames } from "./names.ts";
 import { azureNetwork } from "./network.ts";
 import { azureReferences } from "./references.ts";
+import { azureRequired } from "./required.ts";
 import { azureServers } from "./servers.ts";
 
 /** Rules of spec.azure, and of references to it from apps, jobs and components. */
-export const azureRules = (spec: ResolvedSpec): Diagnostic[] => [azureNames, azureNetwork, azureReferences, azureServers].flatMap((rule) => rule(spec));
+export const azureRules = (spec: ResolvedSpec): Diagnostic[] => [azureNames, azureNetwork, azureReferences, azureRequired, azureServers].flatMap((rule) => rule(spec));

@@ -19,17 +19,21 @@ export const azureNetwork: SpecRule = (spec) => {
   const out: Diagnostic[] = [];
   const vnets: Block[] = [];
   for (const [net, n] of Object.entries(azure.networks)) {
+    // An existing network may leave its ranges out (azureRequired reports a new one without them).
+    if (n.addressSpace === undefined) continue;
     const at = ["spec", "azure", "networks", net];
     const spaces = n.addressSpace.map((cidr, i) => ({ range: rangeOf(cidr)!, cidr, path: [...at, "addressSpace", i], what: `networks.${net}.addressSpace[${i}]` }));
     vnets.push(...spaces);
     out.push(...pairwise(spec, spaces, "AZURE-CIDR-OVERLAP"));
-    const subnets: Block[] = Object.entries(n.subnets).map(([s, sub]) => ({ range: rangeOf(sub.addressPrefix)!, cidr: sub.addressPrefix, path: [...at, "subnets", s, "addressPrefix"], what: `subnet ${s}` }));
+    const subnets: Block[] = Object.entries(n.subnets).flatMap(([s, sub]) => (sub.addressPrefix === undefined ? [] : [{ range: rangeOf(sub.addressPrefix)!, cidr: sub.addressPrefix, path: [...at, "subnets", s, "addressPrefix"], what: `subnet ${s}` }]));
     for (const s of subnets)
       if (!spaces.some((space) => contains(space.range, s.range)))
         out.push(problem(spec, s.path, "AZURE-CIDR-OUTSIDE", `${s.what} (${s.cidr}) is not inside the address space of network ${net} (${n.addressSpace.join(", ")})`, "choose a prefix inside addressSpace, or widen addressSpace"));
     out.push(...pairwise(spec, subnets, "AZURE-CIDR-OVERLAP"));
   }
   for (const [name, aks] of Object.entries(azure.aks)) {
+    // An existing cluster's service and pod ranges are read, never written: its defaults here mean nothing.
+    if (aks.existing) continue;
     const at = ["spec", "azure", "aks", name];
     const own: Block[] = [{ range: rangeOf(aks.serviceCidr)!, cidr: aks.serviceCidr, path: [...at, "serviceCidr"], what: `aks.${name}.serviceCidr` }];
     if (aks.podCidr) own.push({ range: rangeOf(aks.podCidr)!, cidr: aks.podCidr, path: [...at, "podCidr"], what: `aks.${name}.podCidr` });

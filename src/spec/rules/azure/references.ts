@@ -1,5 +1,7 @@
 import type { Diagnostic } from "../../../diagnostics/diagnostic.ts";
 import { FAMILY_TYPES, outputsOf } from "../../../catalog/azure/ids.ts";
+import { isCalledEndpoint } from "../../../catalog/azure/egress-hosts.ts";
+import type { ImageSpec } from "../../image-schema.ts";
 import { BUILT_IN_ROLES } from "../../../resources/azure-roles.ts";
 import { didYouMean } from "../../../util/did-you-mean.ts";
 import { AZURE_FAMILIES, isAzureRef, ROLE_TARGETS, type AzureFamily, type AzureRefSpec, type AzureSpec } from "../../azure-schema.ts";
@@ -19,8 +21,31 @@ export const azureReferences: SpecRule = (spec) => {
   for (const [section, records] of [["apps", p.apps], ["jobs", p.jobs]] as const)
     for (const [name, w] of Object.entries(records))
       for (const [envName, v] of Object.entries(w.env)) if (isAzureRef(v)) refs.push({ ref: v as AzureRefSpec, at: ["spec", section, name, "env", envName] });
-  for (const [name, c] of Object.entries(p.components))
+  for (const [name, c] of Object.entries(p.components)) {
     if ("host" in c && typeof c.host === "object") refs.push({ ref: c.host, at: ["spec", "components", name, "host"] });
+    if ("env" in c)
+      for (const [envName, v] of Object.entries(c.env)) {
+        if (typeof v === "string") continue;
+        const at = ["spec", "components", name, "env", envName];
+        refs.push({ ref: v, at });
+        // The component opens egress to what the reference names, by the service's domain in a named cloud; a custom
+        // cloud's domain is unknown, so the policy names no host there (a component has no egress: to name it).
+        if (azure && typeof azure.cloud !== "string" && isCalledEndpoint(v))
+          out.push(problem(spec, at, "AZURE-EGRESS-HOST", `${v.from} ${v.value} is reached over the network, and in a custom cloud berth cannot tell its domain: egress opens its port to any public address and names no host`, "write the URL itself here to have its host named", "warning"));
+      }
+  }
+  const images: { image: ImageSpec; at: Path }[] = [
+    ...Object.entries(p.apps).flatMap(([n, a]) => [{ image: a.image, at: ["spec", "apps", n, "image"] }, ...(a.canary ? [{ image: a.canary.image, at: ["spec", "apps", n, "canary", "image"] }] : [])]),
+    ...Object.entries(p.jobs).map(([n, j]) => ({ image: j.image, at: ["spec", "jobs", n, "image"] })),
+    ...Object.entries(p.components).flatMap(([n, c]) => (!("image" in c) || c.image === undefined ? [] : [{ image: c.image, at: ["spec", "components", n, "image"] }])),
+  ];
+  for (const { image, at } of images) {
+    if (typeof image === "string") continue;
+    const ref = image.registry;
+    if (!ref.from.startsWith("azure.registries.") || ref.value !== "loginServer")
+      out.push(problem(spec, [...at, "registry"], "AZURE-IMAGE-REGISTRY", `an image's registry is a registry's login server, not ${ref.from} ${ref.value}`, "registry: { from: azure.registries.<name>, value: loginServer }"));
+    else refs.push({ ref, at: [...at, "registry"] });
+  }
   for (const { ref, at } of refs) out.push(...checkRef(spec, azure, ref, at));
   if (!azure) return out;
 

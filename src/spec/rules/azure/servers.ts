@@ -21,6 +21,8 @@ export const azureServers: SpecRule = (spec) => {
     }
   }
   for (const [name, aks] of Object.entries(azure.aks)) {
+    // An existing cluster's pools are read, never written; azureRequired reports a new one without pools.
+    if (aks.existing || aks.nodePools === undefined) continue;
     const at = ["spec", "azure", "aks", name];
     if (!aks.nodePools.some((p) => p.mode === "System")) out.push(problem(spec, [...at, "nodePools"], "AZURE-NO-SYSTEM-POOL", "an AKS cluster needs at least one System node pool", "set mode: System on one pool"));
     const seen = new Set<string>();
