@@ -7,18 +7,16 @@
  * Target (issue 10): makespan ≤ 1.10 × the critical path.
  */
 import { join } from "node:path";
-import { ClientSecretCredential } from "@azure/identity";
 import type { DeployTarget } from "../src/deploy/target.ts";
 import { up } from "../src/deploy/up.ts";
 import type { EngineEvent } from "../src/engine/events.ts";
 import { planFor } from "../src/index.ts";
 import { criticalPath } from "../src/plan/graph.ts";
 import type { Plan, PlanStep } from "../src/plan/step.ts";
-import { resolveCloud } from "../src/providers/azure/cloud.ts";
-import { AzureProvider } from "../src/providers/azure/provider.ts";
 import { systemClock } from "../src/util/clock.ts";
 import { startAzureApiServer } from "../test/support/azure-api-server/index.ts";
-import { credentialOptions, trustingHttpClient } from "../test/support/azure-api-server/testing.ts";
+import { azureProviderFor } from "../test/support/azure-api-server/testing.ts";
+import { READY_AFTER_MS, REQUEST_MS } from "./kubernetes-latencies.ts";
 import { tempDir } from "../test/support/cli.ts";
 import { seedUserSecrets } from "../test/support/deploy.ts";
 import { startKubeApiServer } from "../test/support/kube-api-server/index.ts";
@@ -56,19 +54,6 @@ const POLL_INTERVAL_MS = 20;
 /** Answered at once: the write's answer is the end of it. */
 const SYNCHRONOUS = new Set(["Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials"]);
 
-/** As bench/deploy.ts: readiness per kind, ms, and Kubernetes request latency. */
-const READY_AFTER_MS: Record<string, number> = {
-  Namespace: 100,
-  CustomResourceDefinition: 300,
-  PersistentVolumeClaim: 1_500,
-  StatefulSet: 4_000,
-  Deployment: 2_500,
-  DaemonSet: 2_000,
-  Job: 3_000,
-  Ingress: 2_000,
-  HorizontalPodAutoscaler: 200,
-};
-const REQUEST_MS = 10;
 const TARGET = { makespanOverCriticalPath: 1.1 } as const;
 
 /**
@@ -145,15 +130,7 @@ async function measure(concurrency: number) {
     if (!planned.plan) throw new Error(JSON.stringify(planned.diagnostics));
     const plan = planned.plan;
     seedUserSecrets(kube, plan, "bench");
-    const provider = new AzureProvider({
-      cloud: resolveCloud({ resourceManager: azure.url, authorityHost: azure.authorityHost }),
-      credential: new ClientSecretCredential(azure.tenantId, azure.clientId, azure.clientSecret, credentialOptions(azure)),
-      subscriptionId: azure.subscriptionId,
-      instance: plan.instance,
-      clock: systemClock,
-      httpClient: trustingHttpClient(azure),
-      pollIntervalMs: POLL_INTERVAL_MS,
-    });
+    const provider = azureProviderFor(azure, plan.instance, systemClock, { pollIntervalMs: POLL_INTERVAL_MS });
     const target: DeployTarget = { stateDir: join(tempDir("berth-bench-azure-"), "state"), clock: systemClock, concurrency, providers: { azure: provider } };
     const events: { e: EngineEvent; at: number }[] = [];
     const t0 = performance.now();

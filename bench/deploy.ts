@@ -11,19 +11,8 @@ import { criticalPath } from "../src/plan/graph.ts";
 import type { Plan, PlanStep } from "../src/plan/step.ts";
 import { systemClock } from "../src/util/clock.ts";
 import { planOf, testCluster } from "../test/support/deploy.ts";
+import { READY_AFTER_MS, REQUEST_MS } from "./kubernetes-latencies.ts";
 
-const READY_AFTER_MS: Record<string, number> = {
-  Namespace: 100,
-  CustomResourceDefinition: 300,
-  PersistentVolumeClaim: 1_500,
-  StatefulSet: 4_000,
-  Deployment: 2_500,
-  DaemonSet: 2_000,
-  Job: 3_000,
-  Ingress: 2_000,
-  HorizontalPodAutoscaler: 200,
-};
-const REQUEST_MS = 10;
 const TARGET = { requestsPerObject: 3, makespanOverCriticalPath: 1.1 } as const;
 
 /**

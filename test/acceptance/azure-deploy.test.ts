@@ -8,7 +8,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { join } from "node:path";
-import { ClientSecretCredential } from "@azure/identity";
 import { down } from "../../src/deploy/down.ts";
 import { status } from "../../src/deploy/status.ts";
 import type { DeployTarget } from "../../src/deploy/target.ts";
@@ -16,14 +15,12 @@ import { up } from "../../src/deploy/up.ts";
 import type { EngineEvent } from "../../src/engine/events.ts";
 import { planFor } from "../../src/index.ts";
 import type { Plan } from "../../src/plan/step.ts";
-import { resolveCloud } from "../../src/providers/azure/cloud.ts";
-import { AzureProvider } from "../../src/providers/azure/provider.ts";
 import { startAzureApiServer } from "../support/azure-api-server/index.ts";
-import { credentialOptions, trustingHttpClient } from "../support/azure-api-server/testing.ts";
+import { azureProviderFor } from "../support/azure-api-server/testing.ts";
 import type { AzureApiServer } from "../support/azure-api-server/types.ts";
 import { tempDir } from "../support/cli.ts";
 import { VirtualClock } from "../support/clock.ts";
-import { seedUserSecrets } from "../support/deploy.ts";
+import { azureSets, seedUserSecrets } from "../support/deploy.ts";
 import { type KubeApiServer, startKubeApiServer } from "../support/kube-api-server/index.ts";
 
 const SPEC = "test/fixtures/azure";
@@ -42,22 +39,13 @@ async function world(): Promise<World> {
   const clock = new VirtualClock();
   const kube = await startKubeApiServer({ readyAfterMs: {}, clock });
   const azure = await startAzureApiServer({ clock, kubernetes: { server: kube.url }, retryAfterSeconds: 5, principalReplicationMs: 20_000, latency: { [FIC]: 0 } });
-  const set = [`azure.cloud.resourceManager=${azure.url}`, `azure.cloud.authorityHost=${azure.authorityHost}`, `azure.subscriptionId=${azure.subscriptionId}`, `azure.tenantId=${azure.tenantId}`];
-  const planned = planFor({ path: SPEC, env: "dev", set });
+  const planned = planFor({ path: SPEC, env: "dev", set: azureSets(azure) });
   assert.ok(planned.plan, JSON.stringify(planned.diagnostics, null, 2));
   const plan = planned.plan;
-  const provider = new AzureProvider({
-    cloud: resolveCloud({ resourceManager: azure.url, authorityHost: azure.authorityHost }),
-    credential: new ClientSecretCredential(azure.tenantId, azure.clientId, azure.clientSecret, credentialOptions(azure)),
-    subscriptionId: azure.subscriptionId,
-    instance: plan.instance,
-    clock,
-    httpClient: trustingHttpClient(azure),
-  });
+  const provider = azureProviderFor(azure, plan.instance, clock);
   const events: EngineEvent[] = [];
   return { clock, azure, kube, plan, events, target: { stateDir: join(tempDir("berth-azure-"), "state"), clock, providers: { azure: provider } } };
 }
-
 
 describe("berth up with Azure: provision, then deploy into the cluster it created", () => {
   let w: World;

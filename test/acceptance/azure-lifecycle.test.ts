@@ -7,7 +7,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { ClientSecretCredential } from "@azure/identity";
 import { down } from "../../src/deploy/down.ts";
 import { connect } from "../../src/deploy/target.ts";
 import type { DeployTarget } from "../../src/deploy/target.ts";
@@ -15,10 +14,8 @@ import { inspectPlan } from "../../src/deploy/inspect.ts";
 import { up } from "../../src/deploy/up.ts";
 import { planFor } from "../../src/index.ts";
 import type { Plan } from "../../src/plan/step.ts";
-import { resolveCloud } from "../../src/providers/azure/cloud.ts";
-import { AzureProvider } from "../../src/providers/azure/provider.ts";
 import { startAzureApiServer } from "../support/azure-api-server/index.ts";
-import { credentialOptions, trustingHttpClient } from "../support/azure-api-server/testing.ts";
+import { azureProviderFor } from "../support/azure-api-server/testing.ts";
 import type { AzureApiServer } from "../support/azure-api-server/types.ts";
 import { tempDir } from "../support/cli.ts";
 import { VirtualClock } from "../support/clock.ts";
@@ -42,14 +39,7 @@ describe("Azure-only platform: drift, prune and down", () => {
   before(async () => {
     azure = await startAzureApiServer({ clock, retryAfterSeconds: 5 });
     const plan = planWith();
-    const provider = new AzureProvider({
-      cloud: resolveCloud({ resourceManager: azure.url, authorityHost: azure.authorityHost }),
-      credential: new ClientSecretCredential(azure.tenantId, azure.clientId, azure.clientSecret, credentialOptions(azure)),
-      subscriptionId: azure.subscriptionId,
-      instance: plan.instance,
-      clock,
-      httpClient: trustingHttpClient(azure),
-    });
+    const provider = azureProviderFor(azure, plan.instance, clock);
     // No kubeconfig anywhere: any attempt to reach Kubernetes would fail the run.
     target = { stateDir: join(tempDir("berth-azure-only-"), "state"), kubeconfig: "/nonexistent/kubeconfig", clock, providers: { azure: provider } };
   });

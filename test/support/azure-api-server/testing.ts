@@ -1,6 +1,10 @@
 /** Helpers for tests of and against the Azure test server: raw HTTPS calls that trust its certificate, and tokens. */
 import { request } from "node:https";
 import { createDefaultHttpClient, type HttpClient } from "@azure/core-rest-pipeline";
+import { ClientSecretCredential } from "@azure/identity";
+import { resolveCloud } from "../../../src/providers/azure/cloud.ts";
+import { AzureProvider } from "../../../src/providers/azure/provider.ts";
+import type { Clock } from "../../../src/util/clock.ts";
 import type { AzureApiServer, Json } from "./types.ts";
 
 export interface RawResponse {
@@ -73,3 +77,19 @@ export function trustingHttpClient(server: AzureApiServer): HttpClient {
 
 /** Options for an @azure/identity credential against the server (custom authority, its CA trusted). */
 export const credentialOptions = (server: AzureApiServer) => ({ authorityHost: server.authorityHost, disableInstanceDiscovery: true, tlsOptions: { ca: server.ca } });
+
+/**
+ * berth's Azure provider signed in to the server with its default client, trusting its certificate: what a test
+ * puts in `DeployTarget.providers.azure` to run berth in-process against the server.
+ */
+export function azureProviderFor(server: AzureApiServer, instance: string, clock: Clock, more: { pollIntervalMs?: number } = {}) {
+  return new AzureProvider({
+    cloud: resolveCloud({ resourceManager: server.url, authorityHost: server.authorityHost }),
+    credential: new ClientSecretCredential(server.tenantId, server.clientId, server.clientSecret, credentialOptions(server)),
+    subscriptionId: server.subscriptionId,
+    instance,
+    clock,
+    httpClient: trustingHttpClient(server),
+    ...more,
+  });
+}
