@@ -1,6 +1,7 @@
 /**
  * issue 10, plan/idempotence/drift/prune/down for Azure, on an Azure-only platform (no `kubernetes:` section, so no
- * Kubernetes connection at all and the lock and history in the state folder): a drifted field shows in the plan and
+ * Kubernetes connection at all and the lock and history in the state folder): an unregistered resource provider is
+ * registered by its plan step before anything of its namespace is made; a drifted field shows in the plan and
  * is put back; a resource that left the spec is kept while it holds data and deleted when that is asked; `down` keeps
  * data unless asked, and a deleted vault is soft-deleted (its name held), never purged by default.
  */
@@ -37,7 +38,7 @@ describe("Azure-only platform: drift, prune and down", () => {
   const run = (plan: Plan, pruneData = false) => up(plan, target, { onEvent: () => {}, command: "berth up test/fixtures/azure-only --env dev", pruneData });
 
   before(async () => {
-    azure = await startAzureApiServer({ clock, retryAfterSeconds: 5 });
+    azure = await startAzureApiServer({ clock, retryAfterSeconds: 5, unregisteredProviders: ["Microsoft.ContainerRegistry"] });
     const plan = planWith();
     const provider = azureProviderFor(azure, plan.instance, clock);
     // No kubeconfig anywhere: any attempt to reach Kubernetes would fail the run.
@@ -49,6 +50,10 @@ describe("Azure-only platform: drift, prune and down", () => {
     const plan = planWith();
     assert.equal(connect(plan, target).kubernetes, undefined, "no Kubernetes provider for an Azure-only plan");
     assert.equal((await run(plan)).status, "ok");
+    // The subscription had Microsoft.ContainerRegistry unregistered: its registration step came before the registry.
+    const writes = azure.requests.filter((r) => r.write).map((r) => `${r.method} ${r.path}`);
+    const registered = writes.findIndex((w) => /^POST .*\/providers\/Microsoft\.ContainerRegistry\/register$/i.test(w));
+    assert.ok(registered >= 0 && registered < writes.findIndex((w) => /^PUT .*\/registries\//i.test(w)), writes.join("\n"));
     const vault = azure.resources(VAULTS)[0]!;
     azure.seed({ ...vault, properties: { ...(vault.properties as object), softDeleteRetentionInDays: 30 } });
     const inspection = await inspectPlan(plan, connect(plan, target));

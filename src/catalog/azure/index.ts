@@ -13,6 +13,7 @@ import { synthNetworks, synthResourceGroups } from "./network.ts";
 import { synthPostgres } from "./postgres.ts";
 import { synthDatabricks, synthKeyVaults, synthRegistries } from "./services.ts";
 import { synthSql } from "./sql.ts";
+import { synthRegistrations } from "./registration.ts";
 
 export interface AzureSynthesized {
   readonly azure: AzureDesired[];
@@ -40,6 +41,7 @@ export function synthAzure(spec: ResolvedSpec, kubernetes: readonly KubeDesired[
   ];
   // Shared private DNS zones (one privatelink zone for several servers) come out once.
   const seen = new Set<string>();
-  const azure = all.filter((r) => !seen.has(r.key) && seen.add(r.key));
+  const unique = all.filter((r) => !seen.has(r.key) && seen.add(r.key));
+  const azure = [...synthRegistrations(ctx, unique), ...unique];
   return { azure, kubernetes: [...kubernetes], diagnostics: federated.diagnostics };
 }

@@ -14,6 +14,7 @@ import type { OwnedObject } from "../provider.ts";
 import { azureTypeRow } from "./types.ts";
 
 const RESOURCE_GROUPS = "Microsoft.Resources/resourceGroups";
+const PROVIDER_REGISTRATION = "Microsoft.Resources/providers";
 
 /**
  * The key of the resource an ARM id names, or undefined when it is not one berth could plan (a role definition, a
@@ -75,14 +76,17 @@ export const azurePlanning: ProviderPlanning = {
   stepFor(resource: DesiredResource) {
     if (resource.provider !== "azure") throw new Error(`${resource.key} is not an Azure resource`);
     const r = resource.resource;
-    return { title: `${r.existing ? "read existing" : "ensure"} ${describeAzure(r)}`, action: { type: "ensure", resource: r } };
+    const verb = r.type === PROVIDER_REGISTRATION ? "register resource provider" : r.existing ? "read existing" : "ensure";
+    return { title: `${verb} ${r.type === PROVIDER_REGISTRATION ? r.name : describeAzure(r)}`, action: { type: "ensure", resource: r } };
   },
   impliedNeeds(resource: DesiredResource): readonly string[] {
     if (resource.provider !== "azure") return [];
     const r = resource.resource;
     const ids = armIdsIn(r.body, new Set(containerIdsOf(r.id)));
     const self = resource.key;
-    return [...ids].map(keyOfArmId).filter((k): k is string => k !== undefined && k !== self);
+    // Every resource after its namespace's registration (catalog/azure/registration.ts), when the plan has that step.
+    const registration = keyOfId({ provider: "azure", type: PROVIDER_REGISTRATION, scope: SUBSCRIPTION_SCOPE, name: r.type.split("/")[0]! });
+    return [...[...ids].map(keyOfArmId), ...(r.type === PROVIDER_REGISTRATION ? [] : [registration])].filter((k): k is string => k !== undefined && k !== self);
   },
   phaseOf: (action) => azureTypeRow(resourceOf(action).type).phase,
   timeoutMs: (action) => azureTypeRow(resourceOf(action).type).timeoutMs,

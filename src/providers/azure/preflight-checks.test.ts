@@ -28,7 +28,7 @@ test("permission patterns: wildcards match, notActions exclude", () => {
   assert.ok(permits([{ actions: ["*"], notActions: [] }], "Microsoft.Authorization/roleAssignments/write"));
 });
 
-test("before any write: unregistered namespaces, missing role-assignment rights, a vault name held by a deleted vault, a missing existing resource", async () => {
+test("before any write: missing role-assignment rights, a vault name held by a deleted vault, a missing existing resource", async () => {
   const { arm, client } = setup();
   const kv: AzureResource = { type: "Microsoft.KeyVault/vaults", apiVersion: "2023-07-01", id: `${RG}/providers/Microsoft.KeyVault/vaults/kv`, resourceGroup: "rg", name: "kv", body: { location: "West Europe" } };
   const role: AzureResource = { type: "Microsoft.Authorization/roleAssignments", apiVersion: "2022-04-01", id: `${RG}/providers/Microsoft.KeyVault/vaults/kv/providers/Microsoft.Authorization/roleAssignments/1111`, name: "1111", body: {} };
@@ -36,9 +36,8 @@ test("before any write: unregistered namespaces, missing role-assignment rights,
   arm.seed(`/subscriptions/${SUB}/providers/Microsoft.KeyVault`, { namespace: "Microsoft.KeyVault", registrationState: "NotRegistered" });
   arm.seed(`/subscriptions/${SUB}/providers/Microsoft.KeyVault/locations/westeurope/deletedVaults/kv`, { name: "kv", properties: { deletionDate: "2026-11-01" } });
   arm.script((r) => r.path.endsWith("/providers/microsoft.authorization/permissions"), (r) => (r.path.startsWith(`${RG}/providers/microsoft.keyvault`.toLowerCase()) ? { status: 404, body: { error: { code: "ResourceNotFound", message: "no vault" } } } : { status: 200, body: { value: [{ actions: ["*"], notActions: ["Microsoft.Authorization/*/Write"] }] } }));
-  const { problems, register } = await azurePreflightChecks(client, [step(kv), step(role), step(acr)]);
-  assert.deepEqual(register, ["Microsoft.KeyVault"]);
-  assert.deepEqual(problems.map((p) => [p.code, p.blocking]).sort(), [["ExistingMissing", true], ["ProviderNotRegistered", false], ["RoleAssignmentNotAllowed", true], ["VaultNameHeld", true]]);
+  const { problems } = await azurePreflightChecks(client, [step(kv), step(role), step(acr)]);
+  assert.deepEqual(problems.map((p) => [p.code, p.blocking]).sort(), [["ExistingMissing", true], ["RoleAssignmentNotAllowed", true], ["VaultNameHeld", true]]);
   assert.ok(arm.requests.some((r) => r.path === `${RG}/providers/Microsoft.Authorization/permissions`.toLowerCase()), "the vault does not exist yet: its resource group is asked");
   assert.equal(arm.writes().length, 0);
 });

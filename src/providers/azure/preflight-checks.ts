@@ -1,8 +1,9 @@
 /**
- * What can be known to fail before anything is written: resource providers not registered in the subscription, a
- * caller that may not create the role assignments the plan holds, a Key Vault name held by a soft-deleted vault, a
- * resource declared existing that is not there. Each is a problem with a stable code; `blocking` ones stop `up`
- * before its first write, the others say what berth will do about them (register a namespace, recover a vault).
+ * What can be known to fail before anything is written: a caller that may not create the role assignments the plan
+ * holds, a Key Vault name held by a soft-deleted vault, a resource declared existing that is not there. Each is a
+ * problem with a stable code; `blocking` ones stop `up` before its first write, the others say what berth will do
+ * about them (recover a vault). Unregistered resource providers are not a problem: registering is a plan step
+ * (catalog/azure/registration.ts).
  */
 import type { PlanStep } from "../../plan/step.ts";
 import { AZURE_API } from "../../resources/azure-types.ts";
@@ -25,12 +26,8 @@ export interface AzureProblem {
 
 export interface AzurePreflight {
   readonly problems: readonly AzureProblem[];
-  /** Resource provider namespaces berth registers before its first write (registerNamespaces). */
-  readonly register: readonly string[];
 }
 
-/** Namespaces every subscription has registered. */
-const ALWAYS_REGISTERED = new Set(["microsoft.resources", "microsoft.authorization"]);
 const ROLE_ASSIGNMENT_WRITE = "Microsoft.Authorization/roleAssignments/write";
 const ROLE_ASSIGNMENTS = "Microsoft.Authorization/roleAssignments";
 
@@ -47,7 +44,6 @@ export const permits = (permissions: readonly Json[], action: string): boolean =
 
 export async function azurePreflightChecks(client: ArmClient, steps: readonly PlanStep[]): Promise<AzurePreflight> {
   const problems: AzureProblem[] = [];
-  const register: string[] = [];
   const all = ensured(steps);
   const guard = async (step: string | undefined, what: string, work: () => Promise<void>) => {
     try {
@@ -56,19 +52,6 @@ export async function azurePreflightChecks(client: ArmClient, steps: readonly Pl
       problems.push({ code: "CheckFailed", ...(step ? { step } : {}), message: `could not check ${what}: ${error instanceof Error ? error.message : String(error)}`, blocking: false });
     }
   };
-
-  const namespaces = [...new Set(all.filter((x) => !x.resource.existing).map((x) => x.resource.type.split("/")[0]!))].filter((n) => !ALWAYS_REGISTERED.has(n.toLowerCase()));
-  await Promise.all(
-    namespaces.map((ns) =>
-      guard(undefined, `the registration of ${ns}`, async () => {
-        const p = await client.get(`${client.subscriptionPath}/providers/${ns}`, AZURE_API.providers, `GET resource provider ${ns}`);
-        const state = String(p?.registrationState ?? "NotRegistered");
-        if (state.toLowerCase() === "registered") return;
-        register.push(ns);
-        problems.push({ code: "ProviderNotRegistered", message: `resource provider ${ns} is ${state} in the subscription: berth registers it before its first write`, fix: `az provider register --namespace ${ns}`, blocking: false });
-      }),
-    ),
-  );
 
   // One check per scope (ARM ids are case-insensitive); messages name the scope as the spec spells it.
   const scopes = new Map<string, { scope: string; step: string }>();
@@ -123,7 +106,7 @@ export async function azurePreflightChecks(client: ArmClient, steps: readonly Pl
   const order = new Map(steps.map((s, i) => [s.id, i]));
   const rank = (p: AzureProblem) => (p.step === undefined ? -1 : (order.get(p.step) ?? steps.length));
   problems.sort((a, b) => rank(a) - rank(b) || a.message.localeCompare(b.message));
-  return { problems, register: register.sort() };
+  return { problems };
 }
 
 /** The caller's permissions at a scope, or at the nearest one that exists yet (resource group, then subscription). */

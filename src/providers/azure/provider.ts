@@ -70,9 +70,6 @@ export class AzureProvider implements Provider {
   readonly #errors = new Map<string, AzureRequestError>();
   /** The resource as ARM showed it when this run's write of a step ended (its operation Succeeded): the step's first check reads nothing more. */
   readonly #written = new Map<string, Json>();
-  /** Resource provider namespaces preflight found unregistered: registered once, before the first write. */
-  #unregistered: readonly string[] = [];
-  #registering: Promise<void> | undefined;
 
   constructor(readonly options: AzureProviderOptions) {
     this.client = new ArmClient({
@@ -112,24 +109,14 @@ export class AzureProvider implements Provider {
   }
 
   async preflightProblems(steps: readonly PlanStep[]): Promise<ProviderProblem[]> {
-    const { problems, register } = await azurePreflightChecks(this.client, steps);
-    this.#unregistered = register;
+    const { problems } = await azurePreflightChecks(this.client, steps);
     return problems.map((p) => ({ code: p.code, ...(p.step ? { step: p.step } : {}), message: p.message, ...(p.fix ? { hint: p.fix } : {}), blocking: p.blocking }));
-  }
-
-  /** Registers what preflight found unregistered, once, before the first write that may need it. */
-  #registered(progress: Progress): Promise<void> {
-    if (!this.#unregistered.length) return Promise.resolve();
-    this.#registering ??= (async () => {
-      progress.note(`registering resource providers ${this.#unregistered.join(", ")} in subscription ${this.options.subscriptionId}`);
-      await registerNamespaces(this.client, this.#unregistered, progress);
-    })();
-    return this.#registering;
   }
 
   async inspect(step: PlanStep): Promise<LiveState> {
     const resource = resourceOf(step);
     if (!resource) return { exists: true, ownership: "ours", changes: [], intentChanged: false };
+    if (azureTypeRow(resource.type).registration) return this.#inspectRegistration(resource);
     const live = await this.read(resource);
     if (step.action.type === "remove") {
       if (!live) return { exists: false, ownership: "absent", changes: [], intentChanged: false };
@@ -143,6 +130,13 @@ export class AzureProvider implements Provider {
     if (resource.existing) return { exists: true, ...ownership, changes: [], intentChanged: false, outputs: outputsOf(resource.type, live) };
     const changes = armChanges(this.#desiredBody(resource, live, ownership.adopted === true), live, { writeOnly: azureTypeRow(resource.type).writeOnly ?? [] });
     return { exists: true, ...ownership, changes, intentChanged: changes.length > 0, outputs: outputsOf(resource.type, live) };
+  }
+
+  /** A registration is in sync when the subscription has the namespace Registered; it is never berth's to delete. */
+  async #inspectRegistration(resource: AzureResource): Promise<LiveState> {
+    const state = String((await this.read(resource))?.registrationState ?? "NotRegistered");
+    const registered = state.toLowerCase() === "registered";
+    return { exists: registered, ownership: registered ? "adoptable" : "absent", adopted: true, changes: registered ? [] : [{ field: "registrationState", from: state, to: "Registered" }], intentChanged: !registered };
   }
 
   #ownership(resource: AzureResource, live: Json): Pick<LiveState, "ownership" | "owner" | "adopted"> {
@@ -192,7 +186,10 @@ export class AzureProvider implements Provider {
     // In sync: not a single write. Ownership is checked by the engine before run (foreign stops the step).
     if (live.exists && live.changes.length === 0) return { did: "unchanged", mutated: false, ...(live.outputs ? { outputs: live.outputs } : {}) };
     const row = azureTypeRow(resource.type);
-    await this.#registered(progress);
+    if (row.registration) {
+      await registerNamespaces(this.client, [resource.name], progress);
+      return { did: "registered", mutated: true };
+    }
     // Read, build and write under the key: a VNet PUT carries its subnets as read, so no subnet write may come between.
     const write = async (): Promise<RunResult> => {
       const current = await this.client.get(resource.id, resource.apiVersion, `GET ${describe(resource)}`, progress);
@@ -253,7 +250,7 @@ export class AzureProvider implements Provider {
   }
 
   async #remove(resource: AzureResource, live: LiveState, progress: Progress): Promise<RunResult> {
-    if (resource.existing) return { did: "kept (existing, never deleted)", mutated: false };
+    if (resource.existing || azureTypeRow(resource.type).registration) return { did: "kept (existing, never deleted)", mutated: false };
     if (!live.exists) return { did: "already gone", mutated: false };
     if (live.adopted || live.ownership === "adoptable") return { did: "kept (adopted: berth never deletes it)", mutated: false };
     const row = azureTypeRow(resource.type);
@@ -277,6 +274,10 @@ export class AzureProvider implements Provider {
     const written = stage === "step" ? this.#written.get(step.id) : undefined;
     this.#written.delete(step.id);
     const live = written ?? (await this.read(resource));
+    if (azureTypeRow(resource.type).registration) {
+      const state = String(live?.registrationState ?? "NotRegistered");
+      return state.toLowerCase() === "registered" ? ready("Registered") : waiting(`registrationState ${state}`);
+    }
     if (step.action.type === "remove") return live ? waiting("being deleted") : ready("deleted");
     if (!live) return resource.existing ? failed("ExistingMissing", `${describe(resource)} is declared existing but does not exist`) : { ...waiting("not found"), reason: "NotFound" };
     const state = provisioningStateOf(live);

@@ -30,11 +30,18 @@ export interface AzureTypeRow {
   readonly softDelete?: boolean;
   /** What to do when it fails: the hint under the failure. */
   readonly hint: string;
+  /**
+   * Not a resource but the subscription's registration of a resource provider namespace: in sync when Registered,
+   * made so by POST …/register, never deleted.
+   */
+  readonly registration?: boolean;
 }
 
 const MIN = 60_000;
 
 export const AZURE_TYPE_ROWS: Readonly<Record<string, AzureTypeRow>> = {
+  // Like a CRD for Kubernetes: it makes a namespace's types served. Its own phase, so only what it serves waits for it.
+  "Microsoft.Resources/providers": { phase: "crds", timeoutMs: 10 * MIN, holdsData: false, tagged: false, registration: true, hint: "Registering a resource provider needs Microsoft.Resources/subscriptions/providers/register/action on the subscription (Contributor), or have it registered once by someone who has it." },
   "Microsoft.Resources/resourceGroups": { phase: "namespaces", timeoutMs: 5 * MIN, holdsData: true, tagged: true, adoptUntagged: true, hint: "A resource group name must be unique in the subscription; check the location is allowed by policy." },
   "Microsoft.Network/virtualNetworks": { phase: "network", timeoutMs: 10 * MIN, holdsData: false, tagged: true, keepFromLive: ["properties.subnets"], serialise: "self", hint: "Check the address space does not overlap a peered network." },
   "Microsoft.Network/virtualNetworks/subnets": { phase: "network", timeoutMs: 10 * MIN, holdsData: false, tagged: false, serialise: "parent", hint: "A subnet in use (delegated, or holding NICs or private endpoints) cannot change its prefix or delegation." },
