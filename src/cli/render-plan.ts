@@ -59,7 +59,8 @@ function outputLines(step: PlanStep, inspection: Inspection | undefined): string
 export function planText(plan: Plan, inspection: Inspection | undefined, unreachable?: string): string {
   const out: string[] = [];
   out.push(`plan ${plan.platform} (${plan.env}): ${plan.steps.length} steps${inspection ? ` against ${inspection.endpoint}${inspection.version ? `, Kubernetes ${inspection.version}` : ""}` : ""}`);
-  if (unreachable) out.push(`  cluster not reachable (${unreachable}): showing order only, no diff`);
+  // With an Azure side, what failed may be the sign-in to Azure as well as the cluster: the reason in brackets says which.
+  if (unreachable) out.push(`  ${plan.azure ? "Azure or the cluster" : "cluster"} not reachable (${unreachable}): showing order only, no diff`);
   const titles = new Map(plan.steps.map((s) => [s.id, showUnknown(s.title).replace(/^(apply|generate|require|copy) /, "")]));
   const needs = directNeeds(plan.steps);
   let wave = -1;
