@@ -129,10 +129,17 @@ test("local lock: racing takeovers of an expired lock, in one process and in sep
   const outputs = racers.map((p) => {
     let text = "";
     p.stdout.on("data", (d: Buffer) => (text += d.toString()));
-    return { ready: new Promise<void>((resolve) => p.stdout.on("data", () => text.includes("ready") && resolve())), done: new Promise<string>((resolve) => p.on("close", () => resolve(text))) };
+    return {
+      ready: new Promise<void>((resolve) => p.stdout.on("data", () => text.includes("ready") && resolve())),
+      answered: new Promise<void>((resolve) => p.stdout.on("data", () => /won|lost/.test(text) && resolve())),
+      done: new Promise<string>((resolve) => p.on("close", () => resolve(text))),
+    };
   });
   await Promise.all(outputs.map((o) => o.ready));
-  for (const p of racers) p.stdin.end("go\n");
+  for (const p of racers) p.stdin.write("go\n");
+  // Every racer holds on (a winner alive, as a running holder is) until all have answered.
+  await Promise.all(outputs.map((o) => o.answered));
+  for (const p of racers) p.stdin.end();
   const said = (await Promise.all(outputs.map((o) => o.done))).map((s) => s.replace("ready\n", "").trim());
   const won = said.filter((s) => s.startsWith("won "));
   assert.equal(won.length, 1, `one process won: ${JSON.stringify(said)}`);
