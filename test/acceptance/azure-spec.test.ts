@@ -110,8 +110,8 @@ describe("Azure synth", () => {
   });
 });
 
-describe("spec.kubernetes is optional, and holds the Kubernetes-only settings", () => {
-  const AZURE_ONLY = `apiVersion: berth.dev/v1alpha1
+/** A spec with an Azure section (its resources as given) and, after it, more of `spec`. */
+const spec = (azure: string, rest = "") => `apiVersion: berth.dev/v1alpha1
 kind: Platform
 metadata: { name: lake }
 spec:
@@ -119,9 +119,11 @@ spec:
     subscriptionId: 00000000-0000-0000-0000-000000000000
     tenantId: 11111111-1111-1111-1111-111111111111
     location: westeurope
-    resourceGroups: { main: {} }
-    keyVaults: { main: {} }
-`;
+${azure.replace(/^/gm, "    ")}
+${rest}`;
+
+describe("spec.kubernetes is optional, and holds the Kubernetes-only settings", () => {
+  const AZURE_ONLY = spec("resourceGroups: { main: {} }\nkeyVaults: { main: {} }");
 
   it("builds an Azure-only platform without a cluster", () => {
     const r = buildText(AZURE_ONLY);
@@ -146,16 +148,6 @@ spec:
 });
 
 describe("Azure spec rules", () => {
-  const spec = (azure: string, rest = "") => `apiVersion: berth.dev/v1alpha1
-kind: Platform
-metadata: { name: lake }
-spec:
-  azure:
-    subscriptionId: 00000000-0000-0000-0000-000000000000
-    tenantId: 11111111-1111-1111-1111-111111111111
-    location: westeurope
-${azure.replace(/^/gm, "    ")}
-${rest}`;
 
   it("needs a vault for generated admin passwords, and one resource group or a named one", () => {
     const r = buildText(spec("resourceGroups: { a: {}, b: {} }\npostgres: { meta: { resourceGroup: a } }\nsql: { merge: {} }"));
