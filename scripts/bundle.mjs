@@ -9,36 +9,15 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
+import { bundleOptions } from "./bundle/options.mjs";
 
 const here = new URL(".", import.meta.url).pathname;
 const root = join(here, "..");
-/** Swaps a module for a faster stand-in that behaves the same (see the stand-in's own comment). */
-const standIns = {
-  name: "stand-ins",
-  setup(b) {
-    b.onResolve({ filter: /^@kubernetes-models\/validate\/runtime\/re2$/ }, () => ({ path: `${here}bundle/lazy-re2.mjs` }));
-  },
-};
-
 // Earlier bundles (the ES-module chunks, an old cache) must not outlive this one.
 rmSync(join(root, "dist"), { recursive: true, force: true });
-await build({
-  entryPoints: [join(root, "src/cli/main.ts")],
-  outfile: join(root, "dist/berth.cjs"),
-  // Cluster commands are imported on demand: esbuild initialises their modules (and the Kubernetes client) only
-  // when one of them runs.
-  bundle: true,
-  platform: "node",
-  format: "cjs",
-  target: "node20",
-  external: ["re2-wasm"],
-  logLevel: "warning",
-  plugins: [standIns],
-  // The sources are ES modules; the few that find files from their own location (packageRoot, the RE2 stand-in) get
-  // the bundle's URL.
-  define: { "import.meta.url": "__berthModuleUrl" },
-  banner: { js: "const __berthModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
-});
+// Cluster commands are imported on demand: esbuild initialises their modules (and the Kubernetes client) only when
+// one of them runs.
+await build({ ...bundleOptions(root), entryPoints: [join(root, "src/cli/main.ts")], outfile: join(root, "dist/berth.cjs") });
 
 // Fills the code cache (see bin/berth.js) with what a build compiles; a failure here only costs start-up time.
 const out = mkdtempSync(join(tmpdir(), "berth-bundle-"));
