@@ -30,6 +30,32 @@ export const DEFAULT_CRDS: readonly Obj[] = [
   crd("cert-manager.io", "ClusterIssuer", "clusterissuers", "Cluster"),
 ];
 
+/**
+ * The Secrets Store CSI driver as the AKS add-on (or its Helm chart) installs it: the CSIDriver (token requests for
+ * workload identity, as the add-on sets them) and its two CRDs. Not there by default: `crds: ["default",
+ * "secrets-store-csi"]` or `server.seed(...)` each. The kubelet simulates the driver's mounts (csi.ts).
+ */
+export const SECRETS_STORE_CSI: readonly Obj[] = [
+  {
+    apiVersion: "storage.k8s.io/v1",
+    kind: "CSIDriver",
+    metadata: { name: "secrets-store.csi.k8s.io" },
+    spec: { attachRequired: false, podInfoOnMount: true, requiresRepublish: true, volumeLifecycleModes: ["Ephemeral"], tokenRequests: [{ audience: "api://AzureADTokenExchange" }], fsGroupPolicy: "ReadWriteOnceWithFSType", seLinuxMount: false, storageCapacity: false },
+  },
+  crd("secrets-store.csi.x-k8s.io", "SecretProviderClass", "secretproviderclasses", "Namespaced"),
+  crd("secrets-store.csi.x-k8s.io", "SecretProviderClassPodStatus", "secretproviderclasspodstatuses", "Namespaced"),
+];
+
+/** External Secrets Operator's CRDs (v1), for `crds: [..., "external-secrets"]`; the operator itself is not simulated. */
+export const EXTERNAL_SECRETS_CRDS: readonly Obj[] = [
+  crd("external-secrets.io", "ExternalSecret", "externalsecrets", "Namespaced", ["es"]),
+  crd("external-secrets.io", "SecretStore", "secretstores", "Namespaced", ["ss"]),
+  crd("external-secrets.io", "ClusterSecretStore", "clustersecretstores", "Cluster", ["css"]),
+];
+
+/** The sets `Scenario.crds` can name. */
+export const CRD_SETS = { default: DEFAULT_CRDS, "secrets-store-csi": SECRETS_STORE_CSI, "external-secrets": EXTERNAL_SECRETS_CRDS } as const;
+
 const ns = (name: string): Obj => ({ apiVersion: "v1", kind: "Namespace", metadata: { name } });
 
 export const SYSTEM_OBJECTS: readonly Obj[] = [

@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { recordUpdate } from "./apply.ts";
-import { DEFAULT_CRDS, SYSTEM_OBJECTS } from "./cluster-seed.ts";
+import { CRD_SETS, SYSTEM_OBJECTS } from "./cluster-seed.ts";
 import { applyDefaults, initialStatus } from "./defaults.ts";
 import { Events } from "./events.ts";
 import { Faults } from "./faults.ts";
@@ -22,7 +22,7 @@ import { clone } from "./util.ts";
 import { World } from "./world.ts";
 import { VirtualClock } from "../clock.ts";
 
-export type { Fault, KubeApiServer, ObjectRef, RequestMatch, RequestRecord, Scenario } from "./types.ts";
+export type { CsiProvider, Fault, KubeApiServer, ObjectRef, RequestMatch, RequestRecord, Scenario } from "./types.ts";
 
 export async function startKubeApiServer(scenario: Scenario = {}): Promise<KubeApiServer> {
   // Virtual time unless the caller brings a clock (the benchmark runs on the system clock, with real latency).
@@ -61,7 +61,8 @@ export async function startKubeApiServer(scenario: Scenario = {}): Promise<KubeA
   };
 
   for (const o of SYSTEM_OBJECTS) seed(o);
-  if ((scenario.crds ?? "default") === "default") for (const o of DEFAULT_CRDS) seed(o);
+  const installed = scenario.crds ?? "default";
+  for (const set of installed === "none" ? [] : installed === "default" ? ["default" as const] : installed) for (const o of CRD_SETS[set]) seed(o);
 
   let address = "";
   const { server, closeStreams } = createHttpServer({

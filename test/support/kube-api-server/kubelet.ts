@@ -3,6 +3,7 @@ import type { WorkloadFault } from "./types.ts";
 import { podLog, podSnapshot, type LogOptions, type PodClock, type PodMode } from "./pods.ts";
 import type { Obj } from "./types.ts";
 import { isTerminating, type World } from "./world.ts";
+import { mountSecretsStore, waitingForMount, waitForMount } from "./csi.ts";
 
 const MODES: Record<WorkloadFault["type"], PodMode> = {
   "image-pull": "image-pull",
@@ -48,7 +49,7 @@ function podState(w: World, pod: Obj): { mode: PodMode; clock: PodClock } | unde
 export function kubelet(w: World): void {
   for (const pod of w.store.list("", "Pod")) {
     if (isTerminating(pod)) continue;
-    const state = podState(w, pod);
+    let state = podState(w, pod);
     if (!state) {
       w.mem(pod).waited = true;
       const msg = "0/1 nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.";
@@ -60,6 +61,12 @@ export function kubelet(w: World): void {
       w.event(pod, "default-scheduler", { type: "Warning", reason: "FailedScheduling", message: msg });
       continue;
     }
+    const failedMount = mountSecretsStore(w, pod);
+    if (failedMount !== undefined) {
+      waitForMount(w, pod, state.clock, failedMount);
+      continue;
+    }
+    state = podState(w, pod)!; // a mount that waited restarts the pod's clock
     const snap = podSnapshot(pod, state.mode, state.clock);
     const current = w.setStatus(pod, snap.status);
     for (const e of snap.events) w.event(current, e.reason === "Scheduled" ? "default-scheduler" : "kubelet", e);
@@ -69,5 +76,5 @@ export function kubelet(w: World): void {
 export function logOf(w: World, pod: Obj, opts: LogOptions): string {
   const state = podState(w, pod);
   if (!state) return podLog(pod, "normal", { t: 0, readyAfter: 0, createdAt: Date.now(), runsToCompletion: false, podIP: "" }, opts);
-  return podLog(pod, state.mode, state.clock, opts);
+  return podLog(pod, state.mode, waitingForMount(w, pod) ? { ...state.clock, t: 0 } : state.clock, opts);
 }

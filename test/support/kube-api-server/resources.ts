@@ -56,6 +56,7 @@ const BUILTINS: Row[] = [
   ["autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, true, false, ["hpa"], ALL],
   ["apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false, true, true, ["crd", "crds"]],
   ["storage.k8s.io", "v1", "StorageClass", "storageclasses", false, false, false, ["sc"]],
+  ["storage.k8s.io", "v1", "CSIDriver", "csidrivers", false, false, false],
   ["scheduling.k8s.io", "v1", "PriorityClass", "priorityclasses", false, false, false, ["pc"]],
   // Leases have no status subresource: holders write spec.renewTime with an update carrying the resourceVersion.
   ["coordination.k8s.io", "v1", "Lease", "leases", true, false, false],

@@ -37,12 +37,24 @@ export interface Scenario {
   /** added to every request before answering */
   requestLatencyMs?: number;
   faults?: Fault[];
-  /** preinstalled CRD groups served from the start */
-  crds?: "default" | "none";
+  /**
+   * What is installed from the start: "default" (the monitoring.coreos.com and cert-manager.io CRDs), "none", or a
+   * list of sets — "default", "secrets-store-csi" (the CSI driver and its CRDs), "external-secrets" (ESO's CRDs).
+   */
+  crds?: "default" | "none" | readonly ("default" | "secrets-store-csi" | "external-secrets")[];
+  /**
+   * The Secrets Store CSI driver's provider, for pods mounting a `secrets-store.csi.k8s.io` volume (csi.ts): the
+   * value of one object of a SecretProviderClass, or the error text the provider would report (a Key Vault 403).
+   */
+  csi?: CsiProvider;
   /** How many changes are kept for resuming watches (default 2000); older versions get 410 Gone. */
   watchHistory?: number;
   /** The time simulated controllers run on: a fresh auto-advancing VirtualClock unless given (the system clock for benchmarks). */
   clock?: Clock | VirtualClock;
+}
+
+export interface CsiProvider {
+  fetch(spc: Obj, objectName: string, pod: Obj): string | { error: string };
 }
 
 export interface RequestRecord {
