@@ -3,7 +3,8 @@
  * served. Every built-in kind a manifest or chart may carry is here, so YAML from elsewhere (a `helm template` of a
  * third-party chart) is validated like berth's own output; only custom resources without a schema stay unknown.
  * Kubernetes: kubernetes-models 4.5.1 (the Kubernetes OpenAPI as of 1.33: it serves IPAddress and ServiceCIDR v1).
- * CRDs: @kubernetes-models/prometheus-operator 4.4.4 and @kubernetes-models/cert-manager 4.4.4.
+ * CRDs: @kubernetes-models/prometheus-operator 4.4.4 and @kubernetes-models/cert-manager 4.4.4; the Secrets Store CSI
+ * driver's and External Secrets Operator's from their upstream CRDs (schema/crd-schemas.ts names the versions).
  */
 import { Certificate } from "@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate";
 import { ClusterIssuer } from "@kubernetes-models/cert-manager/cert-manager.io/v1/ClusterIssuer";
@@ -67,11 +68,15 @@ import { Secret } from "kubernetes-models/v1/Secret";
 import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { POLICY_VERSIONS } from "./pod-security/policy-version.ts";
+import { EXTERNAL_SECRET_V1, SECRET_PROVIDER_CLASS_V1, SECRET_STORE_V1 } from "./schema/crd-schemas.ts";
+import { jsonSchemaModel } from "./schema/json-schema-model.ts";
 
 export const SCHEMA_SOURCE = {
   kubernetes: "Kubernetes OpenAPI as of v1.33 (kubernetes-models 4.5.1)",
   prometheusOperator: "@kubernetes-models/prometheus-operator 4.4.4",
   certManager: "@kubernetes-models/cert-manager 4.4.4",
+  secretsStoreCsi: "secrets-store-csi-driver v1.6.0 CRD (trimmed)",
+  externalSecrets: "external-secrets v2.9.0 CRDs (trimmed)",
 } as const;
 
 interface Validatable {
@@ -155,6 +160,9 @@ const APIS: Readonly<Record<string, { model?: ModelClass; since: number; removed
   "cert-manager.io/v1/Certificate": { model: Certificate, since: 0 },
   "cert-manager.io/v1/Issuer": { model: Issuer, since: 0 },
   "cert-manager.io/v1/ClusterIssuer": { model: ClusterIssuer, since: 0 },
+  "secrets-store.csi.x-k8s.io/v1/SecretProviderClass": { model: jsonSchemaModel(SECRET_PROVIDER_CLASS_V1), since: 0 },
+  "external-secrets.io/v1/SecretStore": { model: jsonSchemaModel(SECRET_STORE_V1), since: 0 },
+  "external-secrets.io/v1/ExternalSecret": { model: jsonSchemaModel(EXTERNAL_SECRET_V1), since: 0 },
 };
 
 export const SCHEMAS: Readonly<Record<string, ModelClass>> = Object.fromEntries(

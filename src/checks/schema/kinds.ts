@@ -98,6 +98,9 @@ export const KIND_RULES: Readonly<Record<string, KindRules>> = {
   Certificate: namespaced,
   Issuer: namespaced,
   ClusterIssuer: cluster,
+  SecretProviderClass: namespaced,
+  SecretStore: namespaced,
+  ExternalSecret: namespaced,
 };
 
 /** `Kind` of a group → its scope, from the CustomResourceDefinitions among the objects. */
