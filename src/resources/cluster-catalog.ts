@@ -64,3 +64,48 @@ export const INGRESS_CONTROLLERS: Readonly<Record<"ingress-nginx" | "app-routing
     forbiddenAnnotation: /snippet|auth-tls-match-cn|mirror-target/i,
   },
 };
+
+/** Something a cluster must have installed for objects of some kinds to work: a CSI driver, an operator's CRDs. */
+export interface ClusterPrerequisite {
+  /** What it is, for messages: "the Secrets Store CSI driver". */
+  readonly what: string;
+  /** Objects that show it is installed; a CRD is looked for through discovery (the kind it defines is served). */
+  readonly objects: readonly {
+    readonly apiVersion: string;
+    readonly kind: string;
+    readonly name: string;
+    /** For a CustomResourceDefinition: the apiVersion and kind it serves. */
+    readonly serves?: { readonly apiVersion: string; readonly kind: string };
+  }[];
+  /** How to install it. */
+  readonly fix: string;
+}
+
+const SECRETS_STORE_CSI: ClusterPrerequisite = {
+  what: "the Secrets Store CSI driver",
+  objects: [
+    { apiVersion: "storage.k8s.io/v1", kind: "CSIDriver", name: "secrets-store.csi.k8s.io" },
+    { apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", name: "secretproviderclasses.secrets-store.csi.x-k8s.io", serves: { apiVersion: "secrets-store.csi.x-k8s.io/v1", kind: "SecretProviderClass" } },
+  ],
+  fix:
+    "on AKS turn on the add-on: az aks enable-addons --addons azure-keyvault-secrets-provider --name <cluster> --resource-group <group> " +
+    "(berth does it for a cluster it manages: spec.azure.secrets.installDriver); elsewhere install the Helm charts " +
+    "secrets-store-csi-driver (https://kubernetes-sigs.github.io/secrets-store-csi-driver/charts, --set syncSecret.enabled=true) " +
+    "and csi-secrets-store-provider-azure (https://azure.github.io/secrets-store-csi-driver-provider-azure/charts)",
+};
+
+const EXTERNAL_SECRETS: ClusterPrerequisite = {
+  what: "External Secrets Operator",
+  objects: [
+    { apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", name: "externalsecrets.external-secrets.io", serves: { apiVersion: "external-secrets.io/v1", kind: "ExternalSecret" } },
+    { apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", name: "secretstores.external-secrets.io", serves: { apiVersion: "external-secrets.io/v1", kind: "SecretStore" } },
+  ],
+  fix: "install it with Helm: helm install external-secrets external-secrets --repo https://charts.external-secrets.io --namespace external-secrets --create-namespace",
+};
+
+/** What objects of a kind (`apiVersion/kind`) need installed in the cluster; kinds not listed need nothing. */
+export const CLUSTER_PREREQUISITES: Readonly<Record<string, ClusterPrerequisite>> = {
+  "secrets-store.csi.x-k8s.io/v1/SecretProviderClass": SECRETS_STORE_CSI,
+  "external-secrets.io/v1/SecretStore": EXTERNAL_SECRETS,
+  "external-secrets.io/v1/ExternalSecret": EXTERNAL_SECRETS,
+};

@@ -29,6 +29,11 @@ export const ANNOTATION = {
   generatesSecrets: "berth.dev/generates-secrets",
   /** On a Namespace: JSON map of the Secrets the user provides there (spec.secrets) to their keys. */
   providedSecrets: "berth.dev/provided-secrets",
+  /**
+   * On an object that needs something installed in the cluster (a CSI driver, an operator's CRDs): the key of the
+   * plan step that installs it (an AKS add-on), so preflight does not ask for it before that step has run.
+   */
+  prerequisiteFrom: "berth.dev/prerequisite-from",
 } as const;
 
 export const PSS_LABELS = (version: string): Record<string, string> => ({

@@ -23,5 +23,8 @@ export const OWNED_KINDS: readonly (readonly [apiVersion: string, kind: string])
   ["monitoring.coreos.com/v1", "ServiceMonitor"],
   ["monitoring.coreos.com/v1", "PrometheusRule"],
   ["cert-manager.io/v1", "Certificate"],
+  ["secrets-store.csi.x-k8s.io/v1", "SecretProviderClass"],
+  ["external-secrets.io/v1", "SecretStore"],
+  ["external-secrets.io/v1", "ExternalSecret"],
 ];
 

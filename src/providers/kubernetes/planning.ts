@@ -22,6 +22,10 @@ export const PHASE_OF_KIND: Readonly<Record<string, Phase>> = {
   ClusterRoleBinding: "rbac",
   ConfigMap: "config",
   Secret: "config",
+  // What makes Secrets for pods (docs/design/0011): in place before the pods that read them start.
+  SecretProviderClass: "config",
+  SecretStore: "config",
+  ExternalSecret: "config",
   PersistentVolumeClaim: "storage",
   StorageClass: "storage",
   Service: "network",

@@ -13,6 +13,7 @@ import { kubeConfigFromText } from "./kubeconfig.ts";
 import { fieldChanges } from "./diff.ts";
 import { isConnectionError, serverMessage, statusOf } from "./errors.ts";
 import { OWNED_KINDS } from "./kinds.ts";
+import { prerequisiteProblems } from "./prerequisites.ts";
 import { Redactor } from "./redact.ts";
 import { generateValue } from "./secret-values.ts";
 import { type Scope, WatchCache } from "./watch-cache.ts";
@@ -163,6 +164,13 @@ export class KubernetesProvider implements Provider {
     } catch (error) {
       throw new ProviderUnavailable(`cannot reach the cluster at ${this.client.server} (context ${this.client.context}): ${serverMessage(error)}`);
     }
+  }
+
+  /** What the steps' objects need installed in the cluster and is not (a CSI driver, an operator's CRDs). */
+  async preflightProblems(steps: readonly PlanStep[]) {
+    // A cluster this plan creates has nothing installed yet, and whatever installs it is a step of the plan.
+    if (!this.#client && !(await this.connected())) return [];
+    return prerequisiteProblems({ read: (ref) => this.read(ref), served: async (apiVersion, kind) => (await this.client.call(() => this.client.rest.resource(apiVersion, kind))) !== undefined }, steps);
   }
 
   async read(ref: ObjectRef): Promise<Live | undefined> {
