@@ -1,7 +1,8 @@
 /**
  * AKS clusters. OIDC issuer and workload identity are always on (federated credentials need the issuer); with
  * Entra ID, Azure RBAC authorizes API calls and local accounts are off. The kubelet identity gets AcrPull on the
- * attached registries (role assignments are made in identity.ts).
+ * attached registries (role assignments are made in identity.ts). With Key Vault delivery by the CSI driver and
+ * `installDriver`, the driver comes as the azureKeyvaultSecretsProvider add-on, rotating synced values every 2 minutes.
  */
 import type { AzureDesired } from "../../resources/azure-resource.ts";
 import { declared, make, subnetId, type AzureContext } from "./context.ts";
@@ -12,7 +13,17 @@ const PLUGIN = {
   overlay: { networkPlugin: "azure", networkPluginMode: "overlay" },
 } as const;
 
-export function synthAks(ctx: AzureContext): AzureDesired[] {
+/** The add-on that installs the Secrets Store CSI driver and its Azure provider (AKS's name and settings). */
+export const SECRETS_STORE_ADD_ON = {
+  azureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: "true", rotationPollInterval: "2m" } },
+} as const;
+
+export interface AksOptions {
+  /** Turn on the Secrets Store CSI driver add-on (spec.azure.secrets: delivery csi, installDriver). */
+  readonly secretsStoreDriver?: boolean;
+}
+
+export function synthAks(ctx: AzureContext, options: AksOptions = {}): AzureDesired[] {
   return Object.entries(ctx.azure.aks).map(([logical, aks]) => {
     const d = declared(ctx, "aks", logical, aks.location);
     const subnet = aks.subnet ? subnetId(ctx, aks.subnet) : undefined;
@@ -46,6 +57,7 @@ export function synthAks(ctx: AzureContext): AzureDesired[] {
           },
           oidcIssuerProfile: { enabled: true },
           securityProfile: { workloadIdentity: { enabled: true } },
+          ...(options.secretsStoreDriver && !aks.existing ? { addonProfiles: SECRETS_STORE_ADD_ON } : {}),
           ...(aks.entraId ? { aadProfile: { managed: true, enableAzureRBAC: true, tenantID: ctx.azure.tenantId }, disableLocalAccounts: true } : {}),
         },
       },
