@@ -7,7 +7,8 @@ export const OUTPUT_GROUPS: readonly { readonly file: string; readonly kinds: re
   { file: "00-namespaces.yaml", kinds: ["Namespace"] },
   { file: "01-network-policies.yaml", kinds: ["NetworkPolicy"] },
   { file: "10-access.yaml", kinds: ["ServiceAccount", "Role", "RoleBinding"] },
-  { file: "20-config.yaml", kinds: ["ConfigMap", "Secret"] },
+  // What makes Secrets (Key Vault delivery) sits with them: applied before the pods that read them.
+  { file: "20-config.yaml", kinds: ["ConfigMap", "Secret", "SecretProviderClass", "SecretStore", "ExternalSecret"] },
   { file: "30-storage.yaml", kinds: ["PersistentVolumeClaim"] },
   { file: "40-workloads.yaml", kinds: ["Deployment", "StatefulSet", "Job", "CronJob"] },
   { file: "50-services.yaml", kinds: ["Service", "HorizontalPodAutoscaler", "PodDisruptionBudget"] },

@@ -104,6 +104,8 @@ describe("examples", () => {
           const declaredSecrets = Object.keys(result.spec!.platform.spec.secrets);
           const generated = result.secrets!;
           const certSecrets = objects.filter((o) => o.kind === "Certificate").map((o) => o.spec.secretName);
+          // Key Vault delivery (csi): the driver syncs these Secrets, with these keys, when a pod mounts the class.
+          const synced = objects.filter((o) => o.kind === "SecretProviderClass").flatMap((o) => (o.spec.secretObjects as { secretName: string; data: { key: string }[] }[]).map((so) => ({ name: so.secretName, namespaces: [o.metadata.namespace!], keys: so.data.map((d) => d.key) })));
           for (const { o, pod } of podSpecs(objects)) {
             const ns = o.metadata.namespace!;
             assert.ok(has("ServiceAccount", ns, pod.serviceAccountName));
@@ -115,7 +117,7 @@ describe("examples", () => {
                 }
                 if (e.valueFrom?.secretKeyRef) {
                   const { name, key } = e.valueFrom.secretKeyRef;
-                  const made = generated.find((g) => g.name === name && g.namespaces.includes(ns));
+                  const made = [...generated, ...synced].find((g) => g.name === name && g.namespaces.includes(ns));
                   assert.ok(made || declaredSecrets.includes(name), `${o.metadata.name}: secret ${name} exists in ${ns}`);
                   assert.ok(made ? made.keys.includes(key) : result.spec!.platform.spec.secrets[name]!.keys.includes(key), `${name} has key ${key}`);
                 }

@@ -17,10 +17,14 @@ import { synthRegistrations } from "./registration.ts";
 import { synthVaultSecrets } from "./vault-secrets.ts";
 import type { GeneratedSecret } from "../../resources/secrets.ts";
 import type { VaultDelivery } from "../../resources/vault-secrets.ts";
+import { deliverVaultSecrets } from "./vault-delivery/index.ts";
 
 export interface AzureSynthesized {
   readonly azure: AzureDesired[];
-  /** The Kubernetes resources, as given: workload identity annotations already hold client id tokens. */
+  /**
+   * The Kubernetes resources: as given (workload identity annotations already hold client id tokens), plus in vault
+   * mode what delivers the vault's secrets to the pods that read them (vault-delivery/).
+   */
   readonly kubernetes: KubeDesired[];
   readonly diagnostics: Diagnostic[];
   /** Vault mode: which Secret keys the vault holds and how pods get them (docs/design/0011). */
@@ -31,7 +35,9 @@ export function synthAzure(spec: ResolvedSpec, kubernetes: readonly KubeDesired[
   if (!spec.platform.spec.azure) return { azure: [], kubernetes: [...kubernetes], diagnostics: [] };
   const ctx = azureContext(spec);
   const vault = synthVaultSecrets(ctx, spec, generated);
-  const federated = synthFederatedCredentials(ctx, spec, kubernetes);
+  const delivered = vault.delivery ? deliverVaultSecrets({ ctx, spec, delivery: vault.delivery, kubernetes }) : { kubernetes: [...kubernetes], azure: [], diagnostics: [] };
+  // After delivery: it annotates the ServiceAccounts of workloads that read the vault as spec.azure.secrets.identity.
+  const federated = synthFederatedCredentials(ctx, spec, delivered.kubernetes);
   const all = [
     ...synthResourceGroups(ctx),
     ...synthNetworks(ctx),
@@ -39,16 +45,17 @@ export function synthAzure(spec: ResolvedSpec, kubernetes: readonly KubeDesired[
     ...vault.resources,
     ...synthRegistries(ctx),
     ...synthIdentities(ctx),
-    ...synthAks(ctx),
+    ...synthAks(ctx, { secretsStoreDriver: vault.delivery?.delivery === "csi" && vault.delivery.installDriver }),
     ...synthRegistryPulls(ctx),
     ...synthPostgres(ctx),
     ...synthSql(ctx),
     ...synthDatabricks(ctx),
     ...federated.resources,
+    ...delivered.azure,
   ];
   // Shared private DNS zones (one privatelink zone for several servers) come out once.
   const seen = new Set<string>();
   const unique = all.filter((r) => !seen.has(r.key) && seen.add(r.key));
   const azure = [...synthRegistrations(ctx, unique), ...unique];
-  return { azure, kubernetes: [...kubernetes], diagnostics: [...vault.diagnostics, ...federated.diagnostics], ...(vault.delivery ? { vault: vault.delivery } : {}) };
+  return { azure, kubernetes: delivered.kubernetes, diagnostics: [...vault.diagnostics, ...delivered.diagnostics, ...federated.diagnostics], ...(vault.delivery ? { vault: vault.delivery } : {}) };
 }

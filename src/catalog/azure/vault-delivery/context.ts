@@ -6,7 +6,7 @@ import { formatPath, type SpecPath } from "../../../spec/path.ts";
 import type { ResolvedSpec } from "../../../spec/resolve.ts";
 import type { AzureContext } from "../context.ts";
 import { workloadIdentity, type WorkloadIdentity } from "../workload-identity.ts";
-import type { VaultDelivery } from "./inventory.ts";
+import type { VaultDelivery } from "../../../resources/vault-secrets.ts";
 
 export interface DeliveryInput {
   readonly ctx: AzureContext;

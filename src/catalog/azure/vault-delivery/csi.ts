@@ -11,7 +11,7 @@ import { desired } from "../../../resources/kube-object.ts";
 import { ANNOTATION } from "../../../resources/labels.ts";
 import { armOf } from "../ids.ts";
 import { type DeliveryInput, type DeliveryOutput, identityAnnotations, problem, secretsIdentity, type VaultReader } from "./context.ts";
-import type { VaultRef } from "./inventory.ts";
+import type { VaultRef } from "../../../resources/vault-secrets.ts";
 import { getPath, podSpecPath, renameSecretReads, setPath, vaultReadsOf } from "./reads.ts";
 
 export const CSI_DRIVER = "secrets-store.csi.k8s.io";
@@ -63,11 +63,7 @@ export function deliverByCsi(input: DeliveryInput): DeliveryOutput {
     const workload = r.object.metadata.name;
     const reads: Read[] = [...found.secrets].flatMap(([secret, keys]) => [...keys].map((key) => ({ secret, key, ref: delivery.backed.get(secret)!.get(key)! })));
 
-    const withField = reads.find((x) => x.ref.field !== undefined);
-    if (withField)
-      diagnostics.push(
-        problem(input, r.origin, "AZURE-CSI-FIELD", `${r.object.kind} ${namespace}/${workload} reads ${withField.secret}/${withField.key}, a field of the JSON vault secret ${withField.ref.secretName}: the Secrets Store CSI driver hands over whole values`, "set spec.azure.secrets.delivery: eso (External Secrets Operator picks fields), or keep the value in a vault secret of its own"),
-      );
+    // A JSON field of a vault secret cannot be delivered by the driver: the spec rules refuse it (AZURE-CSI-FIELD).
     const vaults = new Set(reads.map((x) => x.ref.vaultKey));
     if (vaults.size > 1) {
       diagnostics.push(problem(input, r.origin, "AZURE-CSI-VAULTS", `${r.object.kind} ${namespace}/${workload} reads secrets of ${vaults.size} vaults; one SecretProviderClass reads one vault`, "keep the credentials this workload reads in one vault (spec.azure.secrets.keyVault)"));

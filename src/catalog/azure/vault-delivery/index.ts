@@ -8,7 +8,7 @@ import type { KubeDesired } from "../../../resources/kube-object.ts";
 import type { DeliveryInput, DeliveryOutput } from "./context.ts";
 import { deliverByCsi } from "./csi.ts";
 import { deliverByEso } from "./eso.ts";
-import type { VaultDelivery } from "./inventory.ts";
+import type { VaultDelivery } from "../../../resources/vault-secrets.ts";
 import { vaultReaderRoles } from "./roles.ts";
 
 const MODES: Readonly<Record<VaultDelivery["delivery"], (input: DeliveryInput) => DeliveryOutput>> = {

@@ -4,7 +4,7 @@
  * read by the kubelet before any volume is mounted, so they stay Kubernetes Secrets (docs/design/0011).
  */
 import type { KubeObject } from "../../../resources/kube-object.ts";
-import type { VaultBacked } from "./inventory.ts";
+import type { VaultBacked } from "../../../resources/vault-secrets.ts";
 
 // Pod specs are free-form JSON here: the objects are berth's own renderings of kubernetes-models types.
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
