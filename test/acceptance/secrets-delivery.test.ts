@@ -42,7 +42,11 @@ const filesUnder = (dir: string): string[] =>
         .map((e) => join(e.parentPath, e.name))
     : [];
 
-/** Every (namespace, Secret, key) the output promises: Secret objects, the generator's list, the user's declarations. */
+/**
+ * Every (namespace, Secret, key) the output promises: Secret objects, the generator's list, the user's declarations,
+ * and what a Key Vault delivery makes (the CSI driver syncs a SecretProviderClass's secretObjects; External Secrets
+ * Operator writes an ExternalSecret's target).
+ */
 function promised(objects: Obj[]): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   const add = (ns: string, name: string, keys: readonly string[]) => out.set(`${ns}/${name}`, new Set([...(out.get(`${ns}/${name}`) ?? []), ...keys]));
@@ -53,6 +57,8 @@ function promised(objects: Obj[]): Map<string, Set<string>> {
     if (generated) for (const s of JSON.parse(generated) as { name: string; keys: string[]; namespaces: string[] }[]) for (const ns of s.namespaces) add(ns, s.name, s.keys);
     const provided = o.kind === "Namespace" ? o.metadata.annotations?.["berth.dev/provided-secrets"] : undefined;
     if (provided) for (const [name, keys] of Object.entries(JSON.parse(provided) as Record<string, string[]>)) add(o.metadata.name, name, keys);
+    if (o.kind === "SecretProviderClass") for (const so of o.spec.secretObjects as { secretName: string; data: { key: string }[] }[]) add(o.metadata.namespace!, so.secretName, so.data.map((d) => d.key));
+    if (o.kind === "ExternalSecret") add(o.metadata.namespace!, o.spec.target?.name ?? o.metadata.name, (o.spec.data as { secretKey: string }[]).map((d) => d.secretKey));
   }
   return out;
 }

@@ -9,6 +9,8 @@ import { runCli, runCliProcess, tempDir } from "./cli.ts";
 import { startAzureApiServer } from "./azure-api-server/index.ts";
 import type { AzureApiServer } from "./azure-api-server/types.ts";
 import { ensureKubectl } from "./helm.ts";
+import { SECRETS_STORE_CSI } from "./kube-api-server/cluster-seed.ts";
+import { vaultCsiProvider } from "./vault-csi.ts";
 
 export interface Cluster {
   readonly server: KubeApiServer;
@@ -27,15 +29,18 @@ export interface Cluster {
 }
 
 export async function testCluster(scenario: Scenario = {}): Promise<Cluster> {
-  const server = await startKubeApiServer({ readyAfterMs: {}, ...scenario });
+  let azure: AzureApiServer | undefined;
+  // Pods mounting the Secrets Store CSI driver read the Azure test server's vaults (once it is started).
+  const server = await startKubeApiServer({ readyAfterMs: {}, csi: vaultCsiProvider(() => azure), ...scenario });
   const dir = tempDir("berth-cluster-");
   const kubeconfig = server.writeKubeconfig(dir);
   const stateDir = join(dir, "state");
-  let azure: AzureApiServer | undefined;
   const azureFor = async (path: string, env: string): Promise<AzureApiServer> => {
     // Real time and no provisioning latency: every ARM write answers done, so the berth process never waits.
     azure ??= await startAzureApiServer({ realTime: true, kubernetes: { server: server.url } });
-    seedExisting(azure, planFor({ path, env, set: azureSets(azure) }).plan);
+    const plan = planFor({ path, env, set: azureSets(azure) }).plan;
+    seedExisting(azure, plan);
+    if (turnsOnSecretsStore(plan)) for (const o of SECRETS_STORE_CSI) server.seed(o);
     return azure;
   };
   return {
@@ -77,6 +82,13 @@ const EXISTING_PROPERTIES: Readonly<Record<string, (name: string) => Record<stri
   }),
   "Microsoft.KeyVault/vaults": (name) => ({ vaultUri: `https://${name.toLowerCase()}.vault.azure.net/`, enableRbacAuthorization: true, tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47", sku: { family: "A", name: "standard" } }),
 };
+
+/**
+ * Whether the plan turns on the AKS add-on that installs the Secrets Store CSI driver: the test cluster then has the
+ * driver, as the add-on would install it (the Azure test server does not reach into the Kubernetes one).
+ */
+const turnsOnSecretsStore = (plan: Plan | undefined): boolean =>
+  (plan?.steps ?? []).some((s) => s.action.type === "ensure" && (s.action.resource.body as { properties?: { addonProfiles?: { azureKeyvaultSecretsProvider?: { enabled?: boolean } } } }).properties?.addonProfiles?.azureKeyvaultSecretsProvider?.enabled === true);
 
 /** Creates the spec's `existing: true` resources in the Azure test server, as IT would have made them beforehand. */
 export function seedExisting(a: AzureApiServer, plan: Plan | undefined): void {
