@@ -1,7 +1,7 @@
 /** What both delivery modes (csi, eso) are given and give back. */
 import type { Diagnostic } from "../../../diagnostics/diagnostic.ts";
 import type { KubeDesired } from "../../../resources/kube-object.ts";
-import { ANNOTATION } from "../../../resources/labels.ts";
+import { ANNOTATION, LABEL } from "../../../resources/labels.ts";
 import { formatPath, type SpecPath } from "../../../spec/path.ts";
 import type { ResolvedSpec } from "../../../spec/resolve.ts";
 import type { AzureContext } from "../context.ts";
@@ -44,6 +44,6 @@ export function problem(input: DeliveryInput, origin: SpecPath, code: string, me
 
 export const platformLabels = (input: DeliveryInput): Record<string, string> => ({
   ...input.spec.platform.metadata.labels,
-  "app.kubernetes.io/part-of": input.spec.platform.metadata.name,
-  "app.kubernetes.io/managed-by": "berth",
+  [LABEL.partOf]: input.spec.platform.metadata.name,
+  [LABEL.managedBy]: "berth",
 });

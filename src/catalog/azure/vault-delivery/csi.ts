@@ -12,7 +12,7 @@ import { ANNOTATION } from "../../../resources/labels.ts";
 import { armOf } from "../ids.ts";
 import { type DeliveryInput, type DeliveryOutput, identityAnnotations, problem, secretsIdentity, type VaultReader } from "./context.ts";
 import type { VaultRef } from "../../../resources/vault-secrets.ts";
-import { getPath, podSpecPath, renameSecretReads, setPath, vaultReadsOf } from "./reads.ts";
+import { CONTAINER_LISTS, getPath, podSpecPath, renameSecretReads, setPath, vaultReadsOf } from "./reads.ts";
 
 export const CSI_DRIVER = "secrets-store.csi.k8s.io";
 export const SPC_API_VERSION = "secrets-store.csi.x-k8s.io/v1";
@@ -145,7 +145,7 @@ type Json = Record<string, any>;
 function withCsiVolume(pod: Json, spc: string, readers: ReadonlySet<string>): Json {
   const mount = { name: CSI_VOLUME, mountPath: CSI_MOUNT_PATH, readOnly: true };
   const out: Json = { ...pod, volumes: [...(pod.volumes ?? []), { name: CSI_VOLUME, csi: { driver: CSI_DRIVER, readOnly: true, volumeAttributes: { secretProviderClass: spc } } }] };
-  for (const list of ["initContainers", "containers"] as const)
+  for (const list of CONTAINER_LISTS)
     if (Array.isArray(pod[list])) out[list] = (pod[list] as Json[]).map((c, i) => (readers.has(`${list}/${i}`) ? { ...c, volumeMounts: [...(c.volumeMounts ?? []), mount] } : c));
   return out;
 }
