@@ -13,6 +13,7 @@ import { routeArm } from "./arm-router.ts";
 import { Entra } from "./entra.ts";
 import { ArmError } from "./errors.ts";
 import { Faults } from "./faults.ts";
+import { routeKeyVault, VAULT_PATH_PREFIX } from "./keyvault-data.ts";
 import { parsePath } from "./ids.ts";
 import { Operations } from "./operations.ts";
 import { PROVIDER_REGISTRATION, initialProviders } from "./providers.ts";
@@ -21,7 +22,7 @@ import { resourceTypeOf, view } from "./resources.ts";
 import { Store } from "./store.ts";
 import { testCertificate } from "./tls.ts";
 import { behaviourOf } from "./types/index.ts";
-import type { AzureApiServer, Json, RequestRecord, Scenario } from "./types.ts";
+import type { AzureApiServer, Json, RequestRecord, Scenario, Service } from "./types.ts";
 import type { World } from "./world.ts";
 
 export type { AzureApiServer, EntraClient, KubernetesEndpoint, ProvisioningFault, RequestFault, RequestMatch, RequestRecord, Scenario } from "./types.ts";
@@ -79,7 +80,7 @@ export async function startAzureApiServer(scenario: Scenario = {}): Promise<Azur
     const raw = await readBody(req);
     const url = new URL(req.url ?? "/", base);
     const method = (req.method ?? "GET").toUpperCase();
-    const service: "arm" | "entra" = /^\/(subscriptions|providers|tenants)(\/|$)/i.test(url.pathname) ? "arm" : "entra";
+    const service: Service = url.pathname.startsWith(VAULT_PATH_PREFIX) ? "keyvault" : /^\/(subscriptions|providers|tenants)(\/|$)/i.test(url.pathname) ? "arm" : "entra";
     const p = service === "arm" ? parsePath(url.pathname) : undefined;
     const armType = p ? resourceTypeOf(method, p) : undefined;
     const apiVersion = url.searchParams.get("api-version") ?? undefined;
@@ -111,7 +112,8 @@ export async function startAzureApiServer(scenario: Scenario = {}): Promise<Azur
                 throw new ArmError(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized.");
               }
             }
-            return routeArm(w, entra, { method, path: url.pathname, query: url.searchParams, body, authorization: req.headers.authorization });
+            const call = { method, path: url.pathname, query: url.searchParams, body, authorization: req.headers.authorization };
+            return service === "keyvault" ? routeKeyVault(w, entra, call) : routeArm(w, entra, call);
           } catch (e) {
             if (e instanceof ArmError) return json(e.status, e.body(), e.headers);
             throw e;

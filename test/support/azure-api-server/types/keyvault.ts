@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { ArmError, badRequest, conflict } from "../errors.ts";
 import type { Json } from "../types.ts";
 import type { TypeBehaviour, World } from "../world.ts";
+import { vaultUriOf } from "../keyvault-data.ts";
 import { kept } from "./common.ts";
 
 const DAY = 24 * 3600_000;
@@ -41,7 +42,9 @@ export const vaults: TypeBehaviour = {
       Object.assign(p, { ...deleted.vault.properties, ...p });
     }
     delete p.createMode;
-    p.vaultUri = kept(ctx.prev, "properties.vaultUri", () => `https://${ctx.name.toLowerCase()}.vault.azure.net/`);
+    // A real vault's URI is a host of its own (https://{name}.vault.azure.net/); here it is this server, so the
+    // data plane (keyvault-data.ts) is reachable by whatever reads the vault's URI.
+    p.vaultUri = kept(ctx.prev, "properties.vaultUri", () => vaultUriOf(ctx.w, ctx.name));
     p.enableSoftDelete ??= true;
     p.softDeleteRetentionInDays ??= 90;
     p.enableRbacAuthorization ??= false;
