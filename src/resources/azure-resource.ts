@@ -25,8 +25,29 @@ export interface AzureResource {
    * Generated secrets this resource needs at creation only (an admin password), by body path
    * (`properties.administratorLoginPassword`): made by the provider, kept where the spec says, never in the plan.
    */
-  /** keepIn: the vault's resource key (or ARM id). */
-  readonly generatedSecrets?: Readonly<Record<string, { readonly keepIn: string; readonly secretName: string }>>;
+  /**
+   * keepIn: the vault's resource key (or ARM id). `alsoJson`: the login and the password also kept as one JSON
+   * secret (`{"USER": login, "PASSWORD": password}`), written at the same moment (seed 003's merge credentials).
+   */
+  readonly generatedSecrets?: Readonly<
+    Record<
+      string,
+      {
+        readonly keepIn: string;
+        readonly secretName: string;
+        readonly alsoJson?: { readonly secretName: string; readonly fields: { readonly user: string; readonly password: string }; readonly login: string };
+      }
+    >
+  >;
+  /**
+   * A secret of a Key Vault (type Microsoft.KeyVault/vaults/secrets): where its value comes from, never the value.
+   * `generate`: made by the provider once and then kept; `fixed`: a value that is not secret (an admin login), kept in
+   * the vault beside the password so pods read both the same way; `provided`: set by the user (with existing: true).
+   */
+  readonly vaultSecret?:
+    | { readonly generate: { readonly length: number; readonly format?: "alnum" | "fernet" | "password" } }
+    | { readonly fixed: string }
+    | { readonly provided: { readonly fields?: readonly string[] } };
   /**
    * Resources Azure soft-deletes (Key Vault): what berth may do when a deleted one still holds the name (recover it,
    * purge it, or stop and say so — the default), and whether `remove` purges after deleting (default: never, so a
