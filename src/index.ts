@@ -13,6 +13,7 @@ import { type RenderedFile, renderManifests } from "./output/manifests.ts";
 import { writeOutput } from "./output/write.ts";
 import type { AzureDesired } from "./resources/azure-resource.ts";
 import type { KubeDesired } from "./resources/kube-object.ts";
+import type { IdentityCheckDesired } from "./resources/identity-check.ts";
 import type { GeneratedSecret } from "./resources/secrets.ts";
 import { declaredEnvironments, loadSource, type ResolvedSpec, resolveSpec } from "./spec/resolve.ts";
 import { buildPlan, PlanCycleError, UnknownOutputSource } from "./plan/build-plan.ts";
@@ -43,6 +44,8 @@ export interface BuildResult {
   readonly resources?: KubeDesired[];
   /** Azure resources: planned and deployed, never rendered as files. */
   readonly azure?: AzureDesired[];
+  /** Checks `berth up` runs after deploying (workload identity verified): planned, never rendered as files. */
+  readonly checks?: IdentityCheckDesired[];
   readonly secrets?: GeneratedSecret[];
   readonly files?: RenderedFile[];
 }
@@ -60,7 +63,7 @@ export function build(options: BuildOptions): BuildResult {
   const resolved = resolveSpec(loaded.source, { env: options.env, set: options.set });
   const diagnostics = [...loaded.diagnostics, ...resolved.diagnostics];
   if (!resolved.spec || hasErrors(diagnostics)) return { ok: false, diagnostics: uniqueDiagnostics(diagnostics) };
-  const { resources, azure, secrets, diagnostics: synthDiagnostics } = synthPlatform(resolved.spec);
+  const { resources, azure, secrets, checks, diagnostics: synthDiagnostics } = synthPlatform(resolved.spec);
   diagnostics.push(...synthDiagnostics);
   diagnostics.push(...lint(specCheckInput(resolved.spec, resources, secrets), specLintOptions(resolved.spec)));
   const unique = uniqueDiagnostics(diagnostics);
@@ -71,7 +74,7 @@ export function build(options: BuildOptions): BuildResult {
     ...renderChart(resolved.spec, delivered, secrets),
     renderInventory(resolved.spec, delivered, secrets),
   ];
-  return { ok: true, diagnostics: unique, spec: resolved.spec, resources, azure, secrets, files };
+  return { ok: true, diagnostics: unique, spec: resolved.spec, resources, azure, secrets, checks, files };
 }
 
 /** Writes a successful build to DIR/manifests/ and DIR/inventory.json; a failed build writes nothing. */
@@ -111,7 +114,7 @@ export function planFor(options: BuildOptions & { readonly env: string }): PlanR
     const plan = buildPlan({
       platform: result.spec.platform.metadata.name,
       env: options.env,
-      resources: [...result.resources!, ...(result.azure ?? [])],
+      resources: [...result.resources!, ...(result.azure ?? []), ...(result.checks ?? [])],
       secrets: result.secrets ?? [],
       declaredSecrets: Object.fromEntries(Object.entries(spec.secrets).map(([n, s]) => [n, s.keys])),
       ...(spec.azure ? { azure: { subscriptionId: spec.azure.subscriptionId, ...(spec.azure.tenantId ? { tenantId: spec.azure.tenantId } : {}), cloud: spec.azure.cloud } } : {}),

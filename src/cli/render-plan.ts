@@ -10,7 +10,7 @@ export type Change = "create" | "update" | "unchanged" | "delete" | "check" | "u
 
 export function changeOf(step: PlanStep, live: LiveState | undefined): Change {
   if (step.action.type === "delete") return "delete";
-  if (step.action.type === "require-secret" || step.action.type === "verify") return "check";
+  if (step.action.type === "require-secret" || step.action.type === "verify" || step.action.type === "verify-identity") return "check";
   if (!live) return "unknown";
   if (!live.exists) return "create";
   return live.changes.length || live.intentChanged ? "update" : "unchanged";

@@ -19,6 +19,8 @@ import { aksConnectionSource } from "../providers/azure/aks-credentials.ts";
 import { connectAzure } from "../providers/azure/connect.ts";
 import { AzureRequestError } from "../providers/azure/errors.ts";
 import { AzureProvider } from "../providers/azure/provider.ts";
+import { IDENTITY_CHECK_PROVIDER } from "../resources/identity-check.ts";
+import { WorkloadIdentityProvider } from "../providers/workload-identity/provider.ts";
 import type { RetryHooks, RetryPolicy } from "../util/retry.ts";
 
 export interface DeployTarget {
@@ -98,7 +100,9 @@ export function connect(plan: Plan, target: DeployTarget, given: StateStores | u
         ...(target.kubernetesConnection ? { connection: target.kubernetesConnection } : {}),
       })
     : undefined;
-  const providers: Record<string, Provider> = { ...(kubernetes ? { kubernetes } : {}), ...target.providers };
+  // Workload identity checks run through the Kubernetes provider and read federated credentials through Azure's.
+  const checks: Record<string, Provider> = kubernetes && used.includes(IDENTITY_CHECK_PROVIDER) ? { [IDENTITY_CHECK_PROVIDER]: new WorkloadIdentityProvider({ kubernetes, ...(azure instanceof AzureProvider ? { azure } : {}) }) } : {};
+  const providers: Record<string, Provider> = { ...(kubernetes ? { kubernetes } : {}), ...checks, ...target.providers };
   for (const name of used) if (!providers[name]) throw new ProviderUnavailable(`the plan has ${name} steps and no ${name} provider is configured`);
   const kubeStores = (): StateStores => {
     const ns = new StateNamespace(() => kubernetes!.client, target.stateNamespace);
@@ -122,7 +126,7 @@ export const reached = (connected: Connected): string[] => [...new Set([...conne
 export async function preflight(connected: Connected): Promise<{ readonly endpoint: string; readonly version: string }> {
   const found: { name: string; endpoint: string; version: string }[] = [];
   for (const name of reached(connected)) found.push({ name, ...(await connected.providers[name]!.preflight()) });
-  return { endpoint: found.map((f) => f.endpoint).join("; ") || "(no provider)", version: found.find((f) => f.name === "kubernetes")?.version ?? "" };
+  return { endpoint: found.map((f) => f.endpoint).filter(Boolean).join("; ") || "(no provider)", version: found.find((f) => f.name === "kubernetes")?.version ?? "" };
 }
 
 function azureProviderFor(plan: Plan, target: DeployTarget): AzureProvider {

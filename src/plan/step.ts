@@ -1,4 +1,5 @@
 import type { AzureResource } from "../resources/azure-resource.ts";
+import type { IdentityCheck } from "../resources/identity-check.ts";
 import { type KubeObject, resourceKey } from "../resources/kube-object.ts";
 import type { Phase } from "./ordering.ts";
 
@@ -31,7 +32,9 @@ export type StepAction =
   /** An Azure resource made to match (created, updated, or — when `existing` — only read and verified). */
   | { readonly type: "ensure"; readonly resource: AzureResource }
   /** An Azure resource deleted (prune, down); the body may be empty: id, type and apiVersion are what a delete needs. */
-  | { readonly type: "remove"; readonly resource: AzureResource };
+  | { readonly type: "remove"; readonly resource: AzureResource }
+  /** A workload identity checked in the cluster (resources/identity-check.ts): run, read, reported; nothing kept. */
+  | { readonly type: "verify-identity"; readonly check: IdentityCheck };
 
 export interface PlanStep {
   /** Stable across runs: the resource key for objects, so a journal entry finds its step again after a restart. */
@@ -98,6 +101,6 @@ export const refKey = (r: ObjectRef): string =>
 export function stepRef(step: PlanStep): ObjectRef | undefined {
   const a = step.action;
   if (a.type === "apply") return refOf(a.object);
-  if (a.type === "verify" || a.type === "ensure" || a.type === "remove") return undefined;
+  if (a.type === "verify" || a.type === "ensure" || a.type === "remove" || a.type === "verify-identity") return undefined;
   return a.ref;
 }
