@@ -9,6 +9,7 @@ import { runCli, runCliProcess, tempDir } from "./cli.ts";
 import { startAzureApiServer } from "./azure-api-server/index.ts";
 import type { AzureApiServer } from "./azure-api-server/types.ts";
 import { ensureKubectl } from "./helm.ts";
+import { linkWorkloadIdentity } from "./workload-identity.ts";
 
 export interface Cluster {
   readonly server: KubeApiServer;
@@ -34,7 +35,11 @@ export async function testCluster(scenario: Scenario = {}): Promise<Cluster> {
   let azure: AzureApiServer | undefined;
   const azureFor = async (path: string, env: string): Promise<AzureApiServer> => {
     // Real time and no provisioning latency: every ARM write answers done, so the berth process never waits.
-    azure ??= await startAzureApiServer({ realTime: true, kubernetes: { server: server.url } });
+    if (!azure) {
+      azure = await startAzureApiServer({ realTime: true, kubernetes: { server: server.url } });
+      // The cluster is AKS with workload identity: berth's identity checks run for real against this Azure.
+      linkWorkloadIdentity(server, azure);
+    }
     seedExisting(azure, planFor({ path, env, set: azureSets(azure) }).plan);
     return azure;
   };

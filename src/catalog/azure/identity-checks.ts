@@ -45,9 +45,11 @@ const MOUNT = "/berth";
 /** The distroless image's non-root user. */
 const NONROOT = 65532;
 
+/** The checker's text, put into the bundle when berth is bundled (scripts/bundle/options.mjs); read from the sources otherwise. */
+declare const __BERTH_IDENTITY_CHECK__: string | undefined;
 let checker: string | undefined;
-/** The checker's text, shipped with berth (src/ is part of the package). */
-const checkerScript = (): string => (checker ??= readFileSync(join(packageRoot(), "src", "verify", SCRIPT), "utf8"));
+const checkerScript = (): string =>
+  (checker ??= typeof __BERTH_IDENTITY_CHECK__ === "string" ? __BERTH_IDENTITY_CHECK__ : readFileSync(join(packageRoot(), "src", "verify", SCRIPT), "utf8"));
 
 /** The pod template of a workload, if it has one (CronJob: its job template's). */
 function podTemplateOf(o: KubeObject): { metadata?: { labels?: Record<string, string> }; spec?: Record<string, any> } | undefined {

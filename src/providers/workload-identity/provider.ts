@@ -40,8 +40,8 @@ type JobRun = { readonly verdict: CheckerVerdict; readonly pod: string } | { rea
 /** What a verdict leads to: the step's result, or another run after a wait. */
 type Judged = { readonly verdict: Verdict; readonly lines: readonly string[] } | { readonly retryAfterMs: number; readonly note: string };
 
-const POLL_FIRST_MS = 100;
-const POLL_MAX_MS = 2_000;
+const POLL_FIRST_MS = 50;
+const POLL_MAX_MS = 500;
 const JOB = { apiVersion: "batch/v1", kind: "Job" } as const;
 
 const seconds = (ms: number): string => `${Math.round(ms / 1000)}s`;
@@ -148,8 +148,9 @@ export class WorkloadIdentityProvider implements Provider {
         pods = ((await this.#kube.call(() => this.#kube.rest.list("v1", "Pod", { namespace: ref.namespace!, labelSelector: `job-name=${ref.name}` }))) as LiveObject[]).filter((p) =>
           ((p.metadata as { ownerReferences?: { uid?: string }[] } | undefined)?.ownerReferences ?? []).some((o) => o.uid === uid),
         );
-        const state = entry.step({ object: live, pods });
-        if (state.done) break;
+        // The verdict is the pod's to give: once its container has ended, the Job's own status adds nothing.
+        const ended = pods.some((p) => (p.status?.containerStatuses as { state?: { terminated?: unknown } }[] | undefined)?.[0]?.state?.terminated);
+        if (ended || entry.step({ object: live, pods }).done) break;
       }
       if (progress.deadline !== undefined && this.#clock.now() + wait > progress.deadline) return { problem: failed("Timeout", `the check Job ${ref.namespace}/${ref.name} did not finish in time`) };
       await this.#clock.sleep(wait, signal);
