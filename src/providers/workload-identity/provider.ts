@@ -98,7 +98,7 @@ export class WorkloadIdentityProvider implements Provider {
       let judged: Judged;
       for (let attempt = 1; ; attempt++) {
         const ran = await this.#runJob(job, progress, signal);
-        judged = await this.#judge(check, ran, attempt, waited);
+        judged = await this.#judge(check, ran, attempt, waited, (ms) => progress.deadline === undefined || this.#clock.now() + ms < progress.deadline);
         if (!("retryAfterMs" in judged)) break;
         progress.note(judged.note);
         await this.#clock.sleep(judged.retryAfterMs, signal);
@@ -120,9 +120,9 @@ export class WorkloadIdentityProvider implements Provider {
     }
   }
 
-  async #delete(ref: ObjectRef, progress: Progress, signal?: AbortSignal): Promise<void> {
+  async #delete(ref: ObjectRef, progress: Progress, signal?: AbortSignal, tries?: number): Promise<void> {
     try {
-      await this.#kube.call(() => this.#kube.rest.delete(ref, "Background"), {}, progress);
+      await this.#kube.call(() => this.#kube.rest.delete(ref, "Background"), tries ? { tries } : {}, progress);
     } catch (error) {
       if (isNotFound(error)) return;
       throw this.#failure(`delete ${describeRef(ref)}`, error);
@@ -130,9 +130,14 @@ export class WorkloadIdentityProvider implements Provider {
     if (signal) for (let wait = 20; (await this.options.kubernetes.read(ref)) !== undefined; wait = Math.min(wait * 2, 1_000)) await this.#clock.sleep(wait, signal);
   }
 
-  /** Best effort: what is left (a lost connection) carries the instance label and is pruned by the next up; the Job has a TTL. */
+  /**
+   * Best effort: what is left (a lost connection, an interrupted run, a lost lock — another run may hold these names
+   * now, so nothing is deleted without the lock) carries the instance label and is pruned by the next up; the Job
+   * has a TTL.
+   */
   async #cleanUp(objects: readonly KubeObject[], progress: Progress): Promise<void> {
-    for (const o of objects) await this.#delete(refOf(o), { note: progress.note }).catch(() => undefined);
+    const quick = { note: progress.note, ...(progress.beforeAttempt ? { beforeAttempt: progress.beforeAttempt } : {}) };
+    for (const o of objects) await this.#delete(refOf(o), quick, undefined, 2).catch(() => undefined);
   }
 
   /** Runs the Job once (a Job of the same name from an earlier attempt is deleted first) and reads its verdict. */
@@ -168,13 +173,14 @@ export class WorkloadIdentityProvider implements Provider {
   }
 
   /** The cause a run proves, or another run after a wait when propagation may explain it. */
-  async #judge(check: IdentityCheck, ran: JobRun, attempt: number, waited: number): Promise<Judged> {
+  async #judge(check: IdentityCheck, ran: JobRun, attempt: number, waited: number, inTime: (ms: number) => boolean): Promise<Judged> {
     const who = `identity ${check.identity.name} of ServiceAccount ${check.namespace}/${check.serviceAccount}`;
     if ("problem" in ran) return { verdict: ran.problem, lines: [`hint: the check runs image ${imageOf(check)}; with an air-gapped registry set spec.azure.verify.image to a copy of it`] };
     const v = ran.verdict;
     const retry = (b: Backoff, what: string): Judged | undefined => {
       const ms = nextWait(b, attempt, waited);
-      return ms === undefined ? undefined : { retryAfterMs: ms, note: `${what}; checking again in ${seconds(ms)} (attempt ${attempt + 1})` };
+      // The step's own deadline bounds the waits too: a last run must still fit before it.
+      return ms === undefined || !inTime(ms) ? undefined : { retryAfterMs: ms, note: `${what}; checking again in ${seconds(ms)} (attempt ${attempt + 1})` };
     };
     switch (causeOf(v)) {
       case "ok":
