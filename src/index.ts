@@ -126,6 +126,49 @@ export function planFor(options: BuildOptions & { readonly env: string }): PlanR
   }
 }
 
+export interface AzurePlansOptions {
+  readonly path: string;
+  /** The environments to plan; none: every declared one (the base when the spec declares none). */
+  readonly envs?: readonly string[];
+  readonly set?: readonly string[];
+}
+
+export interface AzurePlans {
+  readonly ok: boolean;
+  readonly diagnostics: Diagnostic[];
+  readonly platform?: string;
+  /** The spec has a spec.azure section. */
+  readonly declaresAzure: boolean;
+  /** Each environment ("(base)" for none) and the Azure resources its plan has. */
+  readonly environments: { readonly env: string; readonly azure: AzureDesired[] }[];
+}
+
+/**
+ * The Azure resources each environment's plan has, as `plan` would build them — without rendering or linting the
+ * Kubernetes side, which an Azure question (`berth cost`) does not need. Spec errors stop it, as they stop build.
+ */
+export function azurePlans(options: AzurePlansOptions): AzurePlans {
+  const loaded = loadSource(options.path);
+  if (!loaded.source) return { ok: false, diagnostics: loaded.diagnostics, declaresAzure: false, environments: [] };
+  const envs: (string | undefined)[] = options.envs?.length ? [...options.envs] : declaredEnvironments(loaded.source);
+  const diagnostics = [...loaded.diagnostics];
+  const environments: { env: string; azure: AzureDesired[] }[] = [];
+  let platform: string | undefined;
+  let declaresAzure = false;
+  for (const env of envs.length ? envs : [undefined]) {
+    const resolved = resolveSpec(loaded.source, { env, set: options.set });
+    diagnostics.push(...resolved.diagnostics);
+    if (!resolved.spec || hasErrors(resolved.diagnostics)) continue;
+    const synth = synthPlatform(resolved.spec);
+    diagnostics.push(...synth.diagnostics);
+    platform = resolved.spec.platform.metadata.name;
+    declaresAzure ||= resolved.spec.platform.spec.azure !== undefined;
+    environments.push({ env: env ?? "(base)", azure: synth.azure });
+  }
+  const unique = uniqueDiagnostics(diagnostics);
+  return { ok: !hasErrors(unique), diagnostics: unique, ...(platform ? { platform } : {}), declaresAzure, environments };
+}
+
 export interface ValidateResult {
   readonly ok: boolean;
   /** Each environment checked ("(base)" when the spec declares none or none was chosen). */
