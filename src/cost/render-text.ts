@@ -88,7 +88,8 @@ export function renderOne(report: CostReport, e: EnvEstimate): string {
 /** A side-by-side cell's SKU: node counts in front, `Standard_` left out (the column is narrow). */
 function shortSku(i: CostItem): string {
   const sku = (i.sku ?? "").replace(/^Standard_/, "").replace(/ Standard_/, " ");
-  return i.countUnit === "node" && i.count ? `${rangeText(i.count)}× ${sku}` : sku;
+  const counted = i.countUnit === "node" && i.count ? `${rangeText(i.count)}× ${sku}` : sku;
+  return i.basis === "assumed" ? `${counted} *` : counted;
 }
 
 export function renderSideBySide(report: CostReport): string {

@@ -174,7 +174,8 @@ export function perUnit(item: RetailItem, unit: PriceUnit): number | undefined {
   const { words, size } = UNIT_WORDS[unit];
   if (!(count > 0) || !words.test(m[3]!)) return undefined;
   const price = item.retailPrice ?? item.unitPrice!;
-  return (price / count) * size;
+  // Rounded far below a cent, so 0.3 per 100K is 0.03 per 10K and not 0.030000000000000002.
+  return Math.round((price / count) * size * 1e10) / 1e10;
 }
 
 /**
