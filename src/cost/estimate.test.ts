@@ -44,7 +44,10 @@ describe("estimate", () => {
     assert.equal(e.complete, false);
     assert.deepEqual(
       e.items.map((i) => i.note),
-      ["no price for S1 in westeurope (table of 2026-11-29); pass --prices", "no price for Hyperscale_X in westeurope (table of 2026-11-29); pass --prices"],
+      [
+        "no price for S1 DTU (Azure SQL DTU database: S1) in westeurope (table of 2026-11-29); pass --prices",
+        "no price for Hyperscale_X in westeurope (table of 2026-11-29); pass --prices",
+      ],
     );
     assert.deepEqual(e.totalCents, { low: 0, high: 0 });
   });

@@ -91,7 +91,11 @@ function priced(given: Omit<CostItem, "basis">, use: MeterUse, prices: Prices, a
   const quantity = { low: use.count.low * per, high: use.count.high * per };
   if (def.unit === "hour" && !use.usage) base = { ...base, hours };
   const found = lookup(prices, use.meter, region, use.sku);
-  if (!found) return { ...base, basis: "missing", unit: def.unit, quantity, note: `no price for ${use.sku} in ${region} (table of ${prices.table.date}); pass --prices` };
+  if (!found) {
+    // The SKU as the spec wrote it, and the price key when that is another name (what an export must contain).
+    const what = use.sku === use.shown ? use.sku : `${use.shown} (${def.label}: ${use.sku})`;
+    return { ...base, basis: "missing", unit: def.unit, quantity, note: `no price for ${what} in ${region} (table of ${prices.table.date}); pass --prices` };
+  }
   const withPrice = { ...base, unit: def.unit, unitPrice: found.price, priceFrom: found.from, quantity };
   if (use.usage) return { ...withPrice, basis: "usage", monthlyCents: { low: 0, high: 0 }, note: `usage-based: ${use.usage}` };
   const basis: Basis = use.hours ? "assumed" : use.count.low !== use.count.high ? "autoscaled" : "fixed";

@@ -92,7 +92,7 @@ function sqlDatabase(r: AzureResource): Billing {
   const maxGB = bytes ? Math.round(bytes / 1024 ** 3) : SQL_DEFAULT_MAX_GB;
   const sku = sqlSku(name);
   if (!sku) return { kind: "metered", uses: [{ part: "compute", meter: "sql-vcore", sku: name, shown: name, count: one, countUnit: "database" }] };
-  if (sku.kind === "dtu") return { kind: "metered", uses: [{ part: "compute", meter: "sql-dtu", sku: sku.level, shown: `${name} (DTU)`, count: one, countUnit: "database" }] };
+  if (sku.kind === "dtu") return { kind: "metered", uses: [{ part: "compute", meter: "sql-dtu", sku: sku.level, shown: `${name} DTU`, count: one, countUnit: "database" }] };
   const storage: MeterUse = { part: "storage", meter: "sql-storage", sku: sku.tier, shown: `${maxGB} GB max size`, count: exactly(maxGB), countUnit: "GB" };
   if (sku.kind === "serverless")
     return {
