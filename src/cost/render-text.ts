@@ -19,11 +19,10 @@ const rangeText = (r: Range) => (r.low === r.high ? num(r.low) : `${num(r.low)}â
 const billed = (items: readonly CostItem[]) => items.filter((i) => i.basis !== "free" && i.basis !== "existing");
 const rowLabel = (i: CostItem) => (i.part ? `${i.resource} ${i.part}` : i.resource);
 
+/** Columns padded to their widest cell; amounts (the `rightAligned` columns) line up on the right. */
 function table(rows: readonly (readonly string[])[], rightAligned: ReadonlySet<number>): string[] {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length)));
-  return rows.map((r) =>
-    `  ${r.map((cell, c) => (c === r.length - 1 && !rightAligned.has(c) ? cell : rightAligned.has(c) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join("   ")}`.trimEnd(),
-  );
+  return rows.map((r) => `  ${r.map((cell, c) => (rightAligned.has(c) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join("   ")}`.trimEnd());
 }
 
 function quantityText(i: CostItem, assumptions: Assumptions): string {
