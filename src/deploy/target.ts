@@ -15,6 +15,8 @@ import type { Clock } from "../util/clock.ts";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { localStateStores } from "../engine/local-state.ts";
+import { type JournalStore, LocalJournal } from "../engine/journal.ts";
+import { blobStateStores } from "../providers/azure/blob-state.ts";
 import { aksConnectionSource } from "../providers/azure/aks-credentials.ts";
 import { connectAzure } from "../providers/azure/connect.ts";
 import { AzureRequestError } from "../providers/azure/errors.ts";
@@ -51,10 +53,12 @@ export interface DeployTarget {
   readonly writeKubeconfig?: boolean;
 }
 
-/** Where berth keeps its lock and its history: in the cluster (0004) unless the target says otherwise. */
+/** Where berth keeps its lock and its history: in the cluster (0004) unless the spec or the target says otherwise. */
 export interface StateStores {
   readonly lease: LeaseStore;
   readonly revisions: RevisionStore;
+  /** Where the journal is; default the state folder's file. */
+  readonly journal?: JournalStore;
 }
 
 export interface Connected {
@@ -65,6 +69,8 @@ export interface Connected {
   readonly paths: StatePaths;
   readonly lease: LeaseStore;
   readonly revisions: RevisionStore;
+  /** The journal a resume reads: this machine's file, or the blob every machine reads (state.backend azureBlob). */
+  readonly journal: JournalStore;
   /** Names of the providers the plan's steps use, in plan order (deletions and prune come from these). */
   readonly used: readonly string[];
 }
@@ -73,17 +79,35 @@ export interface Connected {
 export const providersOf = (plan: Plan): string[] => [...new Set(plan.steps.filter((s) => s.provider !== ENGINE_PROVIDER).map((s) => s.provider))];
 
 /**
+ * Where the plan keeps its state when the spec chooses (spec.state.backend), or undefined for the cluster's. Without
+ * a choice: before the cluster exists (berth makes it in this run) or without one, the lock and history cannot be in
+ * it, so they are local files.
+ */
+function chosenStores(plan: Plan, target: DeployTarget, used: readonly string[]): StateStores | undefined {
+  const backend = plan.state?.backend;
+  if (backend === "azureBlob" && plan.state?.azureBlob)
+    return blobStateStores({
+      settings: plan.state.azureBlob,
+      instance: plan.instance,
+      ...(plan.azure ? { cloud: plan.azure.cloud, ...(plan.azure.tenantId ? { tenantId: plan.azure.tenantId } : {}) } : {}),
+      ...(target.azureEnv ? { env: target.azureEnv } : {}),
+    });
+  if (backend === "local") return localStateStores(target.stateDir, plan.instance);
+  if (backend === "cluster") return undefined;
+  return (plan.cluster && !plan.cluster.existing) || !used.includes("kubernetes") ? localStateStores(target.stateDir, plan.instance) : undefined;
+}
+
+/**
  * Makes each provider the plan uses, and the state stores. The Kubernetes provider is made only when the plan has
- * Kubernetes steps or keeps its state in the cluster; `stores` (or `target.stores`) replaces the cluster's lock and
- * history (a local-file backend while the plan's cluster does not exist yet).
+ * Kubernetes steps or keeps its state in the cluster; `stores` (or `target.stores`) replaces where the spec keeps the
+ * lock and history (tests).
  */
 export function connect(plan: Plan, target: DeployTarget, given: StateStores | undefined = target.stores): Connected {
   const used = providersOf(plan);
   const azure = target.providers?.azure ?? (plan.azure && (used.includes("azure") || plan.cluster) ? azureProviderFor(plan, target) : undefined);
   target = { ...target, providers: { ...target.providers, ...(azure ? { azure } : {}) } };
   if (plan.cluster && !target.kubernetesConnection && azure instanceof AzureProvider) target = { ...target, kubernetesConnection: aksSource(azure, plan, target) };
-  // Before the cluster exists (berth makes it in this run) or without one, the lock and history cannot be in it.
-  const stores = given ?? ((plan.cluster && !plan.cluster.existing) || !used.includes("kubernetes") ? localStateStores(target.stateDir, plan.instance) : undefined);
+  const stores = given ?? chosenStores(plan, target, used);
   const needsKubernetes = used.includes("kubernetes") || !stores;
   const kubernetes = needsKubernetes
     ? new KubernetesProvider({
@@ -105,7 +129,8 @@ export function connect(plan: Plan, target: DeployTarget, given: StateStores | u
     return { lease: new KubeLeaseStore(ns, plan.instance), revisions: new KubeRevisionStore(ns, plan.instance) };
   };
   const state = stores ?? kubeStores();
-  return { providers, ...(kubernetes ? { kubernetes } : {}), paths: statePaths(target.stateDir, plan.instance), lease: state.lease, revisions: state.revisions, used };
+  const paths = statePaths(target.stateDir, plan.instance);
+  return { providers, ...(kubernetes ? { kubernetes } : {}), paths, lease: state.lease, revisions: state.revisions, journal: state.journal ?? new LocalJournal(paths.journal), used };
 }
 
 /**
