@@ -71,6 +71,8 @@ export interface Connected {
   readonly revisions: RevisionStore;
   /** The journal a resume reads: this machine's file, or the blob every machine reads (state.backend azureBlob). */
   readonly journal: JournalStore;
+  /** Whether the lock and history are in the cluster (reached through the Kubernetes provider) or elsewhere. */
+  readonly stateInCluster: boolean;
   /** Names of the providers the plan's steps use, in plan order (deletions and prune come from these). */
   readonly used: readonly string[];
 }
@@ -130,7 +132,7 @@ export function connect(plan: Plan, target: DeployTarget, given: StateStores | u
   };
   const state = stores ?? kubeStores();
   const paths = statePaths(target.stateDir, plan.instance);
-  return { providers, ...(kubernetes ? { kubernetes } : {}), paths, lease: state.lease, revisions: state.revisions, journal: state.journal ?? new LocalJournal(paths.journal), used };
+  return { providers, ...(kubernetes ? { kubernetes } : {}), paths, lease: state.lease, revisions: state.revisions, journal: state.journal ?? new LocalJournal(paths.journal), stateInCluster: !stores, used };
 }
 
 /**

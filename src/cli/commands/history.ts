@@ -13,11 +13,15 @@ import type { CliIO } from "../io.ts";
 import { type ClusterFlags, planOrReport, targetOf } from "./deploy-flags.ts";
 import { deploy, type UpFlags } from "./up.ts";
 
-/** Connects and reads; an unreachable cluster is exit 4 as for every cluster command, never a stack trace. */
+/**
+ * Connects and reads; an unreachable cluster or state is exit 4 as for every cluster command, never a stack trace.
+ * The providers are reached first only when the state is in the cluster: a history in a blob container or in the
+ * state folder is read without Azure Resource Manager or a cluster.
+ */
 async function withCluster(name: string, plan: Plan, path: string, flags: ClusterFlags, io: CliIO, work: (c: Connected) => Promise<number>): Promise<number> {
   try {
     const connected = connect(plan, targetOf(path, flags));
-    await preflight(connected);
+    if (connected.stateInCluster) await preflight(connected);
     return await work(connected);
   } catch (error) {
     if (error instanceof ProviderUnavailable) {
