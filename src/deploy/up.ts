@@ -9,7 +9,6 @@ import { type JournalWriter, JournalWriteError, type UnfinishedRun, unfinishedRu
 import { acquireLease, type HeldLease, LockHeld, LockLost, newHolder } from "../engine/lock.ts";
 import { beyondRetention, DEFAULT_HISTORY_MAX, newRevision, nextRevisionNumber, type Revision, type RevisionContext, type RevisionStatus } from "../engine/revisions.ts";
 import { runSteps } from "../engine/run-steps.ts";
-import { ensureStateDir } from "../engine/state-dir.ts";
 import type { Plan, PlanStep } from "../plan/step.ts";
 import { type LiveState, type Progress, type Provider, ProviderUnavailable, StateStoreError } from "../providers/provider.ts";
 import { systemClock } from "../util/clock.ts";
@@ -94,7 +93,6 @@ export async function underLock<T extends { status: string; error?: string }>(
     if (error instanceof ProviderUnavailable) return { status: "unreachable", error: error.message };
     throw error;
   }
-  ensureStateDir(connected.paths);
   let lease: HeldLease;
   try {
     lease = await acquireLease(connected.lease, newHolder(command, target.lease?.clock), target.lease);

@@ -8,7 +8,8 @@
  * process was killed mid-write: it is ignored on reading, and cut away before the next append so the entries after
  * it start on a line of their own.
  */
-import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from "node:fs";
+import { dirname } from "node:path";
 import { z } from "zod";
 import type { Outputs } from "../resources/outputs.ts";
 import { parseJson, parseRecord, StateFileError } from "./state-file.ts";
@@ -149,7 +150,9 @@ export class LocalJournal implements JournalStore {
     return readJournal(this.path);
   }
 
+  /** The state folder is made when the first run writes to it (a run refused at the lock leaves nothing behind). */
   writer(): JournalWriter {
+    mkdirSync(dirname(this.path), { recursive: true });
     return new FileJournal(this.path);
   }
 }
