@@ -148,6 +148,15 @@ describe("state in a blob container: two machines, one lock, one history, one jo
     for (const text of outputs) assert.ok(!text.includes(AZURITE_KEY), "the storage key was printed");
     assert.deepEqual(Object.values(machine).filter((dir) => existsSync(dir)), [], "no machine's state folder was written");
   });
+
+  test("rollback from another machine deploys the revision before the last again, read from the container", async () => {
+    const back = await finished(berth("rollback", machine.a, "--yes", "--json"));
+    assert.equal(back.code, 0, back.stderr);
+    const result = JSON.parse(back.stdout.trim().split("\n").at(-1)!) as { status: string; revision: number };
+    assert.deepEqual([result.status, result.revision], ["ok", 4]);
+    const revision = JSON.parse(gunzipSync(await azurite.container(CONTAINER).getBlobClient("shared.dev/revisions/4.json.gz").downloadToBuffer()).toString("utf8")) as { action: string; rollbackOf: number };
+    assert.deepEqual([revision.action, revision.rollbackOf], ["rollback", 2]);
+  });
 });
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
