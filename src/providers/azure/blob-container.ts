@@ -28,6 +28,8 @@ export interface BlobStateOptions {
   readonly tenantId?: string;
   /** Where credentials are read from (default process.env). */
   readonly env?: Env;
+  /** The SDK's retries (tests of an unreachable account try once). */
+  readonly retry?: StoragePipelineOptions["retryOptions"];
 }
 
 /** An answer the caller expects (absent, taken, changed since), returned instead of thrown. */
@@ -44,10 +46,10 @@ export const isAnswer = (value: unknown): value is BlobAnswer =>
  * Bounded like the cluster's state requests (about a lease's duration): berth's bookkeeping must not hold a run, or
  * its exit, for minutes after the storage account has gone out of reach. The SDK retries 5xx, 429 and lost connections.
  */
-const PIPELINE: StoragePipelineOptions = {
+const PIPELINE = {
   retryOptions: { maxTries: 4, retryDelayInMs: 500, maxRetryDelayInMs: 8_000, tryTimeoutInMs: 30_000 },
   userAgentOptions: { userAgentPrefix: "berth" },
-};
+} satisfies StoragePipelineOptions;
 
 /** What @azure/identity throws when no credential can sign in: nothing was sent. */
 const SIGN_IN_ERRORS = new Set(["CredentialUnavailableError", "AuthenticationError", "AggregateAuthenticationError", "AuthenticationRequiredError"]);
@@ -120,13 +122,14 @@ export class BlobStateContainer {
 
   async #clientOf(): Promise<{ container: ContainerClient; signIn: string }> {
     const { BlobServiceClient } = await import("@azure/storage-blob");
+    const pipeline: StoragePipelineOptions = { ...PIPELINE, retryOptions: { ...PIPELINE.retryOptions, ...this.#options.retry } };
     const env = this.#options.env ?? process.env;
     const { settings } = this.#options;
     const connection = env[CONNECTION_STRING_ENV];
     if (connection) {
       let service;
       try {
-        service = BlobServiceClient.fromConnectionString(connection, PIPELINE);
+        service = BlobServiceClient.fromConnectionString(connection, pipeline);
       } catch {
         // The SDK's message may quote the string, which holds a key: never repeated.
         throw new StateStoreError(`${CONNECTION_STRING_ENV} is not a storage connection string (it is not shown: it holds a key)`);
@@ -141,7 +144,7 @@ export class BlobStateContainer {
     }
     const cloud = resolveCloud(this.#options.cloud);
     const { credential, sources } = azureCredential(cloud, withTenant(env, this.#options.tenantId));
-    const service = new BlobServiceClient(serviceUrlOf(settings, this.#options.cloud), credential, PIPELINE);
+    const service = new BlobServiceClient(serviceUrlOf(settings, this.#options.cloud), credential, pipeline);
     return { container: service.getContainerClient(settings.container), signIn: sources.join(", then ") };
   }
 

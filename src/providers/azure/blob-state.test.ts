@@ -187,6 +187,6 @@ test("sign-in: a connection string for another account than the spec names is re
   const wrongKey = blobStateStores({ settings: { endpoint: azurite.endpoint, container: "x-state" }, instance: "shop.dev", env: { [CONNECTION_STRING_ENV]: azurite.connectionString.replace(AZURITE_KEY, Buffer.from("not the key").toString("base64")) } });
   await assert.rejects(wrongKey.revisions.list(), (e: unknown) => e instanceof StateStoreError && /403 AuthorizationFailure.*check AZURE_STORAGE_CONNECTION_STRING/.test(e.message));
 
-  const unreachable = blobStateStores({ settings: { endpoint: "http://127.0.0.1:1/devstoreaccount1", container: "x-state" }, instance: "shop.dev", env: { [CONNECTION_STRING_ENV]: azurite.connectionString.replace(azurite.endpoint, "http://127.0.0.1:1/devstoreaccount1") } });
+  const unreachable = blobStateStores({ settings: { endpoint: "http://127.0.0.1:1/devstoreaccount1", container: "x-state" }, instance: "shop.dev", env: { [CONNECTION_STRING_ENV]: azurite.connectionString.replace(azurite.endpoint, "http://127.0.0.1:1/devstoreaccount1") }, retry: { maxTries: 1 } });
   await assert.rejects(unreachable.lease.read(), (e: unknown) => e instanceof ProviderUnavailable && /cannot reach berth's state at http:\/\/127\.0\.0\.1:1\/devstoreaccount1\/x-state/.test(e.message));
 });
