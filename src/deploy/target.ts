@@ -1,7 +1,7 @@
 /** Where and how a plan is deployed: the cluster connection, where berth keeps its lock and history, and the knobs tests turn. */
 import { KubernetesProvider } from "../providers/kubernetes/provider.ts";
 import type { Provider } from "../providers/provider.ts";
-import type { Plan } from "../plan/step.ts";
+import type { Plan, PlanState } from "../plan/step.ts";
 import type { PollPolicy } from "../engine/run-steps.ts";
 import type { LeaseOptions } from "../engine/lock.ts";
 import { statePaths, type StatePaths } from "../engine/state-dir.ts";
@@ -10,7 +10,7 @@ import type { LeaseStore } from "../engine/lock.ts";
 import type { RevisionStore } from "../engine/revisions.ts";
 import { ENGINE_PROVIDER } from "../plan/build-plan.ts";
 import { type KubeConnectionSource } from "../providers/kubernetes/provider.ts";
-import { ProviderUnavailable } from "../providers/provider.ts";
+import { ProviderUnavailable, StateStoreError } from "../providers/provider.ts";
 import type { Clock } from "../util/clock.ts";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -81,23 +81,26 @@ export interface Connected {
 export const providersOf = (plan: Plan): string[] => [...new Set(plan.steps.filter((s) => s.provider !== ENGINE_PROVIDER).map((s) => s.provider))];
 
 /**
- * Where the plan keeps its state when the spec chooses (spec.state.backend), or undefined for the cluster's. Without
- * a choice: before the cluster exists (berth makes it in this run) or without one, the lock and history cannot be in
- * it, so they are local files.
+ * Where each spec.state.backend keeps the state (undefined: in the cluster, through the Kubernetes provider). Without
+ * a choice (`auto`): before the cluster exists (berth makes it in this run) or without one, the lock and history
+ * cannot be in it, so they are local files.
  */
-function chosenStores(plan: Plan, target: DeployTarget, used: readonly string[]): StateStores | undefined {
-  const backend = plan.state?.backend;
-  if (backend === "azureBlob" && plan.state?.azureBlob)
+const STORES_OF: Readonly<Record<NonNullable<PlanState["backend"]> | "auto", (plan: Plan, target: DeployTarget, used: readonly string[]) => StateStores | undefined>> = {
+  azureBlob: (plan, target) => {
+    const settings = plan.state?.azureBlob;
+    // The spec rules refuse this; a plan made by hand might not.
+    if (!settings) throw new StateStoreError("state.backend is azureBlob and the plan has no state.azureBlob");
     return blobStateStores({
-      settings: plan.state.azureBlob,
+      settings,
       instance: plan.instance,
       ...(plan.azure ? { cloud: plan.azure.cloud, ...(plan.azure.tenantId ? { tenantId: plan.azure.tenantId } : {}) } : {}),
       ...(target.azureEnv ? { env: target.azureEnv } : {}),
     });
-  if (backend === "local") return localStateStores(target.stateDir, plan.instance);
-  if (backend === "cluster") return undefined;
-  return (plan.cluster && !plan.cluster.existing) || !used.includes("kubernetes") ? localStateStores(target.stateDir, plan.instance) : undefined;
-}
+  },
+  local: (plan, target) => localStateStores(target.stateDir, plan.instance),
+  cluster: () => undefined,
+  auto: (plan, target, used) => ((plan.cluster && !plan.cluster.existing) || !used.includes("kubernetes") ? localStateStores(target.stateDir, plan.instance) : undefined),
+};
 
 /**
  * Makes each provider the plan uses, and the state stores. The Kubernetes provider is made only when the plan has
@@ -109,7 +112,7 @@ export function connect(plan: Plan, target: DeployTarget, given: StateStores | u
   const azure = target.providers?.azure ?? (plan.azure && (used.includes("azure") || plan.cluster) ? azureProviderFor(plan, target) : undefined);
   target = { ...target, providers: { ...target.providers, ...(azure ? { azure } : {}) } };
   if (plan.cluster && !target.kubernetesConnection && azure instanceof AzureProvider) target = { ...target, kubernetesConnection: aksSource(azure, plan, target) };
-  const stores = given ?? chosenStores(plan, target, used);
+  const stores = given ?? STORES_OF[plan.state?.backend ?? "auto"](plan, target, used);
   const needsKubernetes = used.includes("kubernetes") || !stores;
   const kubernetes = needsKubernetes
     ? new KubernetesProvider({
