@@ -16,7 +16,8 @@ import type { KubeDesired } from "./resources/kube-object.ts";
 import type { GeneratedSecret } from "./resources/secrets.ts";
 import { declaredEnvironments, loadSource, type ResolvedSpec, resolveSpec } from "./spec/resolve.ts";
 import { buildPlan, PlanCycleError, UnknownOutputSource } from "./plan/build-plan.ts";
-import type { Plan, PlanCluster } from "./plan/step.ts";
+import type { Plan, PlanCluster, PlanState } from "./plan/step.ts";
+import type { StateSpec } from "./spec/state-schema.ts";
 
 export type { Diagnostic } from "./diagnostics/diagnostic.ts";
 export type { KubeDesired, KubeObject } from "./resources/kube-object.ts";
@@ -101,6 +102,24 @@ function clusterOf(result: BuildResult): PlanCluster | undefined {
   return { step: c.key, id: c.resource.id, existing: c.resource.existing === true };
 }
 
+/** spec.state as the plan carries it (when it chooses a backend): the azureBlob settings only when they are the backend. */
+function planState(state: StateSpec): PlanState {
+  const blob = state.backend === "azureBlob" ? state.azureBlob : undefined;
+  return {
+    ...(state.backend ? { backend: state.backend } : {}),
+    ...(blob
+      ? {
+          azureBlob: {
+            ...(blob.storageAccount ? { storageAccount: blob.storageAccount } : {}),
+            ...(blob.endpoint ? { endpoint: blob.endpoint } : {}),
+            container: blob.container,
+            ...(blob.prefix ? { prefix: blob.prefix } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
 /** Builds one environment and orders what it produced into a deployment plan; nothing touches a cluster. */
 export function planFor(options: BuildOptions & { readonly env: string }): PlanResult {
   const result = build(options);
@@ -116,6 +135,7 @@ export function planFor(options: BuildOptions & { readonly env: string }): PlanR
       declaredSecrets: Object.fromEntries(Object.entries(spec.secrets).map(([n, s]) => [n, s.keys])),
       ...(spec.azure ? { azure: { subscriptionId: spec.azure.subscriptionId, ...(spec.azure.tenantId ? { tenantId: spec.azure.tenantId } : {}), cloud: spec.azure.cloud } } : {}),
       ...(cluster ? { cluster, clusterStep: cluster.step } : {}),
+      ...(spec.state?.backend ? { state: planState(spec.state) } : {}),
     });
     return { ok: true, diagnostics: result.diagnostics, plan };
   } catch (error) {
