@@ -16,6 +16,7 @@ import { synthJobs } from "./jobs/index.ts";
 import { kubernetesOf } from "../spec/kubernetes-of.ts";
 import { synthAzure } from "./azure/index.ts";
 import type { Diagnostic } from "../diagnostics/diagnostic.ts";
+import type { VaultDelivery } from "../resources/vault-secrets.ts";
 
 export interface Synthesized {
   /** Kubernetes objects: what lint, the manifests, the chart and the inventory are made of. */
@@ -29,12 +30,14 @@ export interface Synthesized {
   readonly secrets: GeneratedSecret[];
   /** What Azure synth found wrong that the spec rules could not (none for a valid spec). */
   readonly diagnostics: Diagnostic[];
+  /** Vault mode: the Secret keys the environment's Key Vault holds and how pods get them (docs/design/0011). */
+  readonly vault?: VaultDelivery;
 }
 
 export function synthPlatform(spec: ResolvedSpec): Synthesized {
   const platform = spec.platform;
   // An Azure-only platform: the spec rules refuse apps, components and jobs without a cluster, so there is nothing.
-  if (!platform.spec.kubernetes) return { ...withAzure(spec, []), secrets: [] };
+  if (!platform.spec.kubernetes) return { ...withAzure(spec, [], []), secrets: [] };
   const apps = Object.keys(platform.spec.apps).map((name) => appContext(platform, name, connectionsOf(platform, name)));
   const namespaces = new Map<string, (string | number)[]>();
   for (const ctx of componentContexts(platform)) if (!namespaces.has(ctx.namespace)) namespaces.set(ctx.namespace, ctx.options.namespace ? [...ctx.origin, "namespace"] : ["spec", "kubernetes", "namespace"]);
@@ -64,13 +67,14 @@ export function synthPlatform(spec: ResolvedSpec): Synthesized {
   out.push(...components.resources);
   for (const ctx of apps) out.push(...synthApp(ctx));
   out.push(...synthJobs(platform));
-  return { ...withAzure(spec, orderByConnections(platform, out)), secrets: mergeSecrets(components.secrets) };
+  const secrets = mergeSecrets(components.secrets);
+  return { ...withAzure(spec, orderByConnections(platform, out), secrets), secrets };
 }
 
 /** The Azure resources beside the Kubernetes objects: federated credentials follow the ServiceAccounts synthesized here. */
-function withAzure(spec: ResolvedSpec, kubernetes: KubeDesired[]): Pick<Synthesized, "resources" | "azure" | "diagnostics"> {
-  const azure = synthAzure(spec, kubernetes);
-  return { resources: azure.kubernetes, azure: azure.azure, diagnostics: azure.diagnostics };
+function withAzure(spec: ResolvedSpec, kubernetes: KubeDesired[], secrets: readonly GeneratedSecret[]): Pick<Synthesized, "resources" | "azure" | "diagnostics" | "vault"> {
+  const azure = synthAzure(spec, kubernetes, secrets);
+  return { resources: azure.kubernetes, azure: azure.azure, diagnostics: azure.diagnostics, ...(azure.vault ? { vault: azure.vault } : {}) };
 }
 
 const WORKLOADS = new Set(["Deployment", "StatefulSet", "Job"]);

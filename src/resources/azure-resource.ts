@@ -24,8 +24,6 @@ export interface AzureResource {
   /**
    * Generated secrets this resource needs at creation only (an admin password), by body path
    * (`properties.administratorLoginPassword`): made by the provider, kept where the spec says, never in the plan.
-   */
-  /**
    * keepIn: the vault's resource key (or ARM id). `alsoJson` asks for a composed copy written at the same moment:
    * `{"<fields.user>": login, "<fields.password>": <the password>}` as the vault secret `secretName` (seed 003's
    * `…--credentials`). `softDelete`: what to do when a deleted secret holds either name (the vault's policy).

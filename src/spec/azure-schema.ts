@@ -95,6 +95,29 @@ const AdminLogin = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,62}$/, "must start 
 
 const KeepIn = z.strictObject({ keyVault: Name.describe("A vault of spec.azure.keyVaults.") });
 
+/** A vault secret name as written in the spec: Key Vault's alphabet plus the placeholders berth fills in. */
+export const VaultSecretPattern = z
+  .string()
+  .regex(/^([0-9A-Za-z-]|\{(platform|env|namespace)\})+$/, "must be letters, digits and '-' (Key Vault's alphabet), with {platform}, {env} or {namespace} placeholders")
+  .max(127)
+  .describe("A Key Vault secret name; {platform}, {env} and {namespace} (the Kubernetes namespace) are filled in.");
+
+/** A server's admin login or generated password, which berth keeps in the vault. */
+export const ServerAdminRef = z
+  .strictObject({
+    from: z.string().regex(/^azure\.(postgres|sql)\.[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be azure.postgres.<name> or azure.sql.<name>"),
+    value: z.enum(["adminLogin", "adminPassword"]),
+  })
+  .describe("The admin login or password of a server of spec.azure, as berth keeps it in the vault.");
+
+const AdminCredentials = z
+  .strictObject({
+    secret: VaultSecretPattern,
+    userField: z.string().min(1).default("USER"),
+    passwordField: z.string().min(1).default("PASSWORD"),
+  })
+  .describe('Also keep the admin login and password as one JSON secret ({"USER": …, "PASSWORD": …}) of that name, written once with the password (seed 003\'s merge credentials).');
+
 const Postgres = z
   .strictObject({
     ...inGroup,
@@ -105,6 +128,7 @@ const Postgres = z
     databases: z.array(PgDatabase).default([]),
     adminLogin: AdminLogin.default("berthadmin").describe("Administrator login; Azure refuses azure_superuser, azure_pg_admin, admin, administrator, root, guest, public and names starting with pg_."),
     adminPassword: KeepIn.optional().describe("Where the generated admin password is kept; defaults to the only key vault."),
+    adminCredentials: AdminCredentials.optional(),
   })
   .describe("An Azure Database for PostgreSQL flexible server.");
 
@@ -118,6 +142,7 @@ const Sql = z
     ...inGroup,
     adminLogin: AdminLogin.default("berthadmin").describe("Administrator login; Azure refuses admin, administrator, root, guest, public, sa and similar."),
     adminPassword: KeepIn.optional().describe("Where the generated admin password is kept; defaults to the only key vault."),
+    adminCredentials: AdminCredentials.optional(),
     databases: z.record(z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, "must be letters, digits, '_' and '-'"), SqlDatabase).default({}),
     privateEndpoint: z
       .strictObject({ subnet: SubnetRef })
@@ -180,6 +205,26 @@ const Identity = z
 
 const ResourceGroup = z.strictObject({ ...common, location: z.string().min(1).optional() }).describe("A resource group.");
 
+const Secrets = z
+  .strictObject({
+    store: z
+      .enum(["keyVault", "cluster"])
+      .optional()
+      .describe("keyVault (the default when a vault is declared): every credential berth generates is kept in the vault and delivered to the pods that read it; cluster: generated as Kubernetes Secrets."),
+    keyVault: Name.optional().describe("The vault of spec.azure.keyVaults holding this environment's credentials; defaults to the only one."),
+    delivery: z.enum(["csi", "eso"]).default("csi").describe("How pods get vault secrets: csi (Secrets Store CSI driver, a SecretProviderClass per workload) or eso (External Secrets Operator, an ExternalSecret per Secret)."),
+    installDriver: z.boolean().default(true).describe("csi on an AKS cluster berth manages: turn on the azureKeyvaultSecretsProvider add-on. Otherwise the driver (or the operator) must be installed, and preflight checks it."),
+    identity: Name.optional().describe("The identity of spec.azure.identities that pods without an identity of their own read the vault as; defaults to the only one."),
+    naming: z
+      .string()
+      .regex(/\{secret\}/, "must contain {secret}")
+      .regex(/\{key\}/, "must contain {key}")
+      .regex(/^([0-9A-Za-z-]|\{(platform|env|namespace|secret|key)\})+$/, "must be letters, digits and '-' with the placeholders {platform}, {env}, {namespace}, {secret}, {key}")
+      .default("{platform}--{env}--{secret}--{key}")
+      .describe("Vault secret names of generated credentials; other characters of a Secret or key name ('_', '.') become '-'."),
+  })
+  .describe("Where credentials are kept and how pods get them (docs/secrets.md).");
+
 const Cloud = z.union([
   z.enum(["AzureCloud", "AzureChinaCloud", "AzureUSGovernment"]),
   z.strictObject({
@@ -209,6 +254,7 @@ export const Azure = z
     registries: z.record(Name, Registry).default({}),
     databricksWorkspaces: z.record(Name, Databricks).default({}),
     identities: z.record(Name, Identity).default({}),
+    secrets: Secrets.prefault({}),
   })
   .describe("Azure resources of the platform. Every resource may be existing: true (read, never modified): then only its name and resource group are needed, and the settings berth would write are optional and unchecked.");
 

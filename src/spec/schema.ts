@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { COMPONENT_OPTIONS } from "../catalog/components/options.ts";
 import * as f from "./formats.ts";
-import { Azure, AzureRef } from "./azure-schema.ts";
+import { Azure, AzureRef, ServerAdminRef, VaultSecretPattern } from "./azure-schema.ts";
 import { Image } from "./image-schema.ts";
 import { DataKey, formatted, Labels, Name, ObjectName, PortName, PortNumber, Resources } from "./schema-parts.ts";
 
@@ -321,9 +321,16 @@ const Secret = z
     keys: z.array(DataKey).min(1).describe("Keys the secret holds; references are checked against them."),
     type: z.enum(["Opaque", "kubernetes.io/tls"]).default("Opaque"),
     keyVault: z
-      .strictObject({ vault: formatted(f.keyVaultName), name: formatted(f.keyVaultSecretName) })
+      .record(
+        DataKey,
+        z.union([
+          VaultSecretPattern,
+          z.strictObject({ secret: VaultSecretPattern, field: z.string().min(1).describe("A field of the secret's JSON value (delivery: eso).") }),
+          ServerAdminRef,
+        ]),
+      )
       .optional()
-      .describe("Where the value is kept in Azure Key Vault."),
+      .describe("Where each key's value is kept in the platform's Key Vault (spec.azure.secrets): a vault secret name, { secret, field } for a field of a JSON value, or { from: azure.sql.<name>, value: adminLogin | adminPassword } for a server's admin login kept by berth. berth checks the names you set are present before deploying (az keyvault secret set)."),
   })
   .describe("A secret that exists before deploy. berth never takes secret values in the spec.");
 

@@ -90,12 +90,14 @@ describe("Azure synth", () => {
   });
 
   it("reads an existing resource by its real name and never tags, writes or generates for it", () => {
-    const { azure } = synth(["azure.sql.merge.existing=true", "azure.sql.merge.name=sql-legacy"]);
+    // Its admin login and password are not berth's to keep: the merge-db secret names vault secrets of the user's.
+    const { azure } = synth(["azure.sql.merge.existing=true", "azure.sql.merge.name=sql-legacy", "secrets.merge-db.keyVault.username=legacy-user", "secrets.merge-db.keyVault.password=legacy-password"]);
     const server = azure.find((r) => r.resource.type === "Microsoft.Sql/servers")!;
     assert.equal(server.resource.existing, true);
     assert.equal(server.resource.name, "sql-legacy");
     assert.equal(server.resource.generatedSecrets, undefined);
     assert.equal((server.resource.body as { tags?: unknown }).tags, undefined);
+    assert.deepEqual(azure.filter((r) => r.resource.vaultSecret && !r.resource.existing).map((r) => r.resource.name.split("/")[1]), ["datasurface--dev--postgres-meta--admin-login"]);
   });
 
   it("takes custom cloud endpoints from --set over the default named cloud", () => {
@@ -183,6 +185,27 @@ describe("Azure spec rules", () => {
     const prod = buildText(text, { env: "production" });
     assert.deepEqual(codes(prod), ["AZURE-NAME"]);
     assert.match(prod.diagnostics[0]!.message, /"lake-production-team-vault" \(made by naming/);
+  });
+
+  it("keeps credentials in the one vault named, maps every key of a vault-backed secret, and picks JSON fields only with eso", () => {
+    const base = "resourceGroups: { main: {} }\nkeyVaults: { a: {}, b: {} }\nsql: { merge: { adminPassword: { keyVault: a } }, old: { existing: true, name: sql-old } }";
+    const secrets = (keyVault: string) => `  secrets:\n    db: { keys: [username, password], keyVault: ${keyVault} }\n`;
+    const r = buildText(spec(base, secrets("{ username: { from: azure.sql.old, value: adminLogin }, pasword: { secret: db-json, field: pw } }")));
+    assert.deepEqual(codes(r), ["AZURE-CSI-FIELD", "AZURE-NO-VAULT", "AZURE-VAULT-KEYS", "AZURE-VAULT-KEYS", "AZURE-VAULT-KEYS"]);
+    assert.match(r.diagnostics.find((d) => d.code === "AZURE-NO-VAULT")!.hint!, /keyVault: a/);
+    assert.match(r.diagnostics.find((d) => d.path === "spec.secrets.db.keyVault.pasword")!.hint!, /did you mean "password"/i);
+    const fixed = secrets("{ username: { from: azure.sql.merge, value: adminLogin }, password: { secret: db-json, field: pw } }");
+    assert.deepEqual(codes(buildText(spec(`${base}\nsecrets: { keyVault: a, delivery: eso }`, fixed))), []);
+    const cluster = buildText(spec(`${base}\nsecrets: { store: cluster }`, fixed));
+    assert.deepEqual(codes(cluster), ["AZURE-NO-VAULT"]);
+    assert.match(cluster.diagnostics[0]!.message, /store is cluster/);
+  });
+
+  it("refuses two values under one vault secret name, as Key Vault compares names without case", () => {
+    const text = spec("resourceGroups: { main: {} }\nkeyVaults: { main: {} }\nsecrets: { naming: \"{secret}--{key}\" }\nsql: { merge: {} }", "  secrets:\n    mine: { keys: [pw], keyVault: { pw: SQL-MERGE--admin-login } }\n");
+    const r = buildText(text);
+    assert.deepEqual(codes(r), ["AZURE-SECRET-NAME"]);
+    assert.match(r.diagnostics[0]!.message, /"SQL-MERGE--admin-login" would hold two values/);
   });
 
   it("warns when an identity of spec.identities is shadowed by one berth makes", () => {

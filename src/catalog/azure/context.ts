@@ -6,6 +6,7 @@ import type { AzureDesired } from "../../resources/azure-resource.ts";
 import { AZURE_TYPES } from "../../resources/azure-types.ts";
 import type { AzureFamily, AzureSpec } from "../../spec/azure-schema.ts";
 import type { ResolvedSpec } from "../../spec/resolve.ts";
+import { namespaceOf } from "../../spec/kubernetes-of.ts";
 import { armOf, groupNameOf, placeOf, type ArmPlace } from "./ids.ts";
 
 export const INSTANCE_TAG = "berth.instance";
@@ -15,12 +16,17 @@ export interface AzureContext {
   readonly platform: string;
   /** `<platform>.<env>`: the value of the berth.instance tag. */
   readonly instance: string;
+  /** The environment (`base` without --env) and the default Kubernetes namespace: placeholders of vault secret names. */
+  readonly env: string;
+  readonly namespace: string;
 }
 
 export const azureContext = (spec: ResolvedSpec): AzureContext => ({
   azure: spec.platform.spec.azure!,
   platform: spec.platform.metadata.name,
   instance: `${spec.platform.metadata.name}.${spec.env ?? "base"}`,
+  env: spec.env ?? "base",
+  namespace: namespaceOf(spec.platform, undefined),
 });
 
 /** Types that take no tags: children that are plain sub-objects in ARM, and extension resources. */

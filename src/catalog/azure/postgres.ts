@@ -14,7 +14,7 @@ export function synthPostgres(ctx: AzureContext): AzureDesired[] {
     const subnet = pg.subnet ? subnetId(ctx, pg.subnet) : undefined;
     const dns = subnet ? privateZone(ctx, `${d.place.name}.private.postgres.database.azure.com`, groupOf(ctx, pg.resourceGroup), subnet.network, d.origin, d.group) : undefined;
     if (dns && !pg.existing) out.push(...dns.resources);
-    const password = pg.existing ? undefined : adminPassword(ctx, pg, d.place.name);
+    const password = pg.existing ? undefined : adminPassword(ctx, pg, "postgres", logical);
     out.push(
       make(ctx, {
         ...d,

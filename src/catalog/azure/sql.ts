@@ -12,7 +12,7 @@ import { privateZone } from "./private-dns.ts";
 export function synthSql(ctx: AzureContext): AzureDesired[] {
   return Object.entries(ctx.azure.sql).flatMap(([logical, sql]) => {
     const d = declared(ctx, "sql", logical, sql.location);
-    const password = sql.existing ? undefined : adminPassword(ctx, sql, d.place.name);
+    const password = sql.existing ? undefined : adminPassword(ctx, sql, "sql", logical);
     const out: AzureDesired[] = [
       make(ctx, {
         ...d,

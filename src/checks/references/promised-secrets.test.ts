@@ -30,6 +30,14 @@ const refFindings = (objects: KubeObject[]) =>
     .map((d) => `${d.code} ${d.object}: ${d.message}`);
 
 describe("secrets promised by the output", () => {
+  it("a SecretProviderClass's secretObjects and an ExternalSecret's target exist, with their keys, in their namespace", () => {
+    const spc: KubeObject = { apiVersion: "secrets-store.csi.x-k8s.io/v1", kind: "SecretProviderClass", metadata: { name: "web", namespace: "apps" }, spec: { provider: "azure", secretObjects: [{ secretName: "web-db", type: "Opaque", data: [{ objectName: "db.password", key: "password" }] }] } } as KubeObject;
+    const eso: KubeObject = { apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", metadata: { name: "db", namespace: "core" }, spec: { target: { name: "db" }, data: [{ secretKey: "password", remoteRef: { key: "x" } }] } } as KubeObject;
+    assert.deepEqual(refFindings([spc, eso, reader("apps", "web-db", "password"), reader("core", "db", "password")]), []);
+    assert.deepEqual(refFindings([spc, reader("apps", "web-db", "user")]), ['REF-SECRET-KEY Pod apps/reads-web-db: Secret "web-db" has no key "user"']);
+    assert.deepEqual(refFindings([eso, reader("apps", "db", "password")]), ['REF-SECRET Pod apps/reads-db: Secret "db" does not exist in namespace apps']);
+  });
+
   const promise = JSON.stringify([{ name: "db", keys: ["password"], namespaces: ["core", "apps"] }]);
 
   it("the generator Job's list makes its Secrets exist, with their keys, in every namespace it names", () => {

@@ -5,6 +5,7 @@ import { azureNetwork } from "./network.ts";
 import { azureReferences } from "./references.ts";
 import { azureRequired } from "./required.ts";
 import { azureServers } from "./servers.ts";
+import { azureVault } from "./vault.ts";
 
 /** Rules of spec.azure, and of references to it from apps, jobs and components. */
-export const azureRules = (spec: ResolvedSpec): Diagnostic[] => [azureNames, azureNetwork, azureReferences, azureRequired, azureServers].flatMap((rule) => rule(spec));
+export const azureRules = (spec: ResolvedSpec): Diagnostic[] => [azureNames, azureNetwork, azureReferences, azureRequired, azureServers, azureVault].flatMap((rule) => rule(spec));

@@ -129,5 +129,5 @@ function checkRef(spec: Parameters<SpecRule>[0], azure: AzureSpec | undefined, r
   return [];
 }
 
-const unknown = (spec: Parameters<SpecRule>[0], at: Path, family: string, name: string, declared: readonly string[]): Diagnostic =>
+export const unknown = (spec: Parameters<SpecRule>[0], at: Path, family: string, name: string, declared: readonly string[]): Diagnostic =>
   problem(spec, at, "AZURE-UNKNOWN-REFERENCE", `"${name}" is not declared in spec.azure.${family}`, didYouMean(name, [...declared]) ?? (declared.length ? `declared: ${declared.join(", ")}` : `declare it under spec.azure.${family}`));
