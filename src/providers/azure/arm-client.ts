@@ -101,13 +101,17 @@ export class ArmClient {
 
   /** One try: a 2xx answer, or AzureRequestError. */
   async send(method: Method, path: string, options: RequestOptions): Promise<ArmResponse> {
+    // The request's own time limit is an abort berth clears itself: the pipeline's `timeout` leaves its timer running
+    // when the request is aborted, which kept a failed or interrupted `berth up` alive for a minute after it ended.
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), REQUEST_TIMEOUT_MS);
+    timer.unref();
     const request = createPipelineRequest({
       url: this.urlOf(path, options.apiVersion, options.query),
       method,
       headers: createHttpHeaders({ Accept: "application/json", ...(options.body !== undefined ? { "Content-Type": "application/json" } : {}) }),
       ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-      timeout: REQUEST_TIMEOUT_MS,
-      ...(options.progress?.signal ? { abortSignal: options.progress.signal } : {}),
+      abortSignal: options.progress?.signal ? AbortSignal.any([options.progress.signal, timeout.signal]) : timeout.signal,
     });
     let response;
     try {
@@ -118,6 +122,8 @@ export class ArmClient {
       if (SIGN_IN_ERRORS.has(name)) throw new AzureRequestError(options.operation, 401, { code: "SignInFailed", message: `cannot sign in to Azure: ${(error as Error).message.split("\n")[0]}` }, {}, false, { cause: error });
       const lost = isConnectionError(error) || name === "AbortError";
       throw new AzureRequestError(options.operation, undefined, { message: lost ? `the connection to ${this.options.service ?? "Azure Resource Manager"} was lost` : (error as Error).message }, {}, lost, { cause: error });
+    } finally {
+      clearTimeout(timer);
     }
     const headers = response.headers.toJSON({ preserveCase: false });
     const text = response.bodyAsText ?? "";
