@@ -24,6 +24,13 @@ export const AZURE_CLOUDS: Readonly<Record<string, Omit<AzureCloud, "name" | "cu
   AzureUSGovernment: { resourceManager: "https://management.usgovcloudapi.net", authorityHost: "https://login.microsoftonline.us", keyVault: "https://vault.usgovcloudapi.net" },
 };
 
+/** The host suffix of each named cloud's Blob endpoints: `https://<account>.blob.<suffix>`. */
+export const BLOB_ENDPOINT_SUFFIX: Readonly<Record<string, string>> = {
+  AzureCloud: "core.windows.net",
+  AzureChinaCloud: "core.chinacloudapi.cn",
+  AzureUSGovernment: "core.usgovcloudapi.net",
+};
+
 export type CloudSpec = string | { readonly resourceManager: string; readonly authorityHost: string; readonly keyVault?: string };
 
 const trim = (url: string): string => url.replace(/\/+$/, "");
