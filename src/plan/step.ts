@@ -87,7 +87,7 @@ export interface PlanAzure {
   readonly subscriptionId: string;
   readonly tenantId?: string;
   /** A named cloud, or custom endpoints (sovereign clouds, Azure Stack, a test server). */
-  readonly cloud: string | { readonly resourceManager: string; readonly authorityHost: string };
+  readonly cloud: string | { readonly resourceManager: string; readonly authorityHost: string; readonly keyVault?: string };
 }
 
 export interface PlanCluster {
