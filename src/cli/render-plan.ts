@@ -75,6 +75,8 @@ export function planText(plan: Plan, inspection: Inspection | undefined, unreach
     const named = direct.slice(0, 4).map((n) => titles.get(n) ?? n);
     out.push(`  ${MARK[change]} ${showUnknown(s.title)}${inspection ? `  [${change}]` : ""}${named.length ? `  needs: ${named.join(", ")}${direct.length > named.length ? `, +${direct.length - named.length}` : ""}` : ""}`);
     if (change !== "unchanged") for (const line of outputLines(s, inspection)) out.push(`      ${line}`);
+    // What a provider says about a create beyond "created": a value made for it (generated), what is missing and who sets it.
+    if (change === "create") for (const c of live!.changes) if (typeof c.to === "string" && c.to !== "created") out.push(`      ${c.to}`);
     if (change === "update") {
       for (const c of live!.changes.slice(0, 20).map((x) => shown(s, x))) out.push(`      ${c.field}: ${show(c.from)} → ${show(c.to)}`);
       if (live!.changes.length > 20) out.push(`      … ${live!.changes.length - 20} more`);

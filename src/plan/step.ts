@@ -67,13 +67,30 @@ export interface Plan {
    * berth connects to it through its provider instead of a kubeconfig.
    */
   readonly cluster?: PlanCluster;
+  /** Where the lock, history and journal are kept (spec.state); absent: chosen as before (see deploy/target.ts). */
+  readonly state?: PlanState;
+}
+
+/** spec.state as the deploy needs it: never a credential (those come from the environment). */
+export interface PlanState {
+  /** Absent: the cluster when the plan deploys to one that exists, local files otherwise. */
+  readonly backend?: "cluster" | "local" | "azureBlob";
+  readonly azureBlob?: PlanBlobState;
+}
+
+export interface PlanBlobState {
+  /** One of these two: the account (its endpoint follows from the plan's Azure cloud) or the Blob service URL. */
+  readonly storageAccount?: string;
+  readonly endpoint?: string;
+  readonly container: string;
+  readonly prefix?: string;
 }
 
 export interface PlanAzure {
   readonly subscriptionId: string;
   readonly tenantId?: string;
   /** A named cloud, or custom endpoints (sovereign clouds, Azure Stack, a test server). */
-  readonly cloud: string | { readonly resourceManager: string; readonly authorityHost: string };
+  readonly cloud: string | { readonly resourceManager: string; readonly authorityHost: string; readonly keyVault?: string };
 }
 
 export interface PlanCluster {

@@ -251,6 +251,7 @@ const Cloud = z.union([
   z.strictObject({
     resourceManager: z.url().describe("ARM endpoint, e.g. https://management.azure.com/."),
     authorityHost: z.url().describe("Entra ID authority, e.g. https://login.microsoftonline.com/."),
+    keyVault: z.url().optional().describe("Key Vault's data-plane resource, e.g. https://vault.azure.net (tokens for recovering or purging deleted secrets); default: the vault URI's DNS suffix."),
   }),
 ]);
 

@@ -68,6 +68,8 @@ const hasAzure = (path: string): boolean => build({ path }).spec?.platform.spec.
 export const azureSets = (a: AzureApiServer): string[] => [
   `azure.cloud.resourceManager=${a.url}`,
   `azure.cloud.authorityHost=${a.authorityHost}`,
+  // Its vault URIs are its own address, so Key Vault's resource cannot be read from them: it is named.
+  "azure.cloud.keyVault=https://vault.azure.net",
   `azure.subscriptionId=${a.subscriptionId}`,
   `azure.tenantId=${a.tenantId}`,
 ];

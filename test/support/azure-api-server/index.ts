@@ -14,6 +14,7 @@ import { Entra } from "./entra.ts";
 import { ArmError } from "./errors.ts";
 import { Faults } from "./faults.ts";
 import { routeKeyVault, VAULT_PATH_PREFIX } from "./keyvault-data.ts";
+import { deletedSecrets } from "./keyvault-deleted.ts";
 import { parsePath } from "./ids.ts";
 import { Operations } from "./operations.ts";
 import { PROVIDER_REGISTRATION, initialProviders } from "./providers.ts";
@@ -160,7 +161,10 @@ export async function startAzureApiServer(scenario: Scenario = {}): Promise<Azur
       w.ops.settle();
       return (type ? w.store.ofType(type) : w.store.all()).map((r) => view(w, r));
     },
-    writeOnly: (id, path) => w.store.writeOnly(id, path),
+    writeOnly(id, path) {
+      w.ops.settle();
+      return w.store.writeOnly(id, path);
+    },
     seed(resource) {
       const r = structuredClone(resource);
       if (!r.id || !r.type) throw new Error("seed needs id and type");
@@ -172,6 +176,16 @@ export async function startAzureApiServer(scenario: Scenario = {}): Promise<Azur
       if (r.properties.principalId) w.principals.set(String(r.properties.principalId), Number.NEGATIVE_INFINITY);
     },
     deletedVaults: () => [...w.deletedVaults.values()].map((d) => structuredClone(d.view)),
+    deletedSecrets: () => deletedSecrets(w),
+    seedDeleted(resource, options = {}) {
+      const r = structuredClone(resource);
+      if (!r.id || !r.type) throw new Error("seedDeleted needs id and type");
+      r.name ??= String(r.id).split("/").pop();
+      r.properties ??= {};
+      const removed = behaviourOf(String(r.type)).removed;
+      if (!removed) throw new Error(`${r.type} is not soft-deleted: it has no deleted state`);
+      removed(w, r, options.value !== undefined ? { "properties.value": options.value } : undefined);
+    },
     addFault: (f) => w.faults.addRequest(f),
     addProvisioningFault: (f) => w.faults.addProvisioning(f),
     async close() {

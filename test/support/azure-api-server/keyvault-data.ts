@@ -11,6 +11,7 @@
  * recover, purge) are rows that reuse the same authentication and authorisation.
  */
 import type { Entra, TokenClaims } from "./entra.ts";
+import { DELETED_SECRET_ROUTES } from "./keyvault-deleted.ts";
 import { json, type Reply } from "./reply.ts";
 import { matchesAction, ROLE_DEFINITIONS } from "./types/authorization.ts";
 import type { Json } from "./types.ts";
@@ -78,6 +79,7 @@ function getSecret({ w, vault, params }: DataCall): Reply {
 export const ROUTES: readonly DataRoute[] = [
   { method: "GET", path: ["secrets", ":name"], dataAction: "Microsoft.KeyVault/vaults/secrets/getSecret/action", permission: "get", handle: getSecret },
   { method: "GET", path: ["secrets", ":name", ":version"], dataAction: "Microsoft.KeyVault/vaults/secrets/getSecret/action", permission: "get", handle: getSecret },
+  ...DELETED_SECRET_ROUTES,
 ];
 
 function matchRoute(method: string, segments: readonly string[]): { route: DataRoute; params: Record<string, string> } | undefined {

@@ -135,6 +135,13 @@ export interface AzureApiServer {
   seed(resource: Json): void;
   /** Soft-deleted vaults. */
   deletedVaults(): Json[];
+  /** Soft-deleted secrets as Key Vault lists them (never a value), each with `secretId`, its ARM id. */
+  deletedSecrets(): Json[];
+  /**
+   * Stores a resource in its deleted state, as if it had been deleted now (history a run meets): a vault becomes a
+   * deleted vault (its name held), a secret of an existing vault a deleted secret keeping `value`.
+   */
+  seedDeleted(resource: Json, options?: { value?: string }): void;
   addFault(fault: RequestFault): void;
   addProvisioningFault(fault: ProvisioningFault): void;
   close(): Promise<void>;
