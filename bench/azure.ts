@@ -15,6 +15,7 @@ import { criticalPath } from "../src/plan/graph.ts";
 import type { Plan, PlanStep } from "../src/plan/step.ts";
 import { systemClock } from "../src/util/clock.ts";
 import { startAzureApiServer } from "../test/support/azure-api-server/index.ts";
+import { linkWorkloadIdentity } from "../test/support/workload-identity.ts";
 import { azureProviderFor } from "../test/support/azure-api-server/testing.ts";
 import { READY_AFTER_MS, REQUEST_MS } from "./kubernetes-latencies.ts";
 import { tempDir } from "../test/support/cli.ts";
@@ -124,6 +125,7 @@ function seedOrder(plan: Plan): PlanStep[] {
 async function measure(concurrency: number) {
   const kube = await startKubeApiServer({ readyAfterMs: READY_AFTER_MS, requestLatencyMs: REQUEST_MS, clock: systemClock });
   const azure = await startAzureApiServer({ realTime: true, kubernetes: { server: kube.url }, latency: LATENCY_MS, retryAfterSeconds: RETRY_AFTER_S });
+  linkWorkloadIdentity(kube, azure);
   try {
     const set = [`azure.cloud.resourceManager=${azure.url}`, `azure.cloud.authorityHost=${azure.authorityHost}`, `azure.subscriptionId=${azure.subscriptionId}`, `azure.tenantId=${azure.tenantId}`];
     const planned = planFor({ path: SPEC, env: ENV, set });

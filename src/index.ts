@@ -13,10 +13,12 @@ import { type RenderedFile, renderManifests } from "./output/manifests.ts";
 import { writeOutput } from "./output/write.ts";
 import type { AzureDesired } from "./resources/azure-resource.ts";
 import type { KubeDesired } from "./resources/kube-object.ts";
+import type { IdentityCheckDesired } from "./resources/identity-check.ts";
 import type { GeneratedSecret } from "./resources/secrets.ts";
 import { declaredEnvironments, loadSource, type ResolvedSpec, resolveSpec } from "./spec/resolve.ts";
 import { buildPlan, PlanCycleError, UnknownOutputSource } from "./plan/build-plan.ts";
-import type { Plan, PlanCluster } from "./plan/step.ts";
+import type { Plan, PlanCluster, PlanState } from "./plan/step.ts";
+import type { StateSpec } from "./spec/state-schema.ts";
 
 export type { Diagnostic } from "./diagnostics/diagnostic.ts";
 export type { KubeDesired, KubeObject } from "./resources/kube-object.ts";
@@ -43,6 +45,8 @@ export interface BuildResult {
   readonly resources?: KubeDesired[];
   /** Azure resources: planned and deployed, never rendered as files. */
   readonly azure?: AzureDesired[];
+  /** Checks `berth up` runs after deploying (workload identity verified): planned, never rendered as files. */
+  readonly checks?: IdentityCheckDesired[];
   readonly secrets?: GeneratedSecret[];
   readonly files?: RenderedFile[];
 }
@@ -60,7 +64,7 @@ export function build(options: BuildOptions): BuildResult {
   const resolved = resolveSpec(loaded.source, { env: options.env, set: options.set });
   const diagnostics = [...loaded.diagnostics, ...resolved.diagnostics];
   if (!resolved.spec || hasErrors(diagnostics)) return { ok: false, diagnostics: uniqueDiagnostics(diagnostics) };
-  const { resources, azure, secrets, diagnostics: synthDiagnostics } = synthPlatform(resolved.spec);
+  const { resources, azure, secrets, checks, diagnostics: synthDiagnostics } = synthPlatform(resolved.spec);
   diagnostics.push(...synthDiagnostics);
   diagnostics.push(...lint(specCheckInput(resolved.spec, resources, secrets), specLintOptions(resolved.spec)));
   const unique = uniqueDiagnostics(diagnostics);
@@ -71,7 +75,7 @@ export function build(options: BuildOptions): BuildResult {
     ...renderChart(resolved.spec, delivered, secrets),
     renderInventory(resolved.spec, delivered, secrets),
   ];
-  return { ok: true, diagnostics: unique, spec: resolved.spec, resources, azure, secrets, files };
+  return { ok: true, diagnostics: unique, spec: resolved.spec, resources, azure, secrets, checks, files };
 }
 
 /** Writes a successful build to DIR/manifests/ and DIR/inventory.json; a failed build writes nothing. */
@@ -101,6 +105,24 @@ function clusterOf(result: BuildResult): PlanCluster | undefined {
   return { step: c.key, id: c.resource.id, existing: c.resource.existing === true };
 }
 
+/** spec.state as the plan carries it (when it chooses a backend): the azureBlob settings only when they are the backend. */
+function planState(state: StateSpec): PlanState {
+  const blob = state.backend === "azureBlob" ? state.azureBlob : undefined;
+  return {
+    ...(state.backend ? { backend: state.backend } : {}),
+    ...(blob
+      ? {
+          azureBlob: {
+            ...(blob.storageAccount ? { storageAccount: blob.storageAccount } : {}),
+            ...(blob.endpoint ? { endpoint: blob.endpoint } : {}),
+            container: blob.container,
+            ...(blob.prefix ? { prefix: blob.prefix } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
 /** Builds one environment and orders what it produced into a deployment plan; nothing touches a cluster. */
 export function planFor(options: BuildOptions & { readonly env: string }): PlanResult {
   const result = build(options);
@@ -111,11 +133,12 @@ export function planFor(options: BuildOptions & { readonly env: string }): PlanR
     const plan = buildPlan({
       platform: result.spec.platform.metadata.name,
       env: options.env,
-      resources: [...result.resources!, ...(result.azure ?? [])],
+      resources: [...result.resources!, ...(result.azure ?? []), ...(result.checks ?? [])],
       secrets: result.secrets ?? [],
       declaredSecrets: Object.fromEntries(Object.entries(spec.secrets).map(([n, s]) => [n, s.keys])),
       ...(spec.azure ? { azure: { subscriptionId: spec.azure.subscriptionId, ...(spec.azure.tenantId ? { tenantId: spec.azure.tenantId } : {}), cloud: spec.azure.cloud } } : {}),
       ...(cluster ? { cluster, clusterStep: cluster.step } : {}),
+      ...(spec.state?.backend ? { state: planState(spec.state) } : {}),
     });
     return { ok: true, diagnostics: result.diagnostics, plan };
   } catch (error) {
@@ -124,6 +147,49 @@ export function planFor(options: BuildOptions & { readonly env: string }): PlanR
     if (!(error instanceof PlanCycleError)) throw error;
     return { ok: false, diagnostics: [...result.diagnostics, { severity: "error", code: "PLAN-CYCLE", path: "spec", message: error.message, hint: "remove one of the dependencies (connects, jobs.after) in the cycle" }] };
   }
+}
+
+export interface AzurePlansOptions {
+  readonly path: string;
+  /** The environments to plan; none: every declared one (the base when the spec declares none). */
+  readonly envs?: readonly string[];
+  readonly set?: readonly string[];
+}
+
+export interface AzurePlans {
+  readonly ok: boolean;
+  readonly diagnostics: Diagnostic[];
+  readonly platform?: string;
+  /** The spec has a spec.azure section. */
+  readonly declaresAzure: boolean;
+  /** Each environment ("(base)" for none) and the Azure resources its plan has. */
+  readonly environments: { readonly env: string; readonly azure: AzureDesired[] }[];
+}
+
+/**
+ * The Azure resources each environment's plan has, as `plan` would build them — without rendering or linting the
+ * Kubernetes side, which an Azure question (`berth cost`) does not need. Spec errors stop it, as they stop build.
+ */
+export function azurePlans(options: AzurePlansOptions): AzurePlans {
+  const loaded = loadSource(options.path);
+  if (!loaded.source) return { ok: false, diagnostics: loaded.diagnostics, declaresAzure: false, environments: [] };
+  const envs: (string | undefined)[] = options.envs?.length ? [...options.envs] : declaredEnvironments(loaded.source);
+  const diagnostics = [...loaded.diagnostics];
+  const environments: { env: string; azure: AzureDesired[] }[] = [];
+  let platform: string | undefined;
+  let declaresAzure = false;
+  for (const env of envs.length ? envs : [undefined]) {
+    const resolved = resolveSpec(loaded.source, { env, set: options.set });
+    diagnostics.push(...resolved.diagnostics);
+    if (!resolved.spec || hasErrors(resolved.diagnostics)) continue;
+    const synth = synthPlatform(resolved.spec);
+    diagnostics.push(...synth.diagnostics);
+    platform = resolved.spec.platform.metadata.name;
+    declaresAzure ||= resolved.spec.platform.spec.azure !== undefined;
+    environments.push({ env: env ?? "(base)", azure: synth.azure });
+  }
+  const unique = uniqueDiagnostics(diagnostics);
+  return { ok: !hasErrors(unique), diagnostics: unique, ...(platform ? { platform } : {}), declaresAzure, environments };
 }
 
 export interface ValidateResult {

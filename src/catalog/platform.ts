@@ -17,6 +17,7 @@ import { kubernetesOf } from "../spec/kubernetes-of.ts";
 import { synthAzure } from "./azure/index.ts";
 import type { Diagnostic } from "../diagnostics/diagnostic.ts";
 import type { VaultDelivery } from "../resources/vault-secrets.ts";
+import type { IdentityCheckDesired } from "../resources/identity-check.ts";
 
 export interface Synthesized {
   /** Kubernetes objects: what lint, the manifests, the chart and the inventory are made of. */
@@ -32,6 +33,8 @@ export interface Synthesized {
   readonly diagnostics: Diagnostic[];
   /** Vault mode: the Secret keys the environment's Key Vault holds and how pods get them (docs/design/0011). */
   readonly vault?: VaultDelivery;
+  /** Checks `berth up` runs after deploying (workload identity verified); never rendered as files. */
+  readonly checks: IdentityCheckDesired[];
 }
 
 export function synthPlatform(spec: ResolvedSpec): Synthesized {
@@ -72,9 +75,9 @@ export function synthPlatform(spec: ResolvedSpec): Synthesized {
 }
 
 /** The Azure resources beside the Kubernetes objects: federated credentials follow the ServiceAccounts synthesized here. */
-function withAzure(spec: ResolvedSpec, kubernetes: KubeDesired[], secrets: readonly GeneratedSecret[]): Pick<Synthesized, "resources" | "azure" | "diagnostics" | "vault"> {
+function withAzure(spec: ResolvedSpec, kubernetes: KubeDesired[], secrets: readonly GeneratedSecret[]): Pick<Synthesized, "resources" | "azure" | "diagnostics" | "vault" | "checks"> {
   const azure = synthAzure(spec, kubernetes, secrets);
-  return { resources: azure.kubernetes, azure: azure.azure, diagnostics: azure.diagnostics, ...(azure.vault ? { vault: azure.vault } : {}) };
+  return { resources: azure.kubernetes, azure: azure.azure, diagnostics: azure.diagnostics, ...(azure.vault ? { vault: azure.vault } : {}), checks: azure.checks };
 }
 
 const WORKLOADS = new Set(["Deployment", "StatefulSet", "Job"]);

@@ -77,6 +77,20 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       code = runLint(paths, flags, io);
     });
 
+  program
+    .command("cost")
+    .description("estimated monthly cost of the Azure resources of each environment's plan, from the price table shipped with berth (no network); several environments side by side")
+    .argument("<path>", "berth.yaml or a folder holding it")
+    .option("-e, --env <names>", "one environment, or several separated by commas (default: every environment of the spec)")
+    .option("--compare", "side by side with totals and differences, also for one environment")
+    .option("--prices <file>", "an Azure Retail Prices API export (prices.azure.com/api/retail/prices) whose prices replace the table's (repeatable)", collect)
+    .option("--serverless-hours <h>", "hours a month a serverless Azure SQL database is assumed busy (default: the table's assumption)")
+    .addOption(setOption())
+    .option("--json", "print the estimate as JSON")
+    .action(async (path, flags) => {
+      code = (await import("./commands/cost.ts")).runCost(path, flags, io);
+    });
+
   // Cluster commands load the Kubernetes client only when used: `build` and `lint` start faster without it.
   const cluster = (command: Command) =>
     command

@@ -10,7 +10,7 @@ export type Change = "create" | "update" | "unchanged" | "delete" | "check" | "u
 
 export function changeOf(step: PlanStep, live: LiveState | undefined): Change {
   if (step.action.type === "delete") return "delete";
-  if (step.action.type === "require-secret" || step.action.type === "verify") return "check";
+  if (step.action.type === "require-secret" || step.action.type === "verify" || step.action.type === "verify-identity") return "check";
   if (!live) return "unknown";
   if (!live.exists) return "create";
   return live.changes.length || live.intentChanged ? "update" : "unchanged";
@@ -75,6 +75,8 @@ export function planText(plan: Plan, inspection: Inspection | undefined, unreach
     const named = direct.slice(0, 4).map((n) => titles.get(n) ?? n);
     out.push(`  ${MARK[change]} ${showUnknown(s.title)}${inspection ? `  [${change}]` : ""}${named.length ? `  needs: ${named.join(", ")}${direct.length > named.length ? `, +${direct.length - named.length}` : ""}` : ""}`);
     if (change !== "unchanged") for (const line of outputLines(s, inspection)) out.push(`      ${line}`);
+    // What a provider says about a create beyond "created": a value made for it (generated), what is missing and who sets it.
+    if (change === "create") for (const c of live!.changes) if (typeof c.to === "string" && c.to !== "created") out.push(`      ${c.to}`);
     if (change === "update") {
       for (const c of live!.changes.slice(0, 20).map((x) => shown(s, x))) out.push(`      ${c.field}: ${show(c.from)} → ${show(c.to)}`);
       if (live!.changes.length > 20) out.push(`      … ${live!.changes.length - 20} more`);

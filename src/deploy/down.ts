@@ -5,7 +5,6 @@
 import { randomUUID } from "node:crypto";
 import type { EventSink } from "../engine/events.ts";
 import { type Consent, GO } from "./consent.ts";
-import { FileJournal } from "../engine/journal.ts";
 import { runSteps } from "../engine/run-steps.ts";
 import { type Doomed, deletionSteps } from "../plan/delete-plan.ts";
 import type { ObjectRef, Plan } from "../plan/step.ts";
@@ -79,8 +78,8 @@ export async function down(plan: Plan, target: DeployTarget, options: DownOption
     const steps = deletionSteps(deletions.doomed, [], "down", plan);
     const run = randomUUID().slice(0, 8);
     const revision = await startRevision(session, plan, { run, action: "down", command: options.command }, options.record);
-    const journal = new FileJournal(connected.paths.journal);
-    journal.append({ run, event: "run-started", revision: revision.revision });
+    const journal = connected.journal.writer();
+    await journal.append({ run, event: "run-started", revision: revision.revision });
     const result = await runSteps(steps, {
       providers: connected.providers,
       journal,
@@ -90,7 +89,7 @@ export async function down(plan: Plan, target: DeployTarget, options: DownOption
       ...engineSettings(target),
     });
     try {
-      journal.append({ run, event: "run-finished", status: result.status });
+      await journal.append({ run, event: "run-finished", status: result.status });
     } catch {
       // already reported by the step that could not write; the revision below still records how it ended
     }

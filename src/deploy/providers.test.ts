@@ -107,7 +107,7 @@ test("engine: a step whose output is still unknown at run time fails naming the 
   const cloud = new FakeCloud();
   const journal: unknown[] = [];
   // The app without the server having run: its output cannot be known.
-  const r = await runSteps([{ ...step(plan, fakeKey("app", "web")), needs: [] }], { providers: { [FAKE]: cloud }, journal: { append: (e) => journal.push(e) }, run: "r", signal: new AbortController().signal, onEvent: () => {} });
+  const r = await runSteps([{ ...step(plan, fakeKey("app", "web")), needs: [] }], { providers: { [FAKE]: cloud }, journal: { append: (e) => void journal.push(e) }, run: "r", signal: new AbortController().signal, onEvent: () => {} });
   assert.equal(r.status, "failed");
   assert.match(r.error!, /output "fqdn" of fake:server:_subscription:db is not known/);
   assert.deepEqual(cloud.runs, [], "nothing was sent with a token in it");

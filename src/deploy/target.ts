@@ -1,7 +1,7 @@
 /** Where and how a plan is deployed: the cluster connection, where berth keeps its lock and history, and the knobs tests turn. */
 import { KubernetesProvider } from "../providers/kubernetes/provider.ts";
 import type { Provider } from "../providers/provider.ts";
-import type { Plan } from "../plan/step.ts";
+import type { Plan, PlanState } from "../plan/step.ts";
 import type { PollPolicy } from "../engine/run-steps.ts";
 import type { LeaseOptions } from "../engine/lock.ts";
 import { statePaths, type StatePaths } from "../engine/state-dir.ts";
@@ -10,15 +10,19 @@ import type { LeaseStore } from "../engine/lock.ts";
 import type { RevisionStore } from "../engine/revisions.ts";
 import { ENGINE_PROVIDER } from "../plan/build-plan.ts";
 import { type KubeConnectionSource } from "../providers/kubernetes/provider.ts";
-import { ProviderUnavailable } from "../providers/provider.ts";
+import { ProviderUnavailable, StateStoreError } from "../providers/provider.ts";
 import type { Clock } from "../util/clock.ts";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { localStateStores } from "../engine/local-state.ts";
+import { type JournalStore, LocalJournal } from "../engine/journal.ts";
+import { blobStateStores } from "../providers/azure/blob-state.ts";
 import { aksConnectionSource } from "../providers/azure/aks-credentials.ts";
 import { connectAzure } from "../providers/azure/connect.ts";
 import { AzureRequestError } from "../providers/azure/errors.ts";
 import { AzureProvider } from "../providers/azure/provider.ts";
+import { IDENTITY_CHECK_PROVIDER } from "../resources/identity-check.ts";
+import { WorkloadIdentityProvider } from "../providers/workload-identity/provider.ts";
 import type { RetryHooks, RetryPolicy } from "../util/retry.ts";
 
 export interface DeployTarget {
@@ -51,10 +55,12 @@ export interface DeployTarget {
   readonly writeKubeconfig?: boolean;
 }
 
-/** Where berth keeps its lock and its history: in the cluster (0004) unless the target says otherwise. */
+/** Where berth keeps its lock and its history: in the cluster (0004) unless the spec or the target says otherwise. */
 export interface StateStores {
   readonly lease: LeaseStore;
   readonly revisions: RevisionStore;
+  /** Where the journal is; default the state folder's file. */
+  readonly journal?: JournalStore;
 }
 
 export interface Connected {
@@ -65,6 +71,10 @@ export interface Connected {
   readonly paths: StatePaths;
   readonly lease: LeaseStore;
   readonly revisions: RevisionStore;
+  /** The journal a resume reads: this machine's file, or the blob every machine reads (state.backend azureBlob). */
+  readonly journal: JournalStore;
+  /** Whether the lock and history are in the cluster (reached through the Kubernetes provider) or elsewhere. */
+  readonly stateInCluster: boolean;
   /** Names of the providers the plan's steps use, in plan order (deletions and prune come from these). */
   readonly used: readonly string[];
 }
@@ -73,17 +83,38 @@ export interface Connected {
 export const providersOf = (plan: Plan): string[] => [...new Set(plan.steps.filter((s) => s.provider !== ENGINE_PROVIDER).map((s) => s.provider))];
 
 /**
+ * Where each spec.state.backend keeps the state (undefined: in the cluster, through the Kubernetes provider). Without
+ * a choice (`auto`): before the cluster exists (berth makes it in this run) or without one, the lock and history
+ * cannot be in it, so they are local files.
+ */
+const STORES_OF: Readonly<Record<NonNullable<PlanState["backend"]> | "auto", (plan: Plan, target: DeployTarget, used: readonly string[]) => StateStores | undefined>> = {
+  azureBlob: (plan, target) => {
+    const settings = plan.state?.azureBlob;
+    // The spec rules refuse this; a plan made by hand might not.
+    if (!settings) throw new StateStoreError("state.backend is azureBlob and the plan has no state.azureBlob");
+    return blobStateStores({
+      settings,
+      instance: plan.instance,
+      ...(plan.azure ? { cloud: plan.azure.cloud, ...(plan.azure.tenantId ? { tenantId: plan.azure.tenantId } : {}) } : {}),
+      ...(target.azureEnv ? { env: target.azureEnv } : {}),
+    });
+  },
+  local: (plan, target) => localStateStores(target.stateDir, plan.instance),
+  cluster: () => undefined,
+  auto: (plan, target, used) => ((plan.cluster && !plan.cluster.existing) || !used.includes("kubernetes") ? localStateStores(target.stateDir, plan.instance) : undefined),
+};
+
+/**
  * Makes each provider the plan uses, and the state stores. The Kubernetes provider is made only when the plan has
- * Kubernetes steps or keeps its state in the cluster; `stores` (or `target.stores`) replaces the cluster's lock and
- * history (a local-file backend while the plan's cluster does not exist yet).
+ * Kubernetes steps or keeps its state in the cluster; `stores` (or `target.stores`) replaces where the spec keeps the
+ * lock and history (tests).
  */
 export function connect(plan: Plan, target: DeployTarget, given: StateStores | undefined = target.stores): Connected {
   const used = providersOf(plan);
   const azure = target.providers?.azure ?? (plan.azure && (used.includes("azure") || plan.cluster) ? azureProviderFor(plan, target) : undefined);
   target = { ...target, providers: { ...target.providers, ...(azure ? { azure } : {}) } };
   if (plan.cluster && !target.kubernetesConnection && azure instanceof AzureProvider) target = { ...target, kubernetesConnection: aksSource(azure, plan, target) };
-  // Before the cluster exists (berth makes it in this run) or without one, the lock and history cannot be in it.
-  const stores = given ?? ((plan.cluster && !plan.cluster.existing) || !used.includes("kubernetes") ? localStateStores(target.stateDir, plan.instance) : undefined);
+  const stores = given ?? STORES_OF[plan.state?.backend ?? "auto"](plan, target, used);
   const needsKubernetes = used.includes("kubernetes") || !stores;
   const kubernetes = needsKubernetes
     ? new KubernetesProvider({
@@ -98,14 +129,17 @@ export function connect(plan: Plan, target: DeployTarget, given: StateStores | u
         ...(target.kubernetesConnection ? { connection: target.kubernetesConnection } : {}),
       })
     : undefined;
-  const providers: Record<string, Provider> = { ...(kubernetes ? { kubernetes } : {}), ...target.providers };
+  // Workload identity checks run through the Kubernetes provider and read federated credentials through Azure's.
+  const checks: Record<string, Provider> = kubernetes && used.includes(IDENTITY_CHECK_PROVIDER) ? { [IDENTITY_CHECK_PROVIDER]: new WorkloadIdentityProvider({ kubernetes, ...(azure instanceof AzureProvider ? { azure } : {}) }) } : {};
+  const providers: Record<string, Provider> = { ...(kubernetes ? { kubernetes } : {}), ...checks, ...target.providers };
   for (const name of used) if (!providers[name]) throw new ProviderUnavailable(`the plan has ${name} steps and no ${name} provider is configured`);
   const kubeStores = (): StateStores => {
     const ns = new StateNamespace(() => kubernetes!.client, target.stateNamespace);
     return { lease: new KubeLeaseStore(ns, plan.instance), revisions: new KubeRevisionStore(ns, plan.instance) };
   };
   const state = stores ?? kubeStores();
-  return { providers, ...(kubernetes ? { kubernetes } : {}), paths: statePaths(target.stateDir, plan.instance), lease: state.lease, revisions: state.revisions, used };
+  const paths = statePaths(target.stateDir, plan.instance);
+  return { providers, ...(kubernetes ? { kubernetes } : {}), paths, lease: state.lease, revisions: state.revisions, journal: state.journal ?? new LocalJournal(paths.journal), stateInCluster: !stores, used };
 }
 
 /**
@@ -122,7 +156,7 @@ export const reached = (connected: Connected): string[] => [...new Set([...conne
 export async function preflight(connected: Connected): Promise<{ readonly endpoint: string; readonly version: string }> {
   const found: { name: string; endpoint: string; version: string }[] = [];
   for (const name of reached(connected)) found.push({ name, ...(await connected.providers[name]!.preflight()) });
-  return { endpoint: found.map((f) => f.endpoint).join("; ") || "(no provider)", version: found.find((f) => f.name === "kubernetes")?.version ?? "" };
+  return { endpoint: found.map((f) => f.endpoint).filter(Boolean).join("; ") || "(no provider)", version: found.find((f) => f.name === "kubernetes")?.version ?? "" };
 }
 
 function azureProviderFor(plan: Plan, target: DeployTarget): AzureProvider {

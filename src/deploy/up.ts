@@ -5,14 +5,12 @@
  */
 import { randomUUID } from "node:crypto";
 import type { EventSink } from "../engine/events.ts";
-import { FileJournal, type JournalWriter, readJournal, type UnfinishedRun, unfinishedRun } from "../engine/journal.ts";
+import { type JournalWriter, JournalWriteError, type UnfinishedRun, unfinishedRun } from "../engine/journal.ts";
 import { acquireLease, type HeldLease, LockHeld, LockLost, newHolder } from "../engine/lock.ts";
 import { beyondRetention, DEFAULT_HISTORY_MAX, newRevision, nextRevisionNumber, type Revision, type RevisionContext, type RevisionStatus } from "../engine/revisions.ts";
 import { runSteps } from "../engine/run-steps.ts";
-import { ensureStateDir } from "../engine/state-dir.ts";
 import type { Plan, PlanStep } from "../plan/step.ts";
-import { type LiveState, type Progress, type Provider, ProviderUnavailable } from "../providers/provider.ts";
-import { StateStoreError } from "../providers/kubernetes/state-store.ts";
+import { type LiveState, type Progress, type Provider, ProviderUnavailable, StateStoreError } from "../providers/provider.ts";
 import { systemClock } from "../util/clock.ts";
 import { berthVersion } from "../util/version.ts";
 import { type Consent, GO } from "./consent.ts";
@@ -95,7 +93,6 @@ export async function underLock<T extends { status: string; error?: string }>(
     if (error instanceof ProviderUnavailable) return { status: "unreachable", error: error.message };
     throw error;
   }
-  ensureStateDir(connected.paths);
   let lease: HeldLease;
   try {
     lease = await acquireLease(connected.lease, newHolder(command, target.lease?.clock), target.lease);
@@ -121,6 +118,8 @@ export async function underLock<T extends { status: string; error?: string }>(
     if (error instanceof LockLost) return { status: "locked", error: `${error.message}. Run berth up again to resume` };
     if (error instanceof ProviderUnavailable) return { status: "unreachable", error: error.message };
     if (error instanceof StateStoreError) return { status: "failed", error: error.message };
+    // The journal could not be started: the run stopped before its first change.
+    if (error instanceof JournalWriteError) return { status: "failed", error: `${error.message}; stopped before any change` };
     throw error;
   } finally {
     await lease.release();
@@ -155,7 +154,7 @@ function staleOrOwn(unfinished: UnfinishedRun | undefined, history: readonly Rev
   if (unfinished?.revision === undefined) return unfinished;
   const newer = history.filter((r) => r.revision > unfinished.revision!).map((r) => r.revision);
   if (!newer.length) return unfinished;
-  onEvent({ type: "note", message: `not resuming run ${unfinished.run} from the local journal: the cluster holds revision #${Math.max(...newer)}, newer than its #${unfinished.revision} (another run since); starting afresh` });
+  onEvent({ type: "note", message: `not resuming run ${unfinished.run} from the journal: the history holds revision #${Math.max(...newer)}, newer than its #${unfinished.revision} (another run since); starting afresh` });
   return undefined;
 }
 
@@ -167,15 +166,15 @@ export async function up(plan: Plan, target: DeployTarget, options: UpOptions): 
     const consent = options.confirm ? await options.confirm(inspection) : GO;
     if (!consent.go) return { status: consent.status, error: consent.message, inspection };
 
-    const unfinished = staleOrOwn(unfinishedRun(readJournal(connected.paths.journal)), session.history, options.onEvent);
+    const unfinished = staleOrOwn(unfinishedRun(await connected.journal.read()), session.history, options.onEvent);
     const resumed = unfinished ? { run: unfinished.run, done: unfinished.done.size, inFlight: unfinished.inFlight.length } : undefined;
     if (resumed) options.onEvent({ type: "note", message: `resuming run ${resumed.run}: ${resumed.done} steps finished (re-verified, not redone), ${resumed.inFlight} were in flight (read again from the cluster)` });
 
-    const journal = (options.journal ?? ((p) => new FileJournal(p)))(connected.paths.journal);
+    const journal = options.journal ? options.journal(connected.paths.journal) : connected.journal.writer();
     const run = randomUUID().slice(0, 8);
     const rollback = options.rollbackOf !== undefined;
     const revision = await startRevision(session, plan, { run, action: rollback ? "rollback" : "up", command: options.command, ...(rollback ? { rollbackOf: options.rollbackOf } : {}) }, options.record);
-    journal.append({ run, event: "run-started", revision: revision.revision });
+    await journal.append({ run, event: "run-started", revision: revision.revision });
     const steps = [...plan.steps, ...inspection.prune];
     const clock = target.clock ?? systemClock;
     const started = clock.now();
@@ -191,7 +190,7 @@ export async function up(plan: Plan, target: DeployTarget, options: UpOptions): 
       ...engineSettings(target),
     });
     try {
-      journal.append({ run, event: "run-finished", status: result.status });
+      await journal.append({ run, event: "run-finished", status: result.status });
     } catch {
       // already reported by the step that could not write
     }

@@ -8,7 +8,8 @@
  * process was killed mid-write: it is ignored on reading, and cut away before the next append so the entries after
  * it start on a line of their own.
  */
-import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from "node:fs";
+import { dirname } from "node:path";
 import { z } from "zod";
 import type { Outputs } from "../resources/outputs.ts";
 import { parseJson, parseRecord, StateFileError } from "./state-file.ts";
@@ -49,9 +50,26 @@ const Entry = z.looseObject({
 /** Writing the journal failed (disk full, permissions): no further mutation may happen. */
 export class JournalWriteError extends Error {}
 
+/** Appends one entry and returns once it is durable (a file flushed, a blob block committed); callers await it. */
 export interface JournalWriter {
-  append(entry: Omit<JournalEntry, "at">): void;
+  append(entry: Omit<JournalEntry, "at">): void | Promise<void>;
 }
+
+/**
+ * Where a platform/env's journal lives: a file in this machine's state folder, or (state.backend azureBlob) a blob
+ * that every machine reads, so a run interrupted on one machine resumes on another.
+ */
+export interface JournalStore {
+  /** For messages (a file's path, a blob's URL). */
+  readonly where: string;
+  /** Its entries, oldest first, read strictly (StateFileError naming where and the line). */
+  read(): Promise<JournalEntry[]>;
+  /** The writer of a new run. */
+  writer(): JournalWriter;
+}
+
+/** The journal line as written: the format version first, then the time, then the entry. */
+export const journalLine = (entry: Omit<JournalEntry, "at">, at: Date = new Date()): string => `${JSON.stringify({ version: JOURNAL_FORMAT_VERSION, at: at.toISOString(), ...entry })}\n`;
 
 export class FileJournal implements JournalWriter {
   constructor(
@@ -66,7 +84,7 @@ export class FileJournal implements JournalWriter {
       const fd = openSync(this.path, "a+", 0o600);
       try {
         cutTornLine(fd);
-        this.write(fd, `${JSON.stringify({ version: JOURNAL_FORMAT_VERSION, at: new Date().toISOString(), ...entry })}\n`);
+        this.write(fd, journalLine(entry));
         fsyncSync(fd);
       } finally {
         closeSync(fd);
@@ -120,15 +138,39 @@ function parseLine(where: string, line: string): unknown {
   }
 }
 
+/** The journal file on this machine (`<state-dir>/<platform>.<env>/journal.jsonl`). */
+export class LocalJournal implements JournalStore {
+  constructor(readonly path: string) {}
+
+  get where(): string {
+    return this.path;
+  }
+
+  async read(): Promise<JournalEntry[]> {
+    return readJournal(this.path);
+  }
+
+  /** The state folder is made when the first run writes to it (a run refused at the lock leaves nothing behind). */
+  writer(): JournalWriter {
+    mkdirSync(dirname(this.path), { recursive: true });
+    return new FileJournal(this.path);
+  }
+}
+
 /** The journal's entries, oldest first; StateFileError (naming file and line) for a line that is not one. */
 export function readJournal(path: string): JournalEntry[] {
   if (!existsSync(path)) return [];
-  const lines = readFileSync(path, "utf8").split("\n");
+  return parseJournal(readFileSync(path, "utf8"), path);
+}
+
+/** A journal's text, read strictly; `where` names it in errors (with `:line`). A torn last line is ignored. */
+export function parseJournal(text: string, source: string): JournalEntry[] {
+  const lines = text.split("\n");
   // The text after the last newline is a line the writer did not finish (empty when the file ends well).
   lines.pop();
   const out: JournalEntry[] = [];
   lines.forEach((line, i) => {
-    const where = `${path}:${i + 1}`;
+    const where = `${source}:${i + 1}`;
     if (!line.trim()) throw new StateFileError("STATE-MALFORMED", where, "an empty line");
     const { version: _version, ...entry } = parseRecord(where, parseLine(where, line), Entry, JOURNAL_FORMAT_VERSION, JOURNAL_FORMAT_VERSION);
     out.push(entry as JournalEntry);

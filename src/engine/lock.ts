@@ -36,8 +36,11 @@ export interface LeaseStore {
   read(): Promise<{ readonly lease: LeaseRecord; readonly resourceVersion: string } | undefined>;
   /** Creates it; "conflict" when it already exists. */
   create(lease: LeaseRecord): Promise<{ readonly resourceVersion: string } | "conflict">;
-  /** Replaces the version read; "conflict" when someone wrote since, "gone" when it was deleted. */
-  replace(lease: LeaseRecord, resourceVersion: string): Promise<{ readonly resourceVersion: string } | "conflict" | "gone">;
+  /**
+   * Replaces the version read; "conflict" when someone wrote since, "gone" when it was deleted. A store that knows for
+   * certain the lease is no longer the caller's (a blob lease broken or taken over) says so and why with `lost`.
+   */
+  replace(lease: LeaseRecord, resourceVersion: string): Promise<{ readonly resourceVersion: string } | "conflict" | "gone" | LeaseLost>;
   /** Deletes it (only that version when one is given); false when there was nothing (of that version) to delete. */
   remove(resourceVersion?: string): Promise<boolean>;
   /**
@@ -46,7 +49,16 @@ export interface LeaseStore {
    * this — another machine may share the host name (CI runners, containers), so there only expiry counts.
    */
   readonly machineLocal?: boolean;
+  /** What `unlock --force` does to it, for the message: "deleted" (a Lease) unless said otherwise ("broken": a blob lease). */
+  readonly clearing?: string;
 }
+
+/** The lease is definitely no longer the caller's, and why (for the message that stops the run). */
+export interface LeaseLost {
+  readonly lost: string;
+}
+
+const isLost = (r: unknown): r is LeaseLost => typeof r === "object" && r !== null && "lost" in r;
 
 /** Time for the lock, injectable so tests step it instead of waiting. */
 export interface LockClock {
@@ -155,7 +167,7 @@ export async function acquireLease(store: LeaseStore, holder: LockHolder, option
       // Expired or abandoned: take it over, but only the version just read — a racing run that got there first wins.
       acquired = record(microTime(clock.now()), current.lease.leaseTransitions + 1);
       const taken = await store.replace(acquired, current.resourceVersion);
-      if (taken === "conflict" || taken === "gone") throw refuse((await store.read())?.lease);
+      if (taken === "conflict" || taken === "gone" || isLost(taken)) throw refuse((await store.read())?.lease);
       created = taken;
     } else {
       // Deleted between our create and read (its holder released it): one more create, no loop.
@@ -194,6 +206,7 @@ function holdLease(store: LeaseStore, holder: LockHolder, acquired: LeaseRecord,
     try {
       const r = await store.replace({ ...acquired, renewTime: microTime(clock.now()) }, version);
       if (r === "gone") lose("the lease was deleted (berth unlock --force?)");
+      else if (isLost(r)) lose(r.lost);
       else if (r === "conflict") {
         // A retried renewal whose first try did land answers 409 too: still ours if the holder is us.
         const now = await store.read();

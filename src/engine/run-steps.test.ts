@@ -90,7 +90,7 @@ async function run(steps: PlanStep[], behaviour: Record<string, Behaviour> = {},
   const started = clock.now();
   const result = await runSteps(steps, {
     providers: { kubernetes: provider },
-    journal: { append: (e) => journal.push(e) },
+    journal: { append: (e) => void journal.push(e) },
     run: "r1",
     signal: new AbortController().signal,
     onEvent: (e) => events.push(e),
@@ -145,7 +145,7 @@ test("run-steps: an interrupt stops the waits at once, journals the running step
   const clock = new VirtualClock();
   const provider = new FakeProvider(clock, { a: { stuck: "waiting forever" } });
   const journal: Omit<JournalEntry, "at">[] = [];
-  const running = runSteps([step("a"), step("b", ["a"])], { providers: { kubernetes: provider }, journal: { append: (e) => journal.push(e) }, run: "r1", signal: abort.signal, onEvent: () => {}, clock });
+  const running = runSteps([step("a"), step("b", ["a"])], { providers: { kubernetes: provider }, journal: { append: (e) => void journal.push(e) }, run: "r1", signal: abort.signal, onEvent: () => {}, clock });
   await clock.sleep(5_000);
   abort.abort(new Error("SIGINT"));
   const result = await running;

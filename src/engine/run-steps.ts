@@ -162,13 +162,13 @@ export async function runSteps(steps: readonly PlanStep[], options: RunStepsOpti
       }
     }
     if (live.ownership === "foreign") throw new StepFailed({ done: true, ok: false, reason: "NotOwned", message: `${step.title}: the object exists and is ${live.owner ?? "not berth's"}` });
-    options.journal.append({ run: options.run, event: "started", step: step.id, digest: step.digest });
+    await options.journal.append({ run: options.run, event: "started", step: step.id, digest: step.digest });
     const progress = { note: (message: string) => options.onEvent({ type: "note", id: step.id, message }), deadline: deadlineOf(step, started), signal: stop.signal };
     const result = await provider.run(step, live, progress, stop.signal);
     learn(step.id, result.outputs);
-    options.journal.append({ run: options.run, event: "applied", step: step.id, digest: step.digest, message: result.did, ...(result.outputs && Object.keys(result.outputs).length ? { outputs: result.outputs } : {}) });
+    await options.journal.append({ run: options.run, event: "applied", step: step.id, digest: step.digest, message: result.did, ...(result.outputs && Object.keys(result.outputs).length ? { outputs: result.outputs } : {}) });
     const verdict = await waitUntilReady(step, provider, "step", started);
-    options.journal.append({ run: options.run, event: "done", step: step.id, digest: step.digest, message: verdict.message });
+    await options.journal.append({ run: options.run, event: "done", step: step.id, digest: step.digest, message: verdict.message });
     emit(step, "done", { message: `${result.did}; ${verdict.message}`, elapsedMs: clock.now() - started });
   };
 
@@ -182,22 +182,22 @@ export async function runSteps(steps: readonly PlanStep[], options: RunStepsOpti
         // The final verification is the engine's own step: no provider explains it.
         const provider = options.providers[step.provider];
         const lines = provider ? await provider.explain(step, error.verdict).catch(() => []) : [];
-        safeAppend(options.journal, { run: options.run, event: "failed", step: step.id, digest: step.digest, message: error.verdict.message });
+        await safeAppend(options.journal, { run: options.run, event: "failed", step: step.id, digest: step.digest, message: error.verdict.message });
         emit(step, "failed", { message: error.verdict.message, elapsedMs, ...(error.verdict.reason ? { reason: error.verdict.reason, hint: FAILURE_HINTS[error.verdict.reason] } : {}), lines });
         halt("failed", `${step.title} failed: ${error.verdict.message}`);
       } else if (error instanceof JournalWriteError) {
         emit(step, "unknown", { message: error.message, elapsedMs });
         halt("failed", `${error.message}; stopped before any further change`);
       } else if (stop.signal.aborted) {
-        safeAppend(options.journal, { run: options.run, event: "interrupted", step: step.id });
+        await safeAppend(options.journal, { run: options.run, event: "interrupted", step: step.id });
         emit(step, "interrupted", { elapsedMs });
       } else if (error instanceof ProviderRequestFailed && (error.outcomeUnknown || error.status === undefined)) {
-        safeAppend(options.journal, { run: options.run, event: "unknown", step: step.id, message: error.message });
+        await safeAppend(options.journal, { run: options.run, event: "unknown", step: step.id, message: error.message });
         emit(step, "unknown", { message: error.message, elapsedMs });
         halt("interrupted", `${error.message}; the outcome of "${step.title}" is unknown — run berth up again to resume`);
       } else {
         const message = error instanceof Error ? error.message : String(error);
-        safeAppend(options.journal, { run: options.run, event: "failed", step: step.id, digest: step.digest, message });
+        await safeAppend(options.journal, { run: options.run, event: "failed", step: step.id, digest: step.digest, message });
         emit(step, "failed", { message, elapsedMs });
         halt("failed", `${step.title} failed: ${message}`);
       }
@@ -250,9 +250,9 @@ function longestChainFirst(steps: readonly PlanStep[]): PlanStep[] {
 }
 
 /** Recording a failure must not hide it: a journal that cannot be written is reported by the next mutation's append. */
-function safeAppend(journal: JournalWriter, entry: Parameters<JournalWriter["append"]>[0]): void {
+async function safeAppend(journal: JournalWriter, entry: Parameters<JournalWriter["append"]>[0]): Promise<void> {
   try {
-    journal.append(entry);
+    await journal.append(entry);
   } catch {
     // the run is already stopping
   }

@@ -15,7 +15,7 @@ import type { GeneratedSecret } from "../resources/secrets.ts";
 import { findCycle, wavesOf } from "./graph.ts";
 import { DEFAULT_TIMEOUT_MS, type Ordered, orders, PHASES, type Phase } from "./ordering.ts";
 import { secretsReadBy } from "./secret-uses.ts";
-import type { Plan, PlanAzure, PlanCluster, PlanStep, StepAction } from "./step.ts";
+import type { Plan, PlanAzure, PlanCluster, PlanState, PlanStep, StepAction } from "./step.ts";
 import { refKey } from "./step.ts";
 
 export { withInstanceLabel } from "../providers/kubernetes/planning.ts";
@@ -35,6 +35,7 @@ export interface PlanInput {
   /** Carried into the plan as they are (see Plan). */
   readonly azure?: PlanAzure;
   readonly cluster?: PlanCluster;
+  readonly state?: PlanState;
 }
 
 export class PlanCycleError extends Error {
@@ -127,6 +128,7 @@ export function buildPlan(input: PlanInput): Plan {
     steps: all.map((s) => ({ ...s, wave: waves.get(s.id)! })),
     ...(input.azure ? { azure: input.azure } : {}),
     ...(input.cluster ? { cluster: input.cluster } : {}),
+    ...(input.state ? { state: input.state } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { AzureResource } from "../resources/azure-resource.ts";
+import type { IdentityCheck } from "../resources/identity-check.ts";
 import { type KubeObject, resourceKey } from "../resources/kube-object.ts";
 import type { Phase } from "./ordering.ts";
 
@@ -31,7 +32,9 @@ export type StepAction =
   /** An Azure resource made to match (created, updated, or — when `existing` — only read and verified). */
   | { readonly type: "ensure"; readonly resource: AzureResource }
   /** An Azure resource deleted (prune, down); the body may be empty: id, type and apiVersion are what a delete needs. */
-  | { readonly type: "remove"; readonly resource: AzureResource };
+  | { readonly type: "remove"; readonly resource: AzureResource }
+  /** A workload identity checked in the cluster (resources/identity-check.ts): run, read, reported; nothing kept. */
+  | { readonly type: "verify-identity"; readonly check: IdentityCheck };
 
 export interface PlanStep {
   /** Stable across runs: the resource key for objects, so a journal entry finds its step again after a restart. */
@@ -64,13 +67,30 @@ export interface Plan {
    * berth connects to it through its provider instead of a kubeconfig.
    */
   readonly cluster?: PlanCluster;
+  /** Where the lock, history and journal are kept (spec.state); absent: chosen as before (see deploy/target.ts). */
+  readonly state?: PlanState;
+}
+
+/** spec.state as the deploy needs it: never a credential (those come from the environment). */
+export interface PlanState {
+  /** Absent: the cluster when the plan deploys to one that exists, local files otherwise. */
+  readonly backend?: "cluster" | "local" | "azureBlob";
+  readonly azureBlob?: PlanBlobState;
+}
+
+export interface PlanBlobState {
+  /** One of these two: the account (its endpoint follows from the plan's Azure cloud) or the Blob service URL. */
+  readonly storageAccount?: string;
+  readonly endpoint?: string;
+  readonly container: string;
+  readonly prefix?: string;
 }
 
 export interface PlanAzure {
   readonly subscriptionId: string;
   readonly tenantId?: string;
   /** A named cloud, or custom endpoints (sovereign clouds, Azure Stack, a test server). */
-  readonly cloud: string | { readonly resourceManager: string; readonly authorityHost: string };
+  readonly cloud: string | { readonly resourceManager: string; readonly authorityHost: string; readonly keyVault?: string };
 }
 
 export interface PlanCluster {
@@ -98,6 +118,6 @@ export const refKey = (r: ObjectRef): string =>
 export function stepRef(step: PlanStep): ObjectRef | undefined {
   const a = step.action;
   if (a.type === "apply") return refOf(a.object);
-  if (a.type === "verify" || a.type === "ensure" || a.type === "remove") return undefined;
+  if (a.type === "verify" || a.type === "ensure" || a.type === "remove" || a.type === "verify-identity") return undefined;
   return a.ref;
 }

@@ -5,8 +5,9 @@
 import { azurePlanning } from "./azure/planning.ts";
 import { kubernetesPlanning } from "./kubernetes/planning.ts";
 import type { ProviderPlanning } from "./planning.ts";
+import { workloadIdentityPlanning } from "./workload-identity/planning.ts";
 
-const registry = new Map<string, ProviderPlanning>([kubernetesPlanning, azurePlanning].map((p) => [p.provider, p]));
+const registry = new Map<string, ProviderPlanning>([kubernetesPlanning, azurePlanning, workloadIdentityPlanning].map((p) => [p.provider, p]));
 
 export class UnknownProvider extends Error {
   constructor(readonly provider: string) {

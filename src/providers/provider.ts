@@ -103,6 +103,12 @@ export interface ProviderProblem {
 /** A provider cannot be reached or refuses the credentials: nothing has been changed. */
 export class ProviderUnavailable extends Error {}
 
+/**
+ * berth's lock, history or journal cannot be read or written (permissions, a webhook, the storage service): the run
+ * does not start, or stops. Thrown by every state backend a provider implements (the cluster's, a blob container's).
+ */
+export class StateStoreError extends Error {}
+
 /** A request failed for a reason waiting will not fix; the message names the object, the operation and the server's words. */
 export class ProviderRequestFailed extends Error {
   constructor(

@@ -24,23 +24,13 @@ export interface AzureResource {
   /**
    * Generated secrets this resource needs at creation only (an admin password), by body path
    * (`properties.administratorLoginPassword`): made by the provider, kept where the spec says, never in the plan.
+   * keepIn: the vault's resource key (or ARM id). `alsoJson` asks for a composed copy written at the same moment:
+   * `{"<fields.user>": login, "<fields.password>": <the password>}` as the vault secret `secretName` (seed 003's
+   * `…--credentials`). `softDelete`: what to do when a deleted secret holds either name (the vault's policy).
    */
+  readonly generatedSecrets?: Readonly<Record<string, GeneratedSecret>>;
   /**
-   * keepIn: the vault's resource key (or ARM id). `alsoJson`: the login and the password also kept as one JSON
-   * secret (`{"USER": login, "PASSWORD": password}`), written at the same moment (seed 003's merge credentials).
-   */
-  readonly generatedSecrets?: Readonly<
-    Record<
-      string,
-      {
-        readonly keepIn: string;
-        readonly secretName: string;
-        readonly alsoJson?: { readonly secretName: string; readonly fields: { readonly user: string; readonly password: string }; readonly login: string };
-      }
-    >
-  >;
-  /**
-   * A secret of a Key Vault (type Microsoft.KeyVault/vaults/secrets): where its value comes from, never the value.
+   * A secret of a Key Vault (type Microsoft.KeyVault/vaults/secrets): where its value comes from, never a secret value.
    * `generate`: made by the provider once and then kept; `fixed`: a value that is not secret (an admin login), kept in
    * the vault beside the password so pods read both the same way; `provided`: set by the user (with existing: true).
    */
@@ -51,9 +41,24 @@ export interface AzureResource {
   /**
    * Resources Azure soft-deletes (Key Vault): what berth may do when a deleted one still holds the name (recover it,
    * purge it, or stop and say so — the default), and whether `remove` purges after deleting (default: never, so a
-   * deleted vault can be recovered for its retention period).
+   * deleted vault can be recovered for its retention period). A vault secret carries its vault's policy (synth
+   * copies it): a name held by a deleted secret is recovered, purged or reported the same way.
    */
-  readonly softDelete?: { readonly onNameHeld: "recover" | "purge" | "fail"; readonly purgeOnRemove: boolean };
+  readonly softDelete?: SoftDeletePolicy;
+}
+
+/** A Key Vault's soft-delete policy; a vault secret (and a generated admin password) carries its vault's. */
+export interface SoftDeletePolicy {
+  readonly onNameHeld: "recover" | "purge" | "fail";
+  readonly purgeOnRemove: boolean;
+}
+
+/** A value the provider makes when the resource is created, kept as a vault secret before it is used. */
+export interface GeneratedSecret {
+  readonly keepIn: string;
+  readonly secretName: string;
+  readonly alsoJson?: { readonly secretName: string; readonly fields: { readonly user: string; readonly password: string }; readonly login: string };
+  readonly softDelete?: SoftDeletePolicy;
 }
 
 /** An Azure resource the spec asks for: the Azure counterpart of a Kubernetes KubeDesired. */

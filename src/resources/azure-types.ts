@@ -40,4 +40,6 @@ export const AZURE_API = {
   roleDefinitions: "2022-04-01",
   permissions: "2022-04-01",
   deletedVaults: "2023-07-01",
+  /** The Key Vault data plane (`{vaultUri}deletedsecrets/…`), not ARM: recovering and purging deleted secrets. */
+  keyVaultData: "7.4",
 } as const;

@@ -4,9 +4,11 @@
  * only, so an Azure resource can never reach a writer that would render it as a manifest.
  */
 import type { AzureDesired } from "./azure-resource.ts";
+import type { IdentityCheckDesired } from "./identity-check.ts";
 import type { KubeDesired } from "./kube-object.ts";
 
-export type DesiredResource = KubeDesired | AzureDesired;
+/** The third kind is a check run after deploying (a workload identity verification Job), never rendered as a file. */
+export type DesiredResource = KubeDesired | AzureDesired | IdentityCheckDesired;
 
 export const isKubernetes = (r: DesiredResource): r is KubeDesired => r.provider === "kubernetes";
 

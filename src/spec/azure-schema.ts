@@ -225,11 +225,33 @@ const Secrets = z
   })
   .describe("Where credentials are kept and how pods get them (docs/secrets.md).");
 
+/**
+ * The image berth's workload identity check runs in: distroless Node 22, non-root, pinned by the digest of its
+ * multi-arch index (as seen in public repositories pinning it, resolved 2026-07-17 against gcr.io; berth cannot
+ * resolve tags here, air-gapped). Any image whose entrypoint is node 18 or later runs the checker.
+ */
+export const CHECKER_IMAGE = "gcr.io/distroless/nodejs22-debian12:nonroot@sha256:13593b7570658e8477de39e2f4a1dd25db2f836d68a0ba771251572d23bb4f8e";
+
+const Verify = z
+  .strictObject({
+    workloadIdentity: z
+      .boolean()
+      .default(true)
+      .describe("After the workloads are up, check every ServiceAccount that carries an identity with a short Job (berth up only; never in built manifests): webhook env injected, token exchanged at Entra, one vault secret read. Failures name the cause."),
+    image: z
+      .string()
+      .min(1)
+      .default(CHECKER_IMAGE)
+      .describe("The image the check runs in: one whose entrypoint is node >= 18 (distroless or official Node images). Point it at a copy in your own registry when the cluster cannot pull from gcr.io."),
+  })
+  .describe("Checks run after deploying (docs/azure.md#workload-identity-verified).");
+
 const Cloud = z.union([
   z.enum(["AzureCloud", "AzureChinaCloud", "AzureUSGovernment"]),
   z.strictObject({
     resourceManager: z.url().describe("ARM endpoint, e.g. https://management.azure.com/."),
     authorityHost: z.url().describe("Entra ID authority, e.g. https://login.microsoftonline.com/."),
+    keyVault: z.url().optional().describe("Key Vault's data-plane resource, e.g. https://vault.azure.net (tokens for recovering or purging deleted secrets); default: the vault URI's DNS suffix."),
   }),
 ]);
 
@@ -254,6 +276,7 @@ export const Azure = z
     databricksWorkspaces: z.record(Name, Databricks).default({}),
     identities: z.record(Name, Identity).default({}),
     secrets: Secrets.prefault({}),
+    verify: Verify.prefault({}),
   })
   .describe("Azure resources of the platform. Every resource may be existing: true (read, never modified): then only its name and resource group are needed, and the settings berth would write are optional and unchecked.");
 

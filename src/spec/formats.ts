@@ -214,3 +214,43 @@ export const promDuration: FormatCheck = (v) =>
 
 export const kubernetesVersion: FormatCheck = (v) =>
   /^1\.[0-9]{1,2}$/.test(v) ? undefined : { message: `"${v}" is not a Kubernetes minor version`, hint: `e.g. "1.31"` };
+
+// ---- Azure Storage (state.azureBlob) ----------------------------------------------------------------------------
+
+/** Storage account names: 3–24 lower-case letters and digits, globally unique (they are part of the endpoint's host). */
+export const storageAccountName: FormatCheck = (v) =>
+  /^[a-z0-9]{3,24}$/.test(v)
+    ? undefined
+    : { message: `"${v}" is not a storage account name: 3–24 lower-case letters and digits`, hint: v.length >= 3 ? `try "${v.toLowerCase().replace(/[^a-z0-9]/g, "").slice(0, 24)}"` : "az storage account list --query [].name" };
+
+/** Blob container names: 3–63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit. */
+export const blobContainerName: FormatCheck = (v) =>
+  /^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$/.test(v)
+    ? undefined
+    : { message: `"${v}" is not a blob container name: 3–63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit`, hint: `e.g. "berth-state"` };
+
+/** A folder inside the container: segments of letters, digits, '.', '_' and '-', separated by '/', no '..' segment. */
+export const blobPrefix: FormatCheck = (v) =>
+  v.length <= 200 && v.split("/").every((s) => /^[A-Za-z0-9._-]+$/.test(s) && s !== "." && s !== "..")
+    ? undefined
+    : { message: `"${v}" is not a blob folder: segments of letters, digits, '.', '_' and '-' separated by '/', without a leading or trailing '/'`, hint: `e.g. "platforms/shop"` };
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
+
+/**
+ * The Blob service endpoint of the state (Azurite, a sovereign cloud, a private endpoint's name): https, or http only on
+ * this machine (Azurite). Never a query string: a SAS token there would be a credential written into the spec.
+ */
+export const blobEndpoint: FormatCheck = (v) => {
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    return { message: `"${v}" is not a URL`, hint: "e.g. https://mystate.blob.core.windows.net or, for Azurite, http://127.0.0.1:10000/devstoreaccount1" };
+  }
+  if (url.search || url.hash || url.username || url.password)
+    return { message: "the endpoint must not carry a query, fragment or user: a SAS token or key in the spec would be a credential in the repository", hint: "give the credential in AZURE_STORAGE_CONNECTION_STRING instead (see docs/state.md)" };
+  if (url.protocol === "https:") return undefined;
+  if (url.protocol === "http:" && LOOPBACK.test(url.hostname)) return undefined;
+  return { message: `"${v}" must be an https:// URL (http:// only on this machine, for Azurite)`, hint: "e.g. https://mystate.blob.core.windows.net" };
+};

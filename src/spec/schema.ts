@@ -7,6 +7,7 @@ import { COMPONENT_OPTIONS } from "../catalog/components/options.ts";
 import * as f from "./formats.ts";
 import { Azure, AzureRef, ServerAdminRef, VaultSecretPattern } from "./azure-schema.ts";
 import { Image } from "./image-schema.ts";
+import { State } from "./state-schema.ts";
 import { DataKey, formatted, Labels, Name, ObjectName, PortName, PortNumber, Resources } from "./schema-parts.ts";
 
 export const API_VERSION = "berth.dev/v1alpha1";
@@ -337,6 +338,7 @@ const Secret = z
 const specShape = {
   kubernetes: Kubernetes.optional(),
   azure: Azure.optional(),
+  state: State.optional(),
   identities: z.record(Name, Identity).default({}).describe("Workload identities made outside berth (user-assigned managed identities, by client id); identities berth makes are declared in spec.azure.identities."),
   secrets: z.record(ObjectName, Secret).default({}).describe("Pre-existing secrets the apps read."),
   components: z

@@ -14,6 +14,7 @@ import { after, before, describe, test } from "node:test";
 import { planFor } from "../../src/index.ts";
 import { AZURE_TYPES } from "../../src/resources/azure-types.ts";
 import { startAzureApiServer } from "../support/azure-api-server/index.ts";
+import { linkWorkloadIdentity } from "../support/workload-identity.ts";
 import { armToken, raw } from "../support/azure-api-server/testing.ts";
 import type { AzureApiServer, RequestRecord, Scenario } from "../support/azure-api-server/types.ts";
 import { tempDir } from "../support/cli.ts";
@@ -48,6 +49,7 @@ async function world(scenario: Scenario = {}): Promise<World> {
     ...scenario,
     latency: { [AKS]: 1500, [PG]: 1200, [SQL]: 300, "Microsoft.Sql/servers/databases": 300, "Microsoft.KeyVault/vaults": 100, [FIC]: 0, ...scenario.latency },
   });
+  linkWorkloadIdentity(kube, azure);
   const set = [`azure.cloud.resourceManager=${azure.url}`, `azure.cloud.authorityHost=${azure.authorityHost}`, `azure.subscriptionId=${azure.subscriptionId}`, `azure.tenantId=${azure.tenantId}`];
   const planned = planFor({ path: SPEC, env: "dev", set: [...set] });
   assert.ok(planned.plan, JSON.stringify(planned.diagnostics, null, 2));

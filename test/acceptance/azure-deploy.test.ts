@@ -22,6 +22,7 @@ import { tempDir } from "../support/cli.ts";
 import { VirtualClock } from "../support/clock.ts";
 import { azureSets, seedUserSecrets } from "../support/deploy.ts";
 import { type KubeApiServer, startKubeApiServer } from "../support/kube-api-server/index.ts";
+import { linkWorkloadIdentity } from "../support/workload-identity.ts";
 
 const SPEC = "test/fixtures/azure";
 const FIC = "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials";
@@ -39,6 +40,7 @@ async function world(): Promise<World> {
   const clock = new VirtualClock();
   const kube = await startKubeApiServer({ readyAfterMs: {}, clock });
   const azure = await startAzureApiServer({ clock, kubernetes: { server: kube.url }, retryAfterSeconds: 5, principalReplicationMs: 20_000, latency: { [FIC]: 0 } });
+  linkWorkloadIdentity(kube, azure);
   const planned = planFor({ path: SPEC, env: "dev", set: azureSets(azure) });
   assert.ok(planned.plan, JSON.stringify(planned.diagnostics, null, 2));
   const plan = planned.plan;
@@ -82,6 +84,11 @@ describe("berth up with Azure: provision, then deploy into the cluster it create
       assert.deepEqual((fic.properties as { audiences: string[] }).audiences, ["api://AzureADTokenExchange"]);
     }
     assert.equal(credentials.length, accounts.length, "one federated credential per ServiceAccount, no more");
+    // The identity works from inside the cluster: the check Job ran under the ServiceAccount and read a vault secret.
+    const checked = w.events.filter((e) => e.type === "step" && e.state === "done" && e.id.startsWith("workload-identity:"));
+    assert.deepEqual(checked.map((e) => e.type === "step" && e.id), ["workload-identity:demo:init"]);
+    assert.match(String(checked[0]!.type === "step" && checked[0]!.message), /identity datasurface of ServiceAccount demo\/init works: token exchanged; secret \S+ read/);
+    assert.equal(w.kube.list("batch/v1", "Job").filter((j) => j.metadata.name.startsWith("berth-verify-")).length, 0, "the check Job is deleted once read");
     const health = await status(w.plan, w.target);
     assert.ok(health.components.length > 0 && health.components.every((c) => c.ready === c.total), JSON.stringify(health.components.filter((c) => c.ready !== c.total), null, 2));
   });

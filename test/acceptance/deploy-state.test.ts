@@ -254,7 +254,7 @@ test("an unfinished run in this machine's journal is not resumed over another ma
     const again = await up(plan2, { stateDir: c.stateDir, kubeconfig: c.kubeconfig, ...FAST }, { command: "test", onEvent: (e) => void (e.type === "note" && notes.push(e.message)) });
     assert.equal(again.status, "ok", again.error);
     assert.equal(again.resumed, undefined, "nothing resumed from the stale journal");
-    assert.ok(notes.some((n) => /not resuming run \w+ from the local journal: the cluster holds revision #2, newer than its #1/.test(n)), notes.join("\n"));
+    assert.ok(notes.some((n) => /not resuming run \w+ from the journal: the history holds revision #2, newer than its #1/.test(n)), notes.join("\n"));
     assert.equal(c.server.get("apps/v1", "Deployment", "shop", "web")?.spec.replicas, 2, "the cluster runs what the latest revision says");
   } finally {
     await c.close();

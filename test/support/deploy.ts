@@ -11,6 +11,7 @@ import type { AzureApiServer } from "./azure-api-server/types.ts";
 import { ensureKubectl } from "./helm.ts";
 import { SECRETS_STORE_CSI } from "./kube-api-server/cluster-seed.ts";
 import { vaultCsiProvider } from "./vault-csi.ts";
+import { linkWorkloadIdentity } from "./workload-identity.ts";
 
 export interface Cluster {
   readonly server: KubeApiServer;
@@ -37,7 +38,11 @@ export async function testCluster(scenario: Scenario = {}): Promise<Cluster> {
   const stateDir = join(dir, "state");
   const azureFor = async (path: string, env: string): Promise<AzureApiServer> => {
     // Real time and no provisioning latency: every ARM write answers done, so the berth process never waits.
-    azure ??= await startAzureApiServer({ realTime: true, kubernetes: { server: server.url } });
+    if (!azure) {
+      azure = await startAzureApiServer({ realTime: true, kubernetes: { server: server.url } });
+      // The cluster is AKS with workload identity: berth's identity checks run for real against this Azure.
+      linkWorkloadIdentity(server, azure);
+    }
     const plan = planFor({ path, env, set: azureSets(azure) }).plan;
     seedExisting(azure, plan);
     if (turnsOnSecretsStore(plan)) for (const o of SECRETS_STORE_CSI) server.seed(o);
@@ -68,6 +73,8 @@ const hasAzure = (path: string): boolean => build({ path }).spec?.platform.spec.
 export const azureSets = (a: AzureApiServer): string[] => [
   `azure.cloud.resourceManager=${a.url}`,
   `azure.cloud.authorityHost=${a.authorityHost}`,
+  // Its vault URIs are its own address, so Key Vault's resource cannot be read from them: it is named.
+  "azure.cloud.keyVault=https://vault.azure.net",
   `azure.subscriptionId=${a.subscriptionId}`,
   `azure.tenantId=${a.tenantId}`,
 ];

@@ -16,7 +16,10 @@ interface Server {
 }
 
 export function adminPassword(ctx: AzureContext, server: Server, family: "postgres" | "sql", logical: string): { secrets: NonNullable<AzureResource["generatedSecrets"]>; vaultKey: string } {
-  const vault = armOf(ctx.azure, "keyVaults", server.adminPassword?.keyVault ?? Object.keys(ctx.azure.keyVaults)[0]!)!;
+  const logicalVault = server.adminPassword?.keyVault ?? Object.keys(ctx.azure.keyVaults)[0]!;
+  const vault = armOf(ctx.azure, "keyVaults", logicalVault)!;
+  // A deleted secret holding either name is dealt with as the vault's deleted vaults are (docs/design/0011).
+  const onNameHeld = ctx.azure.keyVaults[logicalVault]?.onNameHeld;
   const names = adminSecretNames(ctx, family, logical);
   const json = server.adminCredentials;
   return {
@@ -24,6 +27,7 @@ export function adminPassword(ctx: AzureContext, server: Server, family: "postgr
       "properties.administratorLoginPassword": {
         keepIn: vault.key,
         secretName: names.password,
+        ...(onNameHeld ? { softDelete: { onNameHeld, purgeOnRemove: false } } : {}),
         ...(json ? { alsoJson: { secretName: vaultSecretName(json.secret, namingVars(ctx)), fields: { user: json.userField, password: json.passwordField }, login: server.adminLogin } } : {}),
       },
     },

@@ -15,6 +15,8 @@ import { synthDatabricks, synthKeyVaults, synthRegistries } from "./services.ts"
 import { synthSql } from "./sql.ts";
 import { synthRegistrations } from "./registration.ts";
 import { synthVaultSecrets } from "./vault-secrets.ts";
+import { synthIdentityChecks } from "./identity-checks.ts";
+import type { IdentityCheckDesired } from "../../resources/identity-check.ts";
 import type { GeneratedSecret } from "../../resources/secrets.ts";
 import type { VaultDelivery } from "../../resources/vault-secrets.ts";
 import { deliverVaultSecrets } from "./vault-delivery/index.ts";
@@ -29,10 +31,12 @@ export interface AzureSynthesized {
   readonly diagnostics: Diagnostic[];
   /** Vault mode: which Secret keys the vault holds and how pods get them (docs/design/0011). */
   readonly vault?: VaultDelivery;
+  /** Workload identity checks run after deploying (identity-checks.ts). */
+  readonly checks: IdentityCheckDesired[];
 }
 
 export function synthAzure(spec: ResolvedSpec, kubernetes: readonly KubeDesired[], generated: readonly GeneratedSecret[] = []): AzureSynthesized {
-  if (!spec.platform.spec.azure) return { azure: [], kubernetes: [...kubernetes], diagnostics: [] };
+  if (!spec.platform.spec.azure) return { azure: [], kubernetes: [...kubernetes], diagnostics: [], checks: [] };
   const ctx = azureContext(spec);
   const vault = synthVaultSecrets(ctx, spec, generated);
   const delivered = vault.delivery ? deliverVaultSecrets({ ctx, spec, delivery: vault.delivery, kubernetes }) : { kubernetes: [...kubernetes], azure: [], diagnostics: [] };
@@ -57,5 +61,6 @@ export function synthAzure(spec: ResolvedSpec, kubernetes: readonly KubeDesired[
   const seen = new Set<string>();
   const unique = all.filter((r) => !seen.has(r.key) && seen.add(r.key));
   const azure = [...synthRegistrations(ctx, unique), ...unique];
-  return { azure, kubernetes: delivered.kubernetes, diagnostics: [...vault.diagnostics, ...delivered.diagnostics, ...federated.diagnostics], ...(vault.delivery ? { vault: vault.delivery } : {}) };
+  const checks = synthIdentityChecks(ctx, spec, delivered.kubernetes, azure, vault.delivery);
+  return { azure, kubernetes: delivered.kubernetes, diagnostics: [...vault.diagnostics, ...delivered.diagnostics, ...federated.diagnostics], ...(vault.delivery ? { vault: vault.delivery } : {}), checks };
 }

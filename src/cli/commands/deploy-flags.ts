@@ -67,10 +67,17 @@ export function recordOf(path: string, flags: ClusterFlags): RunRecord {
  */
 export function planOrReport(path: string, flags: ClusterFlags, io: CliIO): Plan | undefined {
   const plan = planOnly(path, flags, io);
-  // A plan whose cluster is an AKS cluster of the spec connects through Azure: no kubeconfig to read.
-  if (plan && !plan.cluster) loadKubeConfig({ ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}), ...(flags.context ? { context: flags.context } : {}) });
+  if (plan && readsKubeconfig(plan)) loadKubeConfig({ ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}), ...(flags.context ? { context: flags.context } : {}) });
   return plan;
 }
+
+/**
+ * A plan reaches a cluster through the kubeconfig when it has Kubernetes steps or keeps its state in the cluster —
+ * unless its cluster is an AKS cluster of the spec, reached through Azure. An Azure-only plan whose state is in
+ * local files or a blob container needs no kubeconfig at all.
+ */
+const readsKubeconfig = (plan: Plan): boolean =>
+  !plan.cluster && (plan.steps.some((s) => s.provider === "kubernetes") || plan.state?.backend === "cluster");
 
 /** The plan without looking at the kubeconfig: `plan` shows the order even when the cluster is out of reach. */
 export function planOnly(path: string, flags: ClusterFlags, io: CliIO): Plan | undefined {

@@ -1,4 +1,7 @@
-/** `history`, `rollback` and `unlock`: they read and clear berth's state in the cluster, so every machine sees the same. */
+/**
+ * `history`, `rollback` and `unlock`: they read and clear berth's state where the spec keeps it (the cluster, a blob
+ * container, or the state folder), so every machine that reaches it sees the same.
+ */
 import { connect, type Connected, preflight } from "../../deploy/target.ts";
 import { forceUnlock } from "../../engine/lock.ts";
 import type { Revision } from "../../engine/revisions.ts";
@@ -10,18 +13,22 @@ import type { CliIO } from "../io.ts";
 import { type ClusterFlags, planOrReport, targetOf } from "./deploy-flags.ts";
 import { deploy, type UpFlags } from "./up.ts";
 
-/** Connects and reads; an unreachable cluster is exit 4 as for every cluster command, never a stack trace. */
+/**
+ * Connects and reads; an unreachable cluster or state is exit 4 as for every cluster command, never a stack trace.
+ * The providers are reached first only when the state is in the cluster: a history in a blob container or in the
+ * state folder is read without Azure Resource Manager or a cluster.
+ */
 async function withCluster(name: string, plan: Plan, path: string, flags: ClusterFlags, io: CliIO, work: (c: Connected) => Promise<number>): Promise<number> {
   try {
     const connected = connect(plan, targetOf(path, flags));
-    await preflight(connected);
+    if (connected.stateInCluster) await preflight(connected);
     return await work(connected);
   } catch (error) {
     if (error instanceof ProviderUnavailable) {
       io.err(`berth ${name}: ${error.message}`);
       return EXIT.unreachable;
     }
-    io.err(`berth ${name}: cannot read berth's state in the cluster: ${serverMessage(error)}`);
+    io.err(`berth ${name}: cannot read berth's state: ${serverMessage(error)}`);
     return EXIT.failure;
   }
 }
@@ -70,7 +77,10 @@ export async function runRollback(path: string, flags: UpFlags & { to?: string }
     io.err(`berth rollback: revision #${revision.revision} was deployed with secret-like --set values (${revision.scrubbed.join(", ")}) that berth did not store\n  hint: deploy it with berth up and those --set values instead`);
     return EXIT.badInput;
   }
-  return deploy(revision.plan, path, flags, io, `berth rollback ${path} --env ${flags.env} --to ${revision.revision}`, revision.revision, { set: revision.set, ...(revision.specDigest ? { specDigest: revision.specDigest } : {}) });
+  // Kept where the spec keeps its state now, wherever the revision's own run kept it.
+  const { state: _then, ...replayed } = revision.plan;
+  const plan: Plan = current.state ? { ...replayed, state: current.state } : replayed;
+  return deploy(plan, path, flags, io, `berth rollback ${path} --env ${flags.env} --to ${revision.revision}`, revision.revision, { set: revision.set, ...(revision.specDigest ? { specDigest: revision.specDigest } : {}) });
 }
 
 export async function runUnlock(path: string, flags: ClusterFlags & { force?: boolean; id?: string }, io: CliIO): Promise<number> {
@@ -83,7 +93,7 @@ export async function runUnlock(path: string, flags: ClusterFlags & { force?: bo
   return withCluster("unlock", plan, path, flags, io, async (connected) => {
     try {
       const cleared = await forceUnlock(connected.lease, flags.id);
-      io.out(cleared ? `cleared the lock ${cleared.id} held by ${cleared.command} (pid ${cleared.pid} on ${cleared.host}); ${connected.lease.where} deleted` : "there was no lock");
+      io.out(cleared ? `cleared the lock ${cleared.id} held by ${cleared.command} (pid ${cleared.pid} on ${cleared.host}); ${connected.lease.where} ${connected.lease.clearing ?? "deleted"}` : "there was no lock");
       return EXIT.ok;
     } catch (error) {
       if (!(error instanceof Error) || /^the lock/.test(error.message) === false) throw error;

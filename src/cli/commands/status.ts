@@ -23,7 +23,7 @@ export async function runStatus(path: string, flags: ClusterFlags, io: CliIO): P
   else {
     io.out(`${plan.platform} (${plan.env}) on ${report.endpoint}`);
     const r = report.revision;
-    io.out(r ? `last revision #${r.revision}: ${r.action} ${r.status}, ${r.finishedAt ?? r.startedAt} by ${r.by}${r.set.length ? ` with --set ${r.set.join(" --set ")}` : ""}` : "no revision in the cluster yet");
+    io.out(r ? `last revision #${r.revision}: ${r.action} ${r.status}, ${r.finishedAt ?? r.startedAt} by ${r.by}${r.set.length ? ` with --set ${r.set.join(" --set ")}` : ""}` : "no revision yet");
     for (const c of report.components) {
       io.out(`${c.ready === c.total ? "✓" : "✗"} ${c.group}  ${c.ready}/${c.total} ready`);
       for (const o of c.objects.filter((o) => o.state !== "ready")) io.out(`    ${MARK[o.state]} ${o.title}: ${o.message}`);

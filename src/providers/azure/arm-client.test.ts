@@ -119,3 +119,31 @@ test("a quota refusal (409 OperationNotAllowed) is final: waiting does not raise
   await assert.rejects(client.put(VAULT, "2023-07-01", {}, "PUT aks"), /OperationNotAllowed: Operation could not be completed/);
   assert.equal(arm.requests.length, 1);
 });
+
+test("an aborted request leaves no timer behind: a failed or interrupted run ends at once, not a minute later", async () => {
+  const { createServer } = await import("node:https");
+  const { createDefaultHttpClient } = await import("@azure/core-rest-pipeline");
+  const { testCertificate } = await import("../../../test/support/azure-api-server/tls.ts");
+  const cert = testCertificate();
+  let arrived!: () => void;
+  const reached = new Promise<void>((r) => (arrived = r));
+  const server = createServer({ key: cert.key, cert: cert.cert }, () => arrived()); // never answers
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const inner = createDefaultHttpClient();
+  const httpClient = { sendRequest: (req: Parameters<typeof inner.sendRequest>[0]) => ((req.tlsSettings ??= { ca: cert.cert }), inner.sendRequest(req)) };
+  const port = (server.address() as { port: number }).port;
+  const client = new ArmClient({ cloud: resolveCloud({ resourceManager: `https://127.0.0.1:${port}`, authorityHost: "https://login.fake.test" }), credential: fakeCredential(), subscriptionId: SUB, httpClient });
+  const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
+  try {
+    const before = timers();
+    const stop = new AbortController();
+    const sent = client.send("GET", VAULT, { apiVersion: "2023-07-01", operation: "GET vault", progress: { note: () => {}, signal: stop.signal } });
+    await reached;
+    stop.abort(new Error("run stopped"));
+    await assert.rejects(sent, /run stopped/);
+    assert.equal(timers(), before, "the request's time limit was cleared with it");
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+});

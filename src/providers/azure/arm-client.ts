@@ -35,6 +35,12 @@ export interface ArmClientOptions {
   readonly retry?: RetryPolicy;
   /** Waits between polls of a long-running operation that sends no Retry-After. */
   readonly pollIntervalMs?: number;
+  /**
+   * Another service answering in ARM's manner (the Key Vault data plane: same error body, same retry rules) is reached
+   * with a token for its own scope, by full URLs; `service` names it in messages.
+   */
+  readonly scope?: string;
+  readonly service?: string;
 }
 
 export interface RequestOptions {
@@ -68,7 +74,7 @@ export class ArmClient {
     this.#http = options.httpClient ?? createDefaultHttpClient();
     this.#pipeline = createEmptyPipeline();
     this.#pipeline.addPolicy(userAgentPolicy({ userAgentPrefix: "berth" }));
-    this.#pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential: options.credential, scopes: armScope(options.cloud) }));
+    this.#pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential: options.credential, scopes: options.scope ?? armScope(options.cloud) }));
   }
 
   get endpoint(): string {
@@ -95,13 +101,17 @@ export class ArmClient {
 
   /** One try: a 2xx answer, or AzureRequestError. */
   async send(method: Method, path: string, options: RequestOptions): Promise<ArmResponse> {
+    // The request's own time limit is an abort berth clears itself: the pipeline's `timeout` leaves its timer running
+    // when the request is aborted, which kept a failed or interrupted `berth up` alive for a minute after it ended.
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), REQUEST_TIMEOUT_MS);
+    timer.unref();
     const request = createPipelineRequest({
       url: this.urlOf(path, options.apiVersion, options.query),
       method,
       headers: createHttpHeaders({ Accept: "application/json", ...(options.body !== undefined ? { "Content-Type": "application/json" } : {}) }),
       ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-      timeout: REQUEST_TIMEOUT_MS,
-      ...(options.progress?.signal ? { abortSignal: options.progress.signal } : {}),
+      abortSignal: options.progress?.signal ? AbortSignal.any([options.progress.signal, timeout.signal]) : timeout.signal,
     });
     let response;
     try {
@@ -111,7 +121,9 @@ export class ArmClient {
       const name = (error as { name?: string }).name ?? "";
       if (SIGN_IN_ERRORS.has(name)) throw new AzureRequestError(options.operation, 401, { code: "SignInFailed", message: `cannot sign in to Azure: ${(error as Error).message.split("\n")[0]}` }, {}, false, { cause: error });
       const lost = isConnectionError(error) || name === "AbortError";
-      throw new AzureRequestError(options.operation, undefined, { message: lost ? "the connection to Azure Resource Manager was lost" : (error as Error).message }, {}, lost, { cause: error });
+      throw new AzureRequestError(options.operation, undefined, { message: lost ? `the connection to ${this.options.service ?? "Azure Resource Manager"} was lost` : (error as Error).message }, {}, lost, { cause: error });
+    } finally {
+      clearTimeout(timer);
     }
     const headers = response.headers.toJSON({ preserveCase: false });
     const text = response.bodyAsText ?? "";

@@ -32,4 +32,5 @@ export function connectAzure(options: AzureConnectOptions): AzureProvider {
   });
 }
 
-const withTenant = (env: Env, tenantId: string | undefined): Env => (tenantId && !env.AZURE_TENANT_ID ? { ...env, AZURE_TENANT_ID: tenantId } : env);
+/** The spec's tenant fills in AZURE_TENANT_ID when the environment names none. */
+export const withTenant = (env: Env, tenantId: string | undefined): Env => (tenantId && !env.AZURE_TENANT_ID ? { ...env, AZURE_TENANT_ID: tenantId } : env);

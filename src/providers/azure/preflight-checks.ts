@@ -1,6 +1,7 @@
 /**
  * What can be known to fail before anything is written: a caller that may not create the role assignments the plan
- * holds, a Key Vault name held by a soft-deleted vault, a resource declared existing that is not there. Each is a
+ * holds, a Key Vault name held by a soft-deleted vault, a resource declared existing that is not there, and the vault
+ * secrets' own (vault-secret-checks.ts: a provided secret not set, a secret name held by a deleted one). Each is a
  * problem with a stable code; `blocking` ones stop `up` before its first write, the others say what berth will do
  * about them (recover a vault). Unregistered resource providers are not a problem: registering is a plan step
  * (catalog/azure/registration.ts).
@@ -13,9 +14,12 @@ import type { ArmClient, Json } from "./arm-client.ts";
 import { AzureRequestError } from "./errors.ts";
 import { deletedVaultHolding, describeNameHeld, policyOf } from "./soft-delete.ts";
 import { azureTypeRow } from "./types.ts";
+import type { KeyVaultDataPlane } from "./vault-data-plane.ts";
+import { vaultSecretChecks } from "./vault-secret-checks.ts";
+import { isProvided } from "./vault-secrets.ts";
 
 export interface AzureProblem {
-  readonly code: "ProviderNotRegistered" | "RoleAssignmentNotAllowed" | "VaultNameHeld" | "ExistingMissing" | "CheckFailed";
+  readonly code: "ProviderNotRegistered" | "RoleAssignmentNotAllowed" | "VaultNameHeld" | "ExistingMissing" | "CheckFailed" | "VaultSecretMissing" | "VaultSecretNameHeld";
   /** The step (resource key) it is about, when it is about one. */
   readonly step?: string;
   readonly message: string;
@@ -42,7 +46,8 @@ export const actionMatches = (pattern: string, action: string): boolean =>
 export const permits = (permissions: readonly Json[], action: string): boolean =>
   permissions.some((p) => ((p.actions ?? []) as string[]).some((a) => actionMatches(a, action)) && !((p.notActions ?? []) as string[]).some((a) => actionMatches(a, action)));
 
-export async function azurePreflightChecks(client: ArmClient, steps: readonly PlanStep[]): Promise<AzurePreflight> {
+/** `data` (the Key Vault data plane) lets the vault secrets be checked too. */
+export async function azurePreflightChecks(client: ArmClient, steps: readonly PlanStep[], data?: KeyVaultDataPlane): Promise<AzurePreflight> {
   const problems: AzureProblem[] = [];
   const all = ensured(steps);
   const guard = async (step: string | undefined, what: string, work: () => Promise<void>) => {
@@ -94,7 +99,7 @@ export async function azurePreflightChecks(client: ArmClient, steps: readonly Pl
 
   await Promise.all(
     all
-      .filter((x) => x.resource.existing)
+      .filter((x) => x.resource.existing && !isProvided(x.resource))
       .map(({ step, resource }) =>
         guard(step.id, `${resource.type} ${resource.name}`, async () => {
           if (!(await client.get(resource.id, resource.apiVersion, `GET ${resource.type} ${resource.name}`)))
@@ -102,6 +107,7 @@ export async function azurePreflightChecks(client: ArmClient, steps: readonly Pl
         }),
       ),
   );
+  if (data) problems.push(...(await vaultSecretChecks(client, data, all, guard)));
   // The checks run concurrently; the report must not depend on which answer came first.
   const order = new Map(steps.map((s, i) => [s.id, i]));
   const rank = (p: AzureProblem) => (p.step === undefined ? -1 : (order.get(p.step) ?? steps.length));

@@ -8,7 +8,6 @@ import type { HttpClient } from "@azure/core-rest-pipeline";
 import type { ObjectRef, PlanStep } from "../../plan/step.ts";
 import type { AzureResource } from "../../resources/azure-resource.ts";
 import { AZURE_TYPES } from "../../resources/azure-types.ts";
-import { idOfKey } from "../../resources/identity.ts";
 import type { Outputs } from "../../resources/outputs.ts";
 import { failed, ready, type Verdict, waiting } from "../../readiness/verdict.ts";
 import type { Clock } from "../../util/clock.ts";
@@ -23,15 +22,20 @@ import { armChanges } from "./diff.ts";
 import { AzureRequestError, describeArmError } from "./errors.ts";
 import { provisioningStateOf } from "./lro.ts";
 import { generatePassword } from "./password.ts";
+import { freeSecretName, isNameHeldByDeletedSecret, policyOfSecret } from "./secret-soft-delete.ts";
+import { generateSecretValue, SECRET_FORMATS } from "./secret-values.ts";
 import { KeyedMutex } from "./serialize.ts";
 import { deletedVaultHolding, describeNameHeld, policyOf, purgeDeletedVault } from "./soft-delete.ts";
 import { AZURE_FAILURE_HINTS, azureTypeRow } from "./types.ts";
+import { KeyVaultDataPlane } from "./vault-data-plane.ts";
+import { isProvided, type MadeOnce, madeOnce, providedSecretMissing, type SecretPlace, secretIn, secretPlace, vaultIdOf } from "./vault-secrets.ts";
 
 export const TAG = { instance: "berth.instance", adopted: "berth.adopted" } as const;
 
 /** The subscriptions API (not a managed type, so not in AZURE_TYPES). */
 const SUBSCRIPTIONS_API = "2022-12-01";
 const RESOURCES_API = "2021-04-01";
+const SECRETS = "Microsoft.KeyVault/vaults/secrets";
 
 export interface AzureProviderOptions {
   readonly cloud: AzureCloud;
@@ -64,6 +68,8 @@ const describe = (r: Pick<AzureResource, "type" | "name">): string => `${r.type}
 export class AzureProvider implements Provider {
   readonly name = "azure";
   readonly client: ArmClient;
+  /** Key Vault's data plane: deleted secrets only (recover, purge), never a value. */
+  readonly data: KeyVaultDataPlane;
   readonly redactor = new Redactor();
   readonly #writes = new KeyedMutex();
   /** The last ARM error per step, for check and explain (the resource itself rarely says why it failed). */
@@ -80,6 +86,14 @@ export class AzureProvider implements Provider {
       ...(options.httpClient ? { httpClient: options.httpClient } : {}),
       ...(options.retry ? { retry: options.retry } : {}),
       ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
+    });
+    this.data = new KeyVaultDataPlane({
+      cloud: options.cloud,
+      credential: options.credential,
+      subscriptionId: options.subscriptionId,
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.httpClient ? { httpClient: options.httpClient } : {}),
+      ...(options.retry ? { retry: options.retry } : {}),
     });
   }
 
@@ -109,7 +123,7 @@ export class AzureProvider implements Provider {
   }
 
   async preflightProblems(steps: readonly PlanStep[]): Promise<ProviderProblem[]> {
-    const { problems } = await azurePreflightChecks(this.client, steps);
+    const { problems } = await azurePreflightChecks(this.client, steps, this.data);
     return problems.map((p) => ({ code: p.code, ...(p.step ? { step: p.step } : {}), message: p.message, ...(p.fix ? { hint: p.fix } : {}), blocking: p.blocking }));
   }
 
@@ -123,11 +137,13 @@ export class AzureProvider implements Provider {
       return { exists: true, ...this.#ownership(resource, live), changes: [{ field: "(resource)", from: "present", to: "deleted" }], intentChanged: true, outputs: outputsOf(resource.type, live) };
     }
     if (!live) {
-      const to = resource.existing ? "missing (declared existing: berth never creates it)" : "created";
+      const once = madeOnce(resource);
+      const to = isProvided(resource) ? `missing: ${providedSecretMissing(resource).fix}` : resource.existing ? "missing (declared existing: berth never creates it)" : once && "generate" in once ? "created (generated)" : "created";
       return { exists: false, ownership: "absent", changes: [{ field: "(resource)", to }], intentChanged: true };
     }
     const ownership = this.#ownership(resource, live);
-    if (resource.existing) return { exists: true, ...ownership, changes: [], intentChanged: false, outputs: outputsOf(resource.type, live) };
+    // A generated secret is made once: whatever version it has is the credential in use, never compared or rotated.
+    if (resource.existing || madeOnce(resource)) return { exists: true, ...ownership, changes: [], intentChanged: false, outputs: outputsOf(resource.type, live) };
     const changes = armChanges(this.#desiredBody(resource, live, ownership.adopted === true), live, { writeOnly: azureTypeRow(resource.type).writeOnly ?? [] });
     return { exists: true, ...ownership, changes, intentChanged: changes.length > 0, outputs: outputsOf(resource.type, live) };
   }
@@ -180,6 +196,10 @@ export class AzureProvider implements Provider {
 
   async #ensure(resource: AzureResource, live: LiveState, progress: Progress, wrote: (view: Json) => void): Promise<RunResult> {
     if (resource.existing) {
+      if (!live.exists && isProvided(resource)) {
+        const missing = providedSecretMissing(resource);
+        throw new ProviderRequestFailed(`${missing.message}; ${missing.fix}`, 404);
+      }
       if (!live.exists) throw new ProviderRequestFailed(`${describe(resource)} is declared existing but does not exist (id ${resource.id}); berth never creates it`, 404);
       return { did: "verified (existing, never written)", mutated: false, ...(live.outputs ? { outputs: live.outputs } : {}) };
     }
@@ -190,6 +210,8 @@ export class AzureProvider implements Provider {
       await registerNamespaces(this.client, [resource.name], progress);
       return { did: "registered", mutated: true };
     }
+    const once = madeOnce(resource);
+    if (once) return this.#writeOnce(resource, once, progress);
     // Read, build and write under the key: a VNet PUT carries its subnets as read, so no subnet write may come between.
     const write = async (): Promise<RunResult> => {
       const current = await this.client.get(resource.id, resource.apiVersion, `GET ${describe(resource)}`, progress);
@@ -220,6 +242,8 @@ export class AzureProvider implements Provider {
       if (deleted) {
         const policy = policyOf(resource).onNameHeld;
         if (policy === "fail") throw new ProviderRequestFailed(`${describeNameHeld(resource, deleted)}; set onNameHeld: recover or purge on the vault (spec.azure.keyVaults)`, 409);
+        // Azure refuses the purge (409 InvalidOperation) without saying what to do instead.
+        if (policy === "purge" && deleted.properties?.purgeProtectionEnabled === true) throw new ProviderRequestFailed(`${describeNameHeld(resource, deleted)}; set onNameHeld: recover on the vault (spec.azure.keyVaults) to let berth recover it, or choose another name`, 409);
         if (policy === "recover") {
           progress.note(`${describeNameHeld(resource, deleted)}: recovering it`);
           out = withPath(out, "properties.createMode", "recover");
@@ -232,21 +256,58 @@ export class AzureProvider implements Provider {
     for (const [path, keep] of Object.entries(resource.generatedSecrets ?? {})) {
       const value = generatePassword();
       this.redactor.add(value);
-      const vault = this.#vaultIdOf(keep.keepIn, resource);
-      const secretType = "Microsoft.KeyVault/vaults/secrets";
-      await this.client.put(`${vault}/secrets/${encodeURIComponent(keep.secretName)}`, AZURE_TYPES[secretType]!.apiVersion, { tags: { [TAG.instance]: this.options.instance }, properties: { value, contentType: "password" } }, `PUT ${secretType} ${keep.secretName} (admin password of ${resource.name})`, progress);
-      progress.note(`generated the admin password of ${resource.name} and stored it as secret ${keep.secretName} of ${vault.split("/").pop()}`);
+      const vault = vaultIdOf(this.client.subscriptionPath, keep.keepIn, resource);
+      // Recovered or not, the new password is written: the server does not exist yet, so nothing holds an old one.
+      const write = (place: SecretPlace, properties: Record<string, unknown>, what: string) =>
+        this.#writeSecret(place, properties, keep.softDelete, progress, `PUT ${SECRETS} ${place.name} (${what} of ${resource.name})`, false);
+      await write(secretIn(vault, keep.secretName), { value, contentType: "password" }, "admin password");
+      const json = keep.alsoJson;
+      if (json) {
+        const composed = JSON.stringify({ [json.fields.user]: json.login, [json.fields.password]: value });
+        this.redactor.add(composed);
+        await write(secretIn(vault, json.secretName), { value: composed, contentType: "application/json" }, "admin credentials");
+      }
+      progress.note(`generated the admin password of ${resource.name} and stored it as secret ${keep.secretName}${json ? ` (and as JSON in ${json.secretName})` : ""} of ${vault.split("/").pop()}`);
       out = withPath(out, path, value);
     }
     return out;
   }
 
-  /** `keepIn` names the vault by its resource key (synth), its ARM id, or its name in the resource's group. */
-  #vaultIdOf(keepIn: string, resource: AzureResource): string {
-    if (keepIn.startsWith("/")) return keepIn.replace(/\/+$/, "");
-    const key = idOfKey(keepIn);
-    const [group, name] = key ? [key.scope, key.name] : [resource.resourceGroup, keepIn];
-    return `${this.client.subscriptionPath}/resourceGroups/${group}/providers/Microsoft.KeyVault/vaults/${name}`;
+  /**
+   * A vault secret written once: a generated value of its format (or a fixed one that is not secret), PUT through ARM
+   * (the value in the body only). A name held by a deleted secret is recovered — the secret comes back with the
+   * value servers and pods already have, so nothing is written — or purged and written, as the vault's policy says.
+   */
+  async #writeOnce(resource: AzureResource, once: MadeOnce, progress: Progress): Promise<RunResult> {
+    const place = secretPlace(resource.id);
+    // Made by another run meanwhile: the secret is what it is (created once).
+    const current = await this.client.get(resource.id, resource.apiVersion, `GET ${describe(resource)}`, progress);
+    if (current) return { did: "unchanged (written once)", mutated: false, outputs: outputsOf(resource.type, current) };
+    const generated = "generate" in once;
+    const value = generated ? generateSecretValue(once.generate) : once.fixed;
+    if (generated) this.redactor.add(value);
+    const given = (resource.body.properties ?? {}) as { contentType?: string };
+    const properties = { ...given, value, contentType: given.contentType ?? (generated ? SECRET_FORMATS[once.generate.format ?? "alnum"].contentType : "text/plain") };
+    const { result, recovered } = await this.#writeSecret(place, properties, resource.softDelete, progress, `PUT ${describe(resource)}`, true, resource.body);
+    const did = recovered ? "recovered the deleted secret (it keeps its value: the credential already in use)" : generated ? "created (generated)" : "created";
+    return { did, mutated: true, outputs: outputsOf(resource.type, result) };
+  }
+
+  /**
+   * PUT a secret's value through ARM. A name held by a deleted secret is freed as the policy says; a recovered secret is
+   * kept as it came back when `keepRecovered` (then `recovered`), otherwise written over with the new value.
+   */
+  async #writeSecret(place: SecretPlace, properties: Record<string, unknown>, policy: AzureResource["softDelete"], progress: Progress, operation: string, keepRecovered: boolean, body: Readonly<Record<string, unknown>> = {}): Promise<{ result: Json; recovered: boolean }> {
+    const apiVersion = AZURE_TYPES[SECRETS]!.apiVersion;
+    const put = async () => withoutValue(await this.client.put(place.id, apiVersion, { ...body, properties }, operation, progress));
+    try {
+      return { result: await put(), recovered: false };
+    } catch (error) {
+      if (!isNameHeldByDeletedSecret(error)) throw error;
+      const outcome = await freeSecretName(place, policyOfSecret(policy), { arm: this.client, data: this.data, intervalMs: this.client.options.pollIntervalMs ?? 5_000, progress });
+      if (outcome === "recovered" && keepRecovered) return { result: withoutValue((await this.client.get(place.id, apiVersion, `GET ${SECRETS} ${place.vault}/${place.name}`, progress)) ?? {}), recovered: true };
+      return { result: await put(), recovered: false };
+    }
   }
 
   async #remove(resource: AzureResource, live: LiveState, progress: Progress): Promise<RunResult> {
@@ -279,6 +340,7 @@ export class AzureProvider implements Provider {
       return state.toLowerCase() === "registered" ? ready("Registered") : waiting(`registrationState ${state}`);
     }
     if (step.action.type === "remove") return live ? waiting("being deleted") : ready("deleted");
+    if (!live && isProvided(resource)) return failed("VaultSecretMissing", providedSecretMissing(resource).message);
     if (!live) return resource.existing ? failed("ExistingMissing", `${describe(resource)} is declared existing but does not exist`) : { ...waiting("not found"), reason: "NotFound" };
     const state = provisioningStateOf(live);
     if (state === undefined || state.toLowerCase() === "succeeded") return ready(state ? "provisioningState Succeeded" : "present");
@@ -342,6 +404,9 @@ export class AzureProvider implements Provider {
 
 /** ARM ids are case-insensitive; a group's id is a prefix of its resources', so the group comes first. */
 const compareIds = (a: string, b: string): number => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0);
+
+/** ARM never returns a secret's value; should an answer carry one, it is dropped before anything keeps the answer. */
+const withoutValue = (resource: Json): Json => (resource.properties && "value" in resource.properties ? { ...resource, properties: withoutPath(resource.properties, "value") } : resource);
 
 /** `id` and the type's outputs (resources/azure-types.ts), read from the resource as ARM returns it. */
 export function outputsOf(type: string, live: Json | undefined): Outputs {

@@ -75,7 +75,15 @@ export const AZURE_TYPE_ROWS: Readonly<Record<string, AzureTypeRow>> = {
     keepFromLive: ["properties.accessPolicies"],
     hint: "Vault names are global; a deleted vault keeps its name until purged (see berth's soft-delete policy for the vault).",
   },
-  "Microsoft.KeyVault/vaults/secrets": { phase: "config", timeoutMs: 5 * MIN, holdsData: true, tagged: true, writeOnly: ["properties.value"], hint: "The caller needs to write secrets in the vault (Key Vault Secrets Officer, or an access policy)." },
+  // Untagged like synth's (catalog/azure/context.ts UNTAGGED): a secret belongs to its vault and goes with it.
+  "Microsoft.KeyVault/vaults/secrets": {
+    phase: "config",
+    timeoutMs: 5 * MIN,
+    holdsData: true,
+    tagged: false,
+    writeOnly: ["properties.value"],
+    hint: "Writing a secret through ARM needs Microsoft.KeyVault/vaults/secrets/write (Contributor); recovering or purging a deleted one needs Key Vault Secrets Officer on the vault (or those access-policy permissions).",
+  },
   "Microsoft.ContainerRegistry/registries": { phase: "storage", timeoutMs: 10 * MIN, holdsData: true, tagged: true, hint: "Registry names are global and alphanumeric only." },
   "Microsoft.DBforPostgreSQL/flexibleServers": {
     phase: "storage",
@@ -125,4 +133,5 @@ export const AZURE_FAILURE_HINTS: Readonly<Record<string, string>> = {
   PrincipalNotFound: "The principal does not exist (yet): a just-created identity takes a few minutes to replicate.",
   InvalidTemplateDeployment: "Read the inner error: it names the property Azure refused.",
   OperationTimedOut: "Azure is still working on it: run berth up again to follow it to the end.",
+  VaultSecretMissing: "The secret is yours to set: run the `az keyvault secret set` the message names (with Key Vault Secrets Officer on the vault), then berth up again.",
 };

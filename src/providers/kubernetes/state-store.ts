@@ -10,6 +10,7 @@ import { LABEL } from "../../resources/labels.ts";
 import type { KubeClient } from "./client.ts";
 import { serverMessage, statusOf } from "./errors.ts";
 import type { Json } from "./rest.ts";
+import { StateStoreError } from "../provider.ts";
 
 export const DEFAULT_STATE_NAMESPACE = "berth-system";
 
@@ -29,8 +30,7 @@ const SECRET = { apiVersion: "v1", kind: "Secret" } as const;
 export const leaseName = (instance: string): string => `berth.${instance}`;
 export const revisionName = (instance: string, n: number): string => `berth.${instance}.v${n}`;
 
-/** berth's lock or history cannot be read or written (permissions, a webhook, the server): the run does not start or stops. */
-export class StateStoreError extends Error {}
+export { StateStoreError } from "../provider.ts";
 
 const PERMISSIONS = "berth needs, in its state namespace, get/create/update/delete on leases and list/create/update/delete on secrets (see docs/design/0004-state-in-the-cluster.md)";
 

@@ -5,6 +5,7 @@ import { exposure } from "./exposure.ts";
 import { kubernetesNeeded } from "./kubernetes-needed.ts";
 import { references } from "./references.ts";
 import type { SpecRule } from "./rule.ts";
+import { stateRules } from "./state.ts";
 import { storageAndAccess } from "./storage-and-access.ts";
 import { workload } from "./workload.ts";
 
@@ -16,4 +17,5 @@ export const checkSpecRules = (spec: ResolvedSpec): Diagnostic[] => [
   ...kubernetesNeeded(spec),
   ...(spec.platform.spec.kubernetes ? KUBERNETES_RULES.flatMap((rule) => rule(spec)) : []),
   ...azureRules(spec),
+  ...stateRules(spec),
 ];

@@ -44,17 +44,23 @@ export class Entra {
     return `${head}.${body}.${createHmac("sha256", this.#key).update(`${head}.${body}`).digest("base64url")}`;
   }
 
+  /** The claims of an access token this server signed, or undefined (forged, malformed); expiry is the caller's to check. */
+  signedClaims(token: string): TokenClaims | undefined {
+    const [head, body, sig] = token.split(".");
+    const expected = head && body ? createHmac("sha256", this.#key).update(`${head}.${body}`).digest() : undefined;
+    const given = Buffer.from(sig ?? "", "base64url");
+    if (!expected || given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+    return JSON.parse(Buffer.from(body!, "base64url").toString()) as TokenClaims;
+  }
+
   /** The caller's claims, or the 401 ARM answers. */
   verify(authorization: string | undefined): TokenClaims {
     const w = this.#w;
     const challenge = { "WWW-Authenticate": `Bearer authorization_uri="${w.base()}/${w.tenantId}", error="invalid_token", error_description="The authentication failed because of missing or invalid 'Authorization' header."` };
     const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? "");
     if (!m) throw new ArmError(401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.", challenge);
-    const [head, body, sig] = m[1]!.split(".");
-    const expected = head && body ? createHmac("sha256", this.#key).update(`${head}.${body}`).digest() : undefined;
-    const given = Buffer.from(sig ?? "", "base64url");
-    if (!expected || given.length !== expected.length || !timingSafeEqual(given, expected)) throw new ArmError(401, "InvalidAuthenticationToken", "The access token is invalid.", challenge);
-    const claims = JSON.parse(Buffer.from(body!, "base64url").toString()) as TokenClaims;
+    const claims = this.signedClaims(m[1]!);
+    if (!claims) throw new ArmError(401, "InvalidAuthenticationToken", "The access token is invalid.", challenge);
     if (claims.exp * 1000 <= w.clock.now()) throw new ArmError(401, "ExpiredAuthenticationToken", "The access token expiry UTC time is earlier than current UTC time.", challenge);
     if (!/management|127\.0\.0\.1/.test(claims.aud)) throw new ArmError(401, "InvalidAuthenticationTokenAudience", `The access token has been obtained for wrong audience or resource '${claims.aud}'. It should exactly match with one of the allowed audiences 'https://management.core.windows.net/','https://management.azure.com/'.`, challenge);
     return claims;
@@ -153,7 +159,7 @@ export class Entra {
     } else {
       const identity = w.store.ofType("Microsoft.ManagedIdentity/userAssignedIdentities").find((i) => i.properties?.clientId === clientId);
       if (!identity) return oauthError(400, "unauthorized_client", 700016, `Application with identifier '${clientId}' was not found in the directory '${w.tenantId}'.`);
-      const fics = w.store.children(String(identity.id), "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials");
+      const fics = w.store.children(String(identity.id), "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials").filter((f) => propagated(w, f));
       if (fics.some((f) => matches(f.properties ?? {}))) return String(identity.properties.principalId);
     }
     return oauthError(
@@ -163,6 +169,16 @@ export class Entra {
       `No matching federated identity record found for presented assertion. Assertion Issuer: '${claims.iss}'. Assertion Subject: '${claims.sub}'. Assertion Audience: '${audiences.join(",")}'.`,
     );
   }
+}
+
+/**
+ * Whether Entra sees a federated credential yet: a write takes `federationPropagationMs` (clock time) to reach the
+ * token service — until then an assertion it would match is refused with AADSTS70021 (failure F17). Seeded ones
+ * (no systemData) have long propagated.
+ */
+function propagated(w: World, fic: Json): boolean {
+  const at = Date.parse(String(fic.systemData?.lastModifiedAt ?? ""));
+  return Number.isNaN(at) || w.clock.now() >= at + (w.scenario.federationPropagationMs ?? 0);
 }
 
 function oauthError(status: number, error: string, code: number, description: string): Reply {

@@ -1,5 +1,5 @@
 /** Injected faults: request faults answer instead of the handler (consumed by count); provisioning faults fail a write's operation. */
-import type { ProvisioningFault, RequestFault, RequestMatch } from "./types.ts";
+import type { ProvisioningFault, RequestFault, RequestMatch, Service } from "./types.ts";
 
 interface Pending<F> {
   readonly fault: F;
@@ -21,7 +21,7 @@ export class Faults {
     this.#provisioning.push({ fault: f, remaining: f.times ?? 1 });
   }
 
-  takeRequest(req: { service: "entra" | "arm"; method: string; path: string; type?: string }): RequestFault | undefined {
+  takeRequest(req: { service: Service; method: string; path: string; type?: string }): RequestFault | undefined {
     const hit = this.#requests.find(({ fault: { match: m }, remaining }) => {
       if (remaining <= 0) return false;
       if (m.service !== undefined && m.service !== req.service) return false;

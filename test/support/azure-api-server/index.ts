@@ -13,6 +13,8 @@ import { routeArm } from "./arm-router.ts";
 import { Entra } from "./entra.ts";
 import { ArmError } from "./errors.ts";
 import { Faults } from "./faults.ts";
+import { routeKeyVault, VAULT_PATH_PREFIX } from "./keyvault-data.ts";
+import { deletedSecrets } from "./keyvault-deleted.ts";
 import { parsePath } from "./ids.ts";
 import { Operations } from "./operations.ts";
 import { PROVIDER_REGISTRATION, initialProviders } from "./providers.ts";
@@ -21,7 +23,7 @@ import { resourceTypeOf, view } from "./resources.ts";
 import { Store } from "./store.ts";
 import { testCertificate } from "./tls.ts";
 import { behaviourOf } from "./types/index.ts";
-import type { AzureApiServer, Json, RequestRecord, Scenario } from "./types.ts";
+import type { AzureApiServer, Json, RequestRecord, Scenario, Service } from "./types.ts";
 import type { World } from "./world.ts";
 
 export type { AzureApiServer, EntraClient, KubernetesEndpoint, ProvisioningFault, RequestFault, RequestMatch, RequestRecord, Scenario } from "./types.ts";
@@ -79,7 +81,7 @@ export async function startAzureApiServer(scenario: Scenario = {}): Promise<Azur
     const raw = await readBody(req);
     const url = new URL(req.url ?? "/", base);
     const method = (req.method ?? "GET").toUpperCase();
-    const service: "arm" | "entra" = /^\/(subscriptions|providers|tenants)(\/|$)/i.test(url.pathname) ? "arm" : "entra";
+    const service: Service = url.pathname.startsWith(VAULT_PATH_PREFIX) ? "keyvault" : /^\/(subscriptions|providers|tenants)(\/|$)/i.test(url.pathname) ? "arm" : "entra";
     const p = service === "arm" ? parsePath(url.pathname) : undefined;
     const armType = p ? resourceTypeOf(method, p) : undefined;
     const apiVersion = url.searchParams.get("api-version") ?? undefined;
@@ -111,7 +113,8 @@ export async function startAzureApiServer(scenario: Scenario = {}): Promise<Azur
                 throw new ArmError(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized.");
               }
             }
-            return routeArm(w, entra, { method, path: url.pathname, query: url.searchParams, body, authorization: req.headers.authorization });
+            const call = { method, path: url.pathname, query: url.searchParams, body, authorization: req.headers.authorization };
+            return service === "keyvault" ? routeKeyVault(w, entra, call) : routeArm(w, entra, call);
           } catch (e) {
             if (e instanceof ArmError) return json(e.status, e.body(), e.headers);
             throw e;
@@ -158,7 +161,10 @@ export async function startAzureApiServer(scenario: Scenario = {}): Promise<Azur
       w.ops.settle();
       return (type ? w.store.ofType(type) : w.store.all()).map((r) => view(w, r));
     },
-    writeOnly: (id, path) => w.store.writeOnly(id, path),
+    writeOnly(id, path) {
+      w.ops.settle();
+      return w.store.writeOnly(id, path);
+    },
     seed(resource) {
       const r = structuredClone(resource);
       if (!r.id || !r.type) throw new Error("seed needs id and type");
@@ -170,6 +176,16 @@ export async function startAzureApiServer(scenario: Scenario = {}): Promise<Azur
       if (r.properties.principalId) w.principals.set(String(r.properties.principalId), Number.NEGATIVE_INFINITY);
     },
     deletedVaults: () => [...w.deletedVaults.values()].map((d) => structuredClone(d.view)),
+    deletedSecrets: () => deletedSecrets(w),
+    seedDeleted(resource, options = {}) {
+      const r = structuredClone(resource);
+      if (!r.id || !r.type) throw new Error("seedDeleted needs id and type");
+      r.name ??= String(r.id).split("/").pop();
+      r.properties ??= {};
+      const removed = behaviourOf(String(r.type)).removed;
+      if (!removed) throw new Error(`${r.type} is not soft-deleted: it has no deleted state`);
+      removed(w, r, options.value !== undefined ? { "properties.value": options.value } : undefined);
+    },
     addFault: (f) => w.faults.addRequest(f),
     addProvisioningFault: (f) => w.faults.addProvisioning(f),
     async close() {

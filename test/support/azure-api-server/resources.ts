@@ -35,7 +35,7 @@ export function view(w: World, res: Json): Json {
 
 /** Removes a resource and everything below it, letting each type react (Key Vault soft delete, AKS node group). */
 export function removeTree(w: World, id: string): void {
-  for (const gone of w.store.remove(id)) behaviourOf(String(gone.type)).removed?.(w, gone);
+  for (const gone of w.store.removeWithWriteOnly(id)) behaviourOf(String(gone.resource.type)).removed?.(w, gone.resource, gone.writeOnly);
 }
 
 function resourceGroupOf(w: World, p: ArmPath): Json | undefined {

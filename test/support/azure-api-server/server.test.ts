@@ -215,11 +215,11 @@ describe("Azure test server: databases, Key Vault, RBAC", () => {
     assert.equal((await h.call("PUT", vault("kv1"), body())).status, 201);
     h.clock.advance(20_000);
     const got = await h.call("GET", vault("kv1"));
-    assert.equal(got.body!.properties.vaultUri, "https://kv1.vault.azure.net/");
+    assert.equal(got.body!.properties.vaultUri, `${h.server.url}/keyvault/kv1/`, "the vault URI points at this server's data plane");
 
     const secret = await h.call("PUT", `${h.rg("rg")}/providers/Microsoft.KeyVault/vaults/kv1/secrets/db-password?${v("Microsoft.KeyVault/vaults/secrets")}`, { properties: { value: "kv-canary-2" } });
     assert.equal(secret.status, 201);
-    assert.equal(secret.body!.properties.secretUri, "https://kv1.vault.azure.net/secrets/db-password");
+    assert.equal(secret.body!.properties.secretUri, `${h.server.url}/keyvault/kv1/secrets/db-password`);
     assert.ok(!JSON.stringify(secret.body).includes("kv-canary-2"));
 
     assert.equal((await h.call("DELETE", vault("kv1"))).status, 200);

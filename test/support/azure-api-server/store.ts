@@ -21,11 +21,17 @@ export class Store {
 
   /** Removes a resource and everything below it (children and extension resources at its scope); returns them. */
   remove(id: string): Json[] {
+    return this.removeWithWriteOnly(id).map((g) => g.resource);
+  }
+
+  /** remove, with each resource's write-only values (a soft-deleted secret keeps its value for a recovery). */
+  removeWithWriteOnly(id: string): { resource: Json; writeOnly?: Json }[] {
     const key = lowerId(id);
-    const gone: Json[] = [];
+    const gone: { resource: Json; writeOnly?: Json }[] = [];
     for (const [k, e] of this.#entries) {
       if (k === key || k.startsWith(key + "/")) {
-        gone.push(e.resource);
+        const writeOnly = this.#writeOnly.get(k);
+        gone.push({ resource: e.resource, ...(writeOnly ? { writeOnly } : {}) });
         this.#entries.delete(k);
         this.#writeOnly.delete(k);
       }

@@ -84,7 +84,8 @@ export const credentialOptions = (server: AzureApiServer) => ({ authorityHost: s
  */
 export function azureProviderFor(server: AzureApiServer, instance: string, clock: Clock, more: { pollIntervalMs?: number } = {}) {
   return new AzureProvider({
-    cloud: resolveCloud({ resourceManager: server.url, authorityHost: server.authorityHost }),
+    // The server's vault URIs are its own address: Key Vault's resource is named, as a custom cloud does.
+    cloud: resolveCloud({ resourceManager: server.url, authorityHost: server.authorityHost, keyVault: "https://vault.azure.net" }),
     credential: new ClientSecretCredential(server.tenantId, server.clientId, server.clientSecret, credentialOptions(server)),
     subscriptionId: server.subscriptionId,
     instance,

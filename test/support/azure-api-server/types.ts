@@ -4,9 +4,11 @@ import type { Clock } from "../../../src/util/clock.ts";
 // ARM bodies are free-form JSON; the server reads and writes them by path.
 export type Json = Record<string, any>;
 
+export type Service = "entra" | "arm" | "keyvault";
+
 export interface RequestRecord {
-  /** "entra" for the token and discovery endpoints, "arm" for Resource Manager. */
-  readonly service: "entra" | "arm";
+  /** "entra" for the token and discovery endpoints, "arm" for Resource Manager, "keyvault" for the vault data plane. */
+  readonly service: Service;
   readonly method: string;
   /** The path without the query string, as sent. */
   readonly path: string;
@@ -22,7 +24,7 @@ export interface RequestRecord {
 
 /** Which requests a fault applies to; every given field must match. */
 export interface RequestMatch {
-  readonly service?: "entra" | "arm";
+  readonly service?: Service;
   readonly method?: string;
   /** Tested against the path (no query); a string matches case-insensitively as a substring. */
   readonly path?: string | RegExp;
@@ -91,6 +93,11 @@ export interface Scenario {
   readonly unregisteredProviders?: readonly string[];
   /** ms (clock time) a new principal is unknown to role assignment writes, modelling directory replication (default 0). */
   readonly principalReplicationMs?: number;
+  /**
+   * ms (clock time) a federated identity credential write takes to reach the token service: until then an assertion
+   * it would match is refused with AADSTS70021, as Entra does while a new credential propagates (default 0).
+   */
+  readonly federationPropagationMs?: number;
   /** Actions the caller is denied (notActions of its permissions), e.g. `Microsoft.Authorization/roleAssignments/write`. */
   readonly deniedActions?: readonly string[];
   /** Kubernetes API server the AKS credentials point at (per cluster name, or one for all). */
@@ -128,6 +135,13 @@ export interface AzureApiServer {
   seed(resource: Json): void;
   /** Soft-deleted vaults. */
   deletedVaults(): Json[];
+  /** Soft-deleted secrets as Key Vault lists them (never a value), each with `secretId`, its ARM id. */
+  deletedSecrets(): Json[];
+  /**
+   * Stores a resource in its deleted state, as if it had been deleted now (history a run meets): a vault becomes a
+   * deleted vault (its name held), a secret of an existing vault a deleted secret keeping `value`.
+   */
+  seedDeleted(resource: Json, options?: { value?: string }): void;
   addFault(fault: RequestFault): void;
   addProvisioningFault(fault: ProvisioningFault): void;
   close(): Promise<void>;

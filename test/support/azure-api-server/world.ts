@@ -78,8 +78,11 @@ export interface TypeBehaviour {
   assign?(ctx: WriteContext, res: Json): void;
   /** After provisioning succeeded. */
   provisioned?(w: World, res: Json): void;
-  /** Instead of plain removal (Key Vault soft delete). Runs for each removed resource, also on resource group deletion. */
-  removed?(w: World, res: Json): void;
+  /**
+   * Instead of plain removal (Key Vault soft delete). Runs for each removed resource, also on resource group deletion;
+   * `writeOnly` is what the resource kept (a deleted secret's value, for its recovery).
+   */
+  removed?(w: World, res: Json, writeOnly?: Json): void;
   /** DELETE refusals (throw ArmError): a subnet still in use. */
   validateDelete?(w: World, res: Json): void;
   /** The GET view, when it is composed (a VNet lists its subnets). */

@@ -33,6 +33,8 @@ export interface HandlerContext {
   registry: Registry;
   /** called after every successful write so the simulator can react (e.g. a Namespace was deleted) */
   changed(): void;
+  /** Mutating admission of a new object, after defaulting and before validation (the workload identity webhook). */
+  admit?(o: Obj): void;
 }
 
 const PROTECTED_NAMESPACES = new Set(["default", "kube-system", "kube-public"]);
@@ -148,6 +150,7 @@ export class Handlers {
     for (const k of ["resourceVersion", "creationTimestamp", "deletionTimestamp", "generation", "selfLink"]) delete o.metadata[k];
     o.metadata.uid = randomUUID();
     applyDefaults(o);
+    this.ctx.admit?.(o);
     this.validateOrThrow(o, undefined, r.def);
     if (r.def.statusSubresource) {
       const s = initialStatus(r.def.kind);

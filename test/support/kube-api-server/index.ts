@@ -13,6 +13,8 @@ import { Faults } from "./faults.ts";
 import { Handlers } from "./handlers.ts";
 import { createHttpServer } from "./http.ts";
 import { logOf } from "./kubelet.ts";
+import { ContainerRunner } from "./container-runner.ts";
+import { admitPod } from "./workload-identity-webhook.ts";
 import { writeKubeconfig } from "./kubeconfig.ts";
 import { groupOf, Registry } from "./resources.ts";
 import { Simulator } from "./simulator.ts";
@@ -32,7 +34,8 @@ export async function startKubeApiServer(scenario: Scenario = {}): Promise<KubeA
   const faults = new Faults();
   const world = new World(store, new Events(store), faults, registry);
   const sim = new Simulator(world, clock);
-  const handlers = new Handlers({ store, registry, changed: () => sim.nudge() });
+  const handlers = new Handlers({ store, registry, changed: () => sim.nudge(), admit: (o) => admitPod(store, world.scenario, o) });
+  world.runner = new ContainerRunner({ busy: (work) => clock.busy(work), nudge: () => sim.nudge() });
   const records: RequestRecord[] = [];
   let current: Scenario = scenario;
   world.scenario = scenario;
@@ -106,6 +109,12 @@ export async function startKubeApiServer(scenario: Scenario = {}): Promise<KubeA
       faults.reset(s.faults ?? []);
       sim.nudge();
     },
+    updateScenario: (patch: Partial<Scenario>) => {
+      current = { ...current, ...patch };
+      world.scenario = current;
+      if (patch.faults) faults.reset(patch.faults);
+      sim.nudge();
+    },
     get: (apiVersion, kind, namespace, name) => {
       const namespaced = registry.known(groupOf(apiVersion), kind)?.namespaced !== false;
       const o = store.get(groupOf(apiVersion), kind, namespaced ? namespace : undefined, name);
@@ -120,6 +129,7 @@ export async function startKubeApiServer(scenario: Scenario = {}): Promise<KubeA
     endWatches: () => closeStreams(),
     close: async () => {
       sim.stop();
+      world.runner?.stop();
       if (clock instanceof VirtualClock) clock.stop();
       closeStreams();
       server.closeAllConnections();

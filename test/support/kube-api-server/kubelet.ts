@@ -67,13 +67,17 @@ export function kubelet(w: World): void {
       continue;
     }
     state = podState(w, pod)!; // a mount that waited restarts the pod's clock
-    const snap = podSnapshot(pod, state.mode, state.clock);
+    // A container the scenario runs for real reports its process, not a timeline (container-runner.ts).
+    const snap = w.runner?.snapshot(w, pod, state.clock.podIP) ?? podSnapshot(pod, state.mode, state.clock);
     const current = w.setStatus(pod, snap.status);
     for (const e of snap.events) w.event(current, e.reason === "Scheduled" ? "default-scheduler" : "kubelet", e);
   }
+  w.runner?.reap(new Set(w.store.list("", "Pod").filter((p) => !isTerminating(p)).map((p) => String(p.metadata.uid))));
 }
 
 export function logOf(w: World, pod: Obj, opts: LogOptions): string {
+  const ran = w.runner?.log(pod);
+  if (ran !== undefined) return ran;
   const state = podState(w, pod);
   if (!state) return podLog(pod, "normal", { t: 0, readyAfter: 0, createdAt: Date.now(), runsToCompletion: false, podIP: "" }, opts);
   return podLog(pod, state.mode, waitingForMount(w, pod) ? { ...state.clock, t: 0 } : state.clock, opts);

@@ -1,6 +1,7 @@
 /** Public types of the test API server (re-exported by index.ts). */
 import type { Clock } from "../../../src/util/clock.ts";
 import type { VirtualClock } from "../clock.ts";
+import type { WebhookConfig } from "./workload-identity-webhook.ts";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Obj = Record<string, any>;
@@ -51,6 +52,17 @@ export interface Scenario {
   watchHistory?: number;
   /** The time simulated controllers run on: a fresh auto-advancing VirtualClock unless given (the system clock for benchmarks). */
   clock?: Clock | VirtualClock;
+  /**
+   * AKS workload identity: the mutating webhook at pod creation (workload-identity-webhook.ts), and the OIDC issuer
+   * of the service account tokens the kubelet projects (the AKS cluster's oidcIssuerProfile.issuerURL; a function
+   * is asked each time a token is made, so it can follow a cluster created later).
+   */
+  workloadIdentity?: { readonly webhook: WebhookConfig; readonly issuer: string | (() => string | undefined) };
+  /**
+   * Containers whose image matches are run for real by the kubelet, as `node` child processes (container-runner.ts);
+   * `env` is added to theirs (NODE_EXTRA_CA_CERTS for a test server's certificate).
+   */
+  containerRunner?: { readonly images: readonly (string | RegExp)[]; readonly env?: Readonly<Record<string, string>> };
 }
 
 export interface CsiProvider {
@@ -74,6 +86,8 @@ export interface KubeApiServer {
   writeKubeconfig(dir: string, options?: { context?: string; token?: string }): string;
   addFault(fault: Fault): void;
   setScenario(s: Scenario): void;
+  /** Changes some scenario fields, keeping the others and the faults' progress (link a server started later). */
+  updateScenario(patch: Partial<Scenario>): void;
   get(apiVersion: string, kind: string, namespace: string | undefined, name: string): Record<string, any> | undefined;
   list(apiVersion?: string, kind?: string): Record<string, any>[];
   seed(object: Record<string, any>): void;

@@ -6,6 +6,8 @@ import { groupOf, type Registry } from "./resources.ts";
 import type { Store } from "./store.ts";
 import type { Obj, Scenario } from "./types.ts";
 import { clone, deepEqual, isoSeconds } from "./util.ts";
+import type { ContainerRunner } from "./container-runner.ts";
+import { admitPod } from "./workload-identity-webhook.ts";
 
 export const DEFAULT_READY_MS = 5;
 
@@ -16,6 +18,8 @@ export class World {
   readonly registry: Registry;
   scenario: Scenario = {};
   now = 0;
+  /** Runs the containers the scenario wants run for real (container-runner.ts). */
+  runner: ContainerRunner | undefined;
   /** per-object memory of controllers (rollout start, first-seen times), keyed by uid */
   private readonly memory = new Map<string, Obj>();
 
@@ -68,6 +72,7 @@ export class World {
   create(o: Obj): Obj {
     const next = clone(o);
     applyDefaults(next);
+    admitPod(this.store, this.scenario, next);
     const def = this.registry.byKind(groupOf(next.apiVersion), next.kind);
     const s = initialStatus(next.kind);
     if (s && next.status === undefined) next.status = s;

@@ -21,6 +21,7 @@ export const ROLE_DEFINITIONS: readonly RoleDefinition[] = [
   { id: "4d97b98b-1d4f-4787-a291-c67834d212e7", roleName: "Network Contributor", description: "Lets you manage networks, but not access to them.", actions: ["Microsoft.Network/*"], dataActions: [] },
   { id: "7f951dda-4ed3-4680-a7ca-43fe172d538d", roleName: "AcrPull", description: "acr pull", actions: ["Microsoft.ContainerRegistry/registries/pull/read"], dataActions: [] },
   { id: "4633458b-17de-408a-b874-0445c86b69e6", roleName: "Key Vault Secrets User", description: "Read secret contents.", actions: [], dataActions: ["Microsoft.KeyVault/vaults/secrets/getSecret/action", "Microsoft.KeyVault/vaults/secrets/readMetadata/action"] },
+  { id: "00482a5a-887f-4fb3-b363-3b7fe8e74483", roleName: "Key Vault Administrator", description: "Perform all data plane operations on a key vault and all objects in it.", actions: ["Microsoft.KeyVault/vaults/*/read"], dataActions: ["Microsoft.KeyVault/vaults/*"] },
   { id: "b86a8fe4-44ce-4948-aee5-eccb2c155cd7", roleName: "Key Vault Secrets Officer", description: "Perform any action on the secrets of a key vault, except manage permissions.", actions: ["Microsoft.KeyVault/vaults/*/read"], dataActions: ["Microsoft.KeyVault/vaults/secrets/*"] },
   { id: "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9", roleName: "User Access Administrator", description: "Lets you manage user access to Azure resources.", actions: ["*/read", "Microsoft.Authorization/*"], dataActions: [] },
 ];
@@ -52,7 +53,7 @@ export function roleDefinitions(w: World, filter: string | null): Json[] {
 export const roleDefinitionById = (guid: string): RoleDefinition | undefined => ROLE_DEFINITIONS.find((r) => r.id.toLowerCase() === guid.toLowerCase());
 
 // Wildcard action match as RBAC does it: "*", "Microsoft.Network/*", "*/read".
-const matches = (pattern: string, action: string): boolean => new RegExp("^" + pattern.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\/]/g, "\\$&")).join(".*") + "$", "i").test(action);
+export const matchesAction = (pattern: string, action: string): boolean => new RegExp("^" + pattern.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\/]/g, "\\$&")).join(".*") + "$", "i").test(action);
 
 export function permissionsBody(w: World): Json {
   return { value: [{ actions: ["*"], notActions: [...(w.scenario.deniedActions ?? [])], dataActions: [], notDataActions: [] }] };
@@ -60,7 +61,7 @@ export function permissionsBody(w: World): Json {
 
 /** 403 AuthorizationFailed when the scenario denies the caller this action. */
 export function authorize(w: World, callerObjectId: string, action: string, scope: string): void {
-  if ((w.scenario.deniedActions ?? []).some((p) => matches(p, action)))
+  if ((w.scenario.deniedActions ?? []).some((p) => matchesAction(p, action)))
     throw new ArmError(
       403,
       "AuthorizationFailed",

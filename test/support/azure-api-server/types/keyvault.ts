@@ -2,12 +2,14 @@
  * Microsoft.KeyVault vaults and their secrets through ARM. Vault names are global; deleting a vault with soft delete
  * (the default) keeps it as a deleted vault for its retention period: the name stays taken (409 ConflictError) until
  * it is recovered (`createMode: recover`) or purged, and purge is refused while purge protection is on.
- * Secret values are write-only.
+ * Secret values are write-only; a secret deleted on its own is soft-deleted too (keyvault-deleted.ts).
  */
 import { randomBytes } from "node:crypto";
 import { ArmError, badRequest, conflict } from "../errors.ts";
 import type { Json } from "../types.ts";
 import type { TypeBehaviour, World } from "../world.ts";
+import { vaultUriOf } from "../keyvault-data.ts";
+import { forgetDeletedSecretsOf, nameHeldRefusal, softDeleteSecret } from "../keyvault-deleted.ts";
 import { kept } from "./common.ts";
 
 const DAY = 24 * 3600_000;
@@ -41,7 +43,9 @@ export const vaults: TypeBehaviour = {
       Object.assign(p, { ...deleted.vault.properties, ...p });
     }
     delete p.createMode;
-    p.vaultUri = kept(ctx.prev, "properties.vaultUri", () => `https://${ctx.name.toLowerCase()}.vault.azure.net/`);
+    // A real vault's URI is a host of its own (https://{name}.vault.azure.net/); here it is this server, so the
+    // data plane (keyvault-data.ts) is reachable by whatever reads the vault's URI.
+    p.vaultUri = kept(ctx.prev, "properties.vaultUri", () => vaultUriOf(ctx.w, ctx.name));
     p.enableSoftDelete ??= true;
     p.softDeleteRetentionInDays ??= 90;
     p.enableRbacAuthorization ??= false;
@@ -49,6 +53,7 @@ export const vaults: TypeBehaviour = {
     p.accessPolicies ??= [];
   },
   removed(w, res) {
+    forgetDeletedSecretsOf(w, String(res.id));
     const p = res.properties ?? {};
     if (p.enableSoftDelete === false) return;
     const now = w.clock.now();
@@ -83,6 +88,11 @@ export function purgeRefusal(w: World, name: string): ArmError | undefined {
 export const secrets: TypeBehaviour = {
   tracked: false,
   writeOnly: ["properties.value"],
+  validate(ctx) {
+    const refusal = ctx.prev ? undefined : nameHeldRefusal(ctx.w, ctx.id);
+    if (refusal) throw refusal;
+  },
+  removed: softDeleteSecret,
   assign(ctx, res) {
     const vault = ctx.w.store.get(ctx.id.replace(/\/secrets\/[^/]+$/i, "")) as Json;
     const now = Math.floor(ctx.w.clock.now() / 1000);

@@ -1,0 +1,70 @@
+/**
+ * The Key Vault data plane (`{vaultUri}…?api-version=7.4`), for what ARM cannot do: read, recover and purge deleted
+ * secrets. It answers in ARM's manner (`{error:{code,message}}`, 429/5xx), so it is reached through the same client,
+ * retry table and clock, with a token for Key Vault's scope (cloud.ts keyVaultScope) instead of ARM's. berth never
+ * reads a secret's value here: deleted-secret answers carry none, and one that did would be dropped unread.
+ */
+import type { TokenCredential } from "@azure/core-auth";
+import type { HttpClient } from "@azure/core-rest-pipeline";
+import { AZURE_API } from "../../resources/azure-types.ts";
+import type { Clock } from "../../util/clock.ts";
+import type { RetryPolicy } from "../../util/retry.ts";
+import type { Progress } from "../provider.ts";
+import { ArmClient, type Json } from "./arm-client.ts";
+import { type AzureCloud, keyVaultScope } from "./cloud.ts";
+import { AzureRequestError } from "./errors.ts";
+
+export interface DataPlaneOptions {
+  readonly cloud: AzureCloud;
+  readonly credential: TokenCredential;
+  readonly subscriptionId: string;
+  readonly clock?: Clock;
+  readonly httpClient?: HttpClient;
+  readonly retry?: RetryPolicy;
+}
+
+export class KeyVaultDataPlane {
+  /** One pipeline per token scope (a custom cloud's vaults may differ). */
+  readonly #clients = new Map<string, ArmClient>();
+
+  constructor(readonly options: DataPlaneOptions) {}
+
+  #client(vaultUri: string): ArmClient {
+    const scope = keyVaultScope(this.options.cloud, vaultUri);
+    let client = this.#clients.get(scope);
+    if (!client) {
+      client = new ArmClient({ ...this.options, scope, service: "Key Vault" });
+      this.#clients.set(scope, client);
+    }
+    return client;
+  }
+
+  url(vaultUri: string, path: string): string {
+    return `${vaultUri.replace(/\/+$/, "")}/${path}?api-version=${AZURE_API.keyVaultData}`;
+  }
+
+  /** The answer, or undefined on 404. A `value` in it is removed before anyone sees it. */
+  async get(vaultUri: string, path: string, operation: string, progress?: Progress): Promise<Json | undefined> {
+    try {
+      return withoutValue((await this.#client(vaultUri).request("GET", this.url(vaultUri, path), { operation, readOnly: true, ...(progress ? { progress } : {}) })).body ?? {});
+    } catch (error) {
+      if (error instanceof AzureRequestError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /** An action (recover): repeating it after a lost connection is harmless, since a second one finds nothing to recover. */
+  async post(vaultUri: string, path: string, operation: string, progress?: Progress): Promise<Json | undefined> {
+    return withoutValue((await this.#client(vaultUri).request("POST", this.url(vaultUri, path), { operation, idempotent: true, ...(progress ? { progress } : {}) })).body);
+  }
+
+  async delete(vaultUri: string, path: string, operation: string, progress?: Progress): Promise<void> {
+    await this.#client(vaultUri).request("DELETE", this.url(vaultUri, path), { operation, ...(progress ? { progress } : {}) });
+  }
+}
+
+const withoutValue = (body: Json | undefined): Json | undefined => {
+  if (!body || !("value" in body)) return body;
+  const { value: _dropped, ...rest } = body;
+  return rest;
+};
