@@ -15,6 +15,7 @@ import type { AzureDesired } from "./resources/azure-resource.ts";
 import type { KubeDesired } from "./resources/kube-object.ts";
 import type { IdentityCheckDesired } from "./resources/identity-check.ts";
 import type { GeneratedSecret } from "./resources/secrets.ts";
+import { clusterSecrets } from "./resources/vault-secrets.ts";
 import { declaredEnvironments, loadSource, type ResolvedSpec, resolveSpec } from "./spec/resolve.ts";
 import { buildPlan, PlanCycleError, UnknownOutputSource } from "./plan/build-plan.ts";
 import type { Plan, PlanCluster, PlanState } from "./plan/step.ts";
@@ -135,7 +136,7 @@ export function planFor(options: BuildOptions & { readonly env: string }): PlanR
       env: options.env,
       resources: [...result.resources!, ...(result.azure ?? []), ...(result.checks ?? [])],
       secrets: result.secrets ?? [],
-      declaredSecrets: Object.fromEntries(Object.entries(spec.secrets).map(([n, s]) => [n, s.keys])),
+      declaredSecrets: clusterSecrets(spec.secrets),
       ...(spec.azure ? { azure: { subscriptionId: spec.azure.subscriptionId, ...(spec.azure.tenantId ? { tenantId: spec.azure.tenantId } : {}), cloud: spec.azure.cloud } } : {}),
       ...(cluster ? { cluster, clusterStep: cluster.step } : {}),
       ...(spec.state?.backend ? { state: planState(spec.state) } : {}),

@@ -71,7 +71,10 @@ export function synthPlatform(spec: ResolvedSpec): Synthesized {
   for (const ctx of apps) out.push(...synthApp(ctx));
   out.push(...synthJobs(platform));
   const secrets = mergeSecrets(components.secrets);
-  return { ...withAzure(spec, orderByConnections(platform, out), secrets), secrets };
+  const synthesized = withAzure(spec, orderByConnections(platform, out), secrets);
+  // In vault mode the vault makes and keeps what berth would generate: neither berth up nor the generator Job makes
+  // a Kubernetes Secret of it (docs/design/0011); delivery brings it to the pods that read it.
+  return { ...synthesized, secrets: secrets.filter((s) => !synthesized.vault?.backed.has(s.name)) };
 }
 
 /** The Azure resources beside the Kubernetes objects: federated credentials follow the ServiceAccounts synthesized here. */

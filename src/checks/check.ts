@@ -4,6 +4,7 @@ import { formatPath } from "../spec/path.ts";
 import type { ResolvedSpec } from "../spec/resolve.ts";
 import { type KubeDesired, describeObject } from "../resources/kube-object.ts";
 import type { GeneratedSecret } from "../resources/secrets.ts";
+import { clusterSecrets } from "../resources/vault-secrets.ts";
 import { SUPPORTED_VERSIONS } from "./schema-registry.ts";
 
 /** What the objects live in, beyond the objects themselves. */
@@ -47,7 +48,7 @@ export function specCheckInput(spec: ResolvedSpec, resources: readonly KubeDesir
       // An Azure-only platform renders no Kubernetes objects; the newest supported minor stands in for the checks.
       kubernetesVersion: k8s?.version ?? `1.${SUPPORTED_VERSIONS.max}`,
       versionLocation: () => spec.locate.value(["spec", "kubernetes", "version"]),
-      declaredSecrets: Object.fromEntries(Object.entries(spec.platform.spec.secrets).map(([n, s]) => [n, s.keys])),
+      declaredSecrets: clusterSecrets(spec.platform.spec.secrets),
       missingSecretHint: "declare it under spec.secrets with its keys",
       storageClasses: storageClassesOf(k8s?.storageClasses ?? {}),
     },

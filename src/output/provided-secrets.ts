@@ -7,10 +7,12 @@ import { secretsReadBy } from "../plan/secret-uses.ts";
 import type { KubeDesired } from "../resources/kube-object.ts";
 import { ANNOTATION } from "../resources/labels.ts";
 import type { ResolvedSpec } from "../spec/resolve.ts";
+import { clusterSecrets } from "../resources/vault-secrets.ts";
 
 /** Namespaces whose objects read each declared secret, sorted. */
 export function providedSecretNamespaces(spec: ResolvedSpec, resources: readonly KubeDesired[]): Map<string, string[]> {
-  const declared = spec.platform.spec.secrets;
+  // Those the vault holds are not the user's to create in the cluster (docs/design/0011).
+  const declared = clusterSecrets(spec.platform.spec.secrets);
   const out = new Map<string, Set<string>>(Object.keys(declared).map((n) => [n, new Set()]));
   // Nothing declared, nothing to look for: the walk through every object is the cost here.
   if (out.size === 0) return new Map();

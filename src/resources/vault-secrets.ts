@@ -36,3 +36,11 @@ const KEY_VAULT_ALPHABET = /[^0-9A-Za-z-]/g;
 export function vaultSecretName(pattern: string, vars: Readonly<Record<string, string>>): string {
   return pattern.replace(/\{([a-z]+)\}/g, (all, name: string) => (vars[name] ?? all).replace(KEY_VAULT_ALPHABET, "-"));
 }
+
+/**
+ * The Secrets of spec.secrets the user creates in the cluster, with their keys: those the vault does not hold. One
+ * with `keyVault` is checked in the vault (Azure preflight) and reaches pods through delivery (docs/design/0011), so
+ * nothing requires, declares or promises it as a Kubernetes Secret of the user's.
+ */
+export const clusterSecrets = (secrets: Readonly<Record<string, { readonly keys: readonly string[]; readonly keyVault?: unknown }>>): Record<string, readonly string[]> =>
+  Object.fromEntries(Object.entries(secrets).flatMap(([name, s]) => (s.keyVault === undefined ? [[name, s.keys] as const] : [])));

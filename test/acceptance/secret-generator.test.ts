@@ -146,7 +146,7 @@ describe("secret generator script (datalyptica, dev)", () => {
 
 describe("secret generator script under BusyBox, the image's shell and tools", () => {
   it("creates the same Secrets, of the same forms, and a re-run writes nothing", { skip: BUSYBOX || process.env.CI ? false : "no busybox on this machine (.ci/run installs it; CI never skips this)" }, async () => {
-    const g = generatorOf("datasurface-airflow", "dev");
+    const g = generatorOf("datalyptica", "dev"); // Airflow among its components: a Fernet key too
     const server = await startKubeApiServer({ readyAfterMs: {} });
     try {
       seedNamespaces(server, g);

@@ -12,6 +12,10 @@ import { azureContext } from "../../src/catalog/azure/context.ts";
 import { deliverVaultSecrets } from "../../src/catalog/azure/vault-delivery/index.ts";
 import { desired, type KubeDesired, type KubeObject } from "../../src/resources/kube-object.ts";
 import type { VaultDelivery, VaultRef } from "../../src/resources/vault-secrets.ts";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { build, planFor } from "../../src/index.ts";
+import { tempDir } from "../support/cli.ts";
 import { assertGolden } from "../support/golden.ts";
 import { buildText } from "../support/spec.ts";
 
@@ -125,6 +129,23 @@ describe("Key Vault delivery: eso", () => {
     assert.equal(of("ServiceAccount", "api")[0]!.metadata.annotations, undefined, "the app's own ServiceAccount reads nothing");
     assert.deepEqual(grants.map((g) => g.identity), ["shop-base-migrator", "shop-base-reader"]);
     assert.equal((aks.resource.body as { properties: { addonProfiles?: unknown } }).properties.addonProfiles, undefined, "no CSI driver for eso");
+  });
+});
+
+describe("Key Vault delivery: the cluster makes no copy", () => {
+  it("leaves vault-backed Secrets out of what berth up generates or requires, and out of the generator Job", () => {
+    const file = join(tempDir(), "berth.yaml");
+    writeFileSync(file, SPEC.replace("  azure:\n", "  environments: { dev: {} }\n  azure:\n"));
+    for (const delivery of ["csi", "eso"]) {
+      const plan = planFor({ path: file, env: "dev", set: [`azure.secrets.delivery=${delivery}`] }).plan!;
+      // eso: the ExternalSecret makes Secret db after its step; a required Secret would stop up before any write.
+      assert.deepEqual(plan.steps.filter((x) => x.action.type === "require-secret" || x.action.type === "generate-secret").map((x) => x.title), [], delivery);
+    }
+    const airflow = build({ path: "examples/datasurface-airflow", env: "dev" });
+    assert.deepEqual(airflow.secrets, [], "every generated key is a vault secret");
+    assert.ok(!airflow.resources!.some((r) => r.object.metadata.name.startsWith("berth-secrets")), "no generator Job");
+    const namespaces = buildText(SPEC).files!.find((f) => f.path === "manifests/00-namespaces.yaml")!.content;
+    assert.doesNotMatch(namespaces, /provided-secrets/, "db is the vault's: not declared as one the user creates in the namespace");
   });
 });
 
