@@ -6,17 +6,16 @@
  * texts the provider reports, so a FailedMount event reads as in a cluster.
  */
 import type { AzureApiServer } from "./azure-api-server/index.ts";
+import { matchesAction, ROLE_DEFINITIONS } from "./azure-api-server/types/authorization.ts";
 import type { CsiProvider } from "./kube-api-server/index.ts";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
 
-/** Built-in roles whose data actions include Microsoft.KeyVault/vaults/secrets/getSecret/action. */
-const READS_SECRETS = new Set([
-  "4633458b-17de-408a-b874-0445c86b69e6", // Key Vault Secrets User
-  "b86a8fe4-44ce-4948-aee5-eccb2c155cd7", // Key Vault Secrets Officer
-  "00482a5a-887f-4fb3-b363-3b7fe8e74483", // Key Vault Administrator
-]);
+const GET_SECRET = "Microsoft.KeyVault/vaults/secrets/getSecret/action";
+
+/** The built-in roles (as the Azure test server defines them) whose data actions cover reading a secret's value. */
+const READS_SECRETS = new Set(ROLE_DEFINITIONS.filter((r) => r.dataActions.some((pattern) => matchesAction(pattern, GET_SECRET))).map((r) => r.id.toLowerCase()));
 
 const lower = (s: unknown) => String(s ?? "").toLowerCase();
 
@@ -27,9 +26,9 @@ export function vaultCsiProvider(azure: () => AzureApiServer | undefined): CsiPr
       const a = azure();
       const p = spc.spec?.parameters ?? {};
       const vaultName = String(p.keyvaultName ?? "");
-      const url = `https://${lower(vaultName)}.vault.azure.net/secrets/${objectName}/`;
       const vault = a?.resources("Microsoft.KeyVault/vaults").find((v) => lower(v.name) === lower(vaultName));
-      if (!a || !vault) return { error: `Get "${url}?api-version=7.4": dial tcp: lookup ${lower(vaultName)}.vault.azure.net: no such host` };
+      if (!a || !vault) return { error: `Get "https://${lower(vaultName)}.vault.azure.net/secrets/${objectName}/?api-version=7.4": dial tcp: lookup ${lower(vaultName)}.vault.azure.net: no such host` };
+      const url = `${vault.properties?.vaultUri ?? `https://${lower(vaultName)}.vault.azure.net/`}secrets/${objectName}/`;
       const identity = a.resources("Microsoft.ManagedIdentity/userAssignedIdentities").find((i) => lower(i.properties?.clientId) === lower(p.clientID));
       const subject = `system:serviceaccount:${pod.metadata?.namespace}:${pod.spec?.serviceAccountName ?? "default"}`;
       if (!identity)
@@ -44,7 +43,7 @@ export function vaultCsiProvider(azure: () => AzureApiServer | undefined): CsiPr
       const resource = `${vault.id}/secrets/${objectName}`;
       if (!granted)
         return {
-          error: `GET ${url} RESPONSE 403: 403 Forbidden ERROR CODE: Forbidden { "error": { "code": "Forbidden", "message": "Caller is not authorized to perform action on resource. If role assignments, deny assignments or role definitions were changed recently, please observe propagation time. Caller: appid=${p.clientID};oid=${principal} Action: 'Microsoft.KeyVault/vaults/secrets/getSecret/action' Resource: '${lower(resource)}' Assignment: (not found) Vault: ${vaultName};location=${vault.location}", "innererror": { "code": "ForbiddenByRbac" } } }`,
+          error: `GET ${url} RESPONSE 403: 403 Forbidden ERROR CODE: Forbidden { "error": { "code": "Forbidden", "message": "Caller is not authorized to perform action on resource. If role assignments, deny assignments or role definitions were changed recently, please observe propagation time. Caller: appid=${p.clientID};oid=${principal} Action: '${GET_SECRET}' Resource: '${lower(resource)}' Assignment: (not found) Vault: ${vaultName};location=${vault.location}", "innererror": { "code": "ForbiddenByRbac" } } }`,
         };
       const value = a.writeOnly(resource, "properties.value");
       if (typeof value !== "string")
