@@ -253,6 +253,12 @@ describe("canary: no secret value in any output, log or state", () => {
             assert.equal(typeof password, "string", `the admin password of ${server.name} was set`);
             generated.push(password as string);
           }
+          // Every value the environment's Key Vault holds (vault mode): generated there, or set by the user (canary-marked).
+          for (const secret of c.azure()?.resources("Microsoft.KeyVault/vaults/secrets") ?? []) {
+            const value = c.azure()!.writeOnly(String(secret.id), "properties.value");
+            assert.equal(typeof value, "string", `${secret.name} holds a value`);
+            if (value !== "dsadmin") generated.push(value as string); // an admin login is not a secret (and appears in the spec)
+          }
           const seeded = plan.steps.filter((s) => s.action.type === "require-secret").length;
           assert.ok(generated.length + seeded > 0 || app, "the cluster holds values to look for");
           if (app) assert.ok(JSON.stringify(c.server.list("apps/v1", "Deployment")).includes(`${CANARY}-set`), "the --set value reached the cluster");

@@ -12,6 +12,7 @@ import { ensureKubectl } from "./helm.ts";
 import { SECRETS_STORE_CSI } from "./kube-api-server/cluster-seed.ts";
 import { vaultCsiProvider } from "./vault-csi.ts";
 import { linkWorkloadIdentity } from "./workload-identity.ts";
+import { VAULT_PATH_PREFIX } from "./azure-api-server/keyvault-data.ts";
 
 export interface Cluster {
   readonly server: KubeApiServer;
@@ -45,6 +46,8 @@ export async function testCluster(scenario: Scenario = {}): Promise<Cluster> {
     }
     const plan = planFor({ path, env, set: azureSets(azure) }).plan;
     seedExisting(azure, plan);
+    // The user's vault secrets, set as seed 003 step 16 does; the canary test looks for this mark everywhere.
+    if (plan) seedUserVaultSecrets(azure, plan, "CANARY-b3rth-5ecr3t-vault");
     if (turnsOnSecretsStore(plan)) for (const o of SECRETS_STORE_CSI) server.seed(o);
     return azure;
   };
@@ -80,14 +83,15 @@ export const azureSets = (a: AzureApiServer): string[] => [
 ];
 
 /** What Azure assigns to a resource made outside berth, by type: what `existing` resources are read for. */
-const EXISTING_PROPERTIES: Readonly<Record<string, (name: string) => Record<string, unknown>>> = {
+const EXISTING_PROPERTIES: Readonly<Record<string, (name: string, a: AzureApiServer) => Record<string, unknown>>> = {
   "Microsoft.ContainerService/managedClusters": (name) => ({
     oidcIssuerProfile: { enabled: true, issuerURL: `https://westeurope.oic.prod-aks.azure.com/00000000-0000-0000-0000-000000000000/${name}/` },
     securityProfile: { workloadIdentity: { enabled: true } },
     fqdn: `${name}.hcp.westeurope.azmk8s.io`,
     identityProfile: { kubeletidentity: { objectId: "5f0c7a52-0000-4c8b-9a51-2d6f0e8b7c41", clientId: "5f0c7a52-1111-4c8b-9a51-2d6f0e8b7c41" } },
   }),
-  "Microsoft.KeyVault/vaults": (name) => ({ vaultUri: `https://${name.toLowerCase()}.vault.azure.net/`, enableRbacAuthorization: true, tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47", sku: { family: "A", name: "standard" } }),
+  // The vault's data plane is the test server's (keyvault-data.ts), as for the vaults it creates.
+  "Microsoft.KeyVault/vaults": (name, a) => ({ vaultUri: `${a.url.replace(/\/$/, "")}${VAULT_PATH_PREFIX}${name.toLowerCase()}/`, enableRbacAuthorization: true, tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47", sku: { family: "A", name: "standard" } }),
 };
 
 /**
@@ -101,8 +105,23 @@ const turnsOnSecretsStore = (plan: Plan | undefined): boolean =>
 export function seedExisting(a: AzureApiServer, plan: Plan | undefined): void {
   for (const s of plan?.steps ?? []) {
     if (s.action.type !== "ensure" || !s.action.resource.existing || a.resource(s.action.resource.id)) continue;
+    // A vault secret the user provides has a value: seedUserVaultSecrets sets those.
+    if (s.action.resource.vaultSecret) continue;
     const r = s.action.resource;
-    a.seed({ id: r.id, type: r.type, name: r.name.split("/").pop(), location: "westeurope", tags: {}, properties: EXISTING_PROPERTIES[r.type]?.(r.name) ?? {} });
+    a.seed({ id: r.id, type: r.type, name: r.name.split("/").pop(), location: "westeurope", tags: {}, properties: EXISTING_PROPERTIES[r.type]?.(r.name, a) ?? {} });
+  }
+}
+
+/**
+ * The vault secrets a user provides (spec.secrets.<s>.keyVault), set as the user would with `az keyvault secret set`
+ * — at once in a vault that exists, else the moment the run has created it — each value marked with `canary`.
+ */
+export function seedUserVaultSecrets(a: AzureApiServer, plan: Plan, canary: string): void {
+  for (const s of plan.steps) {
+    if (s.action.type !== "ensure" || !s.action.resource.vaultSecret || !("provided" in s.action.resource.vaultSecret)) continue;
+    const [vault, name] = s.action.resource.name.split("/") as [string, string];
+    const fields = s.action.resource.vaultSecret.provided.fields;
+    a.setUserSecrets(vault, { [name]: fields?.length ? JSON.stringify(Object.fromEntries(fields.map((f) => [f, `${canary}-${f}`]))) : `${canary}-${name}` });
   }
 }
 

@@ -196,6 +196,12 @@ export class AzureProvider implements Provider {
 
   async #ensure(resource: AzureResource, live: LiveState, progress: Progress, wrote: (view: Json) => void): Promise<RunResult> {
     if (resource.existing) {
+      // Read when the plan was inspected, maybe before this run made its parent (a vault created here): read again,
+      // so a secret set since — by the user, or a pipeline step waiting for the vault — counts.
+      if (!live.exists) {
+        const now = await this.read(resource);
+        if (now) return { did: "verified (existing, never written)", mutated: false };
+      }
       if (!live.exists && isProvided(resource)) {
         const missing = providedSecretMissing(resource);
         throw new ProviderRequestFailed(`${missing.message}; ${missing.fix}`, 404);

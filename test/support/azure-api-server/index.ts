@@ -25,6 +25,7 @@ import { testCertificate } from "./tls.ts";
 import { behaviourOf } from "./types/index.ts";
 import type { AzureApiServer, Json, RequestRecord, Scenario, Service } from "./types.ts";
 import type { World } from "./world.ts";
+import { storeUserSecrets } from "./types/keyvault.ts";
 
 export type { AzureApiServer, EntraClient, KubernetesEndpoint, ProvisioningFault, RequestFault, RequestMatch, RequestRecord, Scenario } from "./types.ts";
 
@@ -64,6 +65,7 @@ export async function startAzureApiServer(scenario: Scenario = {}): Promise<Azur
     principals: new Map(),
     locks: new Map(),
     deletedVaults: new Map(),
+    userSecrets: new Map(),
     providers: initialProviders(scenario.unregisteredProviders),
     latency(type) {
       const given = Object.entries(scenario.latency ?? {}).find(([k]) => k.toLowerCase() === type.toLowerCase());
@@ -185,6 +187,11 @@ export async function startAzureApiServer(scenario: Scenario = {}): Promise<Azur
       const removed = behaviourOf(String(r.type)).removed;
       if (!removed) throw new Error(`${r.type} is not soft-deleted: it has no deleted state`);
       removed(w, r, options.value !== undefined ? { "properties.value": options.value } : undefined);
+    },
+    setUserSecrets(vault, secrets) {
+      w.userSecrets.set(vault.toLowerCase(), { ...w.userSecrets.get(vault.toLowerCase()), ...secrets });
+      const existing = w.store.ofType("Microsoft.KeyVault/vaults").find((v) => String(v.name).toLowerCase() === vault.toLowerCase());
+      if (existing) storeUserSecrets(w, existing);
     },
     addFault: (f) => w.faults.addRequest(f),
     addProvisioningFault: (f) => w.faults.addProvisioning(f),

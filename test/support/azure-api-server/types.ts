@@ -142,6 +142,11 @@ export interface AzureApiServer {
    * deleted vault (its name held), a secret of an existing vault a deleted secret keeping `value`.
    */
   seedDeleted(resource: Json, options?: { value?: string }): void;
+  /**
+   * Secrets the user sets in a vault (`az keyvault secret set`): stored now when the vault exists, else the moment a
+   * run has created it — the user acting between berth's vault step and the steps that read them.
+   */
+  setUserSecrets(vault: string, secrets: Record<string, string>): void;
   addFault(fault: RequestFault): void;
   addProvisioningFault(fault: ProvisioningFault): void;
   close(): Promise<void>;

@@ -32,6 +32,8 @@ export interface World {
   readonly deletedVaults: Map<string, { readonly view: Json; readonly vault: Json }>;
   /** Resource providers by lower-cased namespace. */
   readonly providers: Map<string, ProviderState>;
+  /** Secrets a user sets in a vault (lower-cased name) as soon as it exists: name → value (`setUserSecrets`). */
+  readonly userSecrets: Map<string, Record<string, string>>;
   /** Provisioning time of a type on the server clock. */
   latency(type: string): number;
 }

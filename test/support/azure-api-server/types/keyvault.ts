@@ -52,6 +52,9 @@ export const vaults: TypeBehaviour = {
     if (ctx.prev?.properties?.enablePurgeProtection) p.enablePurgeProtection = true;
     p.accessPolicies ??= [];
   },
+  provisioned(w, res) {
+    storeUserSecrets(w, res);
+  },
   removed(w, res) {
     forgetDeletedSecretsOf(w, String(res.id));
     const p = res.properties ?? {};
@@ -103,3 +106,15 @@ export const secrets: TypeBehaviour = {
     res.properties.attributes = { enabled: true, ...(res.properties.attributes ?? {}), created: ctx.prev?.properties?.attributes?.created ?? now, updated: now };
   },
 };
+
+/** The secrets a user set for this vault (World.userSecrets) that it does not hold yet, stored as ARM would. */
+export function storeUserSecrets(w: World, vault: Json): void {
+  for (const [name, value] of Object.entries(w.userSecrets.get(String(vault.name).toLowerCase()) ?? {})) {
+    const id = `${vault.id}/secrets/${name}`;
+    if (w.store.get(id)) continue;
+    const uri = `${vault.properties.vaultUri}secrets/${name}`;
+    const now = Math.floor(w.clock.now() / 1000);
+    w.store.put({ id, type: "Microsoft.KeyVault/vaults/secrets", name, properties: { secretUri: uri, secretUriWithVersion: `${uri}/${randomBytes(16).toString("hex")}`, attributes: { enabled: true, created: now, updated: now } } });
+    w.store.setWriteOnly(id, { "properties.value": value });
+  }
+}
