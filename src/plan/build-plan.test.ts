@@ -49,13 +49,15 @@ test("plan: a generated secret read in another namespace is copied there after t
   }
 });
 
-test("plan: declared secrets become checks in each namespace that reads them", () => {
-  const r = planFor({ path: "examples/datasurface-airflow", env: "dev" });
+test("plan: declared secrets become checks in each namespace that reads them (and a vault-backed one does not)", () => {
+  const r = planFor({ path: "examples/mlops-qna", env: "dev" });
   const checks = r.plan!.steps.filter((s) => s.action.type === "require-secret");
-  const airflowDb = checks.find((s) => s.id.endsWith(":airflow-db")) ?? assert.fail(checks.map((s) => s.id).join());
-  const readers = r.plan!.steps.filter((s) => s.action.type === "apply" && JSON.stringify(s.action.object).includes('"name":"airflow-db"') && s.action.object.kind !== "NetworkPolicy");
+  const declared = checks.find((s) => s.id.endsWith(":mlops-secrets")) ?? assert.fail(checks.map((s) => s.id).join());
+  const readers = r.plan!.steps.filter((s) => s.action.type === "apply" && JSON.stringify(s.action.object).includes('"name":"mlops-secrets"') && s.action.object.kind !== "NetworkPolicy");
+  // datasurface-airflow keeps its declared secrets in its vault: the cluster is not asked for them.
+  assert.deepEqual(planFor({ path: "examples/datasurface-airflow", env: "dev" }).plan!.steps.filter((s) => s.action.type === "require-secret").map((s) => s.id), []);
   assert.ok(readers.length > 0);
-  for (const reader of readers) assert.ok(reader.needs.includes(airflowDb.id), `${reader.id} waits for the check`);
+  for (const reader of readers) assert.ok(reader.needs.includes(declared.id), `${reader.id} waits for the check`);
 });
 
 test("graph: a cycle is printed in full; the critical path is the longest chain", () => {

@@ -20,6 +20,9 @@ import type { AzureApiServer } from "../support/azure-api-server/types.ts";
 import { type CliRun, runCliProcess, tempDir } from "../support/cli.ts";
 import { azureSets, seedExisting } from "../support/deploy.ts";
 import { type KubeApiServer, startKubeApiServer } from "../support/kube-api-server/index.ts";
+import { SECRETS_STORE_CSI } from "../support/kube-api-server/cluster-seed.ts";
+import { vaultCsiProvider } from "../support/vault-csi.ts";
+import { linkWorkloadIdentity } from "../support/workload-identity.ts";
 
 const SPEC = "test/fixtures/azure-vault";
 const SECRETS = "Microsoft.KeyVault/vaults/secrets";
@@ -59,8 +62,12 @@ describe("vault secrets through the CLI: provided, generated once, composed, and
   const said = (run: CliRun) => `${run.stdout}${run.stderr}`;
 
   before(async () => {
-    kube = await startKubeApiServer({ readyAfterMs: {} });
+    // The existing cluster has the Secrets Store CSI driver (its pods read the vault through it), and is AKS with
+    // workload identity, so berth's identity checks run against this Azure.
+    kube = await startKubeApiServer({ readyAfterMs: {}, csi: vaultCsiProvider(() => azure) });
+    for (const o of SECRETS_STORE_CSI) kube.seed(o);
     azure = await startAzureApiServer({ realTime: true, kubernetes: { server: kube.url } });
+    linkWorkloadIdentity(kube, azure);
     stateDir = join(tempDir("berth-vault-"), "state");
     arm = await armToken(azure);
     const plan = planFor({ path: SPEC, env: "dev", set: azureSets(azure) }).plan!;

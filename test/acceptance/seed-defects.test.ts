@@ -135,8 +135,10 @@ describe("seed 003: the five hand fixes are impossible", () => {
   it("5. hyphenated credential names are env entries with secretKeyRef", () => {
     for (const job of jobs) {
       const env = envOf(job.spec.template.spec.containers[0]);
-      assert.deepEqual(env["sqlserver-demo-merge_USER"].valueFrom.secretKeyRef, { name: "merge-db", key: "username" });
-      assert.deepEqual(env["sqlserver-demo-merge_PASSWORD"].valueFrom.secretKeyRef, { name: "merge-db", key: "password" });
+      // merge-db is kept in the vault: the Job reads the copy the CSI driver syncs for it (<job>-merge-db).
+      const synced = `${job.metadata.name}-merge-db`;
+      assert.deepEqual(env["sqlserver-demo-merge_USER"].valueFrom.secretKeyRef, { name: synced, key: "username" });
+      assert.deepEqual(env["sqlserver-demo-merge_PASSWORD"].valueFrom.secretKeyRef, { name: synced, key: "password" });
     }
   });
 
