@@ -78,23 +78,17 @@ export class AzureProvider implements Provider {
   readonly #written = new Map<string, Json>();
 
   constructor(readonly options: AzureProviderOptions) {
-    this.client = new ArmClient({
+    // ARM and the Key Vault data plane share the subscription, credential, transport, retry table and clock.
+    const shared = {
       cloud: options.cloud,
       credential: options.credential,
       subscriptionId: options.subscriptionId,
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.httpClient ? { httpClient: options.httpClient } : {}),
       ...(options.retry ? { retry: options.retry } : {}),
-      ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
-    });
-    this.data = new KeyVaultDataPlane({
-      cloud: options.cloud,
-      credential: options.credential,
-      subscriptionId: options.subscriptionId,
-      ...(options.clock ? { clock: options.clock } : {}),
-      ...(options.httpClient ? { httpClient: options.httpClient } : {}),
-      ...(options.retry ? { retry: options.retry } : {}),
-    });
+    };
+    this.client = new ArmClient({ ...shared, ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}) });
+    this.data = new KeyVaultDataPlane(shared);
   }
 
   async preflight() {

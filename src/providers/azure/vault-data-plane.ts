@@ -4,24 +4,14 @@
  * retry table and clock, with a token for Key Vault's scope (cloud.ts keyVaultScope) instead of ARM's. berth never
  * reads a secret's value here: deleted-secret answers carry none, and one that did would be dropped unread.
  */
-import type { TokenCredential } from "@azure/core-auth";
-import type { HttpClient } from "@azure/core-rest-pipeline";
 import { AZURE_API } from "../../resources/azure-types.ts";
-import type { Clock } from "../../util/clock.ts";
-import type { RetryPolicy } from "../../util/retry.ts";
 import type { Progress } from "../provider.ts";
-import { ArmClient, type Json } from "./arm-client.ts";
-import { type AzureCloud, keyVaultScope } from "./cloud.ts";
+import { ArmClient, type ArmClientOptions, type Json } from "./arm-client.ts";
+import { keyVaultScope } from "./cloud.ts";
 import { AzureRequestError } from "./errors.ts";
 
-export interface DataPlaneOptions {
-  readonly cloud: AzureCloud;
-  readonly credential: TokenCredential;
-  readonly subscriptionId: string;
-  readonly clock?: Clock;
-  readonly httpClient?: HttpClient;
-  readonly retry?: RetryPolicy;
-}
+/** ARM's client options: the data plane shares its transport, retry table and clock (it does not poll operations). */
+export type DataPlaneOptions = Omit<ArmClientOptions, "pollIntervalMs">;
 
 export class KeyVaultDataPlane {
   /** One pipeline per token scope (a custom cloud's vaults may differ). */
