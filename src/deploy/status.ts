@@ -25,7 +25,7 @@ export interface ComponentHealth {
 export async function status(plan: Plan, target: DeployTarget): Promise<{ readonly endpoint: string; readonly components: readonly ComponentHealth[]; readonly revision?: LastRevision }> {
   const connected = connect(plan, target);
   const { endpoint } = await preflight(connected);
-  const steps = plan.steps.filter((s) => s.action.type === "apply" || s.action.type === "ensure" || s.action.type === "generate-secret" || s.action.type === "require-secret");
+  const steps = plan.steps.filter((s) => s.action.type === "apply" || s.action.type === "ensure" || s.action.type === "deploy" || s.action.type === "generate-secret" || s.action.type === "require-secret");
   const health = await mapLimited(steps, target.concurrency ?? 16, async (s): Promise<ObjectHealth> => {
     const v = await connected.providers[s.provider]!.check(s, "settled");
     const state = v.done ? (v.ok ? "ready" : "failed") : v.reason === "NotFound" ? "missing" : "waiting";

@@ -116,7 +116,7 @@ export function buildPlan(input: PlanInput): Plan {
     phase: "verification",
     group: "platform",
     needs: steps.map((s) => s.id),
-    action: { type: "verify", steps: steps.filter((s) => s.action.type === "apply" || s.action.type === "ensure").map((s) => s.id) },
+    action: { type: "verify", steps: steps.filter((s) => s.action.type === "apply" || s.action.type === "ensure" || s.action.type === "deploy").map((s) => s.id) },
   });
   const all = [...steps, verify];
   const waves = wavesOf(all);

@@ -5,7 +5,7 @@
  * (DesiredResource.needs) and from output tokens come on top: they are what orders the stateful core before the
  * apps that use it without serialising unrelated parts.
  */
-export const PHASES = ["crds", "namespaces", "rbac", "config", "storage", "network", "core", "apps", "jobs", "verification", "prune"] as const;
+export const PHASES = ["crds", "namespaces", "rbac", "config", "storage", "network", "core", "apps", "jobs", "access", "verification", "prune"] as const;
 export type Phase = (typeof PHASES)[number];
 
 export interface OrderingRule {

@@ -1,4 +1,5 @@
 import type { AzureResource } from "../resources/azure-resource.ts";
+import type { DatabricksResource } from "../resources/databricks-resource.ts";
 import type { IdentityCheck } from "../resources/identity-check.ts";
 import { type KubeObject, resourceKey } from "../resources/kube-object.ts";
 import type { Phase } from "./ordering.ts";
@@ -34,7 +35,11 @@ export type StepAction =
   /** An Azure resource deleted (prune, down); the body may be empty: id, type and apiVersion are what a delete needs. */
   | { readonly type: "remove"; readonly resource: AzureResource }
   /** A workload identity checked in the cluster (resources/identity-check.ts): run, read, reported; nothing kept. */
-  | { readonly type: "verify-identity"; readonly check: IdentityCheck };
+  | { readonly type: "verify-identity"; readonly check: IdentityCheck }
+  /** A Databricks workspace artifact made to match (resources/databricks-resource.ts). */
+  | { readonly type: "deploy"; readonly resource: DatabricksResource }
+  /** A Databricks workspace artifact deleted (prune, down). */
+  | { readonly type: "undeploy"; readonly resource: DatabricksResource };
 
 export interface PlanStep {
   /** Stable across runs: the resource key for objects, so a journal entry finds its step again after a restart. */
@@ -118,6 +123,6 @@ export const refKey = (r: ObjectRef): string =>
 export function stepRef(step: PlanStep): ObjectRef | undefined {
   const a = step.action;
   if (a.type === "apply") return refOf(a.object);
-  if (a.type === "verify" || a.type === "ensure" || a.type === "remove" || a.type === "verify-identity") return undefined;
+  if (a.type === "verify" || a.type === "ensure" || a.type === "remove" || a.type === "verify-identity" || a.type === "deploy" || a.type === "undeploy") return undefined;
   return a.ref;
 }

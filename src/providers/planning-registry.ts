@@ -3,11 +3,12 @@
  * builder imports this, and `build`/`plan` must work without any provider's SDK loaded.
  */
 import { azurePlanning } from "./azure/planning.ts";
+import { databricksPlanning } from "./databricks/planning.ts";
 import { kubernetesPlanning } from "./kubernetes/planning.ts";
 import type { ProviderPlanning } from "./planning.ts";
 import { workloadIdentityPlanning } from "./workload-identity/planning.ts";
 
-const registry = new Map<string, ProviderPlanning>([kubernetesPlanning, azurePlanning, workloadIdentityPlanning].map((p) => [p.provider, p]));
+const registry = new Map<string, ProviderPlanning>([kubernetesPlanning, azurePlanning, workloadIdentityPlanning, databricksPlanning].map((p) => [p.provider, p]));
 
 export class UnknownProvider extends Error {
   constructor(readonly provider: string) {

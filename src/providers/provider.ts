@@ -21,6 +21,14 @@ export interface LiveState {
   readonly adopted?: boolean;
   /** What the remote side assigned, read from the live resource (an existing server's FQDN): see resources/outputs.ts. */
   readonly outputs?: Outputs;
+  /**
+   * Remote edits: fields changed in the remote service although the spec did not change them since berth last wrote
+   * them (a cluster edited in the workspace UI). Shown apart from `changes`, which the spec asks for; a run puts
+   * them back as the spec says.
+   */
+  readonly drift?: readonly FieldChange[];
+  /** What applying the changes does beyond them, said in the plan ("the running cluster restarts"). */
+  readonly effects?: readonly string[];
 }
 
 export interface FieldChange {
@@ -47,6 +55,8 @@ export interface OwnedObject {
   readonly adopted: boolean;
   /** Carries the instance label; unlabelled ones are data in berth's namespaces (a StatefulSet's claims). */
   readonly labelled: boolean;
+  /** What the provider's planning module needs to delete it, beyond ref and id (a Databricks resource as planned). */
+  readonly detail?: unknown;
 }
 
 export interface Progress {
@@ -85,6 +95,12 @@ export interface Provider {
    * the caller lacks, resources declared existing that are not there). Called once per run, after inspect.
    */
   preflightProblems?(steps: readonly PlanStep[]): Promise<ProviderProblem[]>;
+  /**
+   * Optional: the steps of plans deployed before (the history's revisions), oldest first: what this provider may have
+   * made in earlier runs that it cannot find by a label or tag (Databricks workspace files, secret scopes), so
+   * `owned` can list them for prune and down.
+   */
+  remember?(steps: readonly PlanStep[]): void;
   /** Optional: the run is over; stop following. */
   unfollow?(): void;
   /** Everything live that carries this instance's label; `alsoKinds` adds kinds beyond the provider's own list. */

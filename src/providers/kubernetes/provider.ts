@@ -116,7 +116,7 @@ export class KubernetesProvider implements Provider {
 
   #scopesOf(step: PlanStep): Scope[] {
     const a = step.action;
-    if (a.type === "verify" || a.type === "ensure" || a.type === "remove" || a.type === "verify-identity") return [];
+    if (a.type === "verify" || a.type === "ensure" || a.type === "remove" || a.type === "verify-identity" || a.type === "deploy" || a.type === "undeploy") return [];
     const ref = a.type === "apply" ? refOfObject(a.object) : a.ref;
     const own: Scope = { apiVersion: ref.apiVersion, kind: ref.kind, ...(ref.namespace ? { namespace: ref.namespace } : {}) };
     if (a.type !== "apply" || !ref.namespace) return [own];
@@ -184,7 +184,7 @@ export class KubernetesProvider implements Provider {
 
   async inspect(step: PlanStep): Promise<LiveState> {
     const a = step.action;
-    if (a.type === "verify" || a.type === "ensure" || a.type === "remove" || a.type === "verify-identity") return { exists: true, ownership: "ours", changes: [], intentChanged: false };
+    if (a.type === "verify" || a.type === "ensure" || a.type === "remove" || a.type === "verify-identity" || a.type === "deploy" || a.type === "undeploy") return { exists: true, ownership: "ours", changes: [], intentChanged: false };
     if (!this.#client && !(await this.connected())) return a.type === "apply" || a.type === "generate-secret" ? NOT_YET : { ...NOT_YET, changes: [] };
     const ref = a.type === "apply" ? refOfObject(a.object) : a.ref;
     const live = await this.#inspectRead(ref);
@@ -305,7 +305,7 @@ export class KubernetesProvider implements Provider {
 
   async check(step: PlanStep, stage: "step" | "settled"): Promise<Verdict> {
     const a = step.action;
-    if (a.type === "verify" || a.type === "ensure" || a.type === "remove" || a.type === "verify-identity") return ready("verified");
+    if (a.type === "verify" || a.type === "ensure" || a.type === "remove" || a.type === "verify-identity" || a.type === "deploy" || a.type === "undeploy") return ready("verified");
     if (!this.#client && !(await this.connected())) return { ...waiting("the cluster does not exist yet"), reason: "NotFound" };
     const ref = a.type === "apply" ? refOfObject(a.object) : a.ref;
     const live = await this.#look(ref);
