@@ -12,6 +12,8 @@ import { renderInventory } from "./output/inventory.ts";
 import { type RenderedFile, renderManifests } from "./output/manifests.ts";
 import { writeOutput } from "./output/write.ts";
 import type { AzureDesired } from "./resources/azure-resource.ts";
+import type { DatabricksDesired } from "./resources/databricks-resource.ts";
+import { synthDatabricksArtifacts } from "./catalog/databricks/index.ts";
 import type { KubeDesired } from "./resources/kube-object.ts";
 import type { IdentityCheckDesired } from "./resources/identity-check.ts";
 import type { GeneratedSecret } from "./resources/secrets.ts";
@@ -48,6 +50,8 @@ export interface BuildResult {
   readonly azure?: AzureDesired[];
   /** Checks `berth up` runs after deploying (workload identity verified): planned, never rendered as files. */
   readonly checks?: IdentityCheckDesired[];
+  /** Databricks workspace artifacts: planned and deployed after the workspace exists, never rendered as files. */
+  readonly databricks?: DatabricksDesired[];
   readonly secrets?: GeneratedSecret[];
   readonly files?: RenderedFile[];
 }
@@ -66,7 +70,11 @@ export function build(options: BuildOptions): BuildResult {
   const diagnostics = [...loaded.diagnostics, ...resolved.diagnostics];
   if (!resolved.spec || hasErrors(diagnostics)) return { ok: false, diagnostics: uniqueDiagnostics(diagnostics) };
   const { resources, azure, secrets, checks, diagnostics: synthDiagnostics } = synthPlatform(resolved.spec);
-  diagnostics.push(...synthDiagnostics);
+  const { databricks, azure: databricksVault, diagnostics: databricksDiagnostics } = synthDatabricksArtifacts(resolved.spec);
+  diagnostics.push(...synthDiagnostics, ...databricksDiagnostics);
+  // The vault secrets Databricks reads that the vault synth already plans (the same provided name) come out once.
+  const planned = new Set(azure.map((r) => r.key));
+  azure.push(...databricksVault.filter((r) => !planned.has(r.key)));
   diagnostics.push(...lint(specCheckInput(resolved.spec, resources, secrets), specLintOptions(resolved.spec)));
   const unique = uniqueDiagnostics(diagnostics);
   if (hasErrors(unique)) return { ok: false, diagnostics: unique, spec: resolved.spec, resources };
@@ -76,7 +84,7 @@ export function build(options: BuildOptions): BuildResult {
     ...renderChart(resolved.spec, delivered, secrets),
     renderInventory(resolved.spec, delivered, secrets),
   ];
-  return { ok: true, diagnostics: unique, spec: resolved.spec, resources, azure, secrets, checks, files };
+  return { ok: true, diagnostics: unique, spec: resolved.spec, resources, azure, secrets, checks, databricks, files };
 }
 
 /** Writes a successful build to DIR/manifests/ and DIR/inventory.json; a failed build writes nothing. */
@@ -134,7 +142,7 @@ export function planFor(options: BuildOptions & { readonly env: string }): PlanR
     const plan = buildPlan({
       platform: result.spec.platform.metadata.name,
       env: options.env,
-      resources: [...result.resources!, ...(result.azure ?? []), ...(result.checks ?? [])],
+      resources: [...result.resources!, ...(result.azure ?? []), ...(result.checks ?? []), ...(result.databricks ?? [])],
       secrets: result.secrets ?? [],
       declaredSecrets: clusterSecrets(spec.secrets),
       ...(spec.azure ? { azure: { subscriptionId: spec.azure.subscriptionId, ...(spec.azure.tenantId ? { tenantId: spec.azure.tenantId } : {}), cloud: spec.azure.cloud } } : {}),

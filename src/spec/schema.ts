@@ -6,6 +6,7 @@ import { z } from "zod";
 import { COMPONENT_OPTIONS } from "../catalog/components/options.ts";
 import * as f from "./formats.ts";
 import { Azure, AzureRef, ServerAdminRef, VaultSecretPattern } from "./azure-schema.ts";
+import { Databricks } from "./databricks-schema.ts";
 import { Image } from "./image-schema.ts";
 import { State } from "./state-schema.ts";
 import { DataKey, formatted, Labels, Name, ObjectName, PortName, PortNumber, Resources } from "./schema-parts.ts";
@@ -338,6 +339,7 @@ const Secret = z
 const specShape = {
   kubernetes: Kubernetes.optional(),
   azure: Azure.optional(),
+  databricks: Databricks.optional(),
   state: State.optional(),
   identities: z.record(Name, Identity).default({}).describe("Workload identities made outside berth (user-assigned managed identities, by client id); identities berth makes are declared in spec.azure.identities."),
   secrets: z.record(ObjectName, Secret).default({}).describe("Pre-existing secrets the apps read."),

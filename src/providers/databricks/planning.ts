@@ -58,6 +58,9 @@ export const refOfDatabricks = (r: Pick<DatabricksResource, "kind" | "key" | "wo
 export const describeDatabricks = (r: { readonly kind: string; readonly key: string; readonly workspace?: { readonly name: string } }): string =>
   `${DATABRICKS_KINDS[r.kind as DatabricksKind]?.noun ?? r.kind} ${r.key}${r.workspace ? ` (workspace ${r.workspace.name})` : ""}`;
 
+/** The spec family a permissions resource's key starts with, as titles name it. */
+const PERMISSION_OWNERS: Readonly<Record<string, string>> = { clusters: "cluster", jobs: "job", notebooks: "notebooks" };
+
 const verbOf = (r: DatabricksResource): string => {
   if (r.kind === "clusterState") return r.state === "terminated" ? "terminate" : "start";
   if (r.kind === "permissions") return "set";
@@ -71,7 +74,14 @@ export const databricksPlanning: ProviderPlanning = {
   stepFor(resource: DesiredResource) {
     if (resource.provider !== DATABRICKS_PROVIDER) throw new Error(`${resource.key} is not a Databricks resource`);
     const r = resource.resource;
-    const what = r.kind === "clusterState" ? `cluster ${r.cluster.split(":").pop()} after everything using it` : describeDatabricks(r);
+    const what =
+      r.kind === "clusterState"
+        ? `cluster ${r.key} after everything using it`
+        : r.kind === "permissions"
+          ? `permissions on ${PERMISSION_OWNERS[r.key.split(".")[0]!] ?? ""} ${r.key.split(".").slice(1).join(".")} (workspace ${r.workspace.name})`
+          : r.kind === "secretScope"
+            ? `secret scope ${r.name} (workspace ${r.workspace.name}), ${r.backend.type === "AZURE_KEYVAULT" ? "Key Vault-backed" : `Databricks-backed, values copied from Key Vault${r.why ? `: ${r.why}` : ""}`}`
+            : describeDatabricks(r);
     return { title: `${verbOf(r)} ${what}`, action: { type: "deploy", resource: r } };
   },
   impliedNeeds: () => [],

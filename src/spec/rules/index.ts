@@ -1,6 +1,7 @@
 import type { Diagnostic } from "../../diagnostics/diagnostic.ts";
 import type { ResolvedSpec } from "../resolve.ts";
 import { azureRules } from "./azure/index.ts";
+import { databricksRules } from "./databricks.ts";
 import { exposure } from "./exposure.ts";
 import { kubernetesNeeded } from "./kubernetes-needed.ts";
 import { references } from "./references.ts";
@@ -17,5 +18,6 @@ export const checkSpecRules = (spec: ResolvedSpec): Diagnostic[] => [
   ...kubernetesNeeded(spec),
   ...(spec.platform.spec.kubernetes ? KUBERNETES_RULES.flatMap((rule) => rule(spec)) : []),
   ...azureRules(spec),
+  ...databricksRules(spec),
   ...stateRules(spec),
 ];

@@ -1,0 +1,74 @@
+/**
+ * Databricks synth: spec.databricks → the workspace artifacts, each a DatabricksDesired the plan orders (init
+ * scripts and scopes, clusters, notebooks, jobs, permissions, clusters stopped last). Pure but for reading the
+ * repository files it uploads (their digests go into the plan, never their content).
+ */
+import { relative, resolve, sep } from "node:path";
+import type { Diagnostic } from "../../diagnostics/diagnostic.ts";
+import type { AzureDesired } from "../../resources/azure-resource.ts";
+import type { DatabricksAuth, DatabricksDesired, InitScriptResource, VaultSecretRef } from "../../resources/databricks-resource.ts";
+import { providedVaultSecrets } from "./vault-secrets.ts";
+import type { ResolvedSpec } from "../../spec/resolve.ts";
+import { synthClusters, synthClusterStates } from "./clusters.ts";
+import { databricksContext } from "./context.ts";
+import { synthInitScripts } from "./init-scripts.ts";
+import { synthJobs } from "./jobs.ts";
+import { synthNotebooks } from "./notebooks.ts";
+import { synthPermissions } from "./permissions.ts";
+import { synthSecretScopes } from "./secret-scopes.ts";
+
+/** A file of a notebooks folder as a job task names it: relative to the folder, with '/'. */
+const relativeOf = (baseDir: string, source: string, path: string): string => relative(resolve(baseDir, source), path).split(sep).join("/");
+
+export interface DatabricksSynthesized {
+  readonly databricks: DatabricksDesired[];
+  /** The vault secrets it reads, planned as provided (vault-secrets.ts): the Azure side of a Databricks deploy. */
+  readonly azure: AzureDesired[];
+  readonly diagnostics: Diagnostic[];
+}
+
+/** Vault secrets the sign-in reads: every step of the workspace needs them. */
+function authSecrets(auth: DatabricksAuth): VaultSecretRef[] {
+  if (auth.type === "servicePrincipal") return [...(typeof auth.tenantId === "string" ? [] : [auth.tenantId]), auth.clientId, auth.clientSecret];
+  if (auth.type === "pat") return [auth.token];
+  if (auth.type === "oauthM2M") return [auth.clientSecret];
+  return [];
+}
+
+export function synthDatabricksArtifacts(spec: ResolvedSpec): DatabricksSynthesized {
+  const ctx = databricksContext(spec);
+  if (!ctx) return { databricks: [], azure: [], diagnostics: [] };
+  const diagnostics: Diagnostic[] = [];
+  const initScripts = synthInitScripts(ctx, diagnostics);
+  const scripts = new Map(initScripts.map((d) => [d.resource.key, d.resource as InitScriptResource]));
+  const scriptKeys = new Map(initScripts.map((d) => [d.resource.key, d.key]));
+  const scopes = synthSecretScopes(ctx, diagnostics);
+  const clusters = synthClusters(ctx, scripts, scriptKeys);
+  const notebooks = synthNotebooks(ctx, diagnostics);
+  const notebookFolders = new Map(
+    notebooks.map((d) => {
+      const r = d.resource as Extract<DatabricksDesired["resource"], { kind: "notebooks" }>;
+      return [r.key, { key: d.key, folder: r.folder, files: new Set(r.files.map((f) => relativeOf(ctx.baseDir, ctx.spec.notebooks[r.key]!.source, f.source.path))) }] as const;
+    }),
+  );
+  const jobs = synthJobs(ctx, clusters, { byName: notebookFolders }, scripts, scriptKeys, diagnostics);
+  const permissions = [
+    ...Object.entries(ctx.spec.clusters).flatMap(([n, c]) => synthPermissions(ctx, "clusters", n, clusters.byName.get(n)!.key, c.permissions)),
+    ...notebooks.flatMap((d) => synthPermissions(ctx, "notebooks", d.resource.key, d.key, ctx.spec.notebooks[d.resource.key]!.permissions)),
+    ...jobs.flatMap((d) => synthPermissions(ctx, "jobs", d.resource.key, d.key, ctx.spec.jobs[d.resource.key]!.permissions)),
+  ];
+  // A cluster is stopped after every job that names its id and every permission set on it.
+  const users = (clusterName: string): string[] => {
+    const token = clusters.byName.get(clusterName)!.clusterId;
+    return [...jobs, ...permissions].filter((d) => JSON.stringify(d.resource).includes(token)).map((d) => d.key);
+  };
+  const states = synthClusterStates(ctx, clusters.byName, users);
+  const all = [...initScripts, ...scopes, ...clusters.clusters, ...notebooks, ...jobs, ...permissions, ...states];
+  const signIn = authSecrets(ctx.workspace.auth);
+  const scopeSecrets = (d: DatabricksDesired): VaultSecretRef[] => (d.resource.kind === "secretScope" && d.resource.backend.type === "DATABRICKS" ? Object.values(d.resource.backend.secrets) : []);
+  const read = [...signIn.map((ref) => ({ ref, origin: ["spec", "databricks", "auth"] })), ...all.flatMap((d) => scopeSecrets(d).map((ref) => ({ ref, origin: d.origin })))];
+  const provided = providedVaultSecrets(spec, read);
+  const keys = (refs: readonly VaultSecretRef[]) => refs.map(provided.keyOf).filter((k): k is string => k !== undefined);
+  const databricks = all.map((d) => ({ ...d, needs: [...new Set([...(d.needs ?? []), ...keys(signIn), ...keys(scopeSecrets(d))])] }));
+  return { databricks, azure: provided.azure, diagnostics };
+}
