@@ -13,7 +13,7 @@ export function changeOf(step: PlanStep, live: LiveState | undefined): Change {
   if (step.action.type === "require-secret" || step.action.type === "verify" || step.action.type === "verify-identity") return "check";
   if (!live) return "unknown";
   if (!live.exists) return "create";
-  return live.changes.length || live.intentChanged ? "update" : "unchanged";
+  return live.changes.length || live.drift?.length || live.intentChanged ? "update" : "unchanged";
 }
 
 const MARK: Record<Change, string> = { create: "+", update: "~", unchanged: "=", delete: "-", check: "?", unknown: " " };
@@ -80,8 +80,14 @@ export function planText(plan: Plan, inspection: Inspection | undefined, unreach
     if (change === "update") {
       for (const c of live!.changes.slice(0, 20).map((x) => shown(s, x))) out.push(`      ${c.field}: ${show(c.from)} → ${show(c.to)}`);
       if (live!.changes.length > 20) out.push(`      … ${live!.changes.length - 20} more`);
-      if (!live!.changes.length) out.push("      fields berth set before are no longer in the spec");
+      if (!live!.changes.length && !live!.drift?.length) out.push("      fields berth set before are no longer in the spec");
+      if (live!.drift?.length) {
+        out.push("      changed remotely since berth wrote it (put back as the spec says):");
+        for (const c of live!.drift.slice(0, 20).map((x) => shown(s, x))) out.push(`        ${c.field}: ${show(c.from)} → ${show(c.to)}`);
+      }
     }
+    // What the change does beyond itself: a running cluster that restarts.
+    if (change === "update" || change === "create") for (const e of live!.effects ?? []) out.push(`      ! ${e}`);
   }
   if (inspection?.prune.length) {
     out.push("after verification, delete (left the spec):");
@@ -104,7 +110,7 @@ export function planJson(plan: Plan, inspection: Inspection | undefined, unreach
     steps: plan.steps.map((s) => {
       const live = inspection?.live.get(s.id);
       const fromOutputs = outputLines(s, inspection);
-      return { id: s.id, title: showUnknown(s.title), phase: s.phase, wave: s.wave, group: s.group, needs: s.needs, action: s.action.type, change: changeOf(s, live), ...(live?.changes.length ? { changes: live.changes.map((x) => shown(s, x)) } : {}), ...(fromOutputs.length ? { fromOutputs } : {}) };
+      return { id: s.id, title: showUnknown(s.title), phase: s.phase, wave: s.wave, group: s.group, needs: s.needs, action: s.action.type, change: changeOf(s, live), ...(live?.changes.length ? { changes: live.changes.map((x) => shown(s, x)) } : {}), ...(live?.drift?.length ? { drift: live.drift.map((x) => shown(s, x)) } : {}), ...(live?.effects?.length ? { effects: live.effects } : {}), ...(fromOutputs.length ? { fromOutputs } : {}) };
     }),
     prune: inspection?.prune.map((s) => ({ id: s.id, title: s.title })) ?? [],
     blockers: inspection?.blockers ?? [],

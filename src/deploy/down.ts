@@ -11,7 +11,7 @@ import type { ObjectRef, Plan } from "../plan/step.ts";
 import { planningOf } from "../providers/planning-registry.ts";
 import type { OwnedObject } from "../providers/provider.ts";
 import { type DataItem, dataHolders, dataItem, type OwnedBy } from "./data-holders.ts";
-import { ownedByProvider } from "./inspect.ts";
+import { ownedByProvider, rememberEarlier } from "./inspect.ts";
 import { type DeployTarget, engineSettings, preflight } from "./target.ts";
 import { finishRevision, type RunRecord, startRevision, underLock } from "./up.ts";
 
@@ -71,6 +71,7 @@ export async function down(plan: Plan, target: DeployTarget, options: DownOption
   return underLock(plan, target, options.command, options.signal, async (session): Promise<DownResult> => {
     const { connected } = session;
     const { endpoint } = await preflight(connected);
+    rememberEarlier(connected, session.history);
     const deletions = chooseDeletions(await ownedByProvider(plan, connected, plan.steps), options.deleteData ?? false);
     const { remove, keep } = deletions;
     const consent = options.confirm ? await options.confirm(deletions, endpoint) : GO;

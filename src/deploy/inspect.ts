@@ -12,6 +12,7 @@ import { type Outputs, outputRefsIn, substituteOutputs } from "../resources/outp
 import { mapLimited } from "../util/map-limited.ts";
 import { type DataItem, dataHolders, dataItem, type OwnedBy } from "./data-holders.ts";
 import { type Connected, preflight, reached } from "./target.ts";
+import type { Revision } from "../engine/revisions.ts";
 
 export interface Blocker {
   readonly step: string;
@@ -36,6 +37,23 @@ export interface Inspection {
 export interface InspectOptions {
   /** Prune data-holding objects that left the spec too (`up --prune-data`); they are kept otherwise. */
   readonly pruneData?: boolean;
+  /**
+   * The history: what earlier runs may have made (Provider.remember). A function is called once the providers are
+   * known to be reachable (`plan` reads it without the lock; an unreachable state must not delay "unreachable").
+   */
+  readonly history?: readonly Revision[] | (() => Promise<readonly Revision[]>);
+}
+
+/**
+ * Tells each provider that can use it what the plans deployed before held, oldest first (a `down` takes nothing down
+ * again): what it may have made that no tag finds (Databricks workspace files, secret scopes).
+ */
+export function rememberEarlier(connected: Connected, history: readonly Revision[]): void {
+  const plans = [...history].sort((a, b) => a.revision - b.revision).filter((r) => r.action !== "down").map((r) => r.plan);
+  for (const name of reached(connected)) {
+    const provider = connected.providers[name]!;
+    if (provider.remember) provider.remember(plans.flatMap((p) => p.steps.filter((s) => s.provider === name)));
+  }
 }
 
 /** Kinds a provider should list besides its own (its steps' objects): what `owned` is given. */
@@ -70,6 +88,7 @@ export async function inspectPlan(plan: Plan, connected: Connected, concurrency 
     const problems = (await connected.providers[provider]!.preflightProblems?.(steps.filter((s) => s.provider === provider))) ?? [];
     for (const p of problems) if (p.blocking) blockers.push({ step: p.step ?? provider, reason: p.code, message: p.message, hint: p.hint ?? FAILURE_HINTS[p.code] ?? "" });
   }
+  if (options.history) rememberEarlier(connected, typeof options.history === "function" ? await options.history() : options.history);
   const found = await ownedByProvider(plan, connected, steps);
   const wanted = new Set(steps.map((s) => s.id));
   const holders = dataHolders(found);

@@ -161,7 +161,7 @@ function staleOrOwn(unfinished: UnfinishedRun | undefined, history: readonly Rev
 export async function up(plan: Plan, target: DeployTarget, options: UpOptions): Promise<UpResult> {
   return underLock(plan, target, options.command, options.signal, async (session): Promise<UpResult> => {
     const { connected, signal } = session;
-    const inspection = await inspectPlan(plan, connected, target.concurrency, { pruneData: options.pruneData ?? false });
+    const inspection = await inspectPlan(plan, connected, target.concurrency, { pruneData: options.pruneData ?? false, history: session.history });
     if (inspection.blockers.length) return { status: "blocked", blockers: inspection.blockers, inspection, error: `${inspection.blockers.length} problem${inspection.blockers.length === 1 ? "" : "s"} found before any change; nothing was changed` };
     const consent = options.confirm ? await options.confirm(inspection) : GO;
     if (!consent.go) return { status: consent.status, error: consent.message, inspection };
