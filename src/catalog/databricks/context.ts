@@ -12,6 +12,8 @@ import { armOf } from "../azure/ids.ts";
 
 export interface DatabricksContext {
   readonly spec: DatabricksSpec;
+  /** The whole resolved spec: where diagnostics are located. */
+  readonly resolved: ResolvedSpec;
   readonly azure?: AzureSpec;
   readonly platform: string;
   readonly env: string;
@@ -75,6 +77,7 @@ export function databricksContext(spec: ResolvedSpec): DatabricksContext | undef
   const fill = (s: string) => s.replaceAll("{platform}", platform).replaceAll("{env}", env);
   return {
     spec: d,
+    resolved: spec,
     ...(azure ? { azure } : {}),
     platform,
     env,

@@ -39,19 +39,19 @@ export function synthDatabricksArtifacts(spec: ResolvedSpec): DatabricksSynthesi
   const ctx = databricksContext(spec);
   if (!ctx) return { databricks: [], azure: [], diagnostics: [] };
   const diagnostics: Diagnostic[] = [];
-  const initScripts = synthInitScripts(ctx, diagnostics);
+  const initScripts = synthInitScripts(ctx);
   const scripts = new Map(initScripts.map((d) => [d.resource.key, d.resource as InitScriptResource]));
   const scriptKeys = new Map(initScripts.map((d) => [d.resource.key, d.key]));
-  const scopes = synthSecretScopes(ctx, diagnostics);
+  const scopes = synthSecretScopes(ctx);
   const clusters = synthClusters(ctx, scripts, scriptKeys);
-  const notebooks = synthNotebooks(ctx, diagnostics);
+  const notebooks = synthNotebooks(ctx);
   const notebookFolders = new Map(
     notebooks.map((d) => {
       const r = d.resource as Extract<DatabricksDesired["resource"], { kind: "notebooks" }>;
       return [r.key, { key: d.key, folder: r.folder, files: new Set(r.files.map((f) => relativeOf(ctx.baseDir, ctx.spec.notebooks[r.key]!.source, f.source.path))) }] as const;
     }),
   );
-  const jobs = synthJobs(ctx, clusters, { byName: notebookFolders }, scripts, scriptKeys, diagnostics);
+  const jobs = synthJobs(ctx, clusters, { byName: notebookFolders }, scripts, scriptKeys);
   const permissions = [
     ...Object.entries(ctx.spec.clusters).flatMap(([n, c]) => synthPermissions(ctx, "clusters", n, clusters.byName.get(n)!.key, c.permissions)),
     ...notebooks.flatMap((d) => synthPermissions(ctx, "notebooks", d.resource.key, d.key, ctx.spec.notebooks[d.resource.key]!.permissions)),

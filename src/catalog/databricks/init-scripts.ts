@@ -4,26 +4,21 @@
  * clusters name them by spec key; `initScriptEntry` is what their `init_scripts` then hold.
  */
 import { basename } from "node:path";
-import type { Diagnostic } from "../../diagnostics/diagnostic.ts";
 import { DATABRICKS_PROVIDER, type DatabricksDesired, type InitScriptResource } from "../../resources/databricks-resource.ts";
 import { databricksKey } from "../../providers/databricks/planning.ts";
 import type { DatabricksContext } from "./context.ts";
 import { sourceFile } from "./source-files.ts";
 
-export function synthInitScripts(ctx: DatabricksContext, diagnostics: Diagnostic[]): DatabricksDesired[] {
+export function synthInitScripts(ctx: DatabricksContext): DatabricksDesired[] {
   const out: DatabricksDesired[] = [];
   for (const [key, s] of Object.entries(ctx.spec.initScripts)) {
-    const origin = ["spec", "databricks", "initScripts", key];
+    const origin: (string | number)[] = ["spec", "databricks", "initScripts", key];
     const file = sourceFile(ctx.baseDir, s.file);
-    if ("problem" in file) {
-      diagnostics.push({ severity: "error", code: "DBX-SOURCE-MISSING", path: `${origin.join(".")}.file`, message: `init script ${file.problem}`, hint: "file is relative to the spec file" });
-      continue;
-    }
+    // The rules report a file that is not there, and a DBFS destination (rules/databricks.ts).
+    if ("problem" in file) continue;
     const name = basename(s.file);
     const destination: InitScriptResource["destination"] =
       s.to === "workspace" ? { workspace: `${ctx.root}/init-scripts/${name}` } : "volume" in s.to ? { volumes: `${s.to.volume.replace(/\/+$/, "")}/${name}` } : { dbfs: `${s.to.dbfs.replace(/\/+$/, "")}/${name}` };
-    if ("dbfs" in destination)
-      diagnostics.push({ severity: "warning", code: "DBX-DBFS-INIT-SCRIPT", path: `${origin.join(".")}.to`, message: `init script ${key} goes to DBFS (${destination.dbfs}): Databricks has ended DBFS init scripts`, hint: "leave `to` out (a workspace file) or use { volume: /Volumes/<catalog>/<schema>/<volume> } on Unity Catalog" });
     const resource: InitScriptResource = { kind: "initScript", key, workspace: ctx.workspace, source: file, destination, ...(s.retain ? { retain: true } : {}) };
     out.push({ key: databricksKey(resource), provider: DATABRICKS_PROVIDER, resource, origin, group: ["databricks", "initScripts", key], needs: ctx.needs });
   }

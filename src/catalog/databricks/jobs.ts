@@ -3,7 +3,6 @@
  * path, the cluster's id (an output token, resolved when the step runs) and the script's path. Schedules are paused
  * outside production unless the spec says otherwise.
  */
-import type { Diagnostic } from "../../diagnostics/diagnostic.ts";
 import { DATABRICKS_PROVIDER, type DatabricksDesired, type InitScriptResource, type JobResource } from "../../resources/databricks-resource.ts";
 import { databricksKey } from "../../providers/databricks/planning.ts";
 import type { DatabricksContext } from "./context.ts";
@@ -15,12 +14,12 @@ export interface NotebookFolders {
   readonly byName: ReadonlyMap<string, { readonly key: string; readonly folder: string; readonly files: ReadonlySet<string> }>;
 }
 
-export function synthJobs(ctx: DatabricksContext, clusters: SynthesizedClusters, notebooks: NotebookFolders, scripts: ReadonlyMap<string, InitScriptResource>, scriptKeys: ReadonlyMap<string, string>, diagnostics: Diagnostic[]): DatabricksDesired[] {
+export function synthJobs(ctx: DatabricksContext, clusters: SynthesizedClusters, notebooks: NotebookFolders, scripts: ReadonlyMap<string, InitScriptResource>, scriptKeys: ReadonlyMap<string, string>): DatabricksDesired[] {
   const out: DatabricksDesired[] = [];
   for (const [key, j] of Object.entries(ctx.spec.jobs)) {
     const origin = ["spec", "databricks", "jobs", key];
     const needs = new Set(ctx.needs);
-    const tasks = j.tasks.map((t, i) => {
+    const tasks = j.tasks.map((t) => {
       const [entry, ...rest] = t.notebook.split("/");
       const folder = notebooks.byName.get(entry ?? "");
       const file = rest.join("/");
@@ -29,8 +28,8 @@ export function synthJobs(ctx: DatabricksContext, clusters: SynthesizedClusters,
         needs.add(folder.key);
         // A notebook named with or without its extension.
         const match = [...folder.files].find((f) => f === file || f.replace(/\.[^./]+$/, "") === file);
+        // The rules report a file the folder does not have (rules/databricks.ts).
         if (match) notebookPath = workspacePathOf(folder.folder, match);
-        else diagnostics.push({ severity: "error", code: "DBX-NOTEBOOK-UNKNOWN", path: `${origin.join(".")}.tasks[${i}].notebook`, message: `${file} is not a file of the notebooks folder ${entry}`, hint: `files there: ${[...folder.files].slice(0, 8).join(", ") || "(none)"}` });
       }
       const cluster = t.cluster ? clusters.byName.get(t.cluster) : undefined;
       return {

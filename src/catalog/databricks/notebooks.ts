@@ -3,7 +3,6 @@
  * notebook by its extension (the language Databricks runs it in) and is imported without the extension, as the
  * workspace names notebooks; any other file is a plain workspace file under its own name.
  */
-import type { Diagnostic } from "../../diagnostics/diagnostic.ts";
 import type { DatabricksDesired, NotebookFile } from "../../resources/databricks-resource.ts";
 import { DATABRICKS_PROVIDER } from "../../resources/databricks-resource.ts";
 import { databricksKey } from "../../providers/databricks/planning.ts";
@@ -21,25 +20,17 @@ export const workspacePathOf = (folder: string, relativePath: string): string =>
   return `${folder}/${language ? relativePath.replace(/\.[^./]+$/, "") : relativePath}`;
 };
 
-export function synthNotebooks(ctx: DatabricksContext, diagnostics: Diagnostic[]): DatabricksDesired[] {
+export function synthNotebooks(ctx: DatabricksContext): DatabricksDesired[] {
   const out: DatabricksDesired[] = [];
   for (const [key, n] of Object.entries(ctx.spec.notebooks)) {
-    const origin = ["spec", "databricks", "notebooks", key];
+    const origin: (string | number)[] = ["spec", "databricks", "notebooks", key];
     const found = folderFiles(ctx.baseDir, n.source);
-    if ("problem" in found) {
-      diagnostics.push({ severity: "error", code: "DBX-SOURCE-MISSING", path: `${origin.join(".")}.source`, message: `notebooks folder ${found.problem}`, hint: "source is a folder of the repository, relative to the spec file" });
-      continue;
-    }
+    // The rules report a folder that is not there (rules/databricks.ts).
+    if ("problem" in found) continue;
     const files: NotebookFile[] = found.files.map((f) => {
       const language = NOTEBOOK_LANGUAGES[extensionOf(f.relative)];
       return { source: f.file, path: workspacePathOf(n.path, f.relative), ...(language ? { language } : {}) };
     });
-    const paths = new Map<string, string>();
-    for (const [i, f] of files.entries()) {
-      const other = paths.get(f.path);
-      if (other) diagnostics.push({ severity: "error", code: "DBX-NOTEBOOK-CLASH", path: `${origin.join(".")}.source`, message: `${other} and ${found.files[i]!.relative} would both be the notebook ${f.path}`, hint: "a notebook's workspace path drops its extension: rename one of them" });
-      paths.set(f.path, found.files[i]!.relative);
-    }
     const resource = { kind: "notebooks" as const, key, workspace: ctx.workspace, folder: n.path, files, ...(n.retain ? { retain: true } : {}) };
     out.push({ key: databricksKey(resource), provider: DATABRICKS_PROVIDER, resource, origin, group: ["databricks", "notebooks", key], needs: ctx.needs });
   }

@@ -3,7 +3,6 @@
  * only sign-in Databricks accepts for that), else a Databricks-backed scope whose values berth copies from the vault.
  * The plan names the backend and, when berth chose it, why.
  */
-import type { Diagnostic } from "../../diagnostics/diagnostic.ts";
 import { DATABRICKS_PROVIDER, type DatabricksDesired, type SecretScopeResource } from "../../resources/databricks-resource.ts";
 import { databricksKey } from "../../providers/databricks/planning.ts";
 import { type DatabricksContext, signsInWithEntra, vaultOf } from "./context.ts";
@@ -15,7 +14,7 @@ export function scopeVaultName(ctx: DatabricksContext, given: string | undefined
   return ctx.azure?.secrets.keyVault ?? (vaults.length === 1 ? vaults[0] : undefined);
 }
 
-export function synthSecretScopes(ctx: DatabricksContext, _diagnostics: Diagnostic[]): DatabricksDesired[] {
+export function synthSecretScopes(ctx: DatabricksContext): DatabricksDesired[] {
   const out: DatabricksDesired[] = [];
   const entra = signsInWithEntra(ctx.workspace.auth);
   for (const [key, s] of Object.entries(ctx.spec.secretScopes)) {

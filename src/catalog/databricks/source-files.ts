@@ -17,7 +17,7 @@ export function sourceFile(baseDir: string, path: string): SourceFile | { readon
     if (!statSync(full).isFile()) return { problem: `${path} is not a file` };
     return { path: full, sha256: sha256(readFileSync(full)) };
   } catch {
-    return { problem: `${path} does not exist (looked at ${full})` };
+    return { problem: `${path} does not exist` };
   }
 }
 
@@ -27,7 +27,7 @@ export function folderFiles(baseDir: string, folder: string): { readonly files: 
   try {
     if (!statSync(root).isDirectory()) return { problem: `${folder} is not a folder` };
   } catch {
-    return { problem: `${folder} does not exist (looked at ${root})` };
+    return { problem: `${folder} does not exist` };
   }
   const out: { relative: string; file: SourceFile }[] = [];
   const walk = (dir: string) => {

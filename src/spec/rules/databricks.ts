@@ -6,7 +6,9 @@
  */
 import type { Diagnostic } from "../../diagnostics/diagnostic.ts";
 import { databricksContext, signsInWithEntra } from "../../catalog/databricks/context.ts";
+import { workspacePathOf } from "../../catalog/databricks/notebooks.ts";
 import { scopeVaultName } from "../../catalog/databricks/secret-scopes.ts";
+import { folderFiles, sourceFile } from "../../catalog/databricks/source-files.ts";
 import { PERMISSION_LEVELS } from "../../resources/databricks-permissions.ts";
 import { didYouMean } from "../../util/did-you-mean.ts";
 import type { JobClusterSpec, PermissionSpec } from "../databricks-schema.ts";
@@ -72,6 +74,33 @@ export const databricksRules: SpecRule = (spec) => {
     else named.set(key, at.join("."));
   };
 
+  for (const [name, s] of Object.entries(d.initScripts)) {
+    const at = [...root, "initScripts", name];
+    const file = sourceFile(ctx.baseDir, s.file);
+    if ("problem" in file) out.push(problem(spec, [...at, "file"], "DBX-SOURCE-MISSING", `init script ${file.problem}`, "file is relative to the spec file"));
+    if (typeof s.to === "object" && "dbfs" in s.to)
+      out.push(problem(spec, [...at, "to"], "DBX-DBFS-INIT-SCRIPT", `init script ${name} goes to DBFS (${s.to.dbfs}): Databricks has ended DBFS init scripts`, "leave `to` out (a workspace file) or use { volume: /Volumes/<catalog>/<schema>/<volume> } on Unity Catalog", "warning"));
+  }
+  /** Each notebooks entry's files, relative to its folder; undefined when the folder is not there. */
+  const folders = new Map<string, string[] | undefined>();
+  for (const [name, n] of Object.entries(d.notebooks)) {
+    const at = [...root, "notebooks", name];
+    const found = folderFiles(ctx.baseDir, n.source);
+    if ("problem" in found) {
+      out.push(problem(spec, [...at, "source"], "DBX-SOURCE-MISSING", `notebooks folder ${found.problem}`, "source is a folder of the repository, relative to the spec file"));
+      folders.set(name, undefined);
+      continue;
+    }
+    folders.set(name, found.files.map((f) => f.relative));
+    const paths = new Map<string, string>();
+    for (const f of found.files) {
+      const path = workspacePathOf(n.path, f.relative);
+      const other = paths.get(path);
+      if (other) out.push(problem(spec, [...at, "source"], "DBX-NOTEBOOK-CLASH", `${other} and ${f.relative} would both be the workspace object ${path}`, "a notebook's workspace path drops its extension: rename one of them"));
+      paths.set(path, f.relative);
+    }
+  }
+
   for (const [name, c] of Object.entries(d.clusters)) {
     const at = [...root, "clusters", name];
     out.push(...sized(spec, at, c, true, ctx.development));
@@ -96,6 +125,12 @@ export const databricksRules: SpecRule = (spec) => {
       const entry = t.notebook.split("/")[0]!;
       if (!t.notebook.includes("/")) out.push(problem(spec, [...tat, "notebook"], "DBX-TASK", `"${t.notebook}" names no file: a task's notebook is <notebooks entry>/<file>`, notebooks.length ? `e.g. ${notebooks[0]}/main.py` : "declare spec.databricks.notebooks first"));
       else if (!notebooks.includes(entry)) out.push(unknown(spec, [...tat, "notebook"], "notebooks entry", entry, notebooks));
+      else {
+        const files = folders.get(entry);
+        const file = t.notebook.slice(entry.length + 1);
+        if (files && !files.some((f) => f === file || f.replace(/\.[^./]+$/, "") === file))
+          out.push(problem(spec, [...tat, "notebook"], "DBX-NOTEBOOK-UNKNOWN", `${file} is not a file of the notebooks folder ${entry} (${d.notebooks[entry]!.source})`, `${didYouMean(file, files) ?? `files there: ${files.slice(0, 8).join(", ") || "(none)"}`}`));
+      }
       t.dependsOn.forEach((k, di) => keys.includes(k) || out.push(unknown(spec, [...tat, "dependsOn", di], `task of job ${name}`, k, keys)));
     });
     out.push(...permissions(spec, [...at, "permissions"], j.permissions, "jobs"));
