@@ -114,6 +114,11 @@ export async function startDatabricksApiServer(scenario: Scenario = {}): Promise
     } else {
       reply = await clock.busy(Promise.resolve().then(() => dispatch(method, path, wsId, url.searchParams, raw, req.headers, route)));
     }
+    if (fault?.after && fault.hold) {
+      record(0, "Held");
+      fault.onHold?.({ method, path, workspace: wsId });
+      return;
+    }
     if (fault?.after) {
       record(0, "ConnectionReset");
       req.socket.destroy();

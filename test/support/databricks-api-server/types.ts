@@ -38,6 +38,12 @@ export interface RequestMatch {
 export interface RequestFault extends Omit<AzureRequestFault, "match"> {
   readonly match: RequestMatch;
   readonly after?: boolean;
+  /**
+   * With `after`: apply the request, then never answer (the connection stays open until the server closes) — the
+   * moment a test kills the client (SIGKILL between a create and its journal entry). `onHold` is told when it happened.
+   */
+  readonly hold?: boolean;
+  readonly onHold?: (record: { readonly method: string; readonly path: string; readonly workspace: string }) => void;
 }
 
 /** The next start(s) of matching clusters end TERMINATED with this reason instead of RUNNING. */
