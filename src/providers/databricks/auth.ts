@@ -17,7 +17,6 @@ import type { DatabricksAuth, DatabricksWorkspaceRef, VaultSecretRef } from "../
 import type { Clock } from "../../util/clock.ts";
 import type { Env } from "../azure/credential.ts";
 import type { AzureCloud } from "../azure/cloud.ts";
-import { armScope } from "../azure/cloud.ts";
 import type { Progress } from "../provider.ts";
 import type { AzureAccess } from "./azure-access.ts";
 import { databricksErrorOf } from "./errors.ts";
@@ -32,8 +31,11 @@ const SERVICE_MANAGEMENT: Readonly<Record<string, string>> = {
   AzureUSGovernment: "https://management.core.usgovcloudapi.net/",
 };
 
-/** A custom cloud (a test server, Azure Stack) has no classic endpoint: its Resource Manager is the audience. */
-export const managementScope = (cloud: AzureCloud): string => (SERVICE_MANAGEMENT[cloud.name] ? `${SERVICE_MANAGEMENT[cloud.name]}.default` : armScope(cloud));
+/**
+ * The management token's scope. A custom cloud (a test server, an unlisted sovereign cloud) has no endpoint of its own
+ * that Databricks knows: the public cloud's audience is asked of its authority.
+ */
+export const managementScope = (cloud: Pick<AzureCloud, "name">): string => `${SERVICE_MANAGEMENT[cloud.name] ?? SERVICE_MANAGEMENT.AzureCloud}.default`;
 
 export const HEADER = {
   managementToken: "X-Databricks-Azure-SP-Management-Token",
