@@ -361,3 +361,56 @@ test("a workspace not created yet: its steps plan as creations without a request
     await t.close();
   }
 });
+
+test("a smoke run after a job's create: run-now repeated after a dropped connection is the same run (idempotency token); its result and run page are in the message; a FAILED run after an update fails the step", async () => {
+  let result: "SUCCESS" | "FAILED" = "SUCCESS";
+  const t = await setup({ faults: [{ match: { path: "jobs/run-now" }, after: true }], runResult: () => result });
+  try {
+    const steps = seedSteps(t.ref, {}, { smokeRun: { timeoutMinutes: 30 } });
+    const first = await deploy(t.provider(), steps.all, t.clock);
+    assert.equal(first.status, "ok", first.error);
+    assert.equal(t.dbx.requests.filter((r) => r.path.endsWith("jobs/run-now")).length, 2, "asked again after the dropped connection");
+    assert.equal(t.ws.runs().length, 1, "one run: the token made the repeat the same run");
+    const done = first.events.find((e) => e.type === "step" && e.state === "done" && e.id === steps.job.id);
+    assert.match(done && done.type === "step" ? (done.message ?? "") : "", /created; smoke run \d+ started; job \d+; smoke run \d+ SUCCESS \(https:\/\/127\.0\.0\.1:\d+\/ws\/1111222233334444.*\)/);
+
+    const unchanged = await deploy(t.provider(), steps.all, t.clock, "r2");
+    assert.equal(unchanged.status, "ok", unchanged.error);
+    assert.equal(t.ws.runs().length, 1, "no smoke run when the job did not change");
+
+    result = "FAILED";
+    const changed = seedSteps(t.ref, {}, { smokeRun: { timeoutMinutes: 30 }, settings: { max_concurrent_runs: 2 } });
+    const failed = await deploy(t.provider(), changed.all, t.clock, "r3");
+    assert.equal(failed.status, "failed");
+    const event = failed.events.find((e) => e.type === "step" && e.state === "failed");
+    assert.ok(event && event.type === "step");
+    assert.equal(event.id, changed.job.id);
+    assert.equal(event.reason, "SmokeRunFailed");
+    assert.match(event.message ?? "", /smoke run \d+ of job nightly ended FAILED.*\(https:\/\/127\.0\.0\.1:\d+\/ws\//);
+    assert.ok((event.lines ?? []).some((l) => /^run page: https:/.test(l)), (event.lines ?? []).join("\n"));
+    assert.equal(t.ws.runs().length, 2);
+  } finally {
+    await t.close();
+  }
+});
+
+test("INVALID_STATE is waited out only within its bound (15 minutes): a cluster that never settles fails the edit naming the request and Databricks' error", async () => {
+  const t = await setup();
+  try {
+    const provider = t.provider();
+    const first = step(clusterOf(t.ref, {}, { state: "running" }));
+    assert.equal((await deploy(provider, [first], t.clock)).status, "ok");
+    t.dbx.addFault({ match: { path: "clusters/edit" }, status: 400, code: "INVALID_STATE", message: "Cluster is in unexpected state Restarting.", times: 10_000 });
+    const edited = step(clusterOf(t.ref, { autotermination_minutes: 45 }, { state: "running" }));
+    const started = t.clock.now();
+    await assert.rejects(provider.run(edited, await provider.inspect(edited), { note: () => {}, deadline: started + 60 * 60_000 }, new AbortController().signal), (e: Error) => {
+      assert.match(e.message, /^edit cluster etl \(POST \/api\/2\.1\/clusters\/edit, workspace main\): 400 INVALID_STATE: Cluster is in unexpected state Restarting\.$/);
+      return true;
+    });
+    const waited = t.clock.now() - started;
+    // The last try starts within the bound; the wait before it is at most one backoff (10 s).
+    assert.ok(waited >= 14 * 60_000 && waited <= 15 * 60_000 + 10_000, `gave up after ${waited} ms`);
+  } finally {
+    await t.close();
+  }
+});
