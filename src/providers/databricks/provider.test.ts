@@ -414,3 +414,36 @@ test("INVALID_STATE is waited out only within its bound (15 minutes): a cluster 
     await t.close();
   }
 });
+
+test("OAuth M2M (secret from the vault, Basic auth) and workload identity federation (the JWT of tokenFile exchanged) sign in at the workspace's /oidc/v1/token", async () => {
+  const { mkdtemp, writeFile, rm } = await import("node:fs/promises");
+  const { join } = await import("node:path");
+  const { tmpdir } = await import("node:os");
+  const app = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
+  const canary = "m2m-secret-canary-2b8e";
+  const t = await setup({ servicePrincipals: [{ applicationId: app, secret: canary, federationPolicies: [{ issuer: "https://token.actions.githubusercontent.com", subject: "repo:acme/data:environment:dev" }] }] });
+  const dir = await mkdtemp(join(tmpdir(), "berth-wif-"));
+  try {
+    const jwt = (sub: string) => ["e30", Buffer.from(JSON.stringify({ iss: "https://token.actions.githubusercontent.com", sub, aud: "databricks" })).toString("base64url"), "c2ln"].join(".");
+    const tokenFile = join(dir, "token");
+    await writeFile(tokenFile, jwt("repo:acme/data:environment:dev"));
+    const provider = new DatabricksProvider({ instance: INSTANCE, clock: t.clock, httpClient: trusting(t.dbx.ca), azureAccess: vaultOnly({ "m2m-secret": canary }) });
+    const m2m: DatabricksWorkspaceRef = { name: "main", url: t.ws.url, auth: { type: "oauthM2M", clientId: app, clientSecret: { vaultId: VAULT, secret: "m2m-secret" } } };
+    const wif: DatabricksWorkspaceRef = { name: "main", url: t.ws.url, auth: { type: "workloadIdentity", clientId: app, tokenFile } };
+    assert.deepEqual(await provider.preflightProblems([step(clusterOf(m2m))]), []);
+    assert.deepEqual(await provider.preflightProblems([step(clusterOf(wif))]), []);
+    const tokenCalls = t.dbx.requests.filter((r) => r.path === "/oidc/v1/token");
+    assert.deepEqual(tokenCalls.map((r) => r.status), [200, 200]);
+    assert.equal((await deploy(provider, [step(clusterOf(m2m, {}, { state: "running" }))], t.clock)).status, "ok");
+    assert.equal(t.ws.clusters()[0]!.creator_user_name, app);
+
+    await writeFile(tokenFile, jwt("repo:acme/data:environment:prod"));
+    const refused = await new DatabricksProvider({ instance: INSTANCE, clock: t.clock, httpClient: trusting(t.dbx.ca), env: {} }).preflightProblems([step(clusterOf(wif))]);
+    assert.equal(refused[0]?.code, "DatabricksSignInFailed");
+    assert.match(refused[0]!.message, /auth workloadIdentity: .*400 invalid_grant/);
+    assert.match(refused[0]!.hint ?? "", /federation policy/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+    await t.close();
+  }
+});
