@@ -125,6 +125,9 @@ export class DatabricksProvider implements Provider {
     const progress: Progress = given.signal ? given : { ...given, signal };
     const removing = step.action.type === "undeploy";
     this.#removed.delete(step.id);
+    // What an earlier run of this step in this process left (a smoke run's id) is not this run's to check.
+    this.#outputs.delete(step.id);
+    this.#learn(step, live.outputs);
     try {
       const client = await this.workspaces.client(resource.workspace, progress);
       if (!client) {
