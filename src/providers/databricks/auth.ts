@@ -16,7 +16,7 @@ import { readFile } from "node:fs/promises";
 import type { DatabricksAuth, DatabricksWorkspaceRef, VaultSecretRef } from "../../resources/databricks-resource.ts";
 import type { Clock } from "../../util/clock.ts";
 import type { Env } from "../azure/credential.ts";
-import type { AzureCloud } from "../azure/cloud.ts";
+import { type AzureCloud, resolveCloud } from "../azure/cloud.ts";
 import type { Progress } from "../provider.ts";
 import type { AzureAccess } from "./azure-access.ts";
 import { databricksErrorOf } from "./errors.ts";
@@ -41,6 +41,9 @@ export const HEADER = {
   managementToken: "X-Databricks-Azure-SP-Management-Token",
   workspaceResourceId: "X-Databricks-Azure-Workspace-Resource-Id",
 } as const;
+
+/** Where the management audience comes from when there is no Azure section (the sign-in then fails, saying so). */
+const PUBLIC_CLOUD = resolveCloud("AzureCloud");
 
 /** Refresh this long before a token expires. */
 export const REFRESH_MARGIN_MS = 40_000;
@@ -197,7 +200,7 @@ export function signInFor(options: SignInOptions): SignIn {
   const cached = (fetch: () => Promise<Token>) => new TokenCache(fetch, options.clock, options.redactor);
   switch (auth.type) {
     case "azure":
-      return entraSignIn("azure", async () => needAzure().credential, options, options.azure?.cloud ?? { name: "AzureCloud", resourceManager: "https://management.azure.com", authorityHost: "https://login.microsoftonline.com", custom: false });
+      return entraSignIn("azure", async () => needAzure().credential, options, options.azure?.cloud ?? PUBLIC_CLOUD);
     case "servicePrincipal": {
       let made: Promise<TokenCredential> | undefined;
       const credential = () =>
@@ -213,7 +216,7 @@ export function signInFor(options: SignInOptions): SignIn {
           made = undefined;
           throw error;
         }));
-      return entraSignIn("servicePrincipal", credential, options, options.azure?.cloud ?? { name: "AzureCloud", resourceManager: "https://management.azure.com", authorityHost: "https://login.microsoftonline.com", custom: false });
+      return entraSignIn("servicePrincipal", credential, options, options.azure?.cloud ?? PUBLIC_CLOUD);
     }
     case "pat":
       // A PAT does not expire on berth's watch: read once, kept for the run.

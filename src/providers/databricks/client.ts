@@ -109,7 +109,8 @@ export class DatabricksClient implements DatabricksApi {
     } catch (error) {
       if (call.progress?.signal?.aborted) throw call.progress.signal.reason;
       const name = (error as { name?: string }).name ?? "";
-      const lost = isConnectionError(error) || name === "AbortError" || (error as { code?: string }).code === "REQUEST_SEND_ERROR";
+      // A refused certificate or a bad URL is no lost connection: not retried, and reported as such.
+      const lost = isConnectionError(error) || name === "AbortError";
       const message = lost ? `the connection to the workspace was lost (${(error as Error).message})` : (error as Error).message;
       throw Object.assign(new DatabricksRequestError(what, undefined, undefined, this.options.redactor.apply(message), {}, lost), { cause: error });
     } finally {
