@@ -23,6 +23,8 @@ import { AzureRequestError } from "../providers/azure/errors.ts";
 import { AzureProvider } from "../providers/azure/provider.ts";
 import { IDENTITY_CHECK_PROVIDER } from "../resources/identity-check.ts";
 import { WorkloadIdentityProvider } from "../providers/workload-identity/provider.ts";
+import { DatabricksProvider } from "../providers/databricks/provider.ts";
+import { DATABRICKS_PROVIDER } from "../resources/databricks-resource.ts";
 import type { RetryHooks, RetryPolicy } from "../util/retry.ts";
 
 export interface DeployTarget {
@@ -131,7 +133,22 @@ export function connect(plan: Plan, target: DeployTarget, given: StateStores | u
     : undefined;
   // Workload identity checks run through the Kubernetes provider and read federated credentials through Azure's.
   const checks: Record<string, Provider> = kubernetes && used.includes(IDENTITY_CHECK_PROVIDER) ? { [IDENTITY_CHECK_PROVIDER]: new WorkloadIdentityProvider({ kubernetes, ...(azure instanceof AzureProvider ? { azure } : {}) }) } : {};
-  const providers: Record<string, Provider> = { ...(kubernetes ? { kubernetes } : {}), ...checks, ...target.providers };
+  // Databricks reaches each workspace with a sign-in of its own, and reads workspace URLs, vault URIs and the sign-in's
+  // vault secrets through Azure's.
+  const databricks: Record<string, Provider> =
+    used.includes(DATABRICKS_PROVIDER) && !target.providers?.[DATABRICKS_PROVIDER]
+      ? {
+          [DATABRICKS_PROVIDER]: new DatabricksProvider({
+            instance: plan.instance,
+            ...(azure instanceof AzureProvider ? { azure } : {}),
+            ...(target.adopt ? { adopt: true } : {}),
+            ...(target.clock ? { clock: target.clock } : {}),
+            ...(target.retry ? { retry: target.retry } : {}),
+            ...(target.azureEnv ? { env: target.azureEnv } : {}),
+          }),
+        }
+      : {};
+  const providers: Record<string, Provider> = { ...(kubernetes ? { kubernetes } : {}), ...checks, ...databricks, ...target.providers };
   for (const name of used) if (!providers[name]) throw new ProviderUnavailable(`the plan has ${name} steps and no ${name} provider is configured`);
   const kubeStores = (): StateStores => {
     const ns = new StateNamespace(() => kubernetes!.client, target.stateNamespace);

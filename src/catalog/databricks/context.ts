@@ -92,5 +92,8 @@ export function databricksContext(spec: ResolvedSpec): DatabricksContext | undef
   };
 }
 
-/** Whether the sign-in gives an Entra ID token (a Key Vault-backed scope can only be made with one). */
-export const signsInWithEntra = (auth: DatabricksAuth): boolean => auth.type === "azure" || auth.type === "servicePrincipal" || auth.type === "workloadIdentity";
+/**
+ * Whether the sign-in gives an Entra ID token (a Key Vault-backed scope can only be made with one). Workload identity
+ * federation gives a Databricks OAuth token, not an Entra one.
+ */
+export const signsInWithEntra = (auth: DatabricksAuth): boolean => auth.type === "azure" || auth.type === "servicePrincipal";

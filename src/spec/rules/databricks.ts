@@ -140,7 +140,7 @@ export const databricksRules: SpecRule = (spec) => {
     const at = [...root, "secretScopes", name];
     vault([...at, "keyVault"], scopeVaultName(ctx, s.keyVault), `secret scope ${name}`);
     if (s.backend === "keyVault" && !signsInWithEntra(ctx.workspace.auth))
-      out.push(problem(spec, [...at, "backend"], "DBX-SCOPE-BACKEND", `a Key Vault-backed scope can only be made with an Entra ID sign-in, and this workspace is reached with ${ctx.workspace.auth.type}`, "backend: databricks (berth copies the values from the vault), or sign in with azure or servicePrincipal"));
+      out.push(problem(spec, [...at, "backend"], "DBX-SCOPE-BACKEND", `a Key Vault-backed scope can only be made with an Entra ID sign-in, and this workspace is reached with ${ctx.workspace.auth.type}`, "backend: databricks (berth copies the values from the vault), or sign in with azure or servicePrincipal (Entra ID)"));
     if (s.backend === "keyVault" && Object.keys(s.secrets).length) out.push(problem(spec, [...at, "secrets"], "DBX-SCOPE-BACKEND", "a Key Vault-backed scope shows every secret of its vault under its own name: secrets maps keys only for backend databricks", "remove secrets, or set backend: databricks"));
     if (s.backend === "databricks" && !Object.keys(s.secrets).length) out.push(problem(spec, [...at, "secrets"], "DBX-SCOPE-BACKEND", "a Databricks-backed scope with no secrets holds nothing", "map each key to a vault secret: secrets: { db-password: sql-admin-password }", "warning"));
     clash("secret scope", s.name ?? `${ctx.prefix}${name}`, at);
