@@ -9,7 +9,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { ArmError } from "./errors.ts";
 import { json, type Reply } from "./reply.ts";
-import type { EntraClient, Json } from "./types.ts";
+import type { EntraClient, Json, TokenClaims } from "./types.ts";
 import type { World } from "./world.ts";
 
 const ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
@@ -17,15 +17,7 @@ const EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
 
 const b64url = (s: string | Buffer): string => Buffer.from(s).toString("base64url");
 
-export interface TokenClaims {
-  readonly aud: string;
-  readonly iss: string;
-  readonly tid: string;
-  readonly oid: string;
-  readonly appid: string;
-  readonly exp: number;
-  readonly iat: number;
-}
+export type { TokenClaims } from "./types.ts";
 
 export class Entra {
   readonly #key = randomBytes(32);

@@ -26,8 +26,9 @@ import { behaviourOf } from "./types/index.ts";
 import type { AzureApiServer, Json, RequestRecord, Scenario, Service } from "./types.ts";
 import type { World } from "./world.ts";
 import { storeUserSecrets } from "./types/keyvault.ts";
+import { ROLE_DEFINITIONS } from "./types/authorization.ts";
 
-export type { AzureApiServer, EntraClient, KubernetesEndpoint, ProvisioningFault, RequestFault, RequestMatch, RequestRecord, Scenario } from "./types.ts";
+export type { AzureApiServer, EntraClient, TokenClaims, TokenRefusal, KubernetesEndpoint, ProvisioningFault, RequestFault, RequestMatch, RequestRecord, Scenario } from "./types.ts";
 
 /** Virtual-time latencies for endpoints that are not resource types. */
 const OTHER_LATENCY: Readonly<Record<string, number>> = {
@@ -195,6 +196,22 @@ export async function startAzureApiServer(scenario: Scenario = {}): Promise<Azur
     },
     addFault: (f) => w.faults.addRequest(f),
     addProvisioningFault: (f) => w.faults.addProvisioning(f),
+    verifyToken(token, audiences) {
+      const claims = entra.signedClaims(token);
+      if (!claims) return { refused: "invalid" };
+      if (claims.exp * 1000 <= clock.now()) return { refused: "expired" };
+      const bare = (a: string): string => a.replace(/\/+$/, "").toLowerCase();
+      return audiences.some((a) => bare(a) === bare(claims.aud)) ? { claims } : { refused: "audience" };
+    },
+    hasRole(objectId, scope, roleNames = ["Owner", "Contributor"]) {
+      const target = scope.toLowerCase();
+      const roleIds = ROLE_DEFINITIONS.filter((r) => roleNames.includes(r.roleName)).map((r) => r.id.toLowerCase());
+      return w.store.ofType("Microsoft.Authorization/roleAssignments").some((a) => {
+        const p = a.properties ?? {};
+        const at = String(p.scope ?? "").toLowerCase();
+        return String(p.principalId) === objectId && (target === at || target.startsWith(`${at}/`)) && roleIds.includes(String(p.roleDefinitionId ?? "").split("/").pop()!.toLowerCase());
+      });
+    },
     async close() {
       stop.abort();
       ownClock?.stop();

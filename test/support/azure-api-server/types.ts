@@ -106,7 +106,16 @@ export interface Scenario {
   readonly extraApiVersions?: Readonly<Record<string, readonly string[]>>;
   readonly faults?: readonly RequestFault[];
   readonly provisioningFaults?: readonly ProvisioningFault[];
+  /**
+   * A Databricks test server the workspaces' `properties.workspaceUrl` points at: host and path without a scheme
+   * (as Azure answers it; berth prepends https://), e.g. `127.0.0.1:PORT/ws/<workspaceId>`. Default: the real
+   * shape `adb-<workspaceId>.<n>.azuredatabricks.net`.
+   */
+  readonly databricks?: { workspaceUrl(workspaceId: string, resourceId: string): string };
 }
+
+/** Why verifyToken refused a token. */
+export type TokenRefusal = "invalid" | "expired" | "audience";
 
 export interface AzureApiServer {
   /** Resource Manager endpoint (https://127.0.0.1:PORT). */
@@ -149,5 +158,28 @@ export interface AzureApiServer {
   setUserSecrets(vault: string, secrets: Record<string, string>): void;
   addFault(fault: RequestFault): void;
   addProvisioningFault(fault: ProvisioningFault): void;
+  /**
+   * For other test servers that accept this server's Entra tokens (the Databricks test server): the claims of an
+   * access token it signed, unexpired on its clock and issued for one of `audiences` (compared without a trailing
+   * slash), or why not.
+   */
+  verifyToken(token: string, audiences: readonly string[]): { readonly claims: TokenClaims } | { readonly refused: TokenRefusal };
+  /**
+   * Whether a role assignment to `objectId` at `scope` or a scope above it names one of `roleNames` (default Owner and
+   * Contributor) — the check Azure Databricks makes before adding a service principal that signs in with a management
+   * token.
+   */
+  hasRole(objectId: string, scope: string, roleNames?: readonly string[]): boolean;
   close(): Promise<void>;
+}
+
+/** Claims of the access tokens the server signs. */
+export interface TokenClaims {
+  readonly aud: string;
+  readonly iss: string;
+  readonly tid: string;
+  readonly oid: string;
+  readonly appid: string;
+  readonly exp: number;
+  readonly iat: number;
 }

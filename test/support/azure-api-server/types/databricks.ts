@@ -18,7 +18,9 @@ export const workspaces: TypeBehaviour = {
   assign(ctx, res) {
     const id = kept(ctx.prev, "properties.workspaceId", () => `${randomInt(1e6, 9e6)}${randomInt(1e8, 9e8)}`);
     res.properties.workspaceId = id;
-    res.properties.workspaceUrl = kept(ctx.prev, "properties.workspaceUrl", () => `adb-${id}.${randomInt(1, 20)}.azuredatabricks.net`);
+    // A Databricks test server given in the scenario serves the workspace; otherwise the real URL shape.
+    const hook = ctx.w.scenario.databricks;
+    res.properties.workspaceUrl = kept(ctx.prev, "properties.workspaceUrl", () => hook?.workspaceUrl(id, ctx.id) ?? `adb-${id}.${randomInt(1, 20)}.azuredatabricks.net`);
   },
   provisioned(w, res) {
     const mrg = String(res.properties.managedResourceGroupId);
