@@ -14,8 +14,11 @@
 
 export const DATABRICKS_PROVIDER = "databricks";
 
-/** Tags berth puts on clusters (custom_tags) and jobs (tags). */
-export const DATABRICKS_TAG = { instance: "berth.instance", key: "berth.key", retain: "berth.retain", adopted: "berth.adopted" } as const;
+/**
+ * Tags berth puts on clusters (custom_tags) and jobs (tags). `digest` holds a digest of the body berth last wrote: a
+ * difference while the spec's digest is still that one is a remote edit (drift), not a change of the spec.
+ */
+export const DATABRICKS_TAG = { instance: "berth.instance", key: "berth.key", retain: "berth.retain", adopted: "berth.adopted", digest: "berth.digest" } as const;
 
 /** A secret in an Azure Key Vault the deploying credential can read: never a value, only where it is. */
 export interface VaultSecretRef {

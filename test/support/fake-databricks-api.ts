@@ -355,7 +355,7 @@ export class FakeDatabricks implements DatabricksApi {
 
 export const WORKSPACE: DatabricksWorkspaceRef = { name: "main", url: "https://adb-1.1.azuredatabricks.net", auth: { type: "azure" } };
 
-export const kindContext = (api: DatabricksApi): KindContext => ({ api, instance: "demo/dev", adopt: false, now: () => 0 });
+export const kindContext = (api: DatabricksApi): KindContext => ({ api, instance: "demo/dev", adopt: false, now: () => 0, workspace: WORKSPACE });
 
 /** Collects notes, so a test can check none names a secret. */
 export const recordingProgress = (): Progress & { notes: string[] } => {

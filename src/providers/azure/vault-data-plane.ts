@@ -1,8 +1,9 @@
 /**
  * The Key Vault data plane (`{vaultUri}…?api-version=7.4`), for what ARM cannot do: read, recover and purge deleted
  * secrets. It answers in ARM's manner (`{error:{code,message}}`, 429/5xx), so it is reached through the same client,
- * retry table and clock, with a token for Key Vault's scope (cloud.ts keyVaultScope) instead of ARM's. berth never
- * reads a secret's value here: deleted-secret answers carry none, and one that did would be dropped unread.
+ * retry table and clock, with a token for Key Vault's scope (cloud.ts keyVaultScope) instead of ARM's. A secret's value
+ * is read only by `secretValue` (a Databricks sign-in or secret scope needs it): it goes into the caller's redactor
+ * before it is returned, and is never logged or journaled. Every other answer has its `value` dropped unread.
  */
 import { AZURE_API } from "../../resources/azure-types.ts";
 import type { Progress } from "../provider.ts";
@@ -41,6 +42,26 @@ export class KeyVaultDataPlane {
       if (error instanceof AzureRequestError && error.status === 404) return undefined;
       throw error;
     }
+  }
+
+  /**
+   * A secret's current value (GET {vaultUri}secrets/{name}): added to `redactor` at once, so no message can show it.
+   * Undefined when the vault has no such secret.
+   */
+  async secretValue(vaultUri: string, name: string, redactor: { add(value: string): void }, operation: string, progress?: Progress): Promise<{ readonly value: string; readonly updatedOn?: number } | undefined> {
+    let body: Json | undefined;
+    try {
+      body = (await this.#client(vaultUri).request("GET", this.url(vaultUri, `secrets/${encodeURIComponent(name)}`), { operation, readOnly: true, ...(progress ? { progress } : {}) })).body;
+    } catch (error) {
+      if (error instanceof AzureRequestError && error.status === 404) return undefined;
+      throw error;
+    }
+    const value = typeof body?.value === "string" ? body.value : undefined;
+    if (value === undefined) return undefined;
+    redactor.add(value);
+    const updated = body?.attributes?.updated;
+    // Key Vault gives seconds since the epoch.
+    return { value, ...(typeof updated === "number" ? { updatedOn: updated * 1000 } : {}) };
   }
 
   /** An action (recover): repeating it after a lost connection is harmless, since a second one finds nothing to recover. */

@@ -3,7 +3,7 @@
  * what a cluster or a job needs lives in one file each (Pulumi's per-kind table, in code).
  */
 import type { FieldChange, LiveState, OwnedObject, Progress, RunResult } from "../provider.ts";
-import type { DatabricksResource } from "../../resources/databricks-resource.ts";
+import type { DatabricksResource, DatabricksWorkspaceRef } from "../../resources/databricks-resource.ts";
 import type { Verdict } from "../../readiness/verdict.ts";
 import type { DatabricksApi } from "./api.ts";
 
@@ -15,6 +15,10 @@ export interface KindContext {
   /** Take over an untagged resource of the same name (--adopt). */
   readonly adopt: boolean;
   readonly now: () => number;
+  /** The workspace as the step names it (owned() builds its resources with it). */
+  readonly workspace: DatabricksWorkspaceRef;
+  /** The step's digest (its intent), when there is a step: idempotency tokens derive from it. */
+  readonly digest?: string;
 }
 
 export interface KindModule<R extends DatabricksResource = DatabricksResource> {

@@ -198,7 +198,7 @@ export function clusterView(c: Cluster): Json {
     ...(c.termination_reason ? { termination_reason: structuredClone(c.termination_reason) } : {}),
     ...(running
       ? {
-          spark_context_id: Number(BigInt.asIntN(63, BigInt(`0x${Buffer.from(c.cluster_id).toString("hex").slice(0, 15)}`))),
+          spark_context_id: Number.parseInt(Buffer.from(c.cluster_id).toString("hex").slice(-13), 16),
           driver: { node_id: `${c.cluster_id}-driver`, instance_id: `${c.cluster_id}-driver`, private_ip: "10.139.64.4", host_private_ip: "10.139.0.4", start_timestamp: c.start_time },
           jdbc_port: 10000,
         }

@@ -8,11 +8,11 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { AZURE_TYPES } from "../../../src/resources/azure-types.ts";
-import { startAzureApiServer } from "../azure-api-server/index.ts";
+import type { AzureApiServer } from "../azure-api-server/index.ts";
 import { armToken, raw as azureRaw } from "../azure-api-server/testing.ts";
 import { VirtualClock } from "../clock.ts";
 import { DATABRICKS_RESOURCE, startDatabricksApiServer, type DatabricksApiServer, type Scenario } from "./index.ts";
-import { b64, raw, type RawResponse } from "./testing.ts";
+import { b64, entraToken as entra, raw, type RawResponse, startLinkedServers } from "./testing.ts";
 
 const SPEC = { cluster_name: "etl", spark_version: "15.4.x-scala2.12", node_type_id: "Standard_DS3_v2", num_workers: 2, autotermination_minutes: 30 };
 const MIN = 60_000;
@@ -379,21 +379,16 @@ describe("Databricks test server: Entra and OAuth sign-in", () => {
   const sp = { clientId: randomUUID(), clientSecret: `s-${randomUUID()}`, objectId: randomUUID() };
   const v = `api-version=${AZURE_TYPES["Microsoft.Databricks/workspaces"]!.apiVersion}`;
   let dbx: DatabricksApiServer;
-  let azure: Awaited<ReturnType<typeof startAzureApiServer>>;
+  let azure: AzureApiServer;
   let workspace: { id: string; resourceId: string; host: string };
-  const entraToken = async (scope: string) =>
-    String((await azureRaw(azure, "POST", `/${azure.tenantId}/oauth2/v2.0/token`, { form: { grant_type: "client_credentials", client_id: sp.clientId, client_secret: sp.clientSecret, scope } })).body!.access_token);
+  let close: () => Promise<void>;
+  const entraToken = (scope: string) => entra(azure, sp, scope);
 
   before(async () => {
-    const clock = new VirtualClock();
-    let hook: DatabricksApiServer["azureHook"] | undefined;
-    azure = await startAzureApiServer({ clock, clients: [sp], latency: { "Microsoft.Databricks/workspaces": 0 }, databricks: { workspaceUrl: (id, rid) => hook!.workspaceUrl(id, rid) } });
-    dbx = await startDatabricksApiServer({
-      clock,
-      azure,
-      servicePrincipals: [{ applicationId: "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", secret: "m2m-secret", federationPolicies: [{ issuer: "https://token.actions.githubusercontent.com", subject: "repo:acme/app:ref:refs/heads/main" }] }],
-    });
-    hook = dbx.azureHook;
+    ({ azure, databricks: dbx, close } = await startLinkedServers(
+      { clients: [sp], latency: { "Microsoft.Databricks/workspaces": 0 } },
+      { servicePrincipals: [{ applicationId: "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", secret: "m2m-secret", federationPolicies: [{ issuer: "https://token.actions.githubusercontent.com", subject: "repo:acme/app:ref:refs/heads/main" }] }] },
+    ));
     const arm = await armToken(azure);
     const rg = `/subscriptions/${azure.subscriptionId}/resourceGroups/rg`;
     await azureRaw(azure, "PUT", `${rg}?api-version=${AZURE_TYPES["Microsoft.Resources/resourceGroups"]!.apiVersion}`, { token: arm, body: { location: "westeurope" } });
@@ -402,10 +397,7 @@ describe("Databricks test server: Entra and OAuth sign-in", () => {
     const res = azure.resource(`${rg}/providers/Microsoft.Databricks/workspaces/dbw`)!;
     workspace = { id: String(res.properties.workspaceId), resourceId: String(res.id), host: String(res.properties.workspaceUrl) };
   });
-  after(async () => {
-    await dbx.close();
-    await azure.close();
-  });
+  after(() => close());
 
   it("points the Azure workspace's workspaceUrl at this server (host and path, no scheme)", () => {
     assert.equal(workspace.host, `${dbx.url.replace("https://", "")}/ws/${workspace.id}`);

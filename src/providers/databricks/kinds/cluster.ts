@@ -1,0 +1,274 @@
+/**
+ * All-purpose clusters (/api/2.1/clusters). Found by berth's tags in custom_tags (sent in the create request itself),
+ * else adopted by exact cluster_name with --adopt. Compared on the fields the spec sets (compare.ts); an edit of a
+ * RUNNING cluster restarts it, so the plan says so, and a change of the worker count alone is a resize instead. An edit
+ * during a transition (PENDING, RESTARTING, RESIZING, TERMINATING) is refused with INVALID_STATE: it is tried again
+ * until the cluster is stable, within 15 minutes (the Terraform provider's bound). A cluster is ready when RUNNING;
+ * one the spec wants terminated is started once when created (that proves its init scripts) and terminated by its
+ * clusterState step after everything using it.
+ */
+import { type ClusterResource, DATABRICKS_TAG } from "../../../resources/databricks-resource.ts";
+import { failed, ready, type Verdict, waiting } from "../../../readiness/verdict.ts";
+import { type FieldChange, type LiveState, type OwnedObject, type Progress, ProviderRequestFailed, type RunResult } from "../../provider.ts";
+import type { DatabricksApi, Json } from "../api.ts";
+import type { KindContext, KindModule } from "../kind.ts";
+import { digestOf, mapChanges, splitDrift, subsetChanges, without } from "./compare.ts";
+import { type Candidate, type Identity, identify } from "./identity.ts";
+import { listAll } from "./paging.ts";
+import { CLUSTER_DEFAULTS, withDefaults } from "./server-defaults.ts";
+
+export const CLUSTERS_API = "/api/2.1/clusters";
+/** Fields a resize changes without a restart. */
+export const WORKER_FIELDS = ["num_workers", "autoscale"] as const;
+/** How long an edit waits for a cluster in transition (INVALID_STATE). */
+export const INVALID_STATE_MS = 15 * 60_000;
+export const RESTART_EFFECT = "the running cluster restarts";
+
+/** States in which the cluster is, or is about to be, up: an edit restarts it. */
+const UP = new Set(["RUNNING", "PENDING", "RESTARTING", "RESIZING"]);
+/** A termination of this type is no failure (a user's request, inactivity). */
+const NORMAL_TERMINATION = new Set(["SUCCESS"]);
+
+const isWorkerField = (field: string): boolean => WORKER_FIELDS.some((f) => field === f || field.startsWith(`${f}.`));
+const isBerthTag = (field: string): boolean => field.startsWith(`custom_tags.berth.`);
+
+interface ClusterCandidate extends Candidate {
+  readonly detail: Json;
+}
+
+const stringTags = (tags: unknown): Record<string, string> => Object.fromEntries(Object.entries((tags ?? {}) as Json).map(([k, v]) => [k, String(v)]));
+
+/** Clusters this process started (created or started), per workspace: a failed start of one of them is a failure. */
+const startedHere = new WeakMap<DatabricksApi, Set<string>>();
+const markStarted = (api: DatabricksApi, id: string) => {
+  const set = startedHere.get(api) ?? new Set<string>();
+  set.add(id);
+  startedHere.set(api, set);
+};
+
+export async function listClusters(ctx: KindContext, progress?: Progress): Promise<ClusterCandidate[]> {
+  const listed = await listAll(ctx.api, `${CLUSTERS_API}/list`, "clusters", { page_size: "100" }, "list clusters", progress);
+  // Job clusters cannot be edited and belong to their runs.
+  return listed.filter((c) => c.cluster_source !== "JOB").map((c) => ({ id: String(c.cluster_id), name: typeof c.cluster_name === "string" ? c.cluster_name : undefined, tags: stringTags(c.custom_tags), detail: c }));
+}
+
+export const readCluster = (api: DatabricksApi, id: string, progress?: Progress): Promise<Json | undefined> =>
+  api.find({ path: `${CLUSTERS_API}/get`, query: { cluster_id: id }, operation: `read cluster ${id}`, readOnly: true, ...(progress ? { progress } : {}) });
+
+const locate = async (r: ClusterResource, ctx: KindContext, progress?: Progress, adopt = ctx.adopt): Promise<Identity<ClusterCandidate>> =>
+  identify(await listClusters(ctx, progress), { instance: ctx.instance, key: r.key, ...(r.renamedFrom ? { renamedFrom: r.renamedFrom } : {}), name: r.body.cluster_name as string | undefined, adopt, noun: "cluster" });
+
+/** The digest of the body as the spec has it, less the worker count (a resize must not need an edit to re-tag). */
+export const clusterDigest = (r: ClusterResource): string => digestOf(without(r.body as Json, [...WORKER_FIELDS]));
+
+/** custom_tags as berth sends them: the spec's, berth's identity, and the digest of this body. */
+export function clusterTags(r: ClusterResource, instance: string, adopted: boolean): Record<string, string> {
+  return {
+    ...stringTags(r.body.custom_tags),
+    [DATABRICKS_TAG.instance]: instance,
+    [DATABRICKS_TAG.key]: r.key,
+    ...(adopted ? { [DATABRICKS_TAG.adopted]: "true" } : {}),
+    ...(r.retain ? { [DATABRICKS_TAG.retain]: "true" } : {}),
+  };
+}
+
+export const clusterBody = (r: ClusterResource, instance: string, adopted: boolean): Json => ({ ...r.body, custom_tags: { ...clusterTags(r, instance, adopted), [DATABRICKS_TAG.digest]: clusterDigest(r) } });
+
+/** The live custom_tags without Databricks' default_tags (Vendor, Creator, ClusterName, ClusterId) and the digest. */
+export function liveCustomTags(live: Json): Record<string, string> {
+  const defaults = stringTags(live.default_tags);
+  return Object.fromEntries(Object.entries(stringTags(live.custom_tags)).filter(([k, v]) => k !== DATABRICKS_TAG.digest && defaults[k] !== v));
+}
+
+/** What differs between the spec (with berth's tags) and the cluster, normalised for server defaults. */
+export function clusterDifferences(r: ClusterResource, live: Json, instance: string, adopted: boolean): FieldChange[] {
+  return [...subsetChanges(without(r.body as Json, ["custom_tags"]), withDefaults(live, CLUSTER_DEFAULTS)), ...mapChanges(clusterTags(r, instance, adopted), liveCustomTags(live), "custom_tags")];
+}
+
+/** Whether applying these differences needs clusters/edit (anything but the worker count and the run state). */
+export const needsEdit = (fields: readonly string[]): boolean => fields.some((f) => !isWorkerField(f) && f !== "state");
+
+function describeTermination(live: Json): { code: string; text: string } | undefined {
+  const reason = live.termination_reason as Json | undefined;
+  if (!reason?.code) return undefined;
+  const params = Object.entries((reason.parameters ?? {}) as Json).map(([k, v]) => `${k}=${String(v)}`);
+  return { code: String(reason.code), text: `${reason.code}${reason.type ? ` (${reason.type})` : ""}${params.length ? `: ${params.join(", ")}` : ""}` };
+}
+
+const failedTermination = (live: Json): boolean => {
+  const reason = live.termination_reason as Json | undefined;
+  return !!reason?.code && !NORMAL_TERMINATION.has(String(reason.type ?? "")) && !["USER_REQUEST", "INACTIVITY"].includes(String(reason.code));
+};
+
+/** The cluster's state as a verdict, for what the spec wants of it. */
+export function clusterVerdict(r: Pick<ClusterResource, "key" | "state">, live: Json, started: boolean): Verdict {
+  const state = String(live.state ?? "UNKNOWN");
+  const message = live.state_message ? `: ${live.state_message}` : "";
+  const termination = describeTermination(live);
+  if (state === "RUNNING") return ready("RUNNING");
+  if (state === "ERROR") return failed(termination?.code ?? "ClusterError", `cluster ${r.key} is in state ERROR${termination ? `: ${termination.text}` : message}`);
+  if (state === "TERMINATED") {
+    if (failedTermination(live) && (started || r.state === "running")) return failed(termination!.code, `cluster ${r.key} terminated: ${termination!.text}${message}`);
+    if (r.state === "terminated") return ready(`TERMINATED${termination ? ` (${termination.code})` : ""}`);
+    return failed(termination?.code ?? "Terminated", `cluster ${r.key} terminated while it should run${termination ? `: ${termination.text}` : ""}`);
+  }
+  return waiting(`${state}${message}`);
+}
+
+const ABSENT = (r: ClusterResource): LiveState => ({
+  exists: false,
+  ownership: "absent",
+  changes: [{ field: "(resource)", to: r.state === "terminated" ? "created (started once, terminated after everything using it)" : "created" }],
+  intentChanged: true,
+});
+
+export const clusterKind: KindModule<ClusterResource> = {
+  async inspect(r, ctx) {
+    const identity = await locate(r, ctx);
+    if (identity.kind === "absent") return ABSENT(r);
+    if (identity.kind === "foreign") return { exists: true, ownership: "foreign", owner: identity.owner, changes: [], intentChanged: false };
+    const { found } = identity;
+    const live = (await readCluster(ctx.api, found.id)) ?? found.detail;
+    const adopted = identity.kind === "adoptable" || identity.adopted;
+    const digest = clusterDigest(r);
+    const lastWritten = stringTags(live.custom_tags)[DATABRICKS_TAG.digest];
+    const { changes, drift } = splitDrift(clusterDifferences(r, live, ctx.instance, adopted), lastWritten, digest, (f) => isBerthTag(f) || isWorkerField(f));
+    const state = String(live.state ?? "UNKNOWN");
+    if (r.state === "running" && (state === "TERMINATED" || state === "TERMINATING")) changes.push({ field: "state", from: state, to: "RUNNING" });
+    // Fields removed from the spec show in no field comparison: the digest says the spec changed all the same.
+    const specChanged = lastWritten !== undefined && lastWritten !== digest;
+    const fields = [...changes, ...drift].map((c) => c.field);
+    const edit = needsEdit(fields) || (specChanged && !fields.some(isWorkerField));
+    const effects = edit && UP.has(state) ? [RESTART_EFFECT] : [];
+    return {
+      exists: true,
+      ownership: identity.kind === "ours" ? "ours" : "adoptable",
+      ...(adopted ? { adopted: true } : {}),
+      changes,
+      ...(drift.length ? { drift } : {}),
+      ...(effects.length ? { effects } : {}),
+      intentChanged: changes.length > 0 || drift.length > 0 || specChanged,
+      outputs: { cluster_id: found.id },
+    };
+  },
+
+  async run(r, given, ctx, progress) {
+    let live = given;
+    if (!live.exists) {
+      // The inspection may be older than this run's start, or a killed run may have created it since: look again.
+      live = await clusterKind.inspect(r, ctx);
+      if (live.ownership === "foreign") throw new ProviderRequestFailed(`cluster ${r.key} exists and is ${live.owner}`, 409);
+    }
+    if (!live.exists) {
+      const created = await ctx.api.post({ path: `${CLUSTERS_API}/create`, body: clusterBody(r, ctx.instance, false), operation: `create cluster ${r.key}`, progress, idempotent: false });
+      const id = String(created.cluster_id);
+      markStarted(ctx.api, id);
+      return { did: "created", mutated: true, outputs: { cluster_id: id } };
+    }
+    const id = live.outputs?.cluster_id;
+    if (!id) throw new Error(`cluster ${r.key}: inspected without its id`);
+    return updateCluster(r, live, id, ctx, progress);
+  },
+
+  async check(r, ctx, _stage, outputs) {
+    let id = outputs.cluster_id;
+    if (!id) {
+      const identity = await locate(r, ctx, undefined, false);
+      if (identity.kind !== "ours") return { ...waiting("not found"), reason: "NotFound" };
+      id = identity.found.id;
+    }
+    const live = await readCluster(ctx.api, id);
+    if (!live) return { ...waiting(`cluster ${id} not found`), reason: "NotFound" };
+    return clusterVerdict(r, live, startedHere.get(ctx.api)?.has(id) ?? false);
+  },
+
+  async explain(r, ctx, _verdict, outputs) {
+    const id = outputs.cluster_id ?? (await locate(r, ctx, undefined, false).then((i) => (i.kind === "ours" ? i.found.id : undefined)));
+    if (!id) return [];
+    const lines: string[] = [];
+    const live = await readCluster(ctx.api, id);
+    const termination = live ? describeTermination(live) : undefined;
+    if (termination) lines.push(`termination reason ${termination.text}`);
+    if (live?.state_message) lines.push(`state ${live.state}: ${live.state_message}`);
+    const events = await ctx.api.post({ path: `${CLUSTERS_API}/events`, body: { cluster_id: id, order: "DESC", limit: 5 }, operation: `read the event log of cluster ${r.key}`, idempotent: true, readOnly: true });
+    const list = ((events.events as Json[] | undefined) ?? []).slice(0, 5);
+    if (list.length) lines.push(`last events of cluster ${id} (newest first):`);
+    for (const e of list) lines.push(`  ${eventLine(e)}`);
+    return lines;
+  },
+
+  async remove(r, ctx, progress) {
+    if (r.retain) return { did: "kept (retain: true) and forgotten", mutated: false };
+    const identity = await locate(r, ctx, progress, false);
+    if (identity.kind !== "ours") return { did: "already gone", mutated: false };
+    if (identity.adopted) return { did: "kept (adopted: berth never deletes it)", mutated: false };
+    if (identity.found.tags[DATABRICKS_TAG.retain] === "true") return { did: "kept (retain: true) and forgotten", mutated: false };
+    try {
+      await ctx.api.post({ path: `${CLUSTERS_API}/permanent-delete`, body: { cluster_id: identity.found.id }, operation: `delete cluster ${r.key}`, progress, idempotent: true });
+    } catch (error) {
+      if ((await readCluster(ctx.api, identity.found.id, progress)) === undefined) return { did: "already gone", mutated: false };
+      throw error;
+    }
+    return { did: "deleted", mutated: true };
+  },
+
+  async owned(ctx) {
+    const listed = await listClusters(ctx);
+    return listed
+      .filter((c) => c.tags[DATABRICKS_TAG.instance] === ctx.instance && c.tags[DATABRICKS_TAG.key])
+      .map((c): OwnedObject => {
+        const resource: ClusterResource = {
+          kind: "cluster",
+          key: c.tags[DATABRICKS_TAG.key]!,
+          workspace: ctx.workspace,
+          body: { cluster_name: c.name },
+          state: "running",
+          ...(c.tags[DATABRICKS_TAG.retain] === "true" ? { retain: true } : {}),
+        };
+        return { ref: { apiVersion: "databricks", kind: "cluster", namespace: ctx.workspace.name, name: resource.key }, id: c.id, holdsData: false, adopted: c.tags[DATABRICKS_TAG.adopted] === "true", labelled: true, detail: resource };
+      });
+  },
+};
+
+/** Applies the differences to an existing cluster: resize, edit, start — no request when nothing differs. */
+async function updateCluster(r: ClusterResource, live: LiveState, id: string, ctx: KindContext, progress: Progress): Promise<RunResult> {
+  const outputs = { cluster_id: id };
+  const fields = [...live.changes, ...(live.drift ?? [])].map((c) => c.field);
+  if (!live.intentChanged) return { did: "unchanged", mutated: false, outputs };
+  const current = await readCluster(ctx.api, id, progress);
+  if (!current) throw new ProviderRequestFailed(`cluster ${r.key} (${id}) disappeared while berth updated it`, 404);
+  const adopted = live.adopted === true;
+  const state = String(current.state ?? "UNKNOWN");
+  const done: string[] = [];
+  const wait = { retryInvalidStateMs: INVALID_STATE_MS, idempotent: true, progress } as const;
+  const workers = fields.some(isWorkerField);
+  const edit = needsEdit(fields) || (!workers && !fields.includes("state")) || (workers && !UP.has(state));
+  if (edit) {
+    if (!["RUNNING", "TERMINATED", "ERROR"].includes(state)) progress.note(`cluster ${r.key} is ${state}: the edit waits until it is RUNNING or TERMINATED`);
+    await ctx.api.post({ path: `${CLUSTERS_API}/edit`, body: { ...clusterBody(r, ctx.instance, adopted), cluster_id: id }, operation: `edit cluster ${r.key}`, ...wait });
+    done.push(UP.has(state) ? "updated (restarted)" : "updated (stays terminated)");
+  } else if (workers) {
+    const size = r.body.autoscale !== undefined ? { autoscale: r.body.autoscale } : { num_workers: r.body.num_workers };
+    await ctx.api.post({ path: `${CLUSTERS_API}/resize`, body: { cluster_id: id, ...size }, operation: `resize cluster ${r.key}`, ...wait });
+    done.push("resized (no restart)");
+  }
+  if (r.state === "running" && (state === "TERMINATED" || state === "TERMINATING" || state === "ERROR")) {
+    await ctx.api.post({ path: `${CLUSTERS_API}/start`, body: { cluster_id: id }, operation: `start cluster ${r.key}`, ...wait });
+    markStarted(ctx.api, id);
+    done.push("started");
+  }
+  if (!done.length) return { did: "unchanged", mutated: false, outputs };
+  return { did: done.join(", "), mutated: true, outputs };
+}
+
+const eventLine = (e: Json): string => {
+  const at = typeof e.timestamp === "number" ? new Date(e.timestamp).toISOString() : "";
+  const d = (e.details ?? {}) as Json;
+  const reason = d.reason as Json | undefined;
+  const what = reason?.code
+    ? `${reason.code}${Object.keys(reason.parameters ?? {}).length ? ` ${Object.entries(reason.parameters as Json).map(([k, v]) => `${k}=${String(v)}`).join(", ")}` : ""}`
+    : Object.keys(d).length
+      ? JSON.stringify(d).slice(0, 200)
+      : "";
+  return [at, e.type, what].filter(Boolean).join(" ");
+};
