@@ -68,15 +68,21 @@ test("DBFS: the step says it is deprecated; a file over 1 MB streams in blocks a
   assert.equal((await deploy(api, r)).result.mutated, false, "read back in 1 MB pieces and found equal");
 });
 
-test("a source file changed since the plan was made is refused before any write", async () => {
+test("a source file changed since the plan was made is refused before any write; an inspection (down, prune) says so and still finds the file", async () => {
   const api = new FakeDatabricks();
   const r = script({ workspace: "/Shared/init/setup.sh" });
+  await deploy(api, r);
   writeFileSync(r.source.path, "#!/bin/bash\nrm -rf /\n");
+  const live = await initScriptKind.inspect(r, kindContext(api));
+  assert.deepEqual([live.exists, live.outputs], [true, { path: "/Shared/init/setup.sh" }]);
+  assert.match(String(live.changes[0]!.to), /^unknown: .*setup\.sh changed since the plan was made/);
+  assert.match(live.effects![0]!, /^the step fails before any write: /);
+  const writes = api.writes().length;
   await assert.rejects(
     initScriptKind.run(r, { exists: false, ownership: "absent", changes: [], intentChanged: true }, kindContext(api), recordingProgress()),
     (e: unknown) => e instanceof ProviderRequestFailed && e.status === 400 && /init script setup: .*setup\.sh changed since the plan was made .*make the plan again/.test(e.message),
   );
-  assert.equal(api.writes().length, 0);
+  assert.equal(api.writes().length, writes);
 });
 
 test("retain keeps the file on remove; explain repeats the workspace's last refusal", async () => {

@@ -9,7 +9,7 @@ import type { FieldChange, LiveState, Progress, RunResult } from "../../provider
 import { type DatabricksApi, isMissing } from "../api.ts";
 import type { KindContext, KindModule } from "../kind.ts";
 import { lastErrorLines, remembering } from "../kind-errors.ts";
-import { digestLabel, readSource } from "../source-file.ts";
+import { digestLabel, readSource, trySource } from "../source-file.ts";
 import { exportSource, deleteObject, getStatus, importObject, mkdirs } from "../workspace-files.ts";
 import { dbfsApiPath, filesApiPath, parentOf, workspaceApiPath } from "../workspace-paths.ts";
 
@@ -114,15 +114,24 @@ const whatOf = (r: InitScriptResource): string => `init script ${r.key}`;
 const withNote = (did: string, type: DestinationType): string => (STORES[type].note ? `${did} ${STORES[type].note}` : did);
 
 interface Observed {
-  readonly wanted: Uint8Array;
+  /** The file's bytes; undefined when it cannot be had (then `problem` says why). */
+  readonly wanted: Uint8Array | undefined;
+  readonly problem?: string;
   readonly live: Uint8Array | undefined;
   readonly changes: FieldChange[];
 }
 
-async function observe(resource: InitScriptResource, ctx: KindContext, progress?: Progress): Promise<Observed> {
+/**
+ * What is there and how it differs. A run reads the source strictly (refused if it is not the plan's); an inspection
+ * does not, because deleting (down, prune) inspects resources of earlier plans whose files have changed or gone since:
+ * it reports the problem instead.
+ */
+async function observe(resource: InitScriptResource, ctx: KindContext, mode: "inspect" | "run", progress?: Progress): Promise<Observed> {
   const { type, path } = destinationOf(resource);
-  const wanted = await readSource(resource.source, whatOf(resource));
+  const source = mode === "run" ? { bytes: await readSource(resource.source, whatOf(resource)) } : await trySource(resource.source);
   const live = await STORES[type].read(ctx.api, whatOf(resource), path, progress);
+  if ("problem" in source) return { wanted: undefined, problem: source.problem, live, changes: [{ field: live ? "content" : "(file)", to: `unknown: ${source.problem}` }] };
+  const wanted = source.bytes;
   const changes: FieldChange[] = !live ? [{ field: "(file)", to: `created (${digestLabel(wanted)})` }] : Buffer.from(live).equals(Buffer.from(wanted)) ? [] : [{ field: "content", from: digestLabel(live), to: digestLabel(wanted) }];
   return { wanted, live, changes };
 }
@@ -130,17 +139,18 @@ async function observe(resource: InitScriptResource, ctx: KindContext, progress?
 export const initScriptKind: KindModule<InitScriptResource> = {
   inspect: (resource, ctx) =>
     remembering(ctx.api, resource, async (): Promise<LiveState> => {
-      const { live, changes } = await observe(resource, ctx);
+      const { live, changes, problem } = await observe(resource, ctx, "inspect");
       const outputs = { path: destinationOf(resource).path };
-      return live ? { exists: true, ownership: "ours", changes, intentChanged: changes.length > 0, outputs } : { exists: false, ownership: "absent", changes, intentChanged: true };
+      const effects = problem ? { effects: [`the step fails before any write: ${problem}`] } : {};
+      return live ? { exists: true, ownership: "ours", changes, intentChanged: changes.length > 0, outputs, ...effects } : { exists: false, ownership: "absent", changes, intentChanged: true, ...effects };
     }),
 
   run: (resource, _live, ctx, progress) =>
     remembering(ctx.api, resource, async (): Promise<RunResult> => {
       const { type, path } = destinationOf(resource);
       // Read again: the plan's inspection may be old, and the file is checked against the plan's digest here too.
-      const { wanted, live, changes } = await observe(resource, ctx, progress);
-      if (!changes.length) return { did: "unchanged", mutated: false, outputs: { path } };
+      const { wanted, live, changes } = await observe(resource, ctx, "run", progress);
+      if (!changes.length || !wanted) return { did: "unchanged", mutated: false, outputs: { path } };
       await STORES[type].write(ctx.api, whatOf(resource), path, wanted, progress);
       return { did: withNote(live ? `updated ${path}` : `uploaded ${path}`, type), mutated: true, outputs: { path } };
     }),

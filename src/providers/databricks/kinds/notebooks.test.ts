@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { rmSync } from "node:fs";
 import { test } from "node:test";
 import type { NotebookFile, NotebooksResource } from "../../../resources/databricks-resource.ts";
 import { FakeDatabricks, kindContext, recordingProgress, sourceFile, WORKSPACE } from "../../../../test/support/fake-databricks-api.ts";
@@ -96,4 +97,18 @@ test("a file outside the folder is refused; remove deletes the folder recursivel
   assert.deepEqual(await notebooksKind.remove(r, kindContext(api), recordingProgress()), { did: "deleted /Shared/etl and everything in it", mutated: true });
   assert.equal([...api.workspace.keys()].some((p) => p.startsWith("/Shared/etl")), false);
   assert.equal((await notebooksKind.check(r, kindContext(api), "settled", {})).ok, false);
+});
+
+test("a source gone since its plan: the inspection (down, prune) still finds the folder and keeps the file; the run refuses", async () => {
+  const api = new FakeDatabricks();
+  const r = folder([file("load", LOAD, "PYTHON"), file("util", "x = 1", "PYTHON")]);
+  await deploy(api, r);
+  rmSync(r.files[1]!.source.path);
+  const live = await notebooksKind.inspect(r, kindContext(api));
+  assert.deepEqual([live.exists, live.outputs], [true, { object_id: String(api.workspace.get("/Shared/etl")!.id) }]);
+  assert.deepEqual(live.changes.map((c) => [c.field, String(c.to).split(":")[0]]), [["files/util", "unknown"]], "not listed for deletion");
+  assert.match(live.effects![0]!, /^the step fails before any write: notebooks etl: cannot read .*util: ENOENT/);
+  const writes = api.writes().length;
+  await assert.rejects(notebooksKind.run(r, live, kindContext(api), recordingProgress()), /notebooks etl: util: cannot read/);
+  assert.equal(api.writes().length, writes);
 });

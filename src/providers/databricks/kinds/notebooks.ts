@@ -11,7 +11,7 @@ import type { FieldChange, LiveState, Progress, RunResult } from "../../provider
 import type { KindContext, KindModule } from "../kind.ts";
 import { lastErrorLines, refused, remembering } from "../kind-errors.ts";
 import { normaliseNotebook } from "../notebook-source.ts";
-import { digestLabel, readSource } from "../source-file.ts";
+import { digestLabel, readSource, trySource } from "../source-file.ts";
 import { deleteObject, exportSource, getStatus, importObject, listRecursive, mkdirs, type WorkspaceObject } from "../workspace-files.ts";
 import { foldersOf, joinPath, relativeTo, workspaceApiPath } from "../workspace-paths.ts";
 
@@ -19,6 +19,12 @@ interface Wanted {
   readonly relative: string;
   readonly file: NotebookFile;
   readonly bytes: Uint8Array;
+}
+
+/** A wanted file whose source cannot be had at an inspection (changed since its plan, or gone). */
+interface Unreadable {
+  readonly relative: string;
+  readonly problem: string;
 }
 
 /** What a run does, worked out from one reading of the folder. */
@@ -30,6 +36,8 @@ interface Work {
   readonly mkdirs: readonly string[];
   readonly imports: readonly Wanted[];
   readonly changes: readonly FieldChange[];
+  /** Sources that could not be read (inspect only: a run refuses them). */
+  readonly problems: readonly string[];
 }
 
 const whatOf = (r: NotebooksResource): string => `notebooks ${r.key}`;
@@ -50,18 +58,31 @@ const comparable = (bytes: Uint8Array, language: NotebookFile["language"]): Buff
 /** The live object matches the wanted one's type (a notebook of that language, or a file). */
 const sameType = (live: WorkspaceObject, file: NotebookFile): boolean => (file.language ? live.object_type === "NOTEBOOK" && live.language === file.language : live.object_type === "FILE");
 
-async function plan(resource: NotebooksResource, ctx: KindContext, progress?: Progress): Promise<Work> {
+/**
+ * What a run would do. A run reads every source strictly (refused unless it is the plan's); an inspection does not,
+ * because deleting (down, prune) inspects folders of earlier plans whose files have changed since: it says so instead.
+ */
+async function plan(resource: NotebooksResource, ctx: KindContext, mode: "inspect" | "run", progress?: Progress): Promise<Work> {
   const folder = workspaceApiPath(resource.folder);
   const what = whatOf(resource);
   const wanted: Wanted[] = [];
-  for (const file of resource.files) wanted.push({ relative: relativeOf(resource, file), file, bytes: await readSource(file.source, `${what}: ${file.path}`) });
+  const unreadable: Unreadable[] = [];
+  for (const file of resource.files) {
+    const relative = relativeOf(resource, file);
+    if (mode === "run") wanted.push({ relative, file, bytes: await readSource(file.source, `${what}: ${file.path}`) });
+    else {
+      const got = await trySource(file.source);
+      if ("problem" in got) unreadable.push({ relative, problem: got.problem });
+      else wanted.push({ relative, file, bytes: got.bytes });
+    }
+  }
   const listing = await listRecursive(ctx.api, what, folder, progress);
   const live = new Map((listing ?? []).flatMap((o) => {
     const relative = relativeTo(folder, o.path);
     return relative ? [[relative, o] as const] : [];
   }));
-  const wantedFiles = new Map(wanted.map((w) => [w.relative, w]));
-  const wantedFolders = new Set(wanted.flatMap((w) => foldersOf(w.relative)));
+  const wantedFiles = new Set([...wanted, ...unreadable].map((w) => w.relative));
+  const wantedFolders = new Set([...wanted, ...unreadable].flatMap((w) => foldersOf(w.relative)));
 
   const changes: FieldChange[] = [];
   const deletes: string[] = [];
@@ -95,11 +116,12 @@ async function plan(resource: NotebooksResource, ctx: KindContext, progress?: Pr
       imports.push(w);
     }
   }
+  for (const u of unreadable) changes.push({ field: `files/${u.relative}`, to: `unknown: ${u.problem}` });
   const liveFolders = new Set([...live].filter(([relative, o]) => o.object_type === "DIRECTORY" && !deletes.includes(relative)).map(([relative]) => relative));
   const toMake = [...wantedFolders].filter((f) => !liveFolders.has(f)).sort((a, b) => a.split("/").length - b.split("/").length || a.localeCompare(b));
   // mkdirs makes parents: only the deepest missing folders are asked for, and the root when nothing else makes it.
   const deepest = toMake.filter((f) => !toMake.some((g) => g.startsWith(`${f}/`)));
-  return { folderExists: !!listing, deletes, mkdirs: deepest, imports, changes };
+  return { folderExists: !!listing, deletes, mkdirs: deepest, imports, changes, problems: unreadable.map((u) => `${what}: ${u.problem}`) };
 }
 
 async function folderOutputs(resource: NotebooksResource, ctx: KindContext, progress?: Progress): Promise<Record<string, string>> {
@@ -112,16 +134,17 @@ const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? "" 
 export const notebooksKind: KindModule<NotebooksResource> = {
   inspect: (resource, ctx) =>
     remembering(ctx.api, resource, async (): Promise<LiveState> => {
-      const work = await plan(resource, ctx);
-      if (!work.folderExists) return { exists: false, ownership: "absent", changes: work.changes, intentChanged: true };
-      return { exists: true, ownership: "ours", changes: work.changes, intentChanged: work.changes.length > 0, outputs: await folderOutputs(resource, ctx) };
+      const work = await plan(resource, ctx, "inspect");
+      const effects = work.problems.length ? { effects: work.problems.map((p) => `the step fails before any write: ${p}`) } : {};
+      if (!work.folderExists) return { exists: false, ownership: "absent", changes: work.changes, intentChanged: true, ...effects };
+      return { exists: true, ownership: "ours", changes: work.changes, intentChanged: work.changes.length > 0, outputs: await folderOutputs(resource, ctx), ...effects };
     }),
 
   run: (resource, _live, ctx, progress) =>
     remembering(ctx.api, resource, async (): Promise<RunResult> => {
       const folder = workspaceApiPath(resource.folder);
       const what = whatOf(resource);
-      const work = await plan(resource, ctx, progress);
+      const work = await plan(resource, ctx, "run", progress);
       if (!work.changes.length) return { did: "unchanged", mutated: false, outputs: await folderOutputs(resource, ctx, progress) };
       for (const relative of work.deletes) await deleteObject(ctx.api, what, joinPath(folder, relative), true, progress);
       if (!work.folderExists && !work.mkdirs.length) await mkdirs(ctx.api, what, folder, progress);
