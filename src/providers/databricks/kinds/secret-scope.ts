@@ -43,8 +43,9 @@ export const vaultLabel = (ref: VaultSecretRef): string => `${decodeURIComponent
 const fromVault = (ref: VaultSecretRef): string => `(set from vault ${vaultLabel(ref)})`;
 
 /**
- * Key Vault's `updated` attribute is Unix seconds; Databricks' last_updated_timestamp is milliseconds. A value too
- * small to be milliseconds of this century is taken as seconds, so the comparison never depends on which the client passes.
+ * Key Vault's `updated` attribute is Unix seconds, Databricks' last_updated_timestamp milliseconds. The client passes
+ * milliseconds (vault-data-plane.ts); a value too small to be milliseconds since 1973 is still taken as seconds, so a
+ * client passing the attribute as is cannot make every copy look current.
  */
 export const asMillis = (t: number): number => (t < 1e11 ? t * 1000 : t);
 
