@@ -8,28 +8,24 @@ import type { DatabricksKind, DatabricksResource } from "../../../resources/data
 import type { KindModule } from "../kind.ts";
 import { clusterKind } from "./cluster.ts";
 import { clusterStateKind } from "./cluster-state.ts";
+import { initScriptKind } from "./init-script.ts";
 import { jobKind } from "./job.ts";
+import { notebooksKind } from "./notebooks.ts";
+import { permissionsKind } from "./permissions.ts";
+import { secretScopeKind } from "./secret-scope.ts";
 
 export interface KindRow {
   readonly module: KindModule<any>;
   readonly listedForPrune: "tagged" | "remembered" | "never";
 }
 
-/** Until its module is written: every call says so (the step fails with that message, nothing is sent). */
-const notYet = (kind: DatabricksKind): KindModule<DatabricksResource> => {
-  const fail = async (): Promise<never> => {
-    throw new Error(`the Databricks ${kind} kind is not implemented yet`);
-  };
-  return { inspect: fail, run: fail, check: fail, remove: fail };
-};
-
 export const DATABRICKS_KIND_MODULES: Readonly<Record<DatabricksKind, KindRow>> = {
-  initScript: { module: notYet("initScript"), listedForPrune: "remembered" },
-  secretScope: { module: notYet("secretScope"), listedForPrune: "remembered" },
+  initScript: { module: initScriptKind, listedForPrune: "remembered" },
+  secretScope: { module: secretScopeKind, listedForPrune: "remembered" },
   cluster: { module: clusterKind, listedForPrune: "tagged" },
-  notebooks: { module: notYet("notebooks"), listedForPrune: "remembered" },
+  notebooks: { module: notebooksKind, listedForPrune: "remembered" },
   job: { module: jobKind, listedForPrune: "tagged" },
-  permissions: { module: notYet("permissions"), listedForPrune: "never" },
+  permissions: { module: permissionsKind, listedForPrune: "never" },
   clusterState: { module: clusterStateKind, listedForPrune: "never" },
 };
 
