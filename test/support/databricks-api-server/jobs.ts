@@ -83,7 +83,7 @@ function create(c: Call): Reply {
   validate(ws, settings);
   const job: Job = { job_id: w.nextId("job"), settings, created_time: w.clock.now(), creator_user_name: c.caller.name, runs: 0 };
   ws.jobs.set(job.job_id, job);
-  ws.acl.set(`/jobs/${job.job_id}`, [{ principal: c.caller.name, permission_level: "IS_OWNER" }, ...((acl ?? []) as Json[]).map((e) => ({ principal: e.user_name ?? e.group_name ?? e.service_principal_name, permission_level: e.permission_level }))]);
+  ws.acl.set(`/jobs/${job.job_id}`, [{ principal: c.caller.name, permission_level: "IS_OWNER" }, ...((acl ?? []) as Json[]).map((e) => ({ principal: e.user_name ?? e.group_name ?? e.service_principal_name, permission_level: e.permission_level, field: e.user_name !== undefined ? ("user_name" as const) : e.group_name !== undefined ? ("group_name" as const) : ("service_principal_name" as const) }))]);
   return ok({ job_id: job.job_id });
 }
 

@@ -44,15 +44,19 @@ export function permissionsView(ws: Workspace, type: string, id: string): Json |
   const t = TYPES[type];
   if (!t || t.absent(ws, id)) return undefined;
   const byPrincipal = new Map<string, Json[]>();
-  const add = (principal: string, p: Json): void => void byPrincipal.set(principal, [...(byPrincipal.get(principal) ?? []), p]);
-  for (const ace of ws.acl.get(`/${type}/${id}`) ?? []) add(ace.principal, { permission_level: ace.permission_level, inherited: false });
-  for (const { from, ace } of inherited(ws, type, id)) add(ace.principal, { permission_level: ace.permission_level, inherited: true, inherited_from_object: [from] });
+  const fields = new Map<string, NonNullable<Ace["field"]>>();
+  const add = (principal: string, p: Json, field?: Ace["field"]): void => {
+    if (field) fields.set(principal, field);
+    byPrincipal.set(principal, [...(byPrincipal.get(principal) ?? []), p]);
+  };
+  for (const ace of ws.acl.get(`/${type}/${id}`) ?? []) add(ace.principal, { permission_level: ace.permission_level, inherited: false }, ace.field);
+  for (const { from, ace } of inherited(ws, type, id)) add(ace.principal, { permission_level: ace.permission_level, inherited: true, inherited_from_object: [from] }, ace.field);
   const root = type === "directories" || type === "notebooks" ? "/directories/" : `/${type}/`;
   add("admins", { permission_level: "CAN_MANAGE", inherited: true, inherited_from_object: [root] });
   return {
     object_id: `/${type}/${id}`,
     object_type: t.object_type,
-    access_control_list: [...byPrincipal.entries()].map(([principal, all_permissions]) => ({ [principalField(principal)]: principal, all_permissions })),
+    access_control_list: [...byPrincipal.entries()].map(([principal, all_permissions]) => ({ [fields.get(principal) ?? principalField(principal)]: principal, all_permissions })),
   };
 }
 
@@ -76,7 +80,8 @@ function entries(c: Call, t: ObjectType): Ace[] {
     if (e.group_name === undefined && !c.ws.users.has(principal)) throw invalid(`Principal: ${e.user_name !== undefined ? "UserName" : "ServicePrincipal"}(${principal}) does not exist`);
     if (e.group_name === "admins") throw invalid("The admins group's permissions cannot be changed.");
     if (e.permission_level === "IS_OWNER" && e.group_name !== undefined) throw invalid("A group cannot be the owner of a job.");
-    return { principal, permission_level: e.permission_level };
+    const field = e.user_name !== undefined ? "user_name" : e.group_name !== undefined ? "group_name" : "service_principal_name";
+    return { principal, permission_level: e.permission_level, field };
   });
 }
 

@@ -79,6 +79,8 @@ export interface Scope {
 export interface Ace {
   readonly principal: string;
   readonly permission_level: string;
+  /** The field it was given in (a group is shown as a group); absent: told from the name (principalField). */
+  readonly field?: "service_principal_name" | "group_name" | "user_name";
 }
 
 export class Workspace {

@@ -12,9 +12,9 @@ import type { FieldChange, LiveState, Progress, RunResult } from "../../provider
 import type { Json } from "../api.ts";
 import type { KindContext, KindModule } from "../kind.ts";
 import { lastErrorLines, refused, remembering } from "../kind-errors.ts";
-import { PERMISSION_LEVELS } from "../permission-levels.ts";
+import { PERMISSION_LEVELS } from "../../../resources/databricks-permissions.ts";
 
-export { PERMISSION_LEVELS, isPermissionLevel } from "../permission-levels.ts";
+export { PERMISSION_LEVELS, isPermissionLevel } from "../../../resources/databricks-permissions.ts";
 
 /** The three ways an entry names its principal, and how a change names it. */
 const PRINCIPAL_FIELDS = [
