@@ -45,6 +45,12 @@ export interface AzureResource {
    * copies it): a name held by a deleted secret is recovered, purged or reported the same way.
    */
   readonly softDelete?: SoftDeletePolicy;
+  /**
+   * A role assignment to the principal berth deploys as (`deployer`): its object id is read from the credential's
+   * token when the step runs, and the assignment's name — a GUID of scope, role and principal, as for every grant —
+   * made from it. The plan holds a placeholder name and principal: the step is the same whoever deploys.
+   */
+  readonly assignee?: "deployer";
 }
 
 /** A Key Vault's soft-delete policy; a vault secret (and a generated admin password) carries its vault's. */

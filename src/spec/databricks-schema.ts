@@ -9,6 +9,9 @@ import { Name } from "./schema-parts.ts";
 
 const SparkVersion = z.string().regex(/^\d+\.\d+\.x-(?:[a-z0-9-]+-)?scala\d+\.\d+$|^[a-z0-9][a-z0-9.-]*\.x-[a-z0-9.-]+$/, "must be a Databricks runtime key such as 15.4.x-scala2.12").describe("Databricks runtime (GET /api/2.1/clusters/spark-versions lists them).");
 
+/** A Spark property or environment value: Databricks takes strings; YAML numbers and booleans are written as such. */
+const Conf = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+
 const Autoscale = z.strictObject({ min_workers: z.int().min(0), max_workers: z.int().min(1) });
 
 const AzureAttributes = z.strictObject({
@@ -29,8 +32,8 @@ const ClusterFields = {
     .refine((m) => m === 0 || (m >= 10 && m <= 10000), "must be 0 (never) or 10–10000")
     .optional()
     .describe("Required (and not 0) outside development environments."),
-  spark_conf: z.record(z.string(), z.string()).optional(),
-  spark_env_vars: z.record(z.string(), z.string()).optional(),
+  spark_conf: z.record(z.string(), Conf).optional().describe("Spark properties; numbers and booleans are sent as the strings Databricks takes."),
+  spark_env_vars: z.record(z.string(), Conf).optional(),
   custom_tags: z
     .record(z.string().regex(/^[^<>%&\\?/]{1,127}$/, "must be 1–127 characters without < > % & \\ ? /"), z.string().max(255))
     .refine((t) => Object.keys(t).length <= 40, "at most 40 tags (berth adds its own up to Databricks' 45)")

@@ -170,7 +170,7 @@ describe("databricks-devops: seed 001 deployed by berth up, per environment", ()
     await ok("up", "prod", "--yes", "--set", "databricks.clusters.analytics.state=running");
     const analytics = workspaceOf("prod").clusters().find((c) => c.cluster_name === "analytics")!;
     assert.equal(analytics.state, "RUNNING");
-    const plan = await run("plan", "prod", "--set", "databricks.clusters.analytics.state=running", "--set", "databricks.clusters.analytics.spark_conf.spark.sql.shuffle.partitions=64");
+    const plan = await run("plan", "prod", "--set", "databricks.clusters.analytics.state=running", "--set", "databricks.clusters.analytics.spark_conf[spark.sql.shuffle.partitions]=64");
     assert.equal(plan.code, 3, `changes pending\n${plan.stdout}\n${plan.stderr}`);
     assert.match(plan.stdout, /deploy cluster analytics[^\n]*\[update\][\s\S]*spark_conf[\s\S]*! the running cluster restarts/, plan.stdout);
     const resize = await run("plan", "prod", "--set", "databricks.clusters.analytics.state=running", "--set", "databricks.clusters.analytics.autoscale.max_workers=3");

@@ -41,3 +41,18 @@ export function roleAssignment(ctx: AzureContext, g: Grant): AzureDesired {
     body: { properties: { roleDefinitionId: roleDefinitionId(ctx.azure.subscriptionId, g.role), principalId: g.principalId, principalType: "ServicePrincipal" } },
   });
 }
+
+/** The principal a grant to the deploying principal names in the plan: the provider puts the real one in (AzureResource.assignee). */
+export const DEPLOYER = "(the deploying principal)";
+
+/**
+ * A grant to the principal berth deploys as (what reads a vault's secret values at deploy time): planned with a
+ * placeholder principal and name, made concrete by the Azure provider from its credential's token.
+ */
+export function deployerRoleAssignment(ctx: AzureContext, g: Omit<Grant, "principalId">): AzureDesired {
+  const d = roleAssignment(ctx, { ...g, principalId: DEPLOYER });
+  // Whoever deploys, the same step: no principalType (a user or an application may deploy).
+  const properties = { ...(d.resource.body.properties as Record<string, unknown>) };
+  delete properties.principalType;
+  return { ...d, resource: { ...d.resource, body: { ...d.resource.body, properties }, assignee: "deployer" } };
+}

@@ -68,7 +68,7 @@ export function synthDatabricksArtifacts(spec: ResolvedSpec): DatabricksSynthesi
   const scopeSecrets = (d: DatabricksDesired): VaultSecretRef[] => (d.resource.kind === "secretScope" && d.resource.backend.type === "DATABRICKS" ? Object.values(d.resource.backend.secrets) : []);
   const read = [...signIn.map((ref) => ({ ref, origin: ["spec", "databricks", "auth"] })), ...all.flatMap((d) => scopeSecrets(d).map((ref) => ({ ref, origin: d.origin })))];
   const provided = providedVaultSecrets(spec, read);
-  const keys = (refs: readonly VaultSecretRef[]) => refs.map(provided.keyOf).filter((k): k is string => k !== undefined);
+  const keys = (refs: readonly VaultSecretRef[]) => refs.flatMap((r) => [provided.keyOf(r), provided.grantOf(r)]).filter((k): k is string => k !== undefined);
   const databricks = all.map((d) => ({ ...d, needs: [...new Set([...(d.needs ?? []), ...keys(signIn), ...keys(scopeSecrets(d))])] }));
   return { databricks, azure: provided.azure, diagnostics };
 }

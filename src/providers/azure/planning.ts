@@ -12,6 +12,7 @@ import { keyOfId, SUBSCRIPTION_SCOPE } from "../../resources/identity.ts";
 import type { ProviderPlanning } from "../planning.ts";
 import type { OwnedObject } from "../provider.ts";
 import { azureTypeRow } from "./types.ts";
+import { BUILT_IN_ROLES } from "../../resources/azure-roles.ts";
 
 const RESOURCE_GROUPS = "Microsoft.Resources/resourceGroups";
 const PROVIDER_REGISTRATION = "Microsoft.Resources/providers";
@@ -67,6 +68,19 @@ const shortType = (type: string): string => type.split("/").slice(1).join("/");
 export const describeAzure = (r: { readonly type: string; readonly name: string; readonly resourceGroup?: string }): string =>
   `${shortType(r.type)} ${r.resourceGroup && r.type !== RESOURCE_GROUPS ? `${r.resourceGroup}/` : ""}${r.name}`;
 
+/** A role assignment's role by name (the built-in table), else its definition's GUID. */
+const roleNameOf = (r: AzureResource): string => {
+  const id = String((r.body.properties as { roleDefinitionId?: string } | undefined)?.roleDefinitionId ?? "").split("/").pop() ?? "";
+  return Object.entries(BUILT_IN_ROLES).find(([, guid]) => guid === id)?.[0] ?? id;
+};
+
+/** The resource a role assignment's id is below, as messages name it (`vaults rg/kv`). */
+const describeScope = (id: string): string => {
+  const key = keyOfArmId(id.slice(0, id.indexOf("/providers/Microsoft.Authorization/")));
+  const m = key ? /^azure:([^:]+):([^:]+):(.+)$/.exec(key) : null;
+  return m ? describeAzure({ type: m[1]!, name: m[3]!, ...(m[2] === SUBSCRIPTION_SCOPE ? {} : { resourceGroup: m[2]! }) }) : id;
+};
+
 /** Resources before what is placed in them; servers and clusters after the subnets they join (read reversed when deleting). */
 export const AZURE_ORDERING_RULES: readonly OrderingRule[] = [{ first: ["namespaces"], then: "*", scope: "platform", why: "resources are created in their resource group" }];
 
@@ -76,6 +90,7 @@ export const azurePlanning: ProviderPlanning = {
   stepFor(resource: DesiredResource) {
     if (resource.provider !== "azure") throw new Error(`${resource.key} is not an Azure resource`);
     const r = resource.resource;
+    if (r.assignee === "deployer") return { title: `grant the deploying principal ${roleNameOf(r)} on ${describeScope(r.id)}`, action: { type: "ensure", resource: r } };
     const verb = r.type === PROVIDER_REGISTRATION ? "register resource provider" : r.existing ? "read existing" : "ensure";
     return { title: `${verb} ${r.type === PROVIDER_REGISTRATION ? r.name : describeAzure(r)}`, action: { type: "ensure", resource: r } };
   },

@@ -28,6 +28,8 @@ import { KeyedMutex } from "./serialize.ts";
 import { deletedVaultHolding, describeNameHeld, policyOf, purgeDeletedVault } from "./soft-delete.ts";
 import { AZURE_FAILURE_HINTS, azureTypeRow } from "./types.ts";
 import { KeyVaultDataPlane } from "./vault-data-plane.ts";
+import { assignedTo, Deployer } from "./deployer.ts";
+import { armScope } from "./cloud.ts";
 import { isProvided, type MadeOnce, madeOnce, providedSecretMissing, type SecretPlace, secretIn, secretPlace, vaultIdOf } from "./vault-secrets.ts";
 
 export const TAG = { instance: "berth.instance", adopted: "berth.adopted" } as const;
@@ -76,6 +78,8 @@ export class AzureProvider implements Provider {
   readonly #errors = new Map<string, AzureRequestError>();
   /** The resource as ARM showed it when this run's write of a step ended (its operation Succeeded): the step's first check reads nothing more. */
   readonly #written = new Map<string, Json>();
+  /** The principal berth deploys as, for grants planned to it (AzureResource.assignee). */
+  readonly deployer: Deployer;
 
   constructor(readonly options: AzureProviderOptions) {
     // ARM and the Key Vault data plane share the subscription, credential, transport, retry table and clock.
@@ -89,6 +93,15 @@ export class AzureProvider implements Provider {
     };
     this.client = new ArmClient({ ...shared, ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}) });
     this.data = new KeyVaultDataPlane(shared);
+    this.deployer = new Deployer(options.credential, armScope(options.cloud));
+  }
+
+  /** The step as ARM knows it: a grant planned to the deploying principal names that principal. */
+  async #concrete(step: PlanStep): Promise<PlanStep> {
+    const r = resourceOf(step);
+    if (!r?.assignee) return step;
+    const resource = assignedTo(r, await this.deployer.objectId());
+    return { ...step, action: step.action.type === "remove" ? { type: "remove", resource } : { type: "ensure", resource } };
   }
 
   async preflight() {
@@ -121,7 +134,8 @@ export class AzureProvider implements Provider {
     return problems.map((p) => ({ code: p.code, ...(p.step ? { step: p.step } : {}), message: p.message, ...(p.fix ? { hint: p.fix } : {}), blocking: p.blocking }));
   }
 
-  async inspect(step: PlanStep): Promise<LiveState> {
+  async inspect(planned: PlanStep): Promise<LiveState> {
+    const step = await this.#concrete(planned);
     const resource = resourceOf(step);
     if (!resource) return { exists: true, ownership: "ours", changes: [], intentChanged: false };
     if (azureTypeRow(resource.type).registration) return this.#inspectRegistration(resource);
@@ -174,7 +188,8 @@ export class AzureProvider implements Provider {
     return body;
   }
 
-  async run(step: PlanStep, live: LiveState, given: Progress, signal: AbortSignal): Promise<RunResult> {
+  async run(planned: PlanStep, live: LiveState, given: Progress, signal: AbortSignal): Promise<RunResult> {
+    const step = await this.#concrete(planned);
     const resource = resourceOf(step);
     if (!resource) return { did: "nothing to change", mutated: false };
     const progress: Progress = given.signal ? given : { ...given, signal };
@@ -328,7 +343,8 @@ export class AzureProvider implements Provider {
     return { did: row.softDelete ? "deleted (soft-deleted: recoverable until purged)" : "deleted", mutated: true };
   }
 
-  async check(step: PlanStep, stage: "step" | "settled"): Promise<Verdict> {
+  async check(planned: PlanStep, stage: "step" | "settled"): Promise<Verdict> {
+    const step = await this.#concrete(planned);
     const resource = resourceOf(step);
     if (!resource) return ready("verified");
     // Right after its write the step has the view ARM gave at the operation's end; later checks (settled) read again.
