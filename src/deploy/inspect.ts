@@ -126,7 +126,7 @@ export async function inspectPlan(plan: Plan, connected: Connected, concurrency 
  * after the steps assigning them, with what those reported substituted (an existing server's FQDN), so their diff is
  * against values where values are known; the rest stay tokens, shown as `(known after apply)`.
  */
-async function inspectSteps(steps: readonly PlanStep[], connected: Connected, concurrency: number): Promise<Map<string, LiveState>> {
+export async function inspectSteps(steps: readonly PlanStep[], connected: Connected, concurrency: number): Promise<Map<string, LiveState>> {
   const live = new Map<string, LiveState>();
   const inspect = (s: PlanStep) => connected.providers[s.provider]!.inspect(s);
   const plain = steps.filter((s) => !outputRefsIn(s.action).length);

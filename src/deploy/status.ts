@@ -1,7 +1,9 @@
 /** `berth status`: one look at every object of the plan, grouped by the spec entry it came from. No lock, no change. */
-import { connect, type DeployTarget, preflight } from "./target.ts";
+import { type Connected, connect, type DeployTarget, preflight } from "./target.ts";
+import { inspectSteps } from "./inspect.ts";
+import { outputRefsIn, substituteOutputs } from "../resources/outputs.ts";
 import { mapLimited } from "../util/map-limited.ts";
-import type { Plan } from "../plan/step.ts";
+import type { Plan, PlanStep } from "../plan/step.ts";
 import type { Revision } from "../engine/revisions.ts";
 
 /** The last revision in the cluster, without its plan: what was deployed last, by whom, from any machine. */
@@ -22,12 +24,25 @@ export interface ComponentHealth {
   readonly objects: readonly ObjectHealth[];
 }
 
+/**
+ * A step as its provider can check it: output tokens (a job's cluster id, the object permissions are on) replaced by
+ * what the steps assigning them find live now. Only those steps and the ones using them are read.
+ */
+async function outputsOf(steps: readonly PlanStep[], connected: Connected, concurrency: number): Promise<(s: PlanStep) => PlanStep> {
+  const tokened = steps.filter((s) => outputRefsIn(s.action).length);
+  if (!tokened.length) return (s) => s;
+  const producers = new Set(tokened.flatMap((s) => outputRefsIn(s.action).map((r) => r.resource)));
+  const live = await inspectSteps(steps.filter((s) => producers.has(s.id) || tokened.includes(s)), connected, concurrency);
+  return (s) => ({ ...s, action: substituteOutputs(s.action, (ref) => live.get(ref.resource)?.outputs?.[ref.output]).value });
+}
+
 export async function status(plan: Plan, target: DeployTarget): Promise<{ readonly endpoint: string; readonly components: readonly ComponentHealth[]; readonly revision?: LastRevision }> {
   const connected = connect(plan, target);
   const { endpoint } = await preflight(connected);
   const steps = plan.steps.filter((s) => s.action.type === "apply" || s.action.type === "ensure" || s.action.type === "deploy" || s.action.type === "generate-secret" || s.action.type === "require-secret");
+  const resolve = await outputsOf(steps, connected, target.concurrency ?? 16);
   const health = await mapLimited(steps, target.concurrency ?? 16, async (s): Promise<ObjectHealth> => {
-    const v = await connected.providers[s.provider]!.check(s, "settled");
+    const v = await connected.providers[s.provider]!.check(resolve(s), "settled");
     const state = v.done ? (v.ok ? "ready" : "failed") : v.reason === "NotFound" ? "missing" : "waiting";
     return { step: s.id, title: s.title.replace(/^(apply|generate|require) /, ""), state, message: v.message, ...(v.reason ? { reason: v.reason } : {}) };
   });

@@ -177,6 +177,16 @@ describe("databricks-devops: seed 001 deployed by berth up, per environment", ()
     assert.doesNotMatch(resize.stdout, /restarts/, "a worker-count change resizes instead");
   });
 
+  test("prod: what leaves the spec is pruned — the job found by its tag, the scope and the notebooks through the history", async () => {
+    const before = workspaceOf("prod");
+    assert.deepEqual([before.jobs().length, before.scopes().length], [1, 1]);
+    await ok("up", "prod", "--yes", "--set", "databricks.jobs.nightly=null", "--set", "databricks.secretScopes.myproject=null", "--set", "databricks.notebooks.myproject.source=notebooks/helpers");
+    const ws = workspaceOf("prod");
+    assert.deepEqual([ws.jobs().length, ws.scopes().length, ws.clusters().length], [0, 0, 2], "job and scope pruned, clusters kept");
+    assert.equal(ws.object("/Shared/MyProject/01-ingest"), undefined, "a notebook that left the folder is deleted");
+    assert.equal(ws.object("/Shared/MyProject/quality")?.object_type, "NOTEBOOK");
+  });
+
   test("down removes it all after confirmation; the service principal's secret is nowhere", async () => {
     const refused = await run("down", "dev");
     assert.notEqual(refused.code, 0, "down asks first: no terminal, no --yes, nothing removed");

@@ -42,16 +42,20 @@ for (const example of EXAMPLES)
 
       const azure = c.azure();
       if (azure) {
-        // Identity wired from one source: each annotated ServiceAccount has the federated credential its tokens need.
-        const issuer = (azure.resources("Microsoft.ContainerService/managedClusters")[0]?.properties as { oidcIssuerProfile?: { issuerURL?: string } } | undefined)?.oidcIssuerProfile?.issuerURL;
-        const credentials = azure.resources("Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials").map((f) => f.properties as { issuer: string; subject: string });
-        const accounts = c.server.list("v1", "ServiceAccount").filter((sa) => sa.metadata.labels?.["berth.dev/instance"] === plan.instance && sa.metadata.annotations?.["azure.workload.identity/client-id"]);
-        assert.ok(accounts.length > 0 && issuer);
-        for (const sa of accounts) assert.ok(credentials.some((f) => f.issuer === issuer && f.subject === `system:serviceaccount:${sa.metadata.namespace}:${sa.metadata.name}`), `${sa.metadata.name}: no federated credential with the cluster's issuer`);
+        if (plan.steps.some((s) => s.provider === "kubernetes")) {
+          // Identity wired from one source: each annotated ServiceAccount has the federated credential its tokens need.
+          const issuer = (azure.resources("Microsoft.ContainerService/managedClusters")[0]?.properties as { oidcIssuerProfile?: { issuerURL?: string } } | undefined)?.oidcIssuerProfile?.issuerURL;
+          const credentials = azure.resources("Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials").map((f) => f.properties as { issuer: string; subject: string });
+          const accounts = c.server.list("v1", "ServiceAccount").filter((sa) => sa.metadata.labels?.["berth.dev/instance"] === plan.instance && sa.metadata.annotations?.["azure.workload.identity/client-id"]);
+          assert.ok(accounts.length > 0 && issuer);
+          for (const sa of accounts) assert.ok(credentials.some((f) => f.issuer === issuer && f.subject === `system:serviceaccount:${sa.metadata.namespace}:${sa.metadata.name}`), `${sa.metadata.name}: no federated credential with the cluster's issuer`);
+        }
         const writes = azure.writes();
+        const databricksWrites = c.databricks()?.writes();
         const second = await c.berth("up", path, "dev", "--yes");
         assert.equal(second.code, 0, second.stderr);
         assert.equal(azure.writes(), writes, "a second up makes no ARM write");
+        assert.equal(c.databricks()?.writes(), databricksWrites, "nor any Databricks write");
       }
 
       const downRun = await c.berth("down", path, "dev", "--yes");
@@ -66,8 +70,8 @@ for (const example of EXAMPLES)
       for (const text of [upRun.stdout, upRun.stderr, statusRun.stdout, again.stdout, downRun.stdout, downRun.stderr, ...stateFiles(c.stateDir)]) assert.ok(!text.includes(CANARY), "no secret value in any output or state file");
       // The history in the cluster (up and down revisions, decompressed): neither the user's nor a generated value.
       const secrets = c.server.list("v1", "Secret");
-      // A plan that creates its cluster keeps its history in the state folder (docs/design/0010), others in the cluster.
-      const local = plan.cluster !== undefined && !plan.cluster.existing;
+      // A plan that creates its cluster, or has nothing in one, keeps its history in the state folder (docs/design/0010); others in the cluster.
+      const local = (plan.cluster !== undefined && !plan.cluster.existing) || !plan.steps.some((st) => st.provider === "kubernetes");
       const history = local
         ? readdirSync(join(c.stateDir, plan.instance, "revisions")).filter((f) => f.endsWith(".json.gz")).map((f) => gunzipSync(readFileSync(join(c.stateDir, plan.instance, "revisions", f))).toString("utf8"))
         : secrets.filter((s) => s.type === "berth.dev/revision.v1").map((s) => gunzipSync(Buffer.from(s.data.revision, "base64")).toString("utf8"));

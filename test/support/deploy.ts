@@ -13,6 +13,11 @@ import { SECRETS_STORE_CSI } from "./kube-api-server/cluster-seed.ts";
 import { vaultCsiProvider } from "./vault-csi.ts";
 import { linkWorkloadIdentity } from "./workload-identity.ts";
 import { VAULT_PATH_PREFIX } from "./azure-api-server/keyvault-data.ts";
+import { randomUUID } from "node:crypto";
+import { systemClock } from "../../src/util/clock.ts";
+import type { VaultSecretRef } from "../../src/resources/databricks-resource.ts";
+import type { DatabricksApiServer } from "./databricks-api-server/types.ts";
+import { startLinkedServers } from "./databricks-api-server/testing.ts";
 
 export interface Cluster {
   readonly server: KubeApiServer;
@@ -27,11 +32,14 @@ export interface Cluster {
   kubectl(...args: string[]): Promise<string>;
   /** The Azure test server, once a spec with an Azure side has been run. */
   azure(): AzureApiServer | undefined;
+  /** The Databricks test server, once a spec with Databricks artifacts has been run. */
+  databricks(): DatabricksApiServer | undefined;
   close(): Promise<void>;
 }
 
 export async function testCluster(scenario: Scenario = {}): Promise<Cluster> {
   let azure: AzureApiServer | undefined;
+  let databricks: { server: DatabricksApiServer; close(): Promise<void> } | undefined;
   // Pods mounting the Secrets Store CSI driver read the Azure test server's vaults (once it is started).
   const server = await startKubeApiServer({ readyAfterMs: {}, csi: vaultCsiProvider(() => azure), ...scenario });
   const dir = tempDir("berth-cluster-");
@@ -40,7 +48,12 @@ export async function testCluster(scenario: Scenario = {}): Promise<Cluster> {
   const azureFor = async (path: string, env: string): Promise<AzureApiServer> => {
     // Real time and no provisioning latency: every ARM write answers done, so the berth process never waits.
     if (!azure) {
-      azure = await startAzureApiServer({ realTime: true, kubernetes: { server: server.url } });
+      // A spec with Databricks artifacts deploys them to a Databricks test server its workspaces are linked to.
+      if (hasDatabricks(path)) {
+        const linked = await startLinkedServers({ realTime: true, clock: systemClock, kubernetes: { server: server.url }, clients: [DEPLOYER, SIGN_IN] }, { realTime: true, clock: systemClock });
+        ({ azure } = linked);
+        databricks = { server: linked.databricks, close: linked.close };
+      } else azure = await startAzureApiServer({ realTime: true, kubernetes: { server: server.url } });
       // The cluster is AKS with workload identity: berth's identity checks run for real against this Azure.
       linkWorkloadIdentity(server, azure);
     }
@@ -48,6 +61,7 @@ export async function testCluster(scenario: Scenario = {}): Promise<Cluster> {
     seedExisting(azure, plan);
     // The user's vault secrets, set as seed 003 step 16 does; the canary test looks for this mark everywhere.
     if (plan) seedUserVaultSecrets(azure, plan, "CANARY-b3rth-5ecr3t-vault");
+    if (plan && databricks) seedDatabricksSignIn(azure, plan, SIGN_IN);
     if (turnsOnSecretsStore(plan)) for (const o of SECRETS_STORE_CSI) server.seed(o);
     return azure;
   };
@@ -63,14 +77,41 @@ export async function testCluster(scenario: Scenario = {}): Promise<Cluster> {
     },
     kubectl: async (...args) => (await promisify(execFile)(ensureKubectl(), ["--kubeconfig", kubeconfig, "--cache-dir", join(dir, "kubectl-cache"), ...args], { timeout: 30_000, maxBuffer: 64 * 1024 * 1024 })).stdout,
     azure: () => azure,
+    databricks: () => databricks?.server,
     close: async () => {
-      await azure?.close();
+      if (databricks) await databricks.close();
+      else await azure?.close();
       await server.close();
     },
   };
 }
 
 const hasAzure = (path: string): boolean => build({ path }).spec?.platform.spec.azure !== undefined;
+const hasDatabricks = (path: string): boolean => build({ path }).spec?.platform.spec.databricks !== undefined;
+
+/** The principal berth deploys as when a Databricks test server is linked (the Azure server's first client). */
+const DEPLOYER = { clientId: randomUUID(), clientSecret: `berth-test-${randomUUID()}`, objectId: randomUUID() };
+/** The service principal a Databricks sign-in reads from the vault; its secret carries the canary mark. */
+const SIGN_IN = { clientId: randomUUID(), clientSecret: `CANARY-b3rth-5ecr3t-vault-sp-${randomUUID()}`, objectId: randomUUID() };
+
+const CONTRIBUTOR = "b24988ac-6180-42a0-ab88-20f7382dd24c";
+
+/**
+ * A Databricks sign-in's service principal, as seed 001 has you set it up: Contributor on the subscription (so the
+ * workspace lets it in), and its tenant, client id and secret in the vault secrets the spec names.
+ */
+export function seedDatabricksSignIn(a: AzureApiServer, plan: Plan, sp: { clientId: string; clientSecret: string; objectId: string }): void {
+  const scope = `/subscriptions/${a.subscriptionId}`;
+  a.seed({ id: `${scope}/providers/Microsoft.Authorization/roleAssignments/${randomUUID()}`, type: "Microsoft.Authorization/roleAssignments", properties: { scope, principalId: sp.objectId, roleDefinitionId: `${scope}/providers/Microsoft.Authorization/roleDefinitions/${CONTRIBUTOR}` } });
+  for (const s of plan.steps) {
+    if (s.action.type !== "deploy" || s.action.resource.workspace.auth.type !== "servicePrincipal") continue;
+    const auth = s.action.resource.workspace.auth;
+    const vault = (ref: VaultSecretRef) => ref.vaultId.split("/").pop()!;
+    if (typeof auth.tenantId !== "string") a.setUserSecrets(vault(auth.tenantId), { [auth.tenantId.secret]: a.tenantId });
+    a.setUserSecrets(vault(auth.clientId), { [auth.clientId.secret]: sp.clientId });
+    a.setUserSecrets(vault(auth.clientSecret), { [auth.clientSecret.secret]: sp.clientSecret });
+  }
+}
 
 /** What points a spec at the Azure test server: its endpoints, subscription and tenant. */
 export const azureSets = (a: AzureApiServer): string[] => [
