@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { packageRoot } from "../../util/package-root.ts";
 import { didYouMean } from "../../util/did-you-mean.ts";
@@ -36,8 +36,11 @@ export function runInit(dir: string, flags: InitFlags, io: CliIO): number {
   }
   mkdirSync(dir, { recursive: true });
   writeFileSync(target, readFileSync(join(EXAMPLES_DIR, name, "berth.yaml"), "utf8"));
+  // The files the spec uploads (init scripts, notebooks), kept where it names them; never over a file already there.
+  const others = readdirSync(join(EXAMPLES_DIR, name)).filter((f) => f !== "berth.yaml");
+  for (const f of others) cpSync(join(EXAMPLES_DIR, name, f), join(dir, f), { recursive: true, force: false, errorOnExist: false });
   const ignored = ignoreStateDir(dir);
-  io.out(`wrote ${target} (from example ${name})${ignored ? `; ${ignored}` : ""}; next: berth validate ${dir}`);
+  io.out(`wrote ${target}${others.length ? ` and ${others.join(", ")}` : ""} (from example ${name})${ignored ? `; ${ignored}` : ""}; next: berth validate ${dir}`);
   return EXIT.ok;
 }
 
