@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { Ajv2020 } from "ajv/dist/2020.js";
@@ -46,6 +46,14 @@ describe("berth init", () => {
     writeFileSync(join(own, ".gitignore"), "node_modules/");
     assert.equal((await runCli(["init", own])).code, 0);
     assert.equal(readFileSync(join(own, ".gitignore"), "utf8"), "node_modules/\n.berth/\n", "an existing .gitignore is kept and extended");
+    // An example that uploads files brings them, and an own file of the same name is kept.
+    const dbx = tempDir();
+    mkdirSync(join(dbx, "notebooks"));
+    writeFileSync(join(dbx, "notebooks", "01-ingest.py"), "# mine\n");
+    assert.equal((await runCli(["init", dbx, "--example", "databricks-devops"])).code, 0);
+    assert.equal(readFileSync(join(dbx, "init-scripts", "install-libraries.sh"), "utf8"), readFileSync("examples/databricks-devops/init-scripts/install-libraries.sh", "utf8"));
+    assert.equal(readFileSync(join(dbx, "notebooks", "01-ingest.py"), "utf8"), "# mine\n", "never over a file already there");
+    assert.equal((await runCli(["validate", dbx])).code, 0);
     const unknown = await runCli(["init", tempDir(), "--example", "mlops"]);
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /did you mean "mlops-qna"/);
