@@ -202,3 +202,28 @@ describe("databricks-devops: seed 001 deployed by berth up, per environment", ()
     for (const f of files(stateDir)) assert.ok(!readFileSync(f).toString("latin1").includes(CANARY), `${f} holds no service principal secret`);
   });
 });
+
+describe("databricks-devops: the first up of a new environment, before its service principal is in the vault", () => {
+  test("makes the workspace and the vault, then stops at the missing secrets with the commands to set them; nothing reaches Databricks", async () => {
+    const deployer = { clientId: randomUUID(), clientSecret: `deployer-${randomUUID()}`, objectId: randomUUID() };
+    const { azure, databricks, close } = await startLinkedServers({ realTime: true, clock: systemClock, clients: [deployer] }, { realTime: true, clock: systemClock });
+    try {
+      const argv = ["up", EXAMPLE, "--env", "qa", ...azureSets(azure).flatMap((s) => ["--set", s]), "--state-dir", join(tempDir("berth-dbx-new-"), "state"), "--yes"];
+      const child = spawn(process.execPath, [berthBundle(), ...argv], {
+        stdio: ["ignore", "pipe", "pipe"],
+        env: { PATH: process.env.PATH, HOME: tempDir("berth-dbx-home-"), NODE_EXTRA_CA_CERTS: azure.caPath, AZURE_CLIENT_ID: deployer.clientId, AZURE_TENANT_ID: azure.tenantId, AZURE_CLIENT_SECRET: deployer.clientSecret, NO_COLOR: "1" },
+      });
+      let out = "";
+      child.stdout!.on("data", (d) => (out += d));
+      child.stderr!.on("data", (d) => (out += d));
+      const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+      assert.equal(code, 1, out);
+      assert.equal(azure.resources("Microsoft.KeyVault/vaults").length, 1, "the vault is made, so the secrets can be set");
+      for (const name of ["databricks-dev-ops-tenant-id", "databricks-dev-ops-client-id", "databricks-dev-ops-client-secret"])
+        assert.match(out, new RegExp(`az keyvault secret set --vault-name myproject-kv-qa --name ${name}`), `says how to set ${name}`);
+      assert.deepEqual(databricks.requests.filter((r) => r.write), [], "nothing was sent to Databricks");
+    } finally {
+      await close();
+    }
+  });
+});

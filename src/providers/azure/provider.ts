@@ -78,6 +78,11 @@ export class AzureProvider implements Provider {
   readonly #errors = new Map<string, AzureRequestError>();
   /** The resource as ARM showed it when this run's write of a step ended (its operation Succeeded): the step's first check reads nothing more. */
   readonly #written = new Map<string, Json>();
+  /**
+   * The secrets the plan reads that the user provides: when one is missing at its step, the others of its vault are
+   * read too, so the run names every secret to set at once rather than one per run.
+   */
+  readonly #provided = new Map<string, AzureResource>();
   /** The principal berth deploys as, for grants planned to it (AzureResource.assignee). */
   readonly deployer: Deployer;
 
@@ -130,6 +135,10 @@ export class AzureProvider implements Provider {
   }
 
   async preflightProblems(steps: readonly PlanStep[]): Promise<ProviderProblem[]> {
+    for (const step of steps) {
+      const r = resourceOf(step);
+      if (r && step.action.type === "ensure" && isProvided(r)) this.#provided.set(r.id.toLowerCase(), r);
+    }
     const { problems } = await azurePreflightChecks(this.client, steps, this.data);
     return problems.map((p) => ({ code: p.code, ...(p.step ? { step: p.step } : {}), message: p.message, ...(p.fix ? { hint: p.fix } : {}), blocking: p.blocking }));
   }
@@ -213,7 +222,9 @@ export class AzureProvider implements Provider {
       }
       if (!live.exists && isProvided(resource)) {
         const missing = providedSecretMissing(resource);
-        throw new ProviderRequestFailed(`${missing.message}; ${missing.fix}`, 404);
+        const also = await this.#missingBeside(resource, progress);
+        const more = also.map((r) => providedSecretMissing(r).fix.replace(/^set it: /, "").replace(/, then run berth again$/, ""));
+        throw new ProviderRequestFailed(`${missing.message}; ${missing.fix}${more.length ? `. Also not set in that vault: ${more.join("; ")}` : ""}`, 404);
       }
       if (!live.exists) throw new ProviderRequestFailed(`${describe(resource)} is declared existing but does not exist (id ${resource.id}); berth never creates it`, 404);
       return { did: "verified (existing, never written)", mutated: false, ...(live.outputs ? { outputs: live.outputs } : {}) };
@@ -243,6 +254,14 @@ export class AzureProvider implements Provider {
     };
     const key = serialisationKey(resource);
     return key ? this.#writes.run(key, write) : write();
+  }
+
+  /** The other provided secrets of the vault `resource` is in that are not set either. */
+  async #missingBeside(resource: AzureResource, progress: Progress): Promise<AzureResource[]> {
+    const vault = resource.id.replace(/\/secrets\/[^/]+$/i, "").toLowerCase();
+    const siblings = [...this.#provided.values()].filter((r) => r.id.toLowerCase() !== resource.id.toLowerCase() && r.id.toLowerCase().startsWith(`${vault}/secrets/`));
+    const found = await Promise.all(siblings.map(async (r) => ((await this.client.get(r.id, r.apiVersion, `GET ${describe(r)}`, progress)) ? undefined : r)));
+    return found.filter((r): r is AzureResource => r !== undefined);
   }
 
   /**
