@@ -19,7 +19,7 @@ import type { AzureApiServer } from "../support/azure-api-server/types.ts";
 import { berthBundle } from "../support/berth-bundle.ts";
 import { tempDir } from "../support/cli.ts";
 import type { DatabricksApiServer } from "../support/databricks-api-server/types.ts";
-import { startLinkedServers } from "../support/databricks-api-server/testing.ts";
+import { raw, startLinkedServers } from "../support/databricks-api-server/testing.ts";
 import { azureSets } from "../support/deploy.ts";
 
 const EXAMPLE = "examples/databricks-devops";
@@ -131,6 +131,20 @@ describe("databricks-devops: seed 001 deployed by berth up, per environment", ()
     assert.equal(writesTo("dev").length, before, `no write: ${JSON.stringify(writesTo("dev").slice(before))}\n${r.stdout}`);
   });
 
+  test("dev: an edit made in the workspace is shown as drift, apart from the spec's changes, and put back", async () => {
+    const ws = workspaceOf("dev");
+    const job = ws.jobs()[0]!;
+    // Someone raises the job's concurrency in the workspace UI.
+    const token = dbx.createPat(ws.id, "someone@example.com");
+    const edit = await raw(dbx, "POST", `/ws/${ws.id}/api/2.2/jobs/update`, { token, body: { job_id: job.job_id, new_settings: { max_concurrent_runs: 5 } } });
+    assert.equal(edit.status, 200, JSON.stringify(edit.body));
+    const plan = await run("plan", "dev");
+    assert.equal(plan.code, 3, plan.stdout + plan.stderr);
+    assert.match(plan.stdout, /deploy job nightly[^\n]*\[update\][\s\S]*changed remotely since berth wrote it[^\n]*\n\s+[^\n]*max_concurrent_runs: 5 → 1/, plan.stdout);
+    await ok("up", "dev", "--yes");
+    assert.equal(workspaceOf("dev").job(job.job_id)?.settings.max_concurrent_runs, 1, "put back as the spec says");
+  });
+
   test("dev: renaming the job in the spec updates the same job id", async () => {
     const id = workspaceOf("dev").jobs()[0]!.job_id;
     await ok("up", "dev", "--yes", "--set", "databricks.jobs.nightly.name=dev-nightly-etl");
@@ -154,6 +168,10 @@ describe("databricks-devops: seed 001 deployed by berth up, per environment", ()
   });
 
   test("qa and prod: their own workspaces, signed in with their own service principals from their own vaults", async () => {
+    // qa smoke-runs its job whenever berth changes it: the run's result and page are in the step's message.
+    const smoke = await ok("up", "qa", "--yes", "--set", "databricks.jobs.nightly.timeout_seconds=3600");
+    assert.match(smoke.stderr, /deploy job nightly[^\n]*updated[^\n]*SUCCESS[^\n]*https:\/\/[^\s]+#job\/\d+\/run\/\d+/, smoke.stderr);
+    assert.equal(workspaceOf("qa").runs().length, 1, "one smoke run");
     await ok("up", "prod", "--yes");
     for (const env of ["qa", "prod"] as const) {
       const ws = workspaceOf(env);
