@@ -20,13 +20,21 @@ import { berthBundle } from "../support/berth-bundle.ts";
 import { tempDir } from "../support/cli.ts";
 import type { DatabricksApiServer } from "../support/databricks-api-server/types.ts";
 import { raw, startLinkedServers } from "../support/databricks-api-server/testing.ts";
-import { azureSets } from "../support/deploy.ts";
+import { azureSets, seedExisting } from "../support/deploy.ts";
+import { planFor } from "../../src/index.ts";
+import type { Plan } from "../../src/plan/step.ts";
 
 const EXAMPLE = "examples/databricks-devops";
 const CANARY = "CANARY-sp-5ecr3t-9d1f";
 const ENVS = ["dev", "qa", "prod"] as const;
 type Env = (typeof ENVS)[number];
 const CONTRIBUTOR = "b24988ac-6180-42a0-ab88-20f7382dd24c";
+
+const planOf = (path: string, env: string, set: readonly string[]): Plan => {
+  const r = planFor({ path, env, set });
+  assert.ok(r.plan, JSON.stringify(r.diagnostics));
+  return r.plan;
+};
 
 interface Run {
   readonly child: ChildProcess;
@@ -239,6 +247,38 @@ describe("databricks-devops: the first up of a new environment, before its servi
       assert.equal(azure.resources("Microsoft.KeyVault/vaults").length, 1, "the vault is made, so the secrets can be set");
       for (const name of ["databricks-dev-ops-tenant-id", "databricks-dev-ops-client-id", "databricks-dev-ops-client-secret"])
         assert.match(out, new RegExp(`az keyvault secret set --vault-name myproject-kv-qa --name ${name}`), `says how to set ${name}`);
+      assert.deepEqual(databricks.requests.filter((r) => r.write), [], "nothing was sent to Databricks");
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe("databricks-devops with IT's vault (existing: true): berth reads it and never grants itself anything on it", () => {
+  test("a deploying principal without a role on that vault is told which role to ask for, on which vault", async () => {
+    const deployer = { clientId: randomUUID(), clientSecret: `deployer-${randomUUID()}`, objectId: randomUUID() };
+    const { azure, databricks, close } = await startLinkedServers({ realTime: true, clock: systemClock, clients: [deployer] }, { realTime: true, clock: systemClock });
+    try {
+      const set = [...azureSets(azure), "azure.keyVaults.kv.existing=true", "azure.keyVaults.kv.name=it-vault"];
+      const plan = planOf(EXAMPLE, "dev", set);
+      assert.ok(!plan.steps.some((s) => s.title.startsWith("grant the deploying principal")), "no grant on a vault berth does not own");
+      seedExisting(azure, plan);
+      azure.setUserSecrets("it-vault", { "databricks-dev-ops-tenant-id": azure.tenantId, "databricks-dev-ops-client-id": randomUUID(), "databricks-dev-ops-client-secret": `${CANARY}-it` });
+      const argv = ["up", EXAMPLE, "--env", "dev", ...set.flatMap((s) => ["--set", s]), "--state-dir", join(tempDir("berth-dbx-it-"), "state"), "--yes"];
+      const child = spawn(process.execPath, [berthBundle(), ...argv], {
+        stdio: ["ignore", "pipe", "pipe"],
+        env: { PATH: process.env.PATH, HOME: tempDir("berth-dbx-home-"), NODE_EXTRA_CA_CERTS: azure.caPath, AZURE_CLIENT_ID: deployer.clientId, AZURE_TENANT_ID: azure.tenantId, AZURE_CLIENT_SECRET: deployer.clientSecret, NO_COLOR: "1" },
+      });
+      let out = "";
+      child.stdout!.on("data", (d) => (out += d));
+      child.stderr!.on("data", (d) => (out += d));
+      const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+      assert.equal(code, 1, out);
+      const vaultId = plan.steps.find((s) => s.action.type === "ensure" && s.action.resource.type === "Microsoft.KeyVault/vaults")!.id;
+      assert.ok(vaultId.endsWith(":it-vault"), vaultId);
+      assert.match(out, /may not read secret databricks-dev-ops-\S+ of Key Vault it-vault \(403\)/, out);
+      assert.match(out, /az role assignment create --role "Key Vault Secrets User" --assignee <object id> --scope \/subscriptions\/[^/]+\/resourceGroups\/myproject-work-dev\/providers\/Microsoft\.KeyVault\/vaults\/it-vault/, out);
+      assert.ok(!out.includes(CANARY), "the secret is not shown");
       assert.deepEqual(databricks.requests.filter((r) => r.write), [], "nothing was sent to Databricks");
     } finally {
       await close();

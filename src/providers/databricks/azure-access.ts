@@ -12,6 +12,7 @@ import type { Env } from "../azure/credential.ts";
 import type { AzureCloud } from "../azure/cloud.ts";
 import type { AzureProvider } from "../azure/provider.ts";
 import { ProviderRequestFailed, type Progress } from "../provider.ts";
+import { AzureRequestError } from "../azure/errors.ts";
 
 export interface AzureAccess {
   readonly credential: TokenCredential;
@@ -29,6 +30,21 @@ export interface AzureAccess {
 }
 
 const VAULTS = "Microsoft.KeyVault/vaults";
+
+/** The deploying credential may not read a vault's secrets (403): the fix is a role on the vault, not the sign-in's secrets. */
+export class VaultReadForbidden extends Error {
+  constructor(
+    readonly vaultId: string,
+    readonly secret: string,
+    cause: unknown,
+  ) {
+    super(`the deploying credential may not read secret ${secret} of Key Vault ${nameOf(vaultId)} (403)`, { cause });
+  }
+
+  get fix(): string {
+    return `give the principal berth deploys as Key Vault Secrets User on the vault — berth does so on vaults it makes; on an existing vault its owner runs \`az role assignment create --role "Key Vault Secrets User" --assignee <object id> --scope ${this.vaultId}\``;
+  }
+}
 const nameOf = (id: string): string => decodeURIComponent(id.replace(/\/+$/, "").split("/").pop() ?? id);
 
 export function azureAccess(azure: AzureProvider, env: Env = process.env): AzureAccess {
@@ -60,7 +76,13 @@ export function azureAccess(azure: AzureProvider, env: Env = process.env): Azure
           azure.redactor.add(v);
         },
       };
-      const secret = await azure.data.secretValue(uri, ref.secret, both, `GET secret ${ref.secret} of Key Vault ${nameOf(ref.vaultId)}`, progress);
+      let secret;
+      try {
+        secret = await azure.data.secretValue(uri, ref.secret, both, `GET secret ${ref.secret} of Key Vault ${nameOf(ref.vaultId)}`, progress);
+      } catch (error) {
+        if (error instanceof AzureRequestError && error.status === 403) throw new VaultReadForbidden(ref.vaultId, ref.secret, error);
+        throw error;
+      }
       if (!secret) throw new ProviderRequestFailed(`Key Vault ${nameOf(ref.vaultId)} has no secret ${ref.secret}: set it (az keyvault secret set --vault-name ${nameOf(ref.vaultId)} --name ${ref.secret} --file <file>)`, 404);
       return secret;
     },

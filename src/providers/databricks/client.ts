@@ -13,6 +13,7 @@ import { formatWait } from "../azure/arm-client.ts";
 import type { Redactor } from "../kubernetes/redact.ts";
 import type { Progress } from "../provider.ts";
 import { type DatabricksApi, type DatabricksCall, DatabricksRequestError, isMissing, type Json } from "./api.ts";
+import { VaultReadForbidden } from "./azure-access.ts";
 import { DatabricksSignInFailed, SIGN_IN_FIXES, type SignIn } from "./auth.ts";
 import type { AzureAccess } from "./azure-access.ts";
 import { databricksErrorOf, isConnectionError } from "./errors.ts";
@@ -76,6 +77,7 @@ export class DatabricksClient implements DatabricksApi {
       if (error instanceof DatabricksSignInFailed) throw error;
       if (progress?.signal?.aborted) throw progress.signal.reason;
       const type = this.options.workspace.auth.type;
+      if (error instanceof VaultReadForbidden) throw new DatabricksSignInFailed(this.options.workspace.name, type, error.message, error.fix, { cause: error });
       const why = this.options.redactor.apply(error instanceof Error ? error.message.split("\n")[0]! : String(error));
       throw new DatabricksSignInFailed(this.options.workspace.name, type, why, SIGN_IN_FIXES[type], { cause: error });
     }

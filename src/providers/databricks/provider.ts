@@ -18,6 +18,7 @@ import type { AzureProvider } from "../azure/provider.ts";
 import { Redactor } from "../kubernetes/redact.ts";
 import { type LiveState, type OwnedObject, type Progress, type Provider, type ProviderProblem, ProviderRequestFailed, ProviderUnavailable, type RunResult } from "../provider.ts";
 import { DatabricksRequestError } from "./api.ts";
+import { VaultReadForbidden } from "./azure-access.ts";
 import { DatabricksSignInFailed, SIGN_IN_FIXES } from "./auth.ts";
 import { type AzureAccess, azureAccess } from "./azure-access.ts";
 import type { DatabricksClient } from "./client.ts";
@@ -250,6 +251,7 @@ export class DatabricksProvider implements Provider {
   #failure(operation: string, error: unknown): Error {
     if (error instanceof ProviderRequestFailed || error instanceof ProviderUnavailable) return new ProviderRequestFailed(this.redactor.apply(error.message), error instanceof ProviderRequestFailed ? error.status : undefined, error instanceof ProviderRequestFailed && error.outcomeUnknown);
     if (error instanceof DatabricksSignInFailed) return new ProviderRequestFailed(this.redactor.apply(error.message), 401);
+    if (error instanceof VaultReadForbidden) return new ProviderRequestFailed(this.redactor.apply(`${operation}: ${error.message}; ${error.fix}`), 403);
     if (error instanceof DatabricksRequestError) {
       // Its message names the operation, the request and the workspace; a lost connection leaves the outcome unknown.
       const unknown = error.connectionLost;
