@@ -1,0 +1,45 @@
+/**
+ * What berth's tags on a cluster or job say berth may do with it once found: delete it only when berth created it
+ * (retained and adopted ones are kept, whether the spec or the remote tag says so), and list it as owned for prune
+ * and down. The same rules for both kinds, so they live once.
+ */
+import { type DatabricksResource, DATABRICKS_TAG } from "../../../resources/databricks-resource.ts";
+import type { OwnedObject, RunResult } from "../../provider.ts";
+import type { KindContext } from "../kind.ts";
+import type { Candidate, Identity } from "./identity.ts";
+
+export interface TaggedRemoval<C extends Candidate> {
+  /** The spec's `retain`: kept without even looking. */
+  readonly retain: boolean | undefined;
+  /** Finds it by tag, without --adopt. */
+  readonly locate: () => Promise<Identity<C>>;
+  readonly remove: (id: string) => Promise<unknown>;
+  /** Reads it again after a failed delete: undefined when it is gone after all. */
+  readonly read: (id: string) => Promise<unknown>;
+}
+
+export async function removeTagged<C extends Candidate>(t: TaggedRemoval<C>): Promise<RunResult> {
+  if (t.retain) return { did: "kept (retain: true) and forgotten", mutated: false };
+  const identity = await t.locate();
+  if (identity.kind !== "ours") return { did: "already gone", mutated: false };
+  if (identity.adopted) return { did: "kept (adopted: berth never deletes it)", mutated: false };
+  if (identity.found.tags[DATABRICKS_TAG.retain] === "true") return { did: "kept (retain: true) and forgotten", mutated: false };
+  try {
+    await t.remove(identity.found.id);
+  } catch (error) {
+    // A delete whose answer was lost, tried again, fails on what the first one deleted.
+    if ((await t.read(identity.found.id)) === undefined) return { did: "already gone", mutated: false };
+    throw error;
+  }
+  return { did: "deleted", mutated: true };
+}
+
+/** The listed ones tagged for this instance, as owned objects; `resourceOf` rebuilds the resource prune deletes. */
+export function ownedByTags<C extends Candidate, R extends DatabricksResource>(listed: readonly C[], ctx: KindContext, resourceOf: (c: C, key: string, retain: boolean) => R): OwnedObject[] {
+  return listed
+    .filter((c) => c.tags[DATABRICKS_TAG.instance] === ctx.instance && c.tags[DATABRICKS_TAG.key])
+    .map((c): OwnedObject => {
+      const resource = resourceOf(c, c.tags[DATABRICKS_TAG.key]!, c.tags[DATABRICKS_TAG.retain] === "true");
+      return { ref: { apiVersion: "databricks", kind: resource.kind, namespace: ctx.workspace.name, name: resource.key }, id: c.id, holdsData: false, adopted: c.tags[DATABRICKS_TAG.adopted] === "true", labelled: true, detail: resource };
+    });
+}
