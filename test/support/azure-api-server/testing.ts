@@ -61,10 +61,10 @@ export const serviceAccountToken = (claims: Json): string =>
 
 /**
  * A @azure/core-rest-pipeline HttpClient that trusts the server's certificate, for code that takes an HttpClient
- * (berth's ArmClient, any SDK client or credential via `httpClient`). One settings object, so the pipeline's
- * per-settings agent cache keeps one agent.
+ * (berth's ArmClient, any SDK client or credential via `httpClient`; the Databricks test server shares the CA). One
+ * settings object, so the pipeline's per-settings agent cache keeps one agent.
  */
-export function trustingHttpClient(server: AzureApiServer): HttpClient {
+export function trustingHttpClient(server: Pick<AzureApiServer, "ca">): HttpClient {
   const inner = createDefaultHttpClient();
   const tlsSettings = { ca: server.ca };
   return {
