@@ -15,8 +15,8 @@ import type { KindContext, KindModule } from "../kind.ts";
 import { digestOf, mapChanges, splitDrift, subsetChanges, without } from "./compare.ts";
 import { berthTags, type Candidate, type Identity, identify, stringTags, withBerthTags } from "./identity.ts";
 import { listAll } from "./paging.ts";
-import { ownedByTags, removeTagged } from "./tagged-ownership.ts";
 import { CLUSTER_DEFAULTS, withDefaults } from "./server-defaults.ts";
+import { foundState, ownedByTags, removeTagged } from "./tagged-ownership.ts";
 
 export const CLUSTERS_API = "/api/2.1/clusters";
 /** Fields a resize changes without a restart. */
@@ -129,16 +129,7 @@ export const clusterKind: KindModule<ClusterResource> = {
     const fields = [...changes, ...drift].map((c) => c.field);
     const edit = needsEdit(fields) || (specChanged && !fields.some(isWorkerField));
     const effects = edit && UP.has(state) ? [RESTART_EFFECT] : [];
-    return {
-      exists: true,
-      ownership: identity.kind === "ours" ? "ours" : "adoptable",
-      ...(adopted ? { adopted: true } : {}),
-      changes,
-      ...(drift.length ? { drift } : {}),
-      ...(effects.length ? { effects } : {}),
-      intentChanged: changes.length > 0 || drift.length > 0 || specChanged,
-      outputs: { cluster_id: found.id },
-    };
+    return foundState({ identity, adopted, changes, drift, specChanged, effects, outputs: { cluster_id: found.id } });
   },
 
   async run(r, given, ctx, progress) {

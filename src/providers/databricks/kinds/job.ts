@@ -15,8 +15,8 @@ import type { KindContext, KindModule } from "../kind.ts";
 import { digestOf, mapChanges, splitDrift, subsetChanges, without } from "./compare.ts";
 import { berthTags, type Candidate, type Identity, identify, stringTags, withBerthTags } from "./identity.ts";
 import { listAll } from "./paging.ts";
-import { ownedByTags, removeTagged } from "./tagged-ownership.ts";
 import { normaliseJobSettings } from "./server-defaults.ts";
+import { foundState, ownedByTags, removeTagged } from "./tagged-ownership.ts";
 
 export const JOBS_API = "/api/2.2/jobs";
 /** Run states after which nothing more happens. */
@@ -80,16 +80,8 @@ export const jobKind: KindModule<JobResource> = {
     const lastWritten = stringTags(liveSettings.tags)[DATABRICKS_TAG.digest];
     const { changes, drift } = splitDrift(jobDifferences(r, liveSettings, ctx.instance, adopted), lastWritten, digest, (f) => f.startsWith("tags.berth."));
     const specChanged = lastWritten !== undefined && lastWritten !== digest;
-    return {
-      exists: true,
-      ownership: identity.kind === "ours" ? "ours" : "adoptable",
-      ...(adopted ? { adopted: true } : {}),
-      changes,
-      ...(drift.length ? { drift } : {}),
-      ...(r.smokeRun && (changes.length || drift.length || specChanged) ? { effects: ["the job runs once as a smoke test"] } : {}),
-      intentChanged: changes.length > 0 || drift.length > 0 || specChanged,
-      outputs: { job_id: found.id },
-    };
+    const effects = r.smokeRun && (changes.length || drift.length || specChanged) ? ["the job runs once as a smoke test"] : [];
+    return foundState({ identity, adopted, changes, drift, specChanged, effects, outputs: { job_id: found.id } });
   },
 
   async run(r, given, ctx, progress): Promise<RunResult> {

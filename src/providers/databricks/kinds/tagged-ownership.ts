@@ -1,12 +1,38 @@
 /**
- * What berth's tags on a cluster or job say berth may do with it once found: delete it only when berth created it
- * (retained and adopted ones are kept, whether the spec or the remote tag says so), and list it as owned for prune
- * and down. The same rules for both kinds, so they live once.
+ * What berth's tags on a cluster or job say once it is found: how it inspects (ours or adoptable, adopted, whether
+ * the intent changed), that berth deletes it only when berth created it (retained and adopted ones are kept, whether
+ * the spec or the remote tag says so), and that it is owned, for prune and down. The same rules for both kinds, so
+ * they live once.
  */
 import { type DatabricksResource, DATABRICKS_TAG } from "../../../resources/databricks-resource.ts";
-import type { OwnedObject, RunResult } from "../../provider.ts";
+import type { FieldChange, LiveState, OwnedObject, RunResult } from "../../provider.ts";
 import type { KindContext } from "../kind.ts";
 import type { Candidate, Identity } from "./identity.ts";
+
+export interface Found {
+  readonly identity: Identity;
+  readonly adopted: boolean;
+  readonly changes: FieldChange[];
+  readonly drift: FieldChange[];
+  /** The digest berth last wrote differs from the spec's: a field removed from the spec shows in no comparison. */
+  readonly specChanged: boolean;
+  readonly effects: readonly string[];
+  readonly outputs: Record<string, string>;
+}
+
+/** The LiveState of one found by tag or name (not foreign). */
+export function foundState(f: Found): LiveState {
+  return {
+    exists: true,
+    ownership: f.identity.kind === "ours" ? "ours" : "adoptable",
+    ...(f.adopted ? { adopted: true } : {}),
+    changes: f.changes,
+    ...(f.drift.length ? { drift: f.drift } : {}),
+    ...(f.effects.length ? { effects: [...f.effects] } : {}),
+    intentChanged: f.changes.length > 0 || f.drift.length > 0 || f.specChanged,
+    outputs: f.outputs,
+  };
+}
 
 export interface TaggedRemoval<C extends Candidate> {
   /** The spec's `retain`: kept without even looking. */
