@@ -9,6 +9,7 @@ import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { systemClock } from "../../../src/util/clock.ts";
 import { VirtualClock } from "../clock.ts";
+import { readBody } from "../https-io.ts";
 import { routeArm } from "./arm-router.ts";
 import { Entra } from "./entra.ts";
 import { ArmError } from "./errors.ts";
@@ -36,14 +37,6 @@ const OTHER_LATENCY: Readonly<Record<string, number>> = {
   "Microsoft.Resources/resourceGroups": 30_000,
   "Microsoft.KeyVault/deletedVaults": 30_000,
 };
-
-const readBody = (req: IncomingMessage): Promise<Buffer> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
 
 export async function startAzureApiServer(scenario: Scenario = {}): Promise<AzureApiServer> {
   const realTime = scenario.realTime ?? false;

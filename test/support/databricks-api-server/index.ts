@@ -11,6 +11,7 @@ import type { AddressInfo } from "node:net";
 import { systemClock } from "../../../src/util/clock.ts";
 import { testCertificate } from "../azure-api-server/tls.ts";
 import { VirtualClock } from "../clock.ts";
+import { readBody } from "../https-io.ts";
 import { Auth } from "./auth.ts";
 import { clusterRoutes, clusterView } from "./clusters.ts";
 import { DbxError, FAULT_CODES } from "./errors.ts";
@@ -30,14 +31,6 @@ export { DATABRICKS_RESOURCE } from "./auth.ts";
 
 const ROUTES: readonly Route[] = [...clusterRoutes, ...jobRoutes, ...workspaceRoutes, ...fileRoutes, ...secretRoutes, ...permissionRoutes];
 const WS_PREFIX = /^\/ws\/([A-Za-z0-9-]+)(\/.*)?$/;
-
-const readBody = (req: IncomingMessage): Promise<Buffer> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
 
 export async function startDatabricksApiServer(scenario: Scenario = {}): Promise<DatabricksApiServer> {
   const realTime = scenario.realTime ?? false;
