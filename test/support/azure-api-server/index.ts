@@ -7,8 +7,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import { systemClock } from "../../../src/util/clock.ts";
-import { VirtualClock } from "../clock.ts";
+import { serverClock } from "../clock.ts";
 import { readBody } from "../https-io.ts";
 import { routeArm } from "./arm-router.ts";
 import { Entra } from "./entra.ts";
@@ -39,9 +38,7 @@ const OTHER_LATENCY: Readonly<Record<string, number>> = {
 };
 
 export async function startAzureApiServer(scenario: Scenario = {}): Promise<AzureApiServer> {
-  const realTime = scenario.realTime ?? false;
-  const clock = scenario.clock ?? (realTime ? systemClock : new VirtualClock());
-  const ownClock = scenario.clock === undefined && clock instanceof VirtualClock ? clock : undefined;
+  const { realTime, clock, own: ownClock } = serverClock(scenario);
   const stop = new AbortController();
   const cert = testCertificate();
   let base = "";
