@@ -6,7 +6,7 @@
  * small ticks so simulated controllers still make progress.
  */
 import type { LockClock } from "../../src/engine/lock.ts";
-import type { Clock } from "../../src/util/clock.ts";
+import { type Clock, systemClock } from "../../src/util/clock.ts";
 
 interface Timer {
   readonly at: number;
@@ -166,4 +166,14 @@ export function steppedLockClock(start: number = Date.now()) {
       for (const t of timers) while (t.on && t.next <= now) (t.fn(), (t.next += t.ms));
     },
   };
+}
+
+/**
+ * A test server's clock from its scenario: the scenario's own, else the system clock when it runs in real time,
+ * else a VirtualClock of its own (`own`), which the server stops when it closes.
+ */
+export function serverClock(scenario: { readonly clock?: Clock; readonly realTime?: boolean }): { readonly realTime: boolean; readonly clock: Clock; readonly own: VirtualClock | undefined } {
+  const realTime = scenario.realTime ?? false;
+  const clock = scenario.clock ?? (realTime ? systemClock : new VirtualClock());
+  return { realTime, clock, own: scenario.clock === undefined && clock instanceof VirtualClock ? clock : undefined };
 }

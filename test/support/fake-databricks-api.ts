@@ -11,7 +11,7 @@ import { join } from "node:path";
 import type { DatabricksWorkspaceRef, SourceFile } from "../../src/resources/databricks-resource.ts";
 import type { KindContext } from "../../src/providers/databricks/kind.ts";
 import type { Progress } from "../../src/providers/provider.ts";
-import { DatabricksRequestError, type DatabricksApi, type DatabricksCall, isMissing, type Json } from "../../src/providers/databricks/api.ts";
+import { DatabricksRequestError, type DatabricksApi, type DatabricksCall, type Json, unlessMissing } from "../../src/providers/databricks/api.ts";
 import { NOTEBOOK_HEADER } from "../../src/providers/databricks/notebook-source.ts";
 
 type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -85,14 +85,7 @@ export class FakeDatabricks implements DatabricksApi {
   patch = (call: DatabricksCall) => this.#serve("PATCH", call);
   delete = (call: DatabricksCall) => this.#serve("DELETE", call);
 
-  async find(call: DatabricksCall): Promise<Json | undefined> {
-    try {
-      return await this.get(call);
-    } catch (error) {
-      if (isMissing(error)) return undefined;
-      throw error;
-    }
-  }
+  find = (call: DatabricksCall): Promise<Json | undefined> => unlessMissing(() => this.get(call));
 
   async getBytes(call: DatabricksCall): Promise<Uint8Array | undefined> {
     this.requests.push({ method: "GET", path: call.path, operation: call.operation, ...(call.query ? { query: call.query } : {}) });

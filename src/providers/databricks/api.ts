@@ -70,3 +70,16 @@ export class DatabricksRequestError extends Error {
 export const isMissing = (error: unknown): boolean =>
   error instanceof DatabricksRequestError &&
   (error.status === 404 || error.errorCode === "RESOURCE_DOES_NOT_EXIST" || (error.status === 400 && error.errorCode === "INVALID_PARAMETER_VALUE" && /does not exist/i.test(error.serverMessage)));
+
+/** The work's answer, or undefined when Databricks says what it asked about is missing; any other error is thrown. */
+export async function unlessMissing<T>(work: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isMissing(error)) return undefined;
+    throw error;
+  }
+}
+
+/** Whether a delete deleted anything: false when it was already gone (a retry, or a delete made by hand). */
+export const deletedUnlessMissing = async (work: () => Promise<unknown>): Promise<boolean> => (await unlessMissing(async () => (await work(), true))) ?? false;

@@ -12,10 +12,9 @@ import { DEFAULT_RETRY, type RetryPolicy, withRetry } from "../../util/retry.ts"
 import { formatWait } from "../azure/arm-client.ts";
 import type { Redactor } from "../kubernetes/redact.ts";
 import type { Progress } from "../provider.ts";
-import { type DatabricksApi, type DatabricksCall, DatabricksRequestError, isMissing, type Json } from "./api.ts";
-import { VaultReadForbidden } from "./azure-access.ts";
+import { type DatabricksApi, type DatabricksCall, DatabricksRequestError, type Json, unlessMissing } from "./api.ts";
 import { DatabricksSignInFailed, SIGN_IN_FIXES, type SignIn } from "./auth.ts";
-import type { AzureAccess } from "./azure-access.ts";
+import { type AzureAccess, VaultReadForbidden } from "./azure-access.ts";
 import { databricksErrorOf, isConnectionError } from "./errors.ts";
 import { classifyDatabricksError } from "./retry-rules.ts";
 
@@ -183,23 +182,13 @@ export class DatabricksClient implements DatabricksApi {
     return this.#json("DELETE", call);
   }
 
-  async find(call: DatabricksCall): Promise<Json | undefined> {
-    try {
-      return await this.get(call);
-    } catch (error) {
-      if (isMissing(error)) return undefined;
-      throw error;
-    }
+  find(call: DatabricksCall): Promise<Json | undefined> {
+    return unlessMissing(() => this.get(call));
   }
 
   async getBytes(call: DatabricksCall): Promise<Uint8Array | undefined> {
-    let response: PipelineResponse;
-    try {
-      response = await this.request("GET", call, true);
-    } catch (error) {
-      if (isMissing(error)) return undefined;
-      throw error;
-    }
+    const response = await unlessMissing(() => this.request("GET", call, true));
+    if (!response) return undefined;
     const stream = response.readableStreamBody;
     if (!stream) return new TextEncoder().encode(response.bodyAsText ?? "");
     const chunks: Buffer[] = [];

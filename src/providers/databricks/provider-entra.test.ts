@@ -7,42 +7,20 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { createDefaultHttpClient, type HttpClient } from "@azure/core-rest-pipeline";
 import { VirtualClock } from "../../../test/support/clock.ts";
-import { armToken, azureProviderFor, raw as azureRaw } from "../../../test/support/azure-api-server/testing.ts";
+import { armToken, azureProviderFor, raw as azureRaw, trustingHttpClient } from "../../../test/support/azure-api-server/testing.ts";
 import type { AzureApiServer } from "../../../test/support/azure-api-server/types.ts";
 import type { DatabricksApiServer } from "../../../test/support/databricks-api-server/index.ts";
 import { startLinkedServers } from "../../../test/support/databricks-api-server/testing.ts";
-import type { EngineEvent } from "../../engine/events.ts";
-import { runSteps } from "../../engine/run-steps.ts";
-import type { PlanStep } from "../../plan/step.ts";
+import { deploy, INSTANCE, planStep as step } from "../../../test/support/databricks-provider.ts";
 import { AZURE_TYPES } from "../../resources/azure-types.ts";
-import type { ClusterResource, DatabricksAuth, DatabricksResource, DatabricksWorkspaceRef } from "../../resources/databricks-resource.ts";
-import { digestOf } from "./kinds/compare.ts";
-import { DATABRICKS_KINDS, databricksKey, databricksPlanning } from "./planning.ts";
+import type { ClusterResource, DatabricksAuth, DatabricksWorkspaceRef } from "../../resources/databricks-resource.ts";
 import { DatabricksProvider } from "./provider.ts";
 
-const INSTANCE = "seed.dev";
 const CANARY = "sp-secret-canary-4f1d8e2a";
 const WRONG = "wrong-secret-canary-93b7c5";
 const CONTRIBUTOR = "b24988ac-6180-42a0-ab88-20f7382dd24c";
 const v = (type: string) => `api-version=${AZURE_TYPES[type]!.apiVersion}`;
-
-const trusting = (ca: string): HttpClient => {
-  const inner = createDefaultHttpClient();
-  const tlsSettings = { ca };
-  return {
-    sendRequest: (req) => {
-      req.tlsSettings ??= tlsSettings;
-      return inner.sendRequest(req);
-    },
-  };
-};
-
-const step = (resource: DatabricksResource): PlanStep => {
-  const action = { type: "deploy" as const, resource };
-  return { id: databricksKey(resource), title: databricksPlanning.stepFor({ key: databricksKey(resource), provider: "databricks", resource, origin: [] }, INSTANCE).title, provider: "databricks", phase: DATABRICKS_KINDS[resource.kind].phase, group: "databricks", needs: [], wave: 0, timeoutMs: databricksPlanning.timeoutMs(action), action, digest: digestOf(action) };
-};
 
 describe("Databricks provider: Entra sign-in through the Azure provider", () => {
   const clock = new VirtualClock();
@@ -70,7 +48,7 @@ describe("Databricks provider: Entra sign-in through the Azure provider", () => 
     return workspaces[name]!;
   };
   const spAuth = (secret = "sp-client-secret"): DatabricksAuth => ({ type: "servicePrincipal", tenantId: { vaultId, secret: "sp-tenant" }, clientId: { vaultId, secret: "sp-client-id" }, clientSecret: { vaultId, secret } });
-  const provider = () => new DatabricksProvider({ instance: INSTANCE, azure: azureProviderFor(azure, INSTANCE, clock), clock, httpClient: trusting(dbx.ca) });
+  const provider = () => new DatabricksProvider({ instance: INSTANCE, azure: azureProviderFor(azure, INSTANCE, clock), clock, httpClient: trustingHttpClient(dbx) });
   const cluster = (ref: DatabricksWorkspaceRef): ClusterResource => ({ kind: "cluster", key: "etl", workspace: ref, body: { cluster_name: "dev-etl", spark_version: "15.4.x-scala2.12", node_type_id: "Standard_DS3_v2", num_workers: 1 }, state: "running" });
 
   before(async () => {
@@ -104,12 +82,11 @@ describe("Databricks provider: Entra sign-in through the Azure provider", () => 
     const s = step(cluster(ref));
     assert.deepEqual(await p.preflightProblems([s]), []);
     assert.deepEqual(dbx.workspace(workspaces["dbw-dev"]!.id).addedUsers().map((a) => a.principal), [sp.clientId], "let in by Contributor on the workspace, before it was a workspace user");
-    const events: EngineEvent[] = [];
-    const result = await runSteps([s], { providers: { databricks: p }, journal: { append: () => {} }, run: "r1", signal: new AbortController().signal, onEvent: (e) => events.push(e), clock });
+    const result = await deploy(p, [s], clock);
     assert.equal(result.status, "ok", result.error);
     const [made] = dbx.workspace(workspaces["dbw-dev"]!.id).clusters();
     assert.equal(made!.creator_user_name, sp.clientId);
-    assert.ok(!JSON.stringify(events).includes(CANARY));
+    assert.ok(!JSON.stringify([result.events, result.journal]).includes(CANARY));
     assert.equal(p.redactor.apply(`x ${CANARY} y`), "x (redacted) y", "the secret went into the redactor when it was read");
   });
 

@@ -5,87 +5,18 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { createDefaultHttpClient, type HttpClient } from "@azure/core-rest-pipeline";
-import { VirtualClock } from "../../../test/support/clock.ts";
-import { type Scenario, startDatabricksApiServer } from "../../../test/support/databricks-api-server/index.ts";
-import type { EngineEvent } from "../../engine/events.ts";
-import type { JournalEntry } from "../../engine/journal.ts";
-import { runSteps } from "../../engine/run-steps.ts";
+import { trustingHttpClient } from "../../../test/support/azure-api-server/testing.ts";
+import { deploy, INSTANCE, planStep as step, startPatWorkspace, VAULT, vaultAccess } from "../../../test/support/databricks-provider.ts";
+import type { Scenario } from "../../../test/support/databricks-api-server/index.ts";
 import type { PlanStep } from "../../plan/step.ts";
 import type { ClusterResource, ClusterStateResource, DatabricksResource, DatabricksWorkspaceRef, JobResource } from "../../resources/databricks-resource.ts";
 import { outputToken } from "../../resources/outputs.ts";
-import { resolveCloud } from "../azure/cloud.ts";
-import type { AzureAccess } from "./azure-access.ts";
-import { digestOf } from "./kinds/compare.ts";
-import { DATABRICKS_KINDS, databricksKey, databricksPlanning } from "./planning.ts";
+import { databricksPlanning } from "./planning.ts";
 import { DatabricksProvider } from "./provider.ts";
 
-const INSTANCE = "seed.dev";
 const WS_ID = "1111222233334444";
-const VAULT = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-dev";
 
-const trusting = (ca: string): HttpClient => {
-  const inner = createDefaultHttpClient();
-  const tlsSettings = { ca };
-  return {
-    sendRequest: (req) => {
-      req.tlsSettings ??= tlsSettings;
-      return inner.sendRequest(req);
-    },
-  };
-};
-
-/** Azure as far as a PAT sign-in needs it: one vault holding the token. */
-const vaultOnly = (secrets: Record<string, string>): AzureAccess => ({
-  credential: { getToken: async () => null },
-  cloud: resolveCloud("AzureCloud"),
-  authorityHost: "https://login.microsoftonline.com",
-  properties: async () => undefined,
-  vaultUri: async () => "https://kv-dev.vault.azure.net/",
-  vaultSecret: async (ref, redactor) => {
-    const value = secrets[ref.secret]!;
-    redactor.add(value);
-    return { value };
-  },
-});
-
-async function setup(scenario: Omit<Scenario, "clock"> = {}) {
-  const clock = new VirtualClock();
-  const dbx = await startDatabricksApiServer({ ...scenario, clock });
-  const ws = dbx.addWorkspace({ id: WS_ID });
-  const pat = dbx.createPat(WS_ID, "deployer@example.com");
-  const ref: DatabricksWorkspaceRef = { name: "main", url: ws.url, auth: { type: "pat", token: { vaultId: VAULT, secret: "dbx-pat" } } };
-  const http = trusting(dbx.ca);
-  const provider = (more: { adopt?: boolean } = {}) => new DatabricksProvider({ instance: INSTANCE, clock, httpClient: http, azureAccess: vaultOnly({ "dbx-pat": pat }), ...more });
-  return {
-    clock,
-    dbx,
-    ws,
-    ref,
-    pat,
-    provider,
-    async close() {
-      await dbx.close();
-      clock.stop();
-    },
-  };
-}
-
-const step = (resource: DatabricksResource, needs: string[] = []): PlanStep => {
-  const action = { type: "deploy" as const, resource };
-  return {
-    id: databricksKey(resource),
-    title: databricksPlanning.stepFor({ key: databricksKey(resource), provider: "databricks", resource, origin: [] }, INSTANCE).title,
-    provider: "databricks",
-    phase: DATABRICKS_KINDS[resource.kind].phase,
-    group: "databricks",
-    needs,
-    wave: 0,
-    timeoutMs: databricksPlanning.timeoutMs(action),
-    action,
-    digest: digestOf(action),
-  };
-};
+const setup = (scenario: Omit<Scenario, "clock"> = {}) => startPatWorkspace({ id: WS_ID }, scenario);
 
 const clusterOf = (ref: DatabricksWorkspaceRef, body: Record<string, unknown> = {}, more: Partial<ClusterResource> = {}): ClusterResource => ({
   kind: "cluster",
@@ -114,13 +45,6 @@ function seedSteps(ref: DatabricksWorkspaceRef, cluster: Partial<ClusterResource
   const j = step(jobOf(ref, c.id, settings, jobMore), [c.id]);
   const s = step(stateOf(ref, c.id), [c.id, j.id]);
   return { cluster: c, job: j, state: s, all: [c, j, s] };
-}
-
-async function deploy(provider: DatabricksProvider, steps: readonly PlanStep[], clock: VirtualClock, run = "r1") {
-  const events: EngineEvent[] = [];
-  const journal: Omit<JournalEntry, "at">[] = [];
-  const result = await runSteps(steps, { providers: { databricks: provider }, journal: { append: (e) => void journal.push(e) }, run, signal: new AbortController().signal, onEvent: (e) => events.push(e), clock });
-  return { ...result, events, journal };
 }
 
 test("seed 001's cluster and job: created in order (the job gets the cluster's id), the cluster stopped after; a second run inspects no change and makes zero writes", async () => {
@@ -289,7 +213,7 @@ test("an edit while the cluster is still starting waits for it (INVALID_STATE re
     // Someone changes the cluster in the workspace UI: the spec did not change, so it is drift.
     const id = String(t.ws.clusters()[0]!.cluster_id);
     const raw = t.ws.clusters()[0]!;
-    const http = trusting(t.dbx.ca);
+    const http = trustingHttpClient(t.dbx);
     const { createPipelineRequest, createHttpHeaders } = await import("@azure/core-rest-pipeline");
     const { spec: _s, default_tags: _d, state: _st, ...spec } = raw;
     while (t.ws.clusters()[0]!.state !== "RUNNING") await t.clock.sleep(10_000);
@@ -310,7 +234,7 @@ test("an untagged cluster of the spec's name is foreign without --adopt and adop
   const t = await setup();
   try {
     const steps = seedSteps(t.ref);
-    const http = trusting(t.dbx.ca);
+    const http = trustingHttpClient(t.dbx);
     const { createPipelineRequest, createHttpHeaders } = await import("@azure/core-rest-pipeline");
     const post = async (path: string, body: unknown) =>
       JSON.parse((await http.sendRequest(createPipelineRequest({ url: `${t.ws.url}${path}`, method: "POST", headers: createHttpHeaders({ Authorization: `Bearer ${t.pat}`, "Content-Type": "application/json" }), body: JSON.stringify(body) }))).bodyAsText ?? "{}");
@@ -427,7 +351,7 @@ test("OAuth M2M (secret from the vault, Basic auth) and workload identity federa
     const jwt = (sub: string) => ["e30", Buffer.from(JSON.stringify({ iss: "https://token.actions.githubusercontent.com", sub, aud: "databricks" })).toString("base64url"), "c2ln"].join(".");
     const tokenFile = join(dir, "token");
     await writeFile(tokenFile, jwt("repo:acme/data:environment:dev"));
-    const provider = new DatabricksProvider({ instance: INSTANCE, clock: t.clock, httpClient: trusting(t.dbx.ca), azureAccess: vaultOnly({ "m2m-secret": canary }) });
+    const provider = new DatabricksProvider({ instance: INSTANCE, clock: t.clock, httpClient: trustingHttpClient(t.dbx), azureAccess: vaultAccess(new Map([["m2m-secret", { value: canary }]])) });
     const m2m: DatabricksWorkspaceRef = { name: "main", url: t.ws.url, auth: { type: "oauthM2M", clientId: app, clientSecret: { vaultId: VAULT, secret: "m2m-secret" } } };
     const wif: DatabricksWorkspaceRef = { name: "main", url: t.ws.url, auth: { type: "workloadIdentity", clientId: app, tokenFile } };
     assert.deepEqual(await provider.preflightProblems([step(clusterOf(m2m))]), []);
@@ -438,7 +362,7 @@ test("OAuth M2M (secret from the vault, Basic auth) and workload identity federa
     assert.equal(t.ws.clusters()[0]!.creator_user_name, app);
 
     await writeFile(tokenFile, jwt("repo:acme/data:environment:prod"));
-    const refused = await new DatabricksProvider({ instance: INSTANCE, clock: t.clock, httpClient: trusting(t.dbx.ca), env: {} }).preflightProblems([step(clusterOf(wif))]);
+    const refused = await new DatabricksProvider({ instance: INSTANCE, clock: t.clock, httpClient: trustingHttpClient(t.dbx), env: {} }).preflightProblems([step(clusterOf(wif))]);
     assert.equal(refused[0]?.code, "DatabricksSignInFailed");
     assert.match(refused[0]!.message, /auth workloadIdentity: .*400 invalid_grant/);
     assert.match(refused[0]!.hint ?? "", /federation policy/);

@@ -4,7 +4,7 @@
  * `what` names the berth resource in every operation, so a refused request says whose it was.
  */
 import type { Progress } from "../provider.ts";
-import { type DatabricksApi, isMissing, type Json } from "./api.ts";
+import { type DatabricksApi, deletedUnlessMissing, type Json } from "./api.ts";
 import { workspaceApiPath } from "./workspace-paths.ts";
 
 export interface WorkspaceObject {
@@ -63,12 +63,5 @@ export async function importObject(api: DatabricksApi, what: string, path: strin
 }
 
 /** Deletes a workspace object; one already gone is fine (a retry, or a delete made by hand). */
-export async function deleteObject(api: DatabricksApi, what: string, path: string, recursive: boolean, progress?: Progress): Promise<boolean> {
-  try {
-    await api.post({ path: "/api/2.0/workspace/delete", body: { path, recursive }, operation: `${what}: delete ${path}`, idempotent: true, progress });
-    return true;
-  } catch (error) {
-    if (isMissing(error)) return false;
-    throw error;
-  }
-}
+export const deleteObject = (api: DatabricksApi, what: string, path: string, recursive: boolean, progress?: Progress): Promise<boolean> =>
+  deletedUnlessMissing(() => api.post({ path: "/api/2.0/workspace/delete", body: { path, recursive }, operation: `${what}: delete ${path}`, idempotent: true, progress }));

@@ -7,8 +7,8 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import { systemClock } from "../../../src/util/clock.ts";
-import { VirtualClock } from "../clock.ts";
+import { serverClock } from "../clock.ts";
+import { readBody } from "../https-io.ts";
 import { routeArm } from "./arm-router.ts";
 import { Entra } from "./entra.ts";
 import { ArmError } from "./errors.ts";
@@ -37,18 +37,8 @@ const OTHER_LATENCY: Readonly<Record<string, number>> = {
   "Microsoft.KeyVault/deletedVaults": 30_000,
 };
 
-const readBody = (req: IncomingMessage): Promise<Buffer> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-
 export async function startAzureApiServer(scenario: Scenario = {}): Promise<AzureApiServer> {
-  const realTime = scenario.realTime ?? false;
-  const clock = scenario.clock ?? (realTime ? systemClock : new VirtualClock());
-  const ownClock = scenario.clock === undefined && clock instanceof VirtualClock ? clock : undefined;
+  const { realTime, clock, own: ownClock } = serverClock(scenario);
   const stop = new AbortController();
   const cert = testCertificate();
   let base = "";

@@ -1,10 +1,10 @@
 /** Helpers for tests of and against the Azure test server: raw HTTPS calls that trust its certificate, and tokens. */
-import { request } from "node:https";
 import { createDefaultHttpClient, type HttpClient } from "@azure/core-rest-pipeline";
 import { ClientSecretCredential } from "@azure/identity";
 import { resolveCloud } from "../../../src/providers/azure/cloud.ts";
 import { AzureProvider } from "../../../src/providers/azure/provider.ts";
 import type { Clock } from "../../../src/util/clock.ts";
+import { rawHttps } from "../https-io.ts";
 import type { AzureApiServer, Json } from "./types.ts";
 
 export interface RawResponse {
@@ -14,33 +14,13 @@ export interface RawResponse {
 }
 
 /** One HTTPS request to the server, no retries (faults and error bodies show as they are). */
-export function raw(server: AzureApiServer, method: string, path: string, options: { body?: unknown; form?: Record<string, string>; token?: string } = {}): Promise<RawResponse> {
+export async function raw(server: AzureApiServer, method: string, path: string, options: { body?: unknown; form?: Record<string, string>; token?: string } = {}): Promise<RawResponse> {
   const payload = options.form ? new URLSearchParams(options.form).toString() : options.body === undefined ? undefined : JSON.stringify(options.body);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      new URL(path, server.url),
-      {
-        method,
-        ca: server.ca,
-        headers: {
-          ...(payload !== undefined ? { "Content-Type": options.form ? "application/x-www-form-urlencoded" : "application/json", "Content-Length": Buffer.byteLength(payload) } : {}),
-          ...(options.token ? { Authorization: `Bearer ${options.token}` } : {}),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => {
-          const text = Buffer.concat(chunks).toString();
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text ? (JSON.parse(text) as Json) : undefined });
-        });
-        res.on("error", reject);
-      },
-    );
-    req.on("error", reject);
-    if (payload !== undefined) req.write(payload);
-    req.end();
-  });
+  const answer = await rawHttps(server, method, path, {
+    ...(payload !== undefined ? { "Content-Type": options.form ? "application/x-www-form-urlencoded" : "application/json", "Content-Length": Buffer.byteLength(payload) } : {}),
+    ...(options.token ? { Authorization: `Bearer ${options.token}` } : {}),
+  }, payload === undefined ? undefined : Buffer.from(payload));
+  return { status: answer.status, headers: answer.headers, body: answer.text ? (JSON.parse(answer.text) as Json) : undefined };
 }
 
 /** An ARM access token for the server's default client, straight from its token endpoint. */
@@ -61,10 +41,10 @@ export const serviceAccountToken = (claims: Json): string =>
 
 /**
  * A @azure/core-rest-pipeline HttpClient that trusts the server's certificate, for code that takes an HttpClient
- * (berth's ArmClient, any SDK client or credential via `httpClient`). One settings object, so the pipeline's
- * per-settings agent cache keeps one agent.
+ * (berth's ArmClient, any SDK client or credential via `httpClient`; the Databricks test server shares the CA). One
+ * settings object, so the pipeline's per-settings agent cache keeps one agent.
  */
-export function trustingHttpClient(server: AzureApiServer): HttpClient {
+export function trustingHttpClient(server: Pick<AzureApiServer, "ca">): HttpClient {
   const inner = createDefaultHttpClient();
   const tlsSettings = { ca: server.ca };
   return {

@@ -8,9 +8,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import { systemClock } from "../../../src/util/clock.ts";
 import { testCertificate } from "../azure-api-server/tls.ts";
-import { VirtualClock } from "../clock.ts";
+import { serverClock } from "../clock.ts";
+import { readBody } from "../https-io.ts";
 import { Auth } from "./auth.ts";
 import { clusterRoutes, clusterView } from "./clusters.ts";
 import { DbxError, FAULT_CODES } from "./errors.ts";
@@ -31,18 +31,8 @@ export { DATABRICKS_RESOURCE } from "./auth.ts";
 const ROUTES: readonly Route[] = [...clusterRoutes, ...jobRoutes, ...workspaceRoutes, ...fileRoutes, ...secretRoutes, ...permissionRoutes];
 const WS_PREFIX = /^\/ws\/([A-Za-z0-9-]+)(\/.*)?$/;
 
-const readBody = (req: IncomingMessage): Promise<Buffer> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-
 export async function startDatabricksApiServer(scenario: Scenario = {}): Promise<DatabricksApiServer> {
-  const realTime = scenario.realTime ?? false;
-  const clock = scenario.clock ?? (realTime ? systemClock : new VirtualClock());
-  const ownClock = scenario.clock === undefined && clock instanceof VirtualClock ? clock : undefined;
+  const { realTime, clock, own: ownClock } = serverClock(scenario);
   const stop = new AbortController();
   const cert = testCertificate();
   let base = "";

@@ -1,9 +1,9 @@
 /** Helpers for tests of and against the Databricks test server: raw HTTPS requests, the Azure server wired in, Entra tokens. */
-import { request } from "node:https";
 import { startAzureApiServer } from "../azure-api-server/index.ts";
 import { raw as azureRaw } from "../azure-api-server/testing.ts";
 import type { AzureApiServer, Scenario as AzureScenario } from "../azure-api-server/types.ts";
 import { VirtualClock } from "../clock.ts";
+import { rawHttps } from "../https-io.ts";
 import { startDatabricksApiServer } from "./index.ts";
 import type { DatabricksApiServer, Json, Scenario } from "./types.ts";
 
@@ -30,41 +30,30 @@ export interface RawOptions {
  * One HTTPS request to the server, no retries (faults and error bodies show as they are). `path` is relative to the
  * server (`/ws/<id>/api/...` or root `/api/...`). A dropped connection rejects with the socket error.
  */
-export function raw(server: Pick<DatabricksApiServer, "url" | "ca">, method: string, path: string, options: RawOptions = {}): Promise<RawResponse> {
+export async function raw(server: Pick<DatabricksApiServer, "url" | "ca">, method: string, path: string, options: RawOptions = {}): Promise<RawResponse> {
   const payload = options.bytes ?? (options.form ? Buffer.from(new URLSearchParams(options.form).toString()) : options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body)));
   const type = options.bytes ? "application/octet-stream" : options.form ? "application/x-www-form-urlencoded" : "application/json";
-  return new Promise((resolve, reject) => {
-    const req = request(
-      new URL(path, server.url),
-      {
-        method,
-        ca: server.ca,
-        headers: {
-          ...(payload !== undefined ? { "Content-Type": type, "Content-Length": payload.length } : {}),
-          ...(options.token ? { Authorization: `Bearer ${options.token}` } : {}),
-          ...(options.headers ?? {}),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => {
-          const text = Buffer.concat(chunks).toString();
-          let body: Json | undefined;
-          try {
-            body = text ? (JSON.parse(text) as Json) : undefined;
-          } catch {
-            body = undefined;
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body, text });
-        });
-        res.on("error", reject);
-      },
-    );
-    req.on("error", reject);
-    if (payload !== undefined) req.write(payload);
-    req.end();
-  });
+  const answer = await rawHttps(
+    server,
+    method,
+    path,
+    {
+      ...(payload !== undefined ? { "Content-Type": type, "Content-Length": payload.length } : {}),
+      ...(options.token ? { Authorization: `Bearer ${options.token}` } : {}),
+      ...(options.headers ?? {}),
+    },
+    payload,
+  );
+  return { ...answer, body: parsed(answer.text) };
+}
+
+/** Parsed JSON, or undefined for an empty or non-JSON body (the Files API answers bytes). */
+function parsed(text: string): Json | undefined {
+  try {
+    return text ? (JSON.parse(text) as Json) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** base64 of a string (workspace import, DBFS put). */

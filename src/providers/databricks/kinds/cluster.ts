@@ -9,13 +9,14 @@
  */
 import { type ClusterResource, DATABRICKS_TAG } from "../../../resources/databricks-resource.ts";
 import { failed, ready, type Verdict, waiting } from "../../../readiness/verdict.ts";
-import { type FieldChange, type LiveState, type OwnedObject, type Progress, ProviderRequestFailed, type RunResult } from "../../provider.ts";
+import { type FieldChange, type LiveState, type Progress, ProviderRequestFailed, type RunResult } from "../../provider.ts";
 import type { DatabricksApi, Json } from "../api.ts";
 import type { KindContext, KindModule } from "../kind.ts";
 import { digestOf, mapChanges, splitDrift, subsetChanges, without } from "./compare.ts";
-import { type Candidate, type Identity, identify } from "./identity.ts";
+import { berthTags, type Candidate, type Identity, identify, stringTags, withBerthTags } from "./identity.ts";
 import { listAll } from "./paging.ts";
 import { CLUSTER_DEFAULTS, withDefaults } from "./server-defaults.ts";
+import { foundState, ownedByTags, removeTagged } from "./tagged-ownership.ts";
 
 export const CLUSTERS_API = "/api/2.1/clusters";
 /** Fields a resize changes without a restart. */
@@ -35,8 +36,6 @@ const isBerthTag = (field: string): boolean => field.startsWith(`custom_tags.ber
 interface ClusterCandidate extends Candidate {
   readonly detail: Json;
 }
-
-const stringTags = (tags: unknown): Record<string, string> => Object.fromEntries(Object.entries((tags ?? {}) as Json).map(([k, v]) => [k, String(v)]));
 
 /** Clusters this process started (created or started), per workspace: a failed start of one of them is a failure. */
 const startedHere = new WeakMap<DatabricksApi, Set<string>>();
@@ -61,18 +60,8 @@ const locate = async (r: ClusterResource, ctx: KindContext, progress?: Progress,
 /** The digest of the body as the spec has it, less the worker count (a resize must not need an edit to re-tag). */
 export const clusterDigest = (r: ClusterResource): string => digestOf(without(r.body as Json, [...WORKER_FIELDS]));
 
-/** custom_tags as berth sends them: the spec's, berth's identity, and the digest of this body. */
-export function clusterTags(r: ClusterResource, instance: string, adopted: boolean): Record<string, string> {
-  return {
-    ...stringTags(r.body.custom_tags),
-    [DATABRICKS_TAG.instance]: instance,
-    [DATABRICKS_TAG.key]: r.key,
-    ...(adopted ? { [DATABRICKS_TAG.adopted]: "true" } : {}),
-    ...(r.retain ? { [DATABRICKS_TAG.retain]: "true" } : {}),
-  };
-}
-
-export const clusterBody = (r: ClusterResource, instance: string, adopted: boolean): Json => ({ ...r.body, custom_tags: { ...clusterTags(r, instance, adopted), [DATABRICKS_TAG.digest]: clusterDigest(r) } });
+/** The body berth sends: the spec's, with berth's tags and the digest of this body in custom_tags. */
+export const clusterBody = (r: ClusterResource, instance: string, adopted: boolean): Json => withBerthTags(r.body as Json, "custom_tags", r, instance, adopted, clusterDigest(r));
 
 /** The live custom_tags without Databricks' default_tags (Vendor, Creator, ClusterName, ClusterId) and the digest. */
 export function liveCustomTags(live: Json): Record<string, string> {
@@ -82,7 +71,7 @@ export function liveCustomTags(live: Json): Record<string, string> {
 
 /** What differs between the spec (with berth's tags) and the cluster, normalised for server defaults. */
 export function clusterDifferences(r: ClusterResource, live: Json, instance: string, adopted: boolean): FieldChange[] {
-  return [...subsetChanges(without(r.body as Json, ["custom_tags"]), withDefaults(live, CLUSTER_DEFAULTS)), ...mapChanges(clusterTags(r, instance, adopted), liveCustomTags(live), "custom_tags")];
+  return [...subsetChanges(without(r.body as Json, ["custom_tags"]), withDefaults(live, CLUSTER_DEFAULTS)), ...mapChanges(berthTags(r.body.custom_tags, r, instance, adopted), liveCustomTags(live), "custom_tags")];
 }
 
 /** Whether applying these differences needs clusters/edit (anything but the worker count and the run state). */
@@ -140,16 +129,7 @@ export const clusterKind: KindModule<ClusterResource> = {
     const fields = [...changes, ...drift].map((c) => c.field);
     const edit = needsEdit(fields) || (specChanged && !fields.some(isWorkerField));
     const effects = edit && UP.has(state) ? [RESTART_EFFECT] : [];
-    return {
-      exists: true,
-      ownership: identity.kind === "ours" ? "ours" : "adoptable",
-      ...(adopted ? { adopted: true } : {}),
-      changes,
-      ...(drift.length ? { drift } : {}),
-      ...(effects.length ? { effects } : {}),
-      intentChanged: changes.length > 0 || drift.length > 0 || specChanged,
-      outputs: { cluster_id: found.id },
-    };
+    return foundState({ identity, adopted, changes, drift, specChanged, effects, outputs: { cluster_id: found.id } });
   },
 
   async run(r, given, ctx, progress) {
@@ -197,37 +177,16 @@ export const clusterKind: KindModule<ClusterResource> = {
     return lines;
   },
 
-  async remove(r, ctx, progress) {
-    if (r.retain) return { did: "kept (retain: true) and forgotten", mutated: false };
-    const identity = await locate(r, ctx, progress, false);
-    if (identity.kind !== "ours") return { did: "already gone", mutated: false };
-    if (identity.adopted) return { did: "kept (adopted: berth never deletes it)", mutated: false };
-    if (identity.found.tags[DATABRICKS_TAG.retain] === "true") return { did: "kept (retain: true) and forgotten", mutated: false };
-    try {
-      await ctx.api.post({ path: `${CLUSTERS_API}/permanent-delete`, body: { cluster_id: identity.found.id }, operation: `delete cluster ${r.key}`, progress, idempotent: true });
-    } catch (error) {
-      if ((await readCluster(ctx.api, identity.found.id, progress)) === undefined) return { did: "already gone", mutated: false };
-      throw error;
-    }
-    return { did: "deleted", mutated: true };
-  },
+  remove: (r, ctx, progress) =>
+    removeTagged({
+      retain: r.retain,
+      locate: () => locate(r, ctx, progress, false),
+      remove: (id) => ctx.api.post({ path: `${CLUSTERS_API}/permanent-delete`, body: { cluster_id: id }, operation: `delete cluster ${r.key}`, progress, idempotent: true }),
+      read: (id) => readCluster(ctx.api, id, progress),
+    }),
 
-  async owned(ctx) {
-    const listed = await listClusters(ctx);
-    return listed
-      .filter((c) => c.tags[DATABRICKS_TAG.instance] === ctx.instance && c.tags[DATABRICKS_TAG.key])
-      .map((c): OwnedObject => {
-        const resource: ClusterResource = {
-          kind: "cluster",
-          key: c.tags[DATABRICKS_TAG.key]!,
-          workspace: ctx.workspace,
-          body: { cluster_name: c.name },
-          state: "running",
-          ...(c.tags[DATABRICKS_TAG.retain] === "true" ? { retain: true } : {}),
-        };
-        return { ref: { apiVersion: "databricks", kind: "cluster", namespace: ctx.workspace.name, name: resource.key }, id: c.id, holdsData: false, adopted: c.tags[DATABRICKS_TAG.adopted] === "true", labelled: true, detail: resource };
-      });
-  },
+  owned: async (ctx) =>
+    ownedByTags(await listClusters(ctx), ctx, (c, key, retain): ClusterResource => ({ kind: "cluster", key, workspace: ctx.workspace, body: { cluster_name: c.name }, state: "running", ...(retain ? { retain: true } : {}) })),
 };
 
 /** Applies the differences to an existing cluster: resize, edit, start — no request when nothing differs. */

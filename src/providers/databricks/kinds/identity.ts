@@ -32,6 +32,29 @@ export interface IdentityQuery {
   readonly noun: string;
 }
 
+/** Tag values as strings: the spec may give a number, and the server answers what it was sent. */
+export const stringTags = (tags: unknown): Record<string, string> => Object.fromEntries(Object.entries((tags ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
+
+/**
+ * The tags berth writes on a cluster (custom_tags) or a job (settings.tags): the spec's own, then berth's identity
+ * (instance, key, adopted, retain) — after them, so a spec cannot forge berth's. The digest is not among them: it is
+ * never compared as a field (see `withBerthTags`).
+ */
+export function berthTags(userTags: unknown, r: { readonly key: string; readonly retain?: boolean }, instance: string, adopted: boolean): Record<string, string> {
+  return {
+    ...stringTags(userTags),
+    [DATABRICKS_TAG.instance]: instance,
+    [DATABRICKS_TAG.key]: r.key,
+    ...(adopted ? { [DATABRICKS_TAG.adopted]: "true" } : {}),
+    ...(r.retain ? { [DATABRICKS_TAG.retain]: "true" } : {}),
+  };
+}
+
+/** The body berth sends: the spec's, its `field` of tags replaced by `berthTags` plus the digest of what the spec says. */
+export function withBerthTags<B extends Record<string, unknown>>(body: B, field: string, r: { readonly key: string; readonly retain?: boolean }, instance: string, adopted: boolean, digest: string): B {
+  return { ...body, [field]: { ...berthTags(body[field], r, instance, adopted), [DATABRICKS_TAG.digest]: digest } };
+}
+
 const ids = (cs: readonly Candidate[]): string => cs.map((c) => c.id).join(", ");
 
 export function identify<C extends Candidate>(candidates: readonly C[], q: IdentityQuery): Identity<C> {

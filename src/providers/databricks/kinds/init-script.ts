@@ -6,7 +6,7 @@
 import type { InitScriptResource } from "../../../resources/databricks-resource.ts";
 import { failed, ready, type Verdict } from "../../../readiness/verdict.ts";
 import type { FieldChange, LiveState, Progress, RunResult } from "../../provider.ts";
-import { type DatabricksApi, isMissing } from "../api.ts";
+import { type DatabricksApi, deletedUnlessMissing } from "../api.ts";
 import type { KindContext, KindModule } from "../kind.ts";
 import { lastErrorLines, remembering } from "../kind-errors.ts";
 import { digestLabel, readSource, trySource } from "../source-file.ts";
@@ -32,16 +32,6 @@ export const DBFS_BLOCK = 1024 * 1024;
 
 const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString("base64");
 
-const orFalseWhenMissing = async (work: () => Promise<unknown>): Promise<boolean> => {
-  try {
-    await work();
-    return true;
-  } catch (error) {
-    if (isMissing(error)) return false;
-    throw error;
-  }
-};
-
 export const STORES: Readonly<Record<DestinationType, Store>> = {
   workspace: {
     read: (api, what, path, progress) => exportSource(api, what, workspaceApiPath(path), progress),
@@ -60,7 +50,7 @@ export const STORES: Readonly<Record<DestinationType, Store>> = {
       await api.put({ path: filesApiPath("directories", parentOf(path)), operation: `${what}: create directory ${parentOf(path)}`, idempotent: true, progress });
       await api.put({ path: filesApiPath("files", path), query: { overwrite: "true" }, raw: bytes, operation: `${what}: upload ${path}`, idempotent: true, progress });
     },
-    remove: (api, what, path, progress) => orFalseWhenMissing(() => api.delete({ path: filesApiPath("files", path), operation: `${what}: delete ${path}`, idempotent: true, progress })),
+    remove: (api, what, path, progress) => deletedUnlessMissing(() => api.delete({ path: filesApiPath("files", path), operation: `${what}: delete ${path}`, idempotent: true, progress })),
     exists: async (api, what, path) => (await api.getBytes({ path: filesApiPath("files", path), operation: `${what}: download ${path}` })) !== undefined,
   },
   dbfs: {
@@ -96,7 +86,7 @@ export const STORES: Readonly<Record<DestinationType, Store>> = {
     },
     // DBFS documents no answer for deleting a missing path: look first, so "already gone" is said truly.
     remove: async (api, what, path, progress) =>
-      (await STORES.dbfs.exists(api, what, path)) && orFalseWhenMissing(() => api.post({ path: "/api/2.0/dbfs/delete", body: { path: dbfsApiPath(path), recursive: false }, operation: `${what}: delete ${path}`, idempotent: true, progress })),
+      (await STORES.dbfs.exists(api, what, path)) && deletedUnlessMissing(() => api.post({ path: "/api/2.0/dbfs/delete", body: { path: dbfsApiPath(path), recursive: false }, operation: `${what}: delete ${path}`, idempotent: true, progress })),
     exists: async (api, what, path) => (await api.find({ path: "/api/2.0/dbfs/get-status", query: { path: dbfsApiPath(path) }, operation: `${what}: get-status ${path}` })) !== undefined,
     note: "(DBFS: deprecated by Databricks; use workspace files or a volume)",
   },

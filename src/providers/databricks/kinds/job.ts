@@ -9,13 +9,14 @@
 import { createHash } from "node:crypto";
 import { DATABRICKS_TAG, type JobResource } from "../../../resources/databricks-resource.ts";
 import { failed, ready, waiting } from "../../../readiness/verdict.ts";
-import { type FieldChange, type LiveState, type OwnedObject, type Progress, ProviderRequestFailed, type RunResult } from "../../provider.ts";
+import { type FieldChange, type LiveState, type Progress, ProviderRequestFailed, type RunResult } from "../../provider.ts";
 import type { Json } from "../api.ts";
 import type { KindContext, KindModule } from "../kind.ts";
 import { digestOf, mapChanges, splitDrift, subsetChanges, without } from "./compare.ts";
-import { type Candidate, type Identity, identify } from "./identity.ts";
+import { berthTags, type Candidate, type Identity, identify, stringTags, withBerthTags } from "./identity.ts";
 import { listAll } from "./paging.ts";
 import { normaliseJobSettings } from "./server-defaults.ts";
+import { foundState, ownedByTags, removeTagged } from "./tagged-ownership.ts";
 
 export const JOBS_API = "/api/2.2/jobs";
 /** Run states after which nothing more happens. */
@@ -24,8 +25,6 @@ const FINAL = new Set(["TERMINATED", "INTERNAL_ERROR", "SKIPPED"]);
 interface JobCandidate extends Candidate {
   readonly detail: Json;
 }
-
-const stringTags = (tags: unknown): Record<string, string> => Object.fromEntries(Object.entries((tags ?? {}) as Json).map(([k, v]) => [k, String(v)]));
 
 export async function listJobs(ctx: KindContext, progress?: Progress): Promise<JobCandidate[]> {
   const listed = await listAll(ctx.api, `${JOBS_API}/list`, "jobs", { limit: "100" }, "list jobs", progress);
@@ -54,24 +53,14 @@ const locate = async (r: JobResource, ctx: KindContext, progress?: Progress, ado
 
 export const jobDigest = (r: JobResource): string => digestOf(r.settings);
 
-export function jobTags(r: JobResource, instance: string, adopted: boolean): Record<string, string> {
-  return {
-    ...stringTags(r.settings.tags),
-    [DATABRICKS_TAG.instance]: instance,
-    [DATABRICKS_TAG.key]: r.key,
-    ...(adopted ? { [DATABRICKS_TAG.adopted]: "true" } : {}),
-    ...(r.retain ? { [DATABRICKS_TAG.retain]: "true" } : {}),
-  };
-}
-
 /** The settings berth sends: the spec's, with berth's tags and the digest of these settings. */
-export const jobSettings = (r: JobResource, instance: string, adopted: boolean): Json => ({ ...r.settings, tags: { ...jobTags(r, instance, adopted), [DATABRICKS_TAG.digest]: jobDigest(r) } });
+export const jobSettings = (r: JobResource, instance: string, adopted: boolean): Json => withBerthTags(r.settings as Json, "tags", r, instance, adopted, jobDigest(r));
 
 export function jobDifferences(r: JobResource, liveSettings: Json, instance: string, adopted: boolean): FieldChange[] {
   const liveTags = Object.fromEntries(Object.entries(stringTags(liveSettings.tags)).filter(([k]) => k !== DATABRICKS_TAG.digest));
   return [
     ...subsetChanges(normaliseJobSettings(without(r.settings as Json, ["tags"]), false), normaliseJobSettings(without(liveSettings, ["tags"]), true)),
-    ...mapChanges(jobTags(r, instance, adopted), liveTags, "tags"),
+    ...mapChanges(berthTags(r.settings.tags, r, instance, adopted), liveTags, "tags"),
   ];
 }
 
@@ -91,16 +80,8 @@ export const jobKind: KindModule<JobResource> = {
     const lastWritten = stringTags(liveSettings.tags)[DATABRICKS_TAG.digest];
     const { changes, drift } = splitDrift(jobDifferences(r, liveSettings, ctx.instance, adopted), lastWritten, digest, (f) => f.startsWith("tags.berth."));
     const specChanged = lastWritten !== undefined && lastWritten !== digest;
-    return {
-      exists: true,
-      ownership: identity.kind === "ours" ? "ours" : "adoptable",
-      ...(adopted ? { adopted: true } : {}),
-      changes,
-      ...(drift.length ? { drift } : {}),
-      ...(r.smokeRun && (changes.length || drift.length || specChanged) ? { effects: ["the job runs once as a smoke test"] } : {}),
-      intentChanged: changes.length > 0 || drift.length > 0 || specChanged,
-      outputs: { job_id: found.id },
-    };
+    const effects = r.smokeRun && (changes.length || drift.length || specChanged) ? ["the job runs once as a smoke test"] : [];
+    return foundState({ identity, adopted, changes, drift, specChanged, effects, outputs: { job_id: found.id } });
   },
 
   async run(r, given, ctx, progress): Promise<RunResult> {
@@ -164,28 +145,13 @@ export const jobKind: KindModule<JobResource> = {
     return lines;
   },
 
-  async remove(r, ctx, progress) {
-    if (r.retain) return { did: "kept (retain: true) and forgotten", mutated: false };
-    const identity = await locate(r, ctx, progress, false);
-    if (identity.kind !== "ours") return { did: "already gone", mutated: false };
-    if (identity.adopted) return { did: "kept (adopted: berth never deletes it)", mutated: false };
-    if (identity.found.tags[DATABRICKS_TAG.retain] === "true") return { did: "kept (retain: true) and forgotten", mutated: false };
-    try {
-      await ctx.api.post({ path: `${JOBS_API}/delete`, body: { job_id: Number(identity.found.id) }, operation: `delete job ${r.key}`, progress, idempotent: true });
-    } catch (error) {
-      if ((await readJob(ctx, identity.found.id, progress)) === undefined) return { did: "already gone", mutated: false };
-      throw error;
-    }
-    return { did: "deleted", mutated: true };
-  },
+  remove: (r, ctx, progress) =>
+    removeTagged({
+      retain: r.retain,
+      locate: () => locate(r, ctx, progress, false),
+      remove: (id) => ctx.api.post({ path: `${JOBS_API}/delete`, body: { job_id: Number(id) }, operation: `delete job ${r.key}`, progress, idempotent: true }),
+      read: (id) => readJob(ctx, id, progress),
+    }),
 
-  async owned(ctx) {
-    const listed = await listJobs(ctx);
-    return listed
-      .filter((j) => j.tags[DATABRICKS_TAG.instance] === ctx.instance && j.tags[DATABRICKS_TAG.key])
-      .map((j): OwnedObject => {
-        const resource: JobResource = { kind: "job", key: j.tags[DATABRICKS_TAG.key]!, workspace: ctx.workspace, settings: { name: j.name }, ...(j.tags[DATABRICKS_TAG.retain] === "true" ? { retain: true } : {}) };
-        return { ref: { apiVersion: "databricks", kind: "job", namespace: ctx.workspace.name, name: resource.key }, id: j.id, holdsData: false, adopted: j.tags[DATABRICKS_TAG.adopted] === "true", labelled: true, detail: resource };
-      });
-  },
+  owned: async (ctx) => ownedByTags(await listJobs(ctx), ctx, (j, key, retain): JobResource => ({ kind: "job", key, workspace: ctx.workspace, settings: { name: j.name }, ...(retain ? { retain: true } : {}) })),
 };

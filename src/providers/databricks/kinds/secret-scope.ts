@@ -12,7 +12,7 @@
 import type { SecretScopeResource, VaultSecretRef } from "../../../resources/databricks-resource.ts";
 import { failed, ready, type Verdict } from "../../../readiness/verdict.ts";
 import type { FieldChange, LiveState, Progress, RunResult } from "../../provider.ts";
-import { DatabricksRequestError, type DatabricksApi, isMissing } from "../api.ts";
+import { DatabricksRequestError, type DatabricksApi, isMissing, unlessMissing } from "../api.ts";
 import type { KindContext, KindModule } from "../kind.ts";
 import { lastErrorLines, refused, remembering } from "../kind-errors.ts";
 
@@ -157,17 +157,9 @@ async function apply(resource: SecretScopeResource, work: Work, ctx: KindContext
       const { value } = await api.vaultSecret(backend.secrets[key]!, progress);
       await api.post({ path: "/api/2.0/secrets/put", body: { scope: resource.name, key, string_value: value }, operation: `${what}: put ${key} ${fromVault(backend.secrets[key]!)}`, idempotent: true, progress });
     }
-  for (const key of work.deletes) await orMissing(() => api.post({ path: "/api/2.0/secrets/delete", body: { scope: resource.name, key }, operation: `${what}: delete ${key}`, idempotent: true, progress }));
+  for (const key of work.deletes) await unlessMissing(() => api.post({ path: "/api/2.0/secrets/delete", body: { scope: resource.name, key }, operation: `${what}: delete ${key}`, idempotent: true, progress }));
   for (const [principal, permission] of work.aclPuts) await api.post({ path: "/api/2.0/secrets/acls/put", body: { scope: resource.name, principal, permission }, operation: `${what}: grant ${permission} to ${principal}`, idempotent: true, progress });
-  for (const principal of work.aclDeletes) await orMissing(() => api.post({ path: "/api/2.0/secrets/acls/delete", body: { scope: resource.name, principal }, operation: `${what}: remove ACL of ${principal}`, idempotent: true, progress }));
-}
-
-async function orMissing(work: () => Promise<unknown>): Promise<void> {
-  try {
-    await work();
-  } catch (error) {
-    if (!isMissing(error)) throw error;
-  }
+  for (const principal of work.aclDeletes) await unlessMissing(() => api.post({ path: "/api/2.0/secrets/acls/delete", body: { scope: resource.name, principal }, operation: `${what}: remove ACL of ${principal}`, idempotent: true, progress }));
 }
 
 const count = (n: number, noun: string): string => (n ? `${n} ${noun}${n === 1 ? "" : "s"}` : "");

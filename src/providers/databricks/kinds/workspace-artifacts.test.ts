@@ -7,74 +7,20 @@
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { test } from "node:test";
-import { createDefaultHttpClient, type HttpClient } from "@azure/core-rest-pipeline";
-import { VirtualClock } from "../../../../test/support/clock.ts";
-import { startDatabricksApiServer } from "../../../../test/support/databricks-api-server/index.ts";
+import { deploy, INSTANCE, planStep as step, startPatWorkspace, VAULT } from "../../../../test/support/databricks-provider.ts";
 import { sourceFile } from "../../../../test/support/fake-databricks-api.ts";
-import type { EngineEvent } from "../../../engine/events.ts";
-import type { JournalEntry } from "../../../engine/journal.ts";
-import { runSteps } from "../../../engine/run-steps.ts";
-import type { PlanStep } from "../../../plan/step.ts";
-import type { DatabricksResource, DatabricksWorkspaceRef, InitScriptResource, NotebooksResource, PermissionsResource, SecretScopeResource } from "../../../resources/databricks-resource.ts";
+import type { DatabricksWorkspaceRef, InitScriptResource, NotebooksResource, PermissionsResource, SecretScopeResource } from "../../../resources/databricks-resource.ts";
 import { outputToken } from "../../../resources/outputs.ts";
-import { resolveCloud } from "../../azure/cloud.ts";
-import type { AzureAccess } from "../azure-access.ts";
-import { DATABRICKS_KINDS, databricksKey, databricksPlanning } from "../planning.ts";
-import { DatabricksProvider } from "../provider.ts";
-import { digestOf } from "./compare.ts";
 
-const INSTANCE = "seed.dev";
 const WS_ID = "5555666677778888";
-const VAULT = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-dev";
 const CANARY = "canary-dbx-9d41e2-never-shown";
 
-const trusting = (ca: string): HttpClient => {
-  const inner = createDefaultHttpClient();
-  return { sendRequest: (req) => ((req.tlsSettings ??= { ca }), inner.sendRequest(req)) };
-};
-
 async function setup() {
-  const clock = new VirtualClock();
-  const dbx = await startDatabricksApiServer({ clock });
-  const ws = dbx.addWorkspace({ id: WS_ID, users: ["ana@example.com"] });
-  const pat = dbx.createPat(WS_ID, "deployer@example.com");
-  // The vault: the PAT berth signs in with, and the secrets a scope copies (updated before the run).
-  const vault = new Map<string, { value: string; updatedOn: number }>([
-    ["dbx-pat", { value: pat, updatedOn: clock.now() - 60_000 }],
-    ["db-password", { value: CANARY, updatedOn: clock.now() - 60_000 }],
-  ]);
-  const azure: AzureAccess = {
-    credential: { getToken: async () => null },
-    cloud: resolveCloud("AzureCloud"),
-    authorityHost: "https://login.microsoftonline.com",
-    properties: async () => undefined,
-    vaultUri: async () => "https://kv-dev.vault.azure.net/",
-    vaultSecret: async (ref, redactor) => {
-      const got = vault.get(ref.secret)!;
-      redactor.add(got.value);
-      return got;
-    },
-  };
-  const ref: DatabricksWorkspaceRef = { name: "main", url: ws.url, auth: { type: "pat", token: { vaultId: VAULT, secret: "dbx-pat" } } };
-  const provider = () => new DatabricksProvider({ instance: INSTANCE, clock, httpClient: trusting(dbx.ca), azureAccess: azure });
-  return { clock, dbx, ws, ref, vault, provider, close: async () => (await dbx.close(), clock.stop()) };
+  const t = await startPatWorkspace({ id: WS_ID, users: ["ana@example.com"] });
+  // The secret a scope copies, set in the vault before the run.
+  t.vault.set("db-password", { value: CANARY, updatedOn: t.clock.now() - 60_000 });
+  return t;
 }
-
-const step = (resource: DatabricksResource, needs: string[] = [], type: "deploy" | "undeploy" = "deploy"): PlanStep => {
-  const action = { type, resource };
-  return {
-    id: databricksKey(resource),
-    title: databricksPlanning.stepFor({ key: databricksKey(resource), provider: "databricks", resource, origin: [] }, INSTANCE).title,
-    provider: "databricks",
-    phase: DATABRICKS_KINDS[resource.kind].phase,
-    group: "databricks",
-    needs,
-    wave: 0,
-    timeoutMs: databricksPlanning.timeoutMs(action),
-    action,
-    digest: digestOf(action),
-  };
-};
 
 function artifacts(ref: DatabricksWorkspaceRef) {
   const scripts: InitScriptResource[] = [
@@ -110,13 +56,6 @@ function artifacts(ref: DatabricksWorkspaceRef) {
   };
   const steps = [...scripts.map((s) => step(s)), step(scope), notebooksStep, step(permissions, [notebooksStep.id])];
   return { scripts, notebooks, scope, permissions, steps };
-}
-
-async function deploy(provider: DatabricksProvider, steps: readonly PlanStep[], clock: VirtualClock, run = "r1") {
-  const events: EngineEvent[] = [];
-  const journal: Omit<JournalEntry, "at">[] = [];
-  const result = await runSteps(steps, { providers: { databricks: provider }, journal: { append: (e) => void journal.push(e) }, run, signal: new AbortController().signal, onEvent: (e) => events.push(e), clock });
-  return { ...result, events, journal };
 }
 
 test("init scripts, a notebooks folder, a secret scope and the folder's permissions: deployed through the client, then a second run writes nothing", async () => {
