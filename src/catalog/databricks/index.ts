@@ -8,6 +8,7 @@ import type { Diagnostic } from "../../diagnostics/diagnostic.ts";
 import type { AzureDesired } from "../../resources/azure-resource.ts";
 import type { DatabricksAuth, DatabricksDesired, InitScriptResource, VaultSecretRef } from "../../resources/databricks-resource.ts";
 import { providedVaultSecrets } from "./vault-secrets.ts";
+import { outputRefsIn } from "../../resources/outputs.ts";
 import type { ResolvedSpec } from "../../spec/resolve.ts";
 import { synthClusters, synthClusterStates } from "./clusters.ts";
 import { databricksContext } from "./context.ts";
@@ -59,8 +60,8 @@ export function synthDatabricksArtifacts(spec: ResolvedSpec): DatabricksSynthesi
   ];
   // A cluster is stopped after every job that names its id and every permission set on it.
   const users = (clusterName: string): string[] => {
-    const token = clusters.byName.get(clusterName)!.clusterId;
-    return [...jobs, ...permissions].filter((d) => JSON.stringify(d.resource).includes(token)).map((d) => d.key);
+    const cluster = clusters.byName.get(clusterName)!.key;
+    return [...jobs, ...permissions].filter((d) => outputRefsIn(d.resource).some((ref) => ref.resource === cluster)).map((d) => d.key);
   };
   const states = synthClusterStates(ctx, clusters.byName, users);
   const all = [...initScripts, ...scopes, ...clusters.clusters, ...notebooks, ...jobs, ...permissions, ...states];
