@@ -3,12 +3,11 @@
  * (never by content, so plans and revisions stay small), and read again by the provider, which refuses a file that
  * changed since. A missing file is a diagnostic at the spec path that names it.
  */
-import { createHash } from "node:crypto";
+import { sha256 } from "../../util/sha256.ts";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import type { SourceFile } from "../../resources/databricks-resource.ts";
 
-export const sha256 = (bytes: Uint8Array): string => createHash("sha256").update(bytes).digest("hex");
 
 /** The file at `path` (relative to `baseDir`), or why it cannot be read. */
 export function sourceFile(baseDir: string, path: string): SourceFile | { readonly problem: string } {

@@ -2,12 +2,11 @@
  * A repository file a Databricks step uploads (an init script, a notebook), read when the step runs: the plan was made
  * with its sha256, so a file edited since is refused rather than uploaded unseen by the plan.
  */
-import { createHash } from "node:crypto";
+import { sha256 } from "../../util/sha256.ts";
 import { readFile } from "node:fs/promises";
 import type { SourceFile } from "../../resources/databricks-resource.ts";
 import { refused } from "./kind-errors.ts";
 
-export const sha256 = (bytes: Uint8Array): string => createHash("sha256").update(bytes).digest("hex");
 
 /** How a change names content: short, stable, never the content itself. */
 export const digestLabel = (bytes: Uint8Array): string => `sha256:${sha256(bytes).slice(0, 12)} (${bytes.length} bytes)`;
