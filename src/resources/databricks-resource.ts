@@ -26,6 +26,11 @@ export interface VaultSecretRef {
   readonly vaultId: string;
   /** The vault secret's name. */
   readonly secret: string;
+  /**
+   * The plan grants the deploying principal the role to read it (a vault berth made): a 403 is then Azure RBAC still
+   * propagating the grant, waited out within a bound rather than reported as a missing role.
+   */
+  readonly granted?: boolean;
 }
 
 /**

@@ -28,6 +28,18 @@ export interface DatabricksSynthesized {
   readonly diagnostics: Diagnostic[];
 }
 
+/** Every vault secret reference of a resource, marked `granted` where the plan grants the deployer the role to read it. */
+function withGrants(d: DatabricksDesired, grantOf: (ref: VaultSecretRef) => string | undefined): DatabricksDesired {
+  const mark = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(mark);
+    if (!value || typeof value !== "object") return value;
+    const o = value as Record<string, unknown>;
+    if (typeof o.vaultId === "string" && typeof o.secret === "string") return grantOf(o as unknown as VaultSecretRef) ? { ...o, granted: true } : o;
+    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, mark(v)]));
+  };
+  return { ...d, resource: mark(d.resource) as DatabricksDesired["resource"] };
+}
+
 /** Vault secrets the sign-in reads: every step of the workspace needs them. */
 function authSecrets(auth: DatabricksAuth): VaultSecretRef[] {
   if (auth.type === "servicePrincipal") return [...(typeof auth.tenantId === "string" ? [] : [auth.tenantId]), auth.clientId, auth.clientSecret];
@@ -70,6 +82,6 @@ export function synthDatabricksArtifacts(spec: ResolvedSpec): DatabricksSynthesi
   const read = [...signIn.map((ref) => ({ ref, origin: ["spec", "databricks", "auth"] })), ...all.flatMap((d) => scopeSecrets(d).map((ref) => ({ ref, origin: d.origin })))];
   const provided = providedVaultSecrets(spec, read);
   const keys = (refs: readonly VaultSecretRef[]) => refs.flatMap((r) => [provided.keyOf(r), provided.grantOf(r)]).filter((k): k is string => k !== undefined);
-  const databricks = all.map((d) => ({ ...d, needs: [...new Set([...(d.needs ?? []), ...keys(signIn), ...keys(scopeSecrets(d))])] }));
+  const databricks = all.map((d) => ({ ...withGrants(d, provided.grantOf), needs: [...new Set([...(d.needs ?? []), ...keys(signIn), ...keys(scopeSecrets(d))])] }));
   return { databricks, azure: provided.azure, diagnostics };
 }

@@ -13,6 +13,8 @@ import type { AzureCloud } from "../azure/cloud.ts";
 import type { AzureProvider } from "../azure/provider.ts";
 import { ProviderRequestFailed, type Progress } from "../provider.ts";
 import { AzureRequestError } from "../azure/errors.ts";
+import { formatWait } from "../azure/arm-client.ts";
+import { DEFAULT_RETRY, withRetry } from "../../util/retry.ts";
 
 export interface AzureAccess {
   readonly credential: TokenCredential;
@@ -30,6 +32,9 @@ export interface AzureAccess {
 }
 
 const VAULTS = "Microsoft.KeyVault/vaults";
+
+/** How long a role assignment may take to reach Key Vault (Azure documents up to 10 minutes for RBAC changes). */
+const RBAC_PROPAGATION_MS = 10 * 60_000;
 
 /** The deploying credential may not read a vault's secrets (403): the fix is a role on the vault, not the sign-in's secrets. */
 export class VaultReadForbidden extends Error {
@@ -76,9 +81,21 @@ export function azureAccess(azure: AzureProvider, env: Env = process.env): Azure
           azure.redactor.add(v);
         },
       };
+      const operation = `GET secret ${ref.secret} of Key Vault ${nameOf(ref.vaultId)}`;
       let secret;
       try {
-        secret = await azure.data.secretValue(uri, ref.secret, both, `GET secret ${ref.secret} of Key Vault ${nameOf(ref.vaultId)}`, progress);
+        // A role this plan just granted takes a while to reach the vault: its 403 is waited out, within a bound.
+        secret = await withRetry(
+          () => azure.data.secretValue(uri, ref.secret, both, operation, progress),
+          (error) => (ref.granted && error instanceof AzureRequestError && error.status === 403 ? { retry: true, why: "the role berth granted on the vault is still propagating (403)" } : { retry: false }),
+          { ...DEFAULT_RETRY, deadlineMs: RBAC_PROPAGATION_MS },
+          {
+            clock: azure.client.clock,
+            ...(progress?.signal ? { signal: progress.signal } : {}),
+            ...(progress?.deadline !== undefined ? { until: Math.min(progress.deadline, azure.client.clock.now() + RBAC_PROPAGATION_MS) } : {}),
+            onWait: (wait) => progress?.note(`${operation}: ${wait.why}; trying again in ${formatWait(wait.ms)}`),
+          },
+        );
       } catch (error) {
         if (error instanceof AzureRequestError && error.status === 403) throw new VaultReadForbidden(ref.vaultId, ref.secret, error);
         throw error;
