@@ -6,7 +6,8 @@
  */
 import type { Diagnostic } from "../../diagnostics/diagnostic.ts";
 import { databricksContext, signsInWithEntra } from "../../catalog/databricks/context.ts";
-import { workspacePathOf } from "../../catalog/databricks/notebooks.ts";
+import { NOTEBOOK_LANGUAGES, workspacePathOf } from "../../catalog/databricks/notebooks.ts";
+import { initScriptDestination } from "../../catalog/databricks/init-scripts.ts";
 import { scopeVaultName } from "../../catalog/databricks/secret-scopes.ts";
 import { folderFiles, sourceFile } from "../../catalog/databricks/source-files.ts";
 import { PERMISSION_LEVELS } from "../../resources/databricks-permissions.ts";
@@ -16,6 +17,15 @@ import type { ResolvedSpec } from "../resolve.ts";
 import { problem, type SpecRule } from "./rule.ts";
 
 type Path = (string | number)[];
+
+/** Folders many people share: a notebooks folder berth keeps exact must be one of its own below them. */
+const SHARED_FOLDERS = /^\/(Shared|Users|Repos|Volumes)?\/?$|^\/(Users|Repos)\/[^/]+\/?$/;
+
+/** A workspace path without the /Workspace alias and a trailing '/'. */
+const bare = (p: string): string => p.replace(/^\/Workspace(?=\/)/, "").replace(/\/+$/, "") || "/";
+
+/** `path` is `folder` or below it. */
+const within = (path: string, folder: string): boolean => path === folder || path.startsWith(`${folder}/`);
 
 const unknown = (spec: ResolvedSpec, at: Path, what: string, name: string, known: readonly string[]): Diagnostic =>
   problem(spec, at, "DBX-REF-UNKNOWN", `${what} "${name}" is not declared`, known.length ? `${didYouMean(name, known) ?? `declared: ${known.join(", ")}`}` : `declare it first`);
@@ -35,6 +45,7 @@ function permissions(spec: ResolvedSpec, at: Path, list: readonly PermissionSpec
     const out: Diagnostic[] = [];
     const principals = [p.user, p.group, p.servicePrincipal].filter((x) => x !== undefined).length;
     if (principals !== 1) out.push(problem(spec, [...at, i], "DBX-PERMISSION", "a permission names exactly one of user, group, servicePrincipal", "e.g. { group: data-engineers, level: CAN_RESTART }"));
+    if (p.group === "admins") out.push(problem(spec, [...at, i, "group"], "DBX-PERMISSION", "the admins group's permissions cannot be changed: Databricks gives it CAN_MANAGE everywhere", "remove this entry"));
     if (!PERMISSION_LEVELS[type].includes(p.level) || p.level === "IS_OWNER")
       out.push(problem(spec, [...at, i, "level"], "DBX-PERMISSION", `${p.level} is not a level berth sets on ${type}`, `one of ${PERMISSION_LEVELS[type].filter((l) => l !== "IS_OWNER").join(", ")} (the owner is kept as it is)`));
     return out;
@@ -74,8 +85,13 @@ export const databricksRules: SpecRule = (spec) => {
     else named.set(key, at.join("."));
   };
 
+  const destinations = new Map<string, string>();
   for (const [name, s] of Object.entries(d.initScripts)) {
     const at = [...root, "initScripts", name];
+    const where = initScriptDestination(ctx.root, s);
+    const other = destinations.get(where);
+    if (other) out.push(problem(spec, [...at, "file"], "DBX-INIT-SCRIPT-CLASH", `init scripts ${other} and ${name} would both be ${where}: each would overwrite the other on every run`, "rename one of the files, or give one another destination (to:)"));
+    destinations.set(where, name);
     const file = sourceFile(ctx.baseDir, s.file);
     if ("problem" in file) out.push(problem(spec, [...at, "file"], "DBX-SOURCE-MISSING", `init script ${file.problem}`, "file is relative to the spec file"));
     if (typeof s.to === "object" && "dbfs" in s.to)
@@ -92,6 +108,15 @@ export const databricksRules: SpecRule = (spec) => {
       continue;
     }
     folders.set(name, found.files.map((f) => f.relative));
+    // The folder is berth's: whatever else is in it is deleted, so it must be one of its own.
+    const path = bare(n.path);
+    if (SHARED_FOLDERS.test(path))
+      out.push(problem(spec, [...at, "path"], "DBX-NOTEBOOK-PATH", `${n.path} is a folder everyone shares: berth keeps a notebooks folder holding exactly its files, and would delete everything else in it`, `a folder of its own, e.g. ${n.path.replace(/\/+$/, "")}/${name}`));
+    const overlapping = [
+      ...Object.entries(d.notebooks).filter(([other]) => other !== name).map(([other, o]) => ({ what: `notebooks ${other} (${o.path})`, path: bare(o.path) })),
+      { what: `the init scripts' folder (${ctx.root}/init-scripts)`, path: bare(`${ctx.root}/init-scripts`) },
+    ].filter((o) => within(path, o.path) || within(o.path, path));
+    for (const o of overlapping) out.push(problem(spec, [...at, "path"], "DBX-NOTEBOOK-PATH", `${n.path} overlaps ${o.what}: berth would delete the other's files from it on every run`, "give each notebooks entry a folder of its own, apart from spec.databricks.root"));
     const paths = new Map<string, string>();
     for (const f of found.files) {
       const path = workspacePathOf(n.path, f.relative);
@@ -128,14 +153,29 @@ export const databricksRules: SpecRule = (spec) => {
       else {
         const files = folders.get(entry);
         const file = t.notebook.slice(entry.length + 1);
-        if (files && !files.some((f) => f === file || f.replace(/\.[^./]+$/, "") === file))
+        const match = files?.find((f) => f === file || f.replace(/\.[^./]+$/, "") === file);
+        if (files && !match)
           out.push(problem(spec, [...tat, "notebook"], "DBX-NOTEBOOK-UNKNOWN", `${file} is not a file of the notebooks folder ${entry} (${d.notebooks[entry]!.source})`, `${didYouMean(file, files) ?? `files there: ${files.slice(0, 8).join(", ") || "(none)"}`}`));
+        else if (match && !NOTEBOOK_LANGUAGES[/\.[^./]+$/.exec(match)?.[0]?.toLowerCase() ?? ""])
+          out.push(problem(spec, [...tat, "notebook"], "DBX-TASK", `${match} is deployed as a plain workspace file, and a notebook task runs notebooks`, `a notebook has one of the extensions ${Object.keys(NOTEBOOK_LANGUAGES).join(", ")}`));
       }
       t.dependsOn.forEach((k, di) => keys.includes(k) || out.push(unknown(spec, [...tat, "dependsOn", di], `task of job ${name}`, k, keys)));
     });
     out.push(...permissions(spec, [...at, "permissions"], j.permissions, "jobs"));
     clash("job", j.name ?? `${ctx.prefix}${name}`, at);
   }
+  // Access control (permissions, secret ACLs) is a Premium feature: a Standard workspace refuses it.
+  const sku = d.workspace ? azure?.databricksWorkspaces[d.workspace]?.sku : undefined;
+  if (sku === "standard") {
+    const controlled: Path[] = [
+      ...Object.entries(d.clusters).filter(([, c]) => c.permissions?.length).map(([n]) => [...root, "clusters", n, "permissions"]),
+      ...Object.entries(d.notebooks).filter(([, c]) => c.permissions?.length).map(([n]) => [...root, "notebooks", n, "permissions"]),
+      ...Object.entries(d.jobs).filter(([, c]) => c.permissions?.length).map(([n]) => [...root, "jobs", n, "permissions"]),
+      ...Object.entries(d.secretScopes).filter(([, c]) => Object.keys(c.acls).length).map(([n]) => [...root, "secretScopes", n, "acls"]),
+    ];
+    for (const at of controlled) out.push(problem(spec, at, "DBX-PREMIUM", `access control needs a Premium workspace, and ${d.workspace} is Standard`, `set spec.azure.databricksWorkspaces.${d.workspace}.sku: premium, or remove this`));
+  }
+
   for (const [name, s] of Object.entries(d.secretScopes)) {
     const at = [...root, "secretScopes", name];
     vault([...at, "keyVault"], scopeVaultName(ctx, s.keyVault), `secret scope ${name}`);
