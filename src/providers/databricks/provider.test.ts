@@ -192,6 +192,27 @@ test("a running cluster: a spark_conf change is planned as a restart and done wi
   }
 });
 
+test("a field removed from the spec with a worker-count change: one edit now (planned as a restart), not a resize now and a restart on the next up", async () => {
+  const t = await setup();
+  try {
+    const running = (body: Record<string, unknown>) => step(clusterOf(t.ref, body, { state: "running" }));
+    assert.equal((await deploy(t.provider(), [running({ spark_conf: { "a.b": "1" } })], t.clock)).status, "ok");
+    const removed = running({ spark_conf: undefined, num_workers: 2 });
+    const provider = t.provider();
+    const live = await provider.inspect(removed);
+    assert.deepEqual(live.effects, ["the running cluster restarts"], "the restart shows in this plan");
+    const before = t.dbx.requests.length;
+    assert.equal((await deploy(provider, [removed], t.clock, "r2")).status, "ok");
+    assert.deepEqual(t.dbx.requests.slice(before).filter((r) => r.write).map((r) => r.path), ["/api/2.1/clusters/edit"]);
+    assert.equal(t.ws.clusters()[0]!.spark_conf, undefined, "the removed field is gone");
+    assert.equal(t.ws.clusters()[0]!.num_workers, 2);
+    const next = await t.provider().inspect(removed);
+    assert.deepEqual([next.intentChanged, next.effects], [false, undefined], "the next up changes nothing");
+  } finally {
+    await t.close();
+  }
+});
+
 test("an edit while the cluster is still starting waits for it (INVALID_STATE retried) instead of failing; a remote edit shows as drift", async () => {
   const t = await setup();
   try {

@@ -74,6 +74,12 @@ export function clusterDifferences(r: ClusterResource, live: Json, instance: str
   return [...subsetChanges(without(r.body as Json, ["custom_tags"]), withDefaults(live, CLUSTER_DEFAULTS)), ...mapChanges(berthTags(r.body.custom_tags, r, instance, adopted), liveCustomTags(live), "custom_tags")];
 }
 
+/** Fields removed from the spec show in no field comparison: the digest berth last wrote says the spec changed all the same. */
+const specChangedOn = (r: ClusterResource, live: Json): boolean => {
+  const lastWritten = stringTags(live.custom_tags)[DATABRICKS_TAG.digest];
+  return lastWritten !== undefined && lastWritten !== clusterDigest(r);
+};
+
 /** Whether applying these differences needs clusters/edit (anything but the worker count and the run state). */
 export const needsEdit = (fields: readonly string[]): boolean => fields.some((f) => !isWorkerField(f) && f !== "state");
 
@@ -124,10 +130,10 @@ export const clusterKind: KindModule<ClusterResource> = {
     const { changes, drift } = splitDrift(clusterDifferences(r, live, ctx.instance, adopted), lastWritten, digest, (f) => isBerthTag(f) || isWorkerField(f));
     const state = String(live.state ?? "UNKNOWN");
     if (r.state === "running" && (state === "TERMINATED" || state === "TERMINATING")) changes.push({ field: "state", from: state, to: "RUNNING" });
-    // Fields removed from the spec show in no field comparison: the digest says the spec changed all the same.
-    const specChanged = lastWritten !== undefined && lastWritten !== digest;
+    const specChanged = specChangedOn(r, live);
     const fields = [...changes, ...drift].map((c) => c.field);
-    const edit = needsEdit(fields) || (specChanged && !fields.some(isWorkerField));
+    // Also with a resize or a start: only an edit drops a field removed from the spec (else the next up restarts it).
+    const edit = needsEdit(fields) || specChanged;
     const effects = edit && UP.has(state) ? [RESTART_EFFECT] : [];
     return foundState({ identity, adopted, changes, drift, specChanged, effects, outputs: { cluster_id: found.id } });
   },
@@ -201,7 +207,7 @@ async function updateCluster(r: ClusterResource, live: LiveState, id: string, ct
   const done: string[] = [];
   const wait = { retryInvalidStateMs: INVALID_STATE_MS, idempotent: true, progress } as const;
   const workers = fields.some(isWorkerField);
-  const edit = needsEdit(fields) || (!workers && !fields.includes("state")) || (workers && !UP.has(state));
+  const edit = needsEdit(fields) || specChangedOn(r, current) || (!workers && !fields.includes("state")) || (workers && !UP.has(state));
   if (edit) {
     if (!["RUNNING", "TERMINATED", "ERROR"].includes(state)) progress.note(`cluster ${r.key} is ${state}: the edit waits until it is RUNNING or TERMINATED`);
     await ctx.api.post({ path: `${CLUSTERS_API}/edit`, body: { ...clusterBody(r, ctx.instance, adopted), cluster_id: id }, operation: `edit cluster ${r.key}`, ...wait });
