@@ -10,7 +10,8 @@ export type Json = Record<string, any>;
 export interface DatabricksCall {
   /** `/api/2.1/clusters/get`: the path under the workspace URL. */
   readonly path: string;
-  readonly query?: Readonly<Record<string, string>>;
+  /** Query parameters; a list is sent as the parameter repeated (`filter_by.cluster_sources=UI&filter_by.cluster_sources=API`). */
+  readonly query?: Readonly<Record<string, string | readonly string[]>>;
   readonly body?: unknown;
   /** A raw body (Files API uploads): sent as application/octet-stream. */
   readonly raw?: Uint8Array;

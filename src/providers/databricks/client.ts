@@ -59,8 +59,8 @@ export class DatabricksClient implements DatabricksApi {
     return this.options.signIn.entra;
   }
 
-  urlOf(path: string, query: Readonly<Record<string, string>> = {}): string {
-    const qs = new URLSearchParams(query).toString();
+  urlOf(path: string, query: Readonly<Record<string, string | readonly string[]>> = {}): string {
+    const qs = new URLSearchParams(Object.entries(query).flatMap(([k, v]) => (typeof v === "string" ? [[k, v] as [string, string]] : v.map((one): [string, string] => [k, one])))).toString();
     return `${this.host}${path.startsWith("/") ? "" : "/"}${path}${qs ? `?${qs}` : ""}`;
   }
 

@@ -213,6 +213,18 @@ test("a field removed from the spec with a worker-count change: one edit now (pl
   }
 });
 
+test("clusters are found among all-purpose clusters only: clusters/list asks for the UI and API sources (job clusters left out by the workspace)", async () => {
+  const t = await setup();
+  try {
+    assert.equal((await deploy(t.provider(), [step(clusterOf(t.ref, {}, { state: "running" }))], t.clock)).status, "ok");
+    const lists = t.dbx.requests.filter((r) => r.path === "/api/2.1/clusters/list");
+    assert.ok(lists.length > 0);
+    for (const r of lists) assert.deepEqual(new URLSearchParams(r.query).getAll("filter_by.cluster_sources"), ["UI", "API"], r.query);
+  } finally {
+    await t.close();
+  }
+});
+
 test("an edit while the cluster is still starting waits for it (INVALID_STATE retried) instead of failing; a remote edit shows as drift", async () => {
   const t = await setup();
   try {

@@ -45,9 +45,13 @@ const markStarted = (api: DatabricksApi, id: string) => {
   startedHere.set(api, set);
 };
 
+/** The sources of all-purpose clusters: made in the UI or through the API (berth's). */
+const CLUSTER_SOURCES = ["UI", "API"] as const;
+
 export async function listClusters(ctx: KindContext, progress?: Progress): Promise<ClusterCandidate[]> {
-  const listed = await listAll(ctx.api, `${CLUSTERS_API}/list`, "clusters", { page_size: "100" }, "list clusters", progress);
-  // Job clusters cannot be edited and belong to their runs.
+  // Job clusters (often thousands) cannot be edited and belong to their runs: the workspace leaves them out, and so
+  // does the filter below for a server that ignores the parameter.
+  const listed = await listAll(ctx.api, `${CLUSTERS_API}/list`, "clusters", { page_size: "100", "filter_by.cluster_sources": CLUSTER_SOURCES }, "list clusters", progress);
   return listed.filter((c) => c.cluster_source !== "JOB").map((c) => ({ id: String(c.cluster_id), name: typeof c.cluster_name === "string" ? c.cluster_name : undefined, tags: stringTags(c.custom_tags), detail: c }));
 }
 
