@@ -8,9 +8,10 @@ import { test } from "node:test";
 import { trustingHttpClient } from "../../../test/support/azure-api-server/testing.ts";
 import { deploy, INSTANCE, planStep as step, startPatWorkspace, VAULT, vaultAccess } from "../../../test/support/databricks-provider.ts";
 import type { Scenario } from "../../../test/support/databricks-api-server/index.ts";
+import { raw } from "../../../test/support/databricks-api-server/testing.ts";
 import type { PlanStep } from "../../plan/step.ts";
 import type { ClusterResource, ClusterStateResource, DatabricksResource, DatabricksWorkspaceRef, JobResource } from "../../resources/databricks-resource.ts";
-import { outputToken } from "../../resources/outputs.ts";
+import { outputToken, substituteOutputs } from "../../resources/outputs.ts";
 import { databricksPlanning } from "./planning.ts";
 import { DatabricksProvider } from "./provider.ts";
 
@@ -35,7 +36,7 @@ const jobOf = (ref: DatabricksWorkspaceRef, clusterStep: string, settings: Recor
   ...more,
 });
 
-const stateOf = (ref: DatabricksWorkspaceRef, clusterStep: string): ClusterStateResource => ({ kind: "clusterState", key: "etl", workspace: ref, cluster: clusterStep, clusterId: outputToken({ resource: clusterStep, output: "cluster_id" }), state: "terminated" });
+const stateOf = (ref: DatabricksWorkspaceRef, clusterStep: string): ClusterStateResource => ({ kind: "clusterState", key: "etl", workspace: ref, cluster: clusterStep, clusterId: outputToken({ resource: clusterStep, output: "cluster_id" }), startedBy: outputToken({ resource: clusterStep, output: "started_by_berth" }), state: "terminated" });
 
 /** The three steps of seed 001's cluster and job: cluster (started once), job using it, cluster stopped after. */
 function seedSteps(ref: DatabricksWorkspaceRef, cluster: Partial<ClusterResource> & { body?: Record<string, unknown> } = {}, job: Partial<JobResource> & { settings?: Record<string, unknown> } = {}) {
@@ -62,7 +63,7 @@ test("seed 001's cluster and job: created in order (the job gets the cluster's i
     assert.equal(job!.settings.tasks[0].existing_cluster_id, cluster!.cluster_id, "the output token was replaced by the cluster's id");
     assert.equal(job!.settings.tags["berth.key"], "nightly");
     const applied = first.journal.find((e) => e.event === "applied" && e.step === steps.cluster.id);
-    assert.deepEqual(applied?.outputs, { cluster_id: cluster!.cluster_id }, "the id is journaled right after the create");
+    assert.deepEqual(applied?.outputs, { cluster_id: cluster!.cluster_id, started_by_berth: "created" }, "the id is journaled right after the create, and that this run brought it up");
     assert.ok(first.events.some((e) => e.type === "step" && e.state === "done" && e.id === steps.cluster.id && /created; RUNNING/.test(e.message ?? "")), "the cluster step waited for RUNNING");
 
     const writes = t.dbx.writes();
@@ -133,6 +134,56 @@ test("a cluster whose init script fails is a failed step with the termination re
     assert.ok(lines.some((l) => /TERMINATING INIT_SCRIPT_FAILURE/.test(l)), lines.join("\n"));
     assert.ok(lines.filter((l) => l.startsWith("  ")).length <= 5);
     assert.equal(t.ws.jobs().length, 0, "nothing after the failed step");
+  } finally {
+    await t.close();
+  }
+});
+
+test("a state: terminated cluster a job or a user started is left running by up (no write, the message says why); one this run starts is terminated", async () => {
+  const t = await setup();
+  try {
+    const steps = seedSteps(t.ref);
+    assert.equal((await deploy(t.provider(), steps.all, t.clock)).status, "ok");
+    const id = t.ws.clusters()[0]!.cluster_id;
+    // A scheduled job (here: anyone through the API) starts the cluster.
+    const started = await raw(t.dbx, "POST", `${new URL(t.ws.url).pathname}/api/2.1/clusters/start`, { token: t.pat, body: { cluster_id: id } });
+    assert.equal(started.status, 200, started.text);
+    assert.notEqual(t.ws.clusters()[0]!.state, "TERMINATED");
+    const provider = t.provider();
+    const cluster = await provider.inspect(steps.cluster);
+    assert.deepEqual([cluster.intentChanged, cluster.outputs], [false, { cluster_id: id, started_by_berth: "no" }]);
+    const state = await provider.inspect({ ...steps.state, action: substituteOutputs(steps.state.action, (ref) => cluster.outputs?.[ref.output]).value });
+    assert.deepEqual([state.intentChanged, state.changes], [false, []], "the plan does not stop it");
+    const writes = t.dbx.writes();
+    const second = await deploy(provider, steps.all, t.clock, "r2");
+    assert.equal(second.status, "ok", second.error);
+    assert.equal(t.dbx.writes(), writes, "the running job's cluster is not terminated: zero writes");
+    assert.ok(second.events.some((e) => e.type === "step" && e.id === steps.state.id && /this run did not start it \(a job or a user did\): left running/.test(e.message ?? "")), JSON.stringify(second.events.filter((e) => e.type === "step" && e.id === steps.state.id)));
+    assert.notEqual(t.ws.clusters()[0]!.state, "TERMINATED");
+
+    // A spec change that restarts it makes it this run's: stopped after.
+    const changed = seedSteps(t.ref, { body: { spark_conf: { "spark.sql.shuffle.partitions": "16" } } });
+    const third = await deploy(t.provider(), changed.all, t.clock, "r3");
+    assert.equal(third.status, "ok", third.error);
+    assert.equal(t.ws.clusters()[0]!.state, "TERMINATED");
+  } finally {
+    await t.close();
+  }
+});
+
+test("a resumed run: a state: terminated cluster whose first start failed (INIT_SCRIPT_FAILURE) is started again and fails its step, not reported ready", async () => {
+  const t = await setup();
+  try {
+    const steps = seedSteps(t.ref, { body: { init_scripts: [{ workspace: { destination: "/Shared/init/missing.sh" } }] } });
+    assert.equal((await deploy(t.provider(), steps.all, t.clock)).status, "failed");
+    assert.equal(t.ws.clusters()[0]!.termination_reason?.code, "INIT_SCRIPT_FAILURE");
+    // A new process (the resume) knows nothing of the first run but what the workspace shows.
+    const resumed = await deploy(t.provider(), steps.all, t.clock, "r2");
+    assert.equal(resumed.status, "failed");
+    const failure = resumed.events.find((e) => e.type === "step" && e.state === "failed");
+    assert.ok(failure && failure.type === "step" && failure.id === steps.cluster.id, JSON.stringify(failure));
+    assert.equal(failure.reason, "INIT_SCRIPT_FAILURE");
+    assert.equal(t.ws.jobs().length, 0);
   } finally {
     await t.close();
   }
