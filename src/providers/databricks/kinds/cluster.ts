@@ -73,9 +73,15 @@ export function liveCustomTags(live: Json): Record<string, string> {
   return Object.fromEntries(Object.entries(stringTags(live.custom_tags)).filter(([k, v]) => k !== DATABRICKS_TAG.digest && defaults[k] !== v));
 }
 
-/** What differs between the spec (with berth's tags) and the cluster, normalised for server defaults. */
+/**
+ * What differs between the spec (with berth's tags) and the cluster, normalised for server defaults. Tags the spec
+ * sets must match and berth.* tags match exactly; other live tags are ignored — a cluster policy adds its own, which
+ * would otherwise be drift forever. A tag removed from the spec is still dropped: the digest makes that an edit.
+ */
 export function clusterDifferences(r: ClusterResource, live: Json, instance: string, adopted: boolean): FieldChange[] {
-  return [...subsetChanges(without(r.body as Json, ["custom_tags"]), withDefaults(live, CLUSTER_DEFAULTS)), ...mapChanges(berthTags(r.body.custom_tags, r, instance, adopted), liveCustomTags(live), "custom_tags")];
+  const wanted = berthTags(r.body.custom_tags, r, instance, adopted);
+  const liveTags = Object.fromEntries(Object.entries(liveCustomTags(live)).filter(([k]) => k in wanted || k.startsWith("berth.")));
+  return [...subsetChanges(without(r.body as Json, ["custom_tags"]), withDefaults(live, CLUSTER_DEFAULTS)), ...mapChanges(wanted, liveTags, "custom_tags")];
 }
 
 /** Fields removed from the spec show in no field comparison: the digest berth last wrote says the spec changed all the same. */
