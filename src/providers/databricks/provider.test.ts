@@ -402,6 +402,23 @@ test("a smoke run after a job's create: run-now repeated after a dropped connect
   }
 });
 
+test("a spec going A→B→A starts a new smoke run for the second A (its own result), not the first A's again", async () => {
+  let result: "SUCCESS" | "FAILED" = "SUCCESS";
+  const t = await setup({ runResult: () => result });
+  try {
+    const a = seedSteps(t.ref, {}, { smokeRun: { timeoutMinutes: 30 } });
+    const b = seedSteps(t.ref, {}, { smokeRun: { timeoutMinutes: 30 }, settings: { max_concurrent_runs: 2 } });
+    assert.equal((await deploy(t.provider(), a.all, t.clock)).status, "ok");
+    assert.equal((await deploy(t.provider(), b.all, t.clock, "r2")).status, "ok");
+    result = "FAILED";
+    const again = await deploy(t.provider(), a.all, t.clock, "r3");
+    assert.equal(t.ws.runs().length, 3, "one run per write");
+    assert.equal(again.status, "failed", "the second A's own run failed; the first A's SUCCESS is not reported");
+  } finally {
+    await t.close();
+  }
+});
+
 test("INVALID_STATE is waited out only within its bound (15 minutes): a cluster that never settles fails the edit naming the request and Databricks' error", async () => {
   const t = await setup();
   try {
