@@ -62,8 +62,15 @@ export class DatabricksRequestError extends Error {
     readonly headers: Readonly<Record<string, string>> = {},
     /** The connection was lost: whether the request happened is unknown. */
     readonly connectionLost = false,
+    /** A 5xx answer to a create that is not repeated: the workspace may have made it all the same. */
+    readonly answeredUnknown = false,
   ) {
     super(`${operation}: ${status ?? "no answer"}${errorCode ? ` ${errorCode}` : ""}: ${serverMessage}`);
+  }
+
+  /** Whether the request may have happened although it failed: the next run must look before doing it again. */
+  get outcomeUnknown(): boolean {
+    return this.connectionLost || this.answeredUnknown;
   }
 }
 

@@ -129,6 +129,13 @@ export class DatabricksClient implements DatabricksApi {
     const idempotent = call.idempotent ?? method !== "POST";
     const started = this.clock.now();
     let signedInAgain = false;
+    // A 5xx to a create that is not repeated (clusters/create, jobs/create, scopes/create) says nothing of whether
+    // the workspace made it: like a lost connection, its outcome is unknown (the next run finds it by tag).
+    const unknownIfFailed = (error: unknown): never => {
+      if (!idempotent && error instanceof DatabricksRequestError && error.status !== undefined && error.status >= 500)
+        throw Object.assign(new DatabricksRequestError(error.operation, error.status, error.errorCode, error.serverMessage, error.headers, false, true), { cause: error });
+      throw error;
+    };
     return withRetry(
       () => this.send(method, call, bytes),
       (error) => {
@@ -152,7 +159,7 @@ export class DatabricksClient implements DatabricksApi {
         ...(progress?.beforeAttempt && !call.readOnly && method !== "GET" ? { beforeAttempt: progress.beforeAttempt } : {}),
         onWait: (wait) => progress?.note(`${this.#what(method, call)}: ${wait.why}; trying again in ${formatWait(wait.ms)}`),
       },
-    );
+    ).catch(unknownIfFailed);
   }
 
   async #json(method: Method, call: DatabricksCall): Promise<Json> {

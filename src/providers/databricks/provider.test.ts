@@ -118,6 +118,21 @@ test("a create whose connection drops after the workspace applied it stops the r
   }
 });
 
+test("a 5xx answer to a create (not repeated) stops the run as unknown, like a lost connection; the next run looks by tag first", async () => {
+  const t = await setup({ faults: [{ match: { path: "jobs/create" }, status: 500 }] });
+  try {
+    const steps = seedSteps(t.ref);
+    const first = await deploy(t.provider(), steps.all, t.clock);
+    assert.equal(first.status, "interrupted", first.error);
+    assert.match(first.error ?? "", /create job nightly \(POST \/api\/2\.2\/jobs\/create, workspace main\): 500 .*whether it happened is unknown/s);
+    assert.equal(t.dbx.requests.filter((r) => r.path === "/api/2.2/jobs/create").length, 1, "never repeated");
+    assert.equal((await deploy(t.provider(), steps.all, t.clock, "r2")).status, "ok");
+    assert.equal(t.ws.jobs().length, 1);
+  } finally {
+    await t.close();
+  }
+});
+
 test("a cluster whose init script fails is a failed step with the termination reason and the event log's last lines", async () => {
   const t = await setup();
   try {
