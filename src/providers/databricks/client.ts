@@ -120,7 +120,8 @@ export class DatabricksClient implements DatabricksApi {
     if (response.status >= 200 && response.status < 300) return response;
     const answered = response.headers.toJSON({ preserveCase: false });
     const body = databricksErrorOf(response.bodyAsText ?? "", `HTTP ${response.status}`);
-    throw new DatabricksRequestError(what, response.status, body.errorCode, this.options.redactor.apply(body.message), answered);
+    const missing = response.status === 401 || response.status === 403 ? this.options.signIn.missing?.() : undefined;
+    throw new DatabricksRequestError(what, response.status, body.errorCode, this.options.redactor.apply(`${body.message}${missing ? ` (${missing})` : ""}`), answered);
   }
 
   /** One request with the retry table: waits told to the step, bounded by its deadline, ended by its signal. */
