@@ -102,12 +102,20 @@ export interface ClusterResource extends Common {
   readonly renamedFrom?: readonly string[];
 }
 
+/** The cluster step's output saying how its run brought the cluster up ("created", "started", "restarted") or "no". */
+export const STARTED_BY_BERTH = "started_by_berth";
+
 /** Terminate (or start) a cluster after every step that uses it: seed 001 stops clusters after deploying. */
 export interface ClusterStateResource extends Common {
   readonly kind: "clusterState";
   /** The cluster step's key, and its id as an output token. */
   readonly cluster: string;
   readonly clusterId: string;
+  /**
+   * The cluster step's `started_by_berth` output as a token: how this run brought the cluster up, or "no". A cluster
+   * to terminate is terminated only when this run brought it up (absent: never — it is left running).
+   */
+  readonly startedBy?: string;
   readonly state: "running" | "terminated";
 }
 

@@ -33,7 +33,7 @@ interface Scope {
 export interface FakeRequest {
   readonly method: Method;
   readonly path: string;
-  readonly query?: Readonly<Record<string, string>>;
+  readonly query?: Readonly<Record<string, string | readonly string[]>>;
   readonly body?: unknown;
   readonly operation: string;
 }
@@ -124,19 +124,19 @@ export class FakeDatabricks implements DatabricksApi {
 
   #routes: Record<string, (call: DatabricksCall, op: string) => Json> = {
     "GET /api/2.0/workspace/get-status": (call, op) => {
-      const path = this.#ws(call.query!.path!);
+      const path = this.#ws(String(call.query!.path!));
       const o = this.workspace.get(path);
       if (!o) throw missing(op, `Path (${path}) doesn't exist.`);
       return { path: this.#shown(path), object_type: o.type, object_id: o.id, ...(o.language ? { language: o.language } : {}) };
     },
     "GET /api/2.0/workspace/list": (call, op) => {
-      const path = this.#ws(call.query!.path!);
+      const path = this.#ws(String(call.query!.path!));
       if (this.workspace.get(path)?.type !== "DIRECTORY") throw missing(op, `Path (${path}) doesn't exist.`);
       const objects = [...this.workspace].filter(([p]) => p !== path && parentOf(p) === path).map(([p, o]) => ({ path: this.#shown(p), object_type: o.type, object_id: o.id, ...(o.language ? { language: o.language } : {}) }));
       return objects.length ? { objects } : {};
     },
     "GET /api/2.0/workspace/export": (call, op) => {
-      const path = this.#ws(call.query!.path!);
+      const path = this.#ws(String(call.query!.path!));
       const o = this.workspace.get(path);
       if (!o) throw missing(op, `Path (${path}) doesn't exist.`);
       if (o.type === "DIRECTORY") throw bad(op, "INVALID_PARAMETER_VALUE", "Exporting a directory is only supported for DBC format");
@@ -192,12 +192,12 @@ export class FakeDatabricks implements DatabricksApi {
 
     // --- DBFS ---
     "GET /api/2.0/dbfs/get-status": (call, op) => {
-      const f = this.dbfs.get(call.query!.path!);
+      const f = this.dbfs.get(String(call.query!.path!));
       if (f === undefined) throw missing(op, `No file or directory exists on path ${call.query!.path}.`);
       return { path: call.query!.path, is_dir: f === "dir", file_size: f === "dir" ? 0 : f.length };
     },
     "GET /api/2.0/dbfs/read": (call, op) => {
-      const f = this.dbfs.get(call.query!.path!);
+      const f = this.dbfs.get(String(call.query!.path!));
       if (!(f instanceof Buffer)) throw missing(op, `No file exists on path ${call.query!.path}.`);
       const offset = Number(call.query!.offset ?? 0);
       const length = Math.min(Number(call.query!.length ?? 1 << 20), 1 << 20);
@@ -257,7 +257,7 @@ export class FakeDatabricks implements DatabricksApi {
       return {};
     },
     "GET /api/2.0/secrets/list": (call, op) => {
-      const s = this.#scope(call.query!.scope!, op);
+      const s = this.#scope(String(call.query!.scope!), op);
       return { secrets: [...s.secrets].map(([key, v]) => ({ key, last_updated_timestamp: v.ts })) };
     },
     "POST /api/2.0/secrets/put": (call, op) => {
@@ -272,7 +272,7 @@ export class FakeDatabricks implements DatabricksApi {
       if (!this.#scope(b.scope, op).secrets.delete(b.key)) throw missing(op, `Secret ${b.key} does not exist`);
       return {};
     },
-    "GET /api/2.0/secrets/acls/list": (call, op) => ({ items: [...this.#scope(call.query!.scope!, op).acls].map(([principal, permission]) => ({ principal, permission })) }),
+    "GET /api/2.0/secrets/acls/list": (call, op) => ({ items: [...this.#scope(String(call.query!.scope!), op).acls].map(([principal, permission]) => ({ principal, permission })) }),
     "POST /api/2.0/secrets/acls/put": (call, op) => {
       const b = call.body as Json;
       this.#scope(b.scope, op).acls.set(b.principal, b.permission);

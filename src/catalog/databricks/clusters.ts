@@ -2,7 +2,7 @@
  * All-purpose clusters, and the cluster body job clusters share. A cluster named by jobs and wanted terminated is
  * stopped by a clusterState step after every step that uses it (seed 001 deploys, then stops its clusters).
  */
-import { DATABRICKS_PROVIDER, type ClusterResource, type DatabricksDesired, type InitScriptResource } from "../../resources/databricks-resource.ts";
+import { DATABRICKS_PROVIDER, STARTED_BY_BERTH, type ClusterResource, type DatabricksDesired, type InitScriptResource } from "../../resources/databricks-resource.ts";
 import { outputToken } from "../../resources/outputs.ts";
 import { databricksKey } from "../../providers/databricks/planning.ts";
 import type { JobClusterSpec } from "../../spec/databricks-schema.ts";
@@ -45,7 +45,7 @@ export function synthClusterStates(ctx: DatabricksContext, byName: SynthesizedCl
   for (const [name, c] of Object.entries(ctx.spec.clusters)) {
     if (c.state !== "terminated") continue;
     const cluster = byName.get(name)!;
-    const resource = { kind: "clusterState" as const, key: name, workspace: ctx.workspace, cluster: cluster.key, clusterId: cluster.clusterId, state: "terminated" as const };
+    const resource = { kind: "clusterState" as const, key: name, workspace: ctx.workspace, cluster: cluster.key, clusterId: cluster.clusterId, startedBy: outputToken({ resource: cluster.key, output: STARTED_BY_BERTH }), state: "terminated" as const };
     out.push({ key: databricksKey(resource), provider: DATABRICKS_PROVIDER, resource, origin: ["spec", "databricks", "clusters", name, "state"], group: ["databricks", "clusters", name], needs: [...users(name)] });
   }
   return out;

@@ -10,7 +10,8 @@ export type Json = Record<string, any>;
 export interface DatabricksCall {
   /** `/api/2.1/clusters/get`: the path under the workspace URL. */
   readonly path: string;
-  readonly query?: Readonly<Record<string, string>>;
+  /** Query parameters; a list is sent as the parameter repeated (`filter_by.cluster_sources=UI&filter_by.cluster_sources=API`). */
+  readonly query?: Readonly<Record<string, string | readonly string[]>>;
   readonly body?: unknown;
   /** A raw body (Files API uploads): sent as application/octet-stream. */
   readonly raw?: Uint8Array;
@@ -61,8 +62,15 @@ export class DatabricksRequestError extends Error {
     readonly headers: Readonly<Record<string, string>> = {},
     /** The connection was lost: whether the request happened is unknown. */
     readonly connectionLost = false,
+    /** A 5xx answer to a create that is not repeated: the workspace may have made it all the same. */
+    readonly answeredUnknown = false,
   ) {
     super(`${operation}: ${status ?? "no answer"}${errorCode ? ` ${errorCode}` : ""}: ${serverMessage}`);
+  }
+
+  /** Whether the request may have happened although it failed: the next run must look before doing it again. */
+  get outcomeUnknown(): boolean {
+    return this.connectionLost || this.answeredUnknown;
   }
 }
 

@@ -5,7 +5,9 @@ import { VirtualClock } from "../../../test/support/clock.ts";
 import type { DatabricksWorkspaceRef } from "../../resources/databricks-resource.ts";
 import { resolveCloud } from "../azure/cloud.ts";
 import { Redactor } from "../kubernetes/redact.ts";
+import { createHttpHeaders } from "@azure/core-rest-pipeline";
 import { DatabricksRequestError } from "./api.ts";
+import { DatabricksClient } from "./client.ts";
 import { AZURE_DATABRICKS_SCOPE, DatabricksSignInFailed, HEADER, REFRESH_MARGIN_MS, signInFor } from "./auth.ts";
 import type { AzureAccess } from "./azure-access.ts";
 import { classifyDatabricksError, DATABRICKS_RETRY_RULES } from "./retry-rules.ts";
@@ -59,6 +61,25 @@ test("the azure sign-in sends an AzureDatabricks token, plus the management pair
   assert.deepEqual(asked.sort(), [AZURE_DATABRICKS_SCOPE, "https://management.core.windows.net/.default"].sort());
   const withoutId = await signInFor(options(ref({ type: "azure" }), access, clock)).headers();
   assert.deepEqual(Object.keys(withoutId), ["Authorization"], "no management headers without the workspace's ARM id");
+  clock.stop();
+});
+
+test("no management token: the request goes without the management pair (a workspace user gets in); the failure is said only when the workspace refuses", async () => {
+  const clock = new VirtualClock({ start: 1_000_000, auto: false });
+  const { access } = fakeAzure(clock);
+  const noManagement: AzureAccess = {
+    ...access,
+    credential: { getToken: async (scopes) => ([scopes].flat().join(" ").includes("management") ? Promise.reject(new Error("AADSTS65001: no consent for the management API")) : access.credential.getToken(scopes)) },
+  };
+  const workspace = ref({ type: "azure" }, RID);
+  const signIn = signInFor(options(workspace, noManagement, clock));
+  const headers = await signIn.headers();
+  assert.deepEqual(Object.keys(headers), ["Authorization"], "signed in, without the management pair");
+  assert.match(signIn.missing?.() ?? "", /management token could not be had \(AADSTS65001.*\).*only a principal already a workspace user gets in/);
+  const answer = (status: number) => ({ sendRequest: async (request: any) => ({ request, status, headers: createHttpHeaders({}), bodyAsText: JSON.stringify(status === 200 ? {} : { error_code: "PERMISSION_DENIED", message: "not a workspace user" }) }) });
+  const client = (status: number) => new DatabricksClient({ workspace, host: workspace.url!, signIn, redactor: new Redactor(), clock, httpClient: answer(status) as any });
+  assert.deepEqual(await client(200).get({ path: "/api/2.1/clusters/list", operation: "list clusters" }), {});
+  await assert.rejects(client(403).get({ path: "/api/2.1/clusters/list", operation: "list clusters" }), (e: unknown) => e instanceof DatabricksRequestError && /not a workspace user \(the Azure management token could not be had/.test(e.serverMessage));
   clock.stop();
 });
 

@@ -56,6 +56,8 @@ export interface SignIn {
   headers(progress?: Progress): Promise<Record<string, string>>;
   /** The workspace refused the token: the next headers() signs in again. */
   invalidate(): void;
+  /** What the last headers() went without (the management token it could not get): said only when the workspace refuses. */
+  missing?(): string | undefined;
 }
 
 /** Signing in failed before any request reached the workspace: names the workspace, the auth type and the fix. */
@@ -144,17 +146,32 @@ function entraSignIn(type: DatabricksAuth["type"], credential: () => Promise<Tok
   const databricks = lazy(AZURE_DATABRICKS_SCOPE);
   const management = lazy(managementScope(cloud));
   const resourceId = options.workspace.resourceId;
+  // The management pair only lets in a principal that is not yet a workspace user: without the token (no rights on
+  // the management audience, a cloud that does not issue it) the request goes without the pair, and a principal
+  // already a workspace user gets in. The failure is said only if the workspace then refuses.
+  let missing: string | undefined;
+  const managementToken = async (): Promise<string | undefined> => {
+    try {
+      const got = await management.get();
+      missing = undefined;
+      return got;
+    } catch (error) {
+      missing = `the Azure management token could not be had (${error instanceof Error ? error.message.split("\n")[0]! : String(error)}), so the request went without ${HEADER.managementToken}: only a principal already a workspace user gets in`;
+      return undefined;
+    }
+  };
   return {
     type,
     entra: true,
     async headers() {
-      const [token, mgmt] = await Promise.all([databricks.get(), resourceId ? management.get() : undefined]);
+      const [token, mgmt] = await Promise.all([databricks.get(), resourceId ? managementToken() : undefined]);
       return { Authorization: `Bearer ${token}`, ...(mgmt && resourceId ? { [HEADER.managementToken]: mgmt, [HEADER.workspaceResourceId]: resourceId } : {}) };
     },
     invalidate() {
       databricks.invalidate();
       management.invalidate();
     },
+    missing: () => missing,
   };
 }
 

@@ -59,8 +59,8 @@ export class DatabricksClient implements DatabricksApi {
     return this.options.signIn.entra;
   }
 
-  urlOf(path: string, query: Readonly<Record<string, string>> = {}): string {
-    const qs = new URLSearchParams(query).toString();
+  urlOf(path: string, query: Readonly<Record<string, string | readonly string[]>> = {}): string {
+    const qs = new URLSearchParams(Object.entries(query).flatMap(([k, v]) => (typeof v === "string" ? [[k, v] as [string, string]] : v.map((one): [string, string] => [k, one])))).toString();
     return `${this.host}${path.startsWith("/") ? "" : "/"}${path}${qs ? `?${qs}` : ""}`;
   }
 
@@ -120,7 +120,8 @@ export class DatabricksClient implements DatabricksApi {
     if (response.status >= 200 && response.status < 300) return response;
     const answered = response.headers.toJSON({ preserveCase: false });
     const body = databricksErrorOf(response.bodyAsText ?? "", `HTTP ${response.status}`);
-    throw new DatabricksRequestError(what, response.status, body.errorCode, this.options.redactor.apply(body.message), answered);
+    const missing = response.status === 401 || response.status === 403 ? this.options.signIn.missing?.() : undefined;
+    throw new DatabricksRequestError(what, response.status, body.errorCode, this.options.redactor.apply(`${body.message}${missing ? ` (${missing})` : ""}`), answered);
   }
 
   /** One request with the retry table: waits told to the step, bounded by its deadline, ended by its signal. */
@@ -129,6 +130,13 @@ export class DatabricksClient implements DatabricksApi {
     const idempotent = call.idempotent ?? method !== "POST";
     const started = this.clock.now();
     let signedInAgain = false;
+    // A 5xx to a create that is not repeated (clusters/create, jobs/create, scopes/create) says nothing of whether
+    // the workspace made it: like a lost connection, its outcome is unknown (the next run finds it by tag).
+    const unknownIfFailed = (error: unknown): never => {
+      if (!idempotent && error instanceof DatabricksRequestError && error.status !== undefined && error.status >= 500)
+        throw Object.assign(new DatabricksRequestError(error.operation, error.status, error.errorCode, error.serverMessage, error.headers, false, true), { cause: error });
+      throw error;
+    };
     return withRetry(
       () => this.send(method, call, bytes),
       (error) => {
@@ -152,7 +160,7 @@ export class DatabricksClient implements DatabricksApi {
         ...(progress?.beforeAttempt && !call.readOnly && method !== "GET" ? { beforeAttempt: progress.beforeAttempt } : {}),
         onWait: (wait) => progress?.note(`${this.#what(method, call)}: ${wait.why}; trying again in ${formatWait(wait.ms)}`),
       },
-    );
+    ).catch(unknownIfFailed);
   }
 
   async #json(method: Method, call: DatabricksCall): Promise<Json> {

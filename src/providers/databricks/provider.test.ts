@@ -8,9 +8,10 @@ import { test } from "node:test";
 import { trustingHttpClient } from "../../../test/support/azure-api-server/testing.ts";
 import { deploy, INSTANCE, planStep as step, startPatWorkspace, VAULT, vaultAccess } from "../../../test/support/databricks-provider.ts";
 import type { Scenario } from "../../../test/support/databricks-api-server/index.ts";
+import { raw } from "../../../test/support/databricks-api-server/testing.ts";
 import type { PlanStep } from "../../plan/step.ts";
 import type { ClusterResource, ClusterStateResource, DatabricksResource, DatabricksWorkspaceRef, JobResource } from "../../resources/databricks-resource.ts";
-import { outputToken } from "../../resources/outputs.ts";
+import { outputToken, substituteOutputs } from "../../resources/outputs.ts";
 import { databricksPlanning } from "./planning.ts";
 import { DatabricksProvider } from "./provider.ts";
 
@@ -35,7 +36,7 @@ const jobOf = (ref: DatabricksWorkspaceRef, clusterStep: string, settings: Recor
   ...more,
 });
 
-const stateOf = (ref: DatabricksWorkspaceRef, clusterStep: string): ClusterStateResource => ({ kind: "clusterState", key: "etl", workspace: ref, cluster: clusterStep, clusterId: outputToken({ resource: clusterStep, output: "cluster_id" }), state: "terminated" });
+const stateOf = (ref: DatabricksWorkspaceRef, clusterStep: string): ClusterStateResource => ({ kind: "clusterState", key: "etl", workspace: ref, cluster: clusterStep, clusterId: outputToken({ resource: clusterStep, output: "cluster_id" }), startedBy: outputToken({ resource: clusterStep, output: "started_by_berth" }), state: "terminated" });
 
 /** The three steps of seed 001's cluster and job: cluster (started once), job using it, cluster stopped after. */
 function seedSteps(ref: DatabricksWorkspaceRef, cluster: Partial<ClusterResource> & { body?: Record<string, unknown> } = {}, job: Partial<JobResource> & { settings?: Record<string, unknown> } = {}) {
@@ -62,7 +63,7 @@ test("seed 001's cluster and job: created in order (the job gets the cluster's i
     assert.equal(job!.settings.tasks[0].existing_cluster_id, cluster!.cluster_id, "the output token was replaced by the cluster's id");
     assert.equal(job!.settings.tags["berth.key"], "nightly");
     const applied = first.journal.find((e) => e.event === "applied" && e.step === steps.cluster.id);
-    assert.deepEqual(applied?.outputs, { cluster_id: cluster!.cluster_id }, "the id is journaled right after the create");
+    assert.deepEqual(applied?.outputs, { cluster_id: cluster!.cluster_id, started_by_berth: "created" }, "the id is journaled right after the create, and that this run brought it up");
     assert.ok(first.events.some((e) => e.type === "step" && e.state === "done" && e.id === steps.cluster.id && /created; RUNNING/.test(e.message ?? "")), "the cluster step waited for RUNNING");
 
     const writes = t.dbx.writes();
@@ -117,6 +118,21 @@ test("a create whose connection drops after the workspace applied it stops the r
   }
 });
 
+test("a 5xx answer to a create (not repeated) stops the run as unknown, like a lost connection; the next run looks by tag first", async () => {
+  const t = await setup({ faults: [{ match: { path: "jobs/create" }, status: 500 }] });
+  try {
+    const steps = seedSteps(t.ref);
+    const first = await deploy(t.provider(), steps.all, t.clock);
+    assert.equal(first.status, "interrupted", first.error);
+    assert.match(first.error ?? "", /create job nightly \(POST \/api\/2\.2\/jobs\/create, workspace main\): 500 .*whether it happened is unknown/s);
+    assert.equal(t.dbx.requests.filter((r) => r.path === "/api/2.2/jobs/create").length, 1, "never repeated");
+    assert.equal((await deploy(t.provider(), steps.all, t.clock, "r2")).status, "ok");
+    assert.equal(t.ws.jobs().length, 1);
+  } finally {
+    await t.close();
+  }
+});
+
 test("a cluster whose init script fails is a failed step with the termination reason and the event log's last lines", async () => {
   const t = await setup();
   try {
@@ -133,6 +149,56 @@ test("a cluster whose init script fails is a failed step with the termination re
     assert.ok(lines.some((l) => /TERMINATING INIT_SCRIPT_FAILURE/.test(l)), lines.join("\n"));
     assert.ok(lines.filter((l) => l.startsWith("  ")).length <= 5);
     assert.equal(t.ws.jobs().length, 0, "nothing after the failed step");
+  } finally {
+    await t.close();
+  }
+});
+
+test("a state: terminated cluster a job or a user started is left running by up (no write, the message says why); one this run starts is terminated", async () => {
+  const t = await setup();
+  try {
+    const steps = seedSteps(t.ref);
+    assert.equal((await deploy(t.provider(), steps.all, t.clock)).status, "ok");
+    const id = t.ws.clusters()[0]!.cluster_id;
+    // A scheduled job (here: anyone through the API) starts the cluster.
+    const started = await raw(t.dbx, "POST", `${new URL(t.ws.url).pathname}/api/2.1/clusters/start`, { token: t.pat, body: { cluster_id: id } });
+    assert.equal(started.status, 200, started.text);
+    assert.notEqual(t.ws.clusters()[0]!.state, "TERMINATED");
+    const provider = t.provider();
+    const cluster = await provider.inspect(steps.cluster);
+    assert.deepEqual([cluster.intentChanged, cluster.outputs], [false, { cluster_id: id, started_by_berth: "no" }]);
+    const state = await provider.inspect({ ...steps.state, action: substituteOutputs(steps.state.action, (ref) => cluster.outputs?.[ref.output]).value });
+    assert.deepEqual([state.intentChanged, state.changes], [false, []], "the plan does not stop it");
+    const writes = t.dbx.writes();
+    const second = await deploy(provider, steps.all, t.clock, "r2");
+    assert.equal(second.status, "ok", second.error);
+    assert.equal(t.dbx.writes(), writes, "the running job's cluster is not terminated: zero writes");
+    assert.ok(second.events.some((e) => e.type === "step" && e.id === steps.state.id && /this run did not start it \(a job or a user did\): left running/.test(e.message ?? "")), JSON.stringify(second.events.filter((e) => e.type === "step" && e.id === steps.state.id)));
+    assert.notEqual(t.ws.clusters()[0]!.state, "TERMINATED");
+
+    // A spec change that restarts it makes it this run's: stopped after.
+    const changed = seedSteps(t.ref, { body: { spark_conf: { "spark.sql.shuffle.partitions": "16" } } });
+    const third = await deploy(t.provider(), changed.all, t.clock, "r3");
+    assert.equal(third.status, "ok", third.error);
+    assert.equal(t.ws.clusters()[0]!.state, "TERMINATED");
+  } finally {
+    await t.close();
+  }
+});
+
+test("a resumed run: a state: terminated cluster whose first start failed (INIT_SCRIPT_FAILURE) is started again and fails its step, not reported ready", async () => {
+  const t = await setup();
+  try {
+    const steps = seedSteps(t.ref, { body: { init_scripts: [{ workspace: { destination: "/Shared/init/missing.sh" } }] } });
+    assert.equal((await deploy(t.provider(), steps.all, t.clock)).status, "failed");
+    assert.equal(t.ws.clusters()[0]!.termination_reason?.code, "INIT_SCRIPT_FAILURE");
+    // A new process (the resume) knows nothing of the first run but what the workspace shows.
+    const resumed = await deploy(t.provider(), steps.all, t.clock, "r2");
+    assert.equal(resumed.status, "failed");
+    const failure = resumed.events.find((e) => e.type === "step" && e.state === "failed");
+    assert.ok(failure && failure.type === "step" && failure.id === steps.cluster.id, JSON.stringify(failure));
+    assert.equal(failure.reason, "INIT_SCRIPT_FAILURE");
+    assert.equal(t.ws.jobs().length, 0);
   } finally {
     await t.close();
   }
@@ -187,6 +253,39 @@ test("a running cluster: a spark_conf change is planned as a restart and done wi
     assert.deepEqual(t.dbx.requests.slice(before).filter((r) => r.write).map((r) => r.path), ["/api/2.1/clusters/edit"]);
     assert.ok(result.events.some((e) => e.type === "step" && e.state === "done" && /updated \(restarted\); RUNNING/.test(e.message ?? "")));
     assert.equal(t.ws.clusters()[0]!.spark_conf["spark.sql.shuffle.partitions"], "64");
+  } finally {
+    await t.close();
+  }
+});
+
+test("a field removed from the spec with a worker-count change: one edit now (planned as a restart), not a resize now and a restart on the next up", async () => {
+  const t = await setup();
+  try {
+    const running = (body: Record<string, unknown>) => step(clusterOf(t.ref, body, { state: "running" }));
+    assert.equal((await deploy(t.provider(), [running({ spark_conf: { "a.b": "1" } })], t.clock)).status, "ok");
+    const removed = running({ spark_conf: undefined, num_workers: 2 });
+    const provider = t.provider();
+    const live = await provider.inspect(removed);
+    assert.deepEqual(live.effects, ["the running cluster restarts"], "the restart shows in this plan");
+    const before = t.dbx.requests.length;
+    assert.equal((await deploy(provider, [removed], t.clock, "r2")).status, "ok");
+    assert.deepEqual(t.dbx.requests.slice(before).filter((r) => r.write).map((r) => r.path), ["/api/2.1/clusters/edit"]);
+    assert.equal(t.ws.clusters()[0]!.spark_conf, undefined, "the removed field is gone");
+    assert.equal(t.ws.clusters()[0]!.num_workers, 2);
+    const next = await t.provider().inspect(removed);
+    assert.deepEqual([next.intentChanged, next.effects], [false, undefined], "the next up changes nothing");
+  } finally {
+    await t.close();
+  }
+});
+
+test("clusters are found among all-purpose clusters only: clusters/list asks for the UI and API sources (job clusters left out by the workspace)", async () => {
+  const t = await setup();
+  try {
+    assert.equal((await deploy(t.provider(), [step(clusterOf(t.ref, {}, { state: "running" }))], t.clock)).status, "ok");
+    const lists = t.dbx.requests.filter((r) => r.path === "/api/2.1/clusters/list");
+    assert.ok(lists.length > 0);
+    for (const r of lists) assert.deepEqual(new URLSearchParams(r.query).getAll("filter_by.cluster_sources"), ["UI", "API"], r.query);
   } finally {
     await t.close();
   }
@@ -313,6 +412,23 @@ test("a smoke run after a job's create: run-now repeated after a dropped connect
     assert.match(event.message ?? "", /smoke run \d+ of job nightly ended FAILED.*\(https:\/\/127\.0\.0\.1:\d+\/ws\//);
     assert.ok((event.lines ?? []).some((l) => /^run page: https:/.test(l)), (event.lines ?? []).join("\n"));
     assert.equal(t.ws.runs().length, 2);
+  } finally {
+    await t.close();
+  }
+});
+
+test("a spec going A→B→A starts a new smoke run for the second A (its own result), not the first A's again", async () => {
+  let result: "SUCCESS" | "FAILED" = "SUCCESS";
+  const t = await setup({ runResult: () => result });
+  try {
+    const a = seedSteps(t.ref, {}, { smokeRun: { timeoutMinutes: 30 } });
+    const b = seedSteps(t.ref, {}, { smokeRun: { timeoutMinutes: 30 }, settings: { max_concurrent_runs: 2 } });
+    assert.equal((await deploy(t.provider(), a.all, t.clock)).status, "ok");
+    assert.equal((await deploy(t.provider(), b.all, t.clock, "r2")).status, "ok");
+    result = "FAILED";
+    const again = await deploy(t.provider(), a.all, t.clock, "r3");
+    assert.equal(t.ws.runs().length, 3, "one run per write");
+    assert.equal(again.status, "failed", "the second A's own run failed; the first A's SUCCESS is not reported");
   } finally {
     await t.close();
   }

@@ -253,8 +253,9 @@ export class DatabricksProvider implements Provider {
     if (error instanceof DatabricksSignInFailed) return new ProviderRequestFailed(this.redactor.apply(error.message), 401);
     if (error instanceof VaultReadForbidden) return new ProviderRequestFailed(this.redactor.apply(`${operation}: ${error.message}; ${error.fix}`), 403);
     if (error instanceof DatabricksRequestError) {
-      // Its message names the operation, the request and the workspace; a lost connection leaves the outcome unknown.
-      const unknown = error.connectionLost;
+      // Its message names the operation, the request and the workspace; a lost connection, or a 5xx to a create,
+      // leaves the outcome unknown.
+      const unknown = error.outcomeUnknown;
       return new ProviderRequestFailed(this.redactor.apply(`${error.message}${unknown ? " (whether it happened is unknown: the next run looks for it by tag before doing anything)" : ""}`), unknown ? undefined : error.status, unknown);
     }
     if (error instanceof Error && error.name === "AbortError") return error;

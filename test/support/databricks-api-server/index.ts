@@ -88,7 +88,7 @@ export async function startDatabricksApiServer(scenario: Scenario = {}): Promise
     const token = path.startsWith("/oidc/");
     const write = method !== "GET" && method !== "HEAD" && !token && !route?.read;
     const record = (status: number, code?: string): void => {
-      requests.push({ method, path, workspace: wsId, status, ...(code ? { error_code: code } : {}), at: clock.now(), write });
+      requests.push({ method, path, query: url.search, workspace: wsId, status, ...(code ? { error_code: code } : {}), at: clock.now(), write });
     };
     const fault = faults.take({ method, path, workspace: wsId });
     if (fault?.reset) {

@@ -9,6 +9,8 @@ export interface RequestRecord {
   readonly method: string;
   /** The API path without the workspace prefix and query (`/api/2.1/clusters/get`, `/oidc/v1/token`). */
   readonly path: string;
+  /** The query string as sent (`?page_size=100&filter_by.cluster_sources=UI&…`), empty when none. */
+  readonly query: string;
   /** The workspace addressed (the default workspace for root `/api/...`). */
   readonly workspace: string;
   readonly status: number;

@@ -7,7 +7,7 @@
  * one the spec wants terminated is started once when created (that proves its init scripts) and terminated by its
  * clusterState step after everything using it.
  */
-import { type ClusterResource, DATABRICKS_TAG } from "../../../resources/databricks-resource.ts";
+import { type ClusterResource, DATABRICKS_TAG, STARTED_BY_BERTH } from "../../../resources/databricks-resource.ts";
 import { failed, ready, type Verdict, waiting } from "../../../readiness/verdict.ts";
 import { type FieldChange, type LiveState, type Progress, ProviderRequestFailed, type RunResult } from "../../provider.ts";
 import type { DatabricksApi, Json } from "../api.ts";
@@ -37,17 +37,21 @@ interface ClusterCandidate extends Candidate {
   readonly detail: Json;
 }
 
-/** Clusters this process started (created or started), per workspace: a failed start of one of them is a failure. */
-const startedHere = new WeakMap<DatabricksApi, Set<string>>();
-const markStarted = (api: DatabricksApi, id: string) => {
-  const set = startedHere.get(api) ?? new Set<string>();
-  set.add(id);
-  startedHere.set(api, set);
-};
+/**
+ * The output `started_by_berth`: how this run brought the cluster up ("created", "started", "restarted"), or "no".
+ * Its clusterState step reads it through a token and terminates only a cluster this run brought up — never one a
+ * scheduled job or a user started. It is an output (journaled) rather than process memory, so a resumed run knows too.
+ */
+export { STARTED_BY_BERTH };
+export const NOT_STARTED = "no";
+
+/** The sources of all-purpose clusters: made in the UI or through the API (berth's). */
+const CLUSTER_SOURCES = ["UI", "API"] as const;
 
 export async function listClusters(ctx: KindContext, progress?: Progress): Promise<ClusterCandidate[]> {
-  const listed = await listAll(ctx.api, `${CLUSTERS_API}/list`, "clusters", { page_size: "100" }, "list clusters", progress);
-  // Job clusters cannot be edited and belong to their runs.
+  // Job clusters (often thousands) cannot be edited and belong to their runs: the workspace leaves them out, and so
+  // does the filter below for a server that ignores the parameter.
+  const listed = await listAll(ctx.api, `${CLUSTERS_API}/list`, "clusters", { page_size: "100", "filter_by.cluster_sources": CLUSTER_SOURCES }, "list clusters", progress);
   return listed.filter((c) => c.cluster_source !== "JOB").map((c) => ({ id: String(c.cluster_id), name: typeof c.cluster_name === "string" ? c.cluster_name : undefined, tags: stringTags(c.custom_tags), detail: c }));
 }
 
@@ -69,10 +73,22 @@ export function liveCustomTags(live: Json): Record<string, string> {
   return Object.fromEntries(Object.entries(stringTags(live.custom_tags)).filter(([k, v]) => k !== DATABRICKS_TAG.digest && defaults[k] !== v));
 }
 
-/** What differs between the spec (with berth's tags) and the cluster, normalised for server defaults. */
+/**
+ * What differs between the spec (with berth's tags) and the cluster, normalised for server defaults. Tags the spec
+ * sets must match and berth.* tags match exactly; other live tags are ignored — a cluster policy adds its own, which
+ * would otherwise be drift forever. A tag removed from the spec is still dropped: the digest makes that an edit.
+ */
 export function clusterDifferences(r: ClusterResource, live: Json, instance: string, adopted: boolean): FieldChange[] {
-  return [...subsetChanges(without(r.body as Json, ["custom_tags"]), withDefaults(live, CLUSTER_DEFAULTS)), ...mapChanges(berthTags(r.body.custom_tags, r, instance, adopted), liveCustomTags(live), "custom_tags")];
+  const wanted = berthTags(r.body.custom_tags, r, instance, adopted);
+  const liveTags = Object.fromEntries(Object.entries(liveCustomTags(live)).filter(([k]) => k in wanted || k.startsWith("berth.")));
+  return [...subsetChanges(without(r.body as Json, ["custom_tags"]), withDefaults(live, CLUSTER_DEFAULTS)), ...mapChanges(wanted, liveTags, "custom_tags")];
 }
+
+/** Fields removed from the spec show in no field comparison: the digest berth last wrote says the spec changed all the same. */
+const specChangedOn = (r: ClusterResource, live: Json): boolean => {
+  const lastWritten = stringTags(live.custom_tags)[DATABRICKS_TAG.digest];
+  return lastWritten !== undefined && lastWritten !== clusterDigest(r);
+};
 
 /** Whether applying these differences needs clusters/edit (anything but the worker count and the run state). */
 export const needsEdit = (fields: readonly string[]): boolean => fields.some((f) => !isWorkerField(f) && f !== "state");
@@ -83,6 +99,9 @@ function describeTermination(live: Json): { code: string; text: string } | undef
   const params = Object.entries((reason.parameters ?? {}) as Json).map(([k, v]) => `${k}=${String(v)}`);
   return { code: String(reason.code), text: `${reason.code}${reason.type ? ` (${reason.type})` : ""}${params.length ? `: ${params.join(", ")}` : ""}` };
 }
+
+/** A cluster the spec wants terminated whose last start failed: the proof a start gives was never had, so up starts it again. */
+const retryStart = (r: ClusterResource, live: Json): boolean => r.state === "terminated" && live.state === "TERMINATED" && failedTermination(live);
 
 const failedTermination = (live: Json): boolean => {
   const reason = live.termination_reason as Json | undefined;
@@ -124,12 +143,15 @@ export const clusterKind: KindModule<ClusterResource> = {
     const { changes, drift } = splitDrift(clusterDifferences(r, live, ctx.instance, adopted), lastWritten, digest, (f) => isBerthTag(f) || isWorkerField(f));
     const state = String(live.state ?? "UNKNOWN");
     if (r.state === "running" && (state === "TERMINATED" || state === "TERMINATING")) changes.push({ field: "state", from: state, to: "RUNNING" });
-    // Fields removed from the spec show in no field comparison: the digest says the spec changed all the same.
-    const specChanged = lastWritten !== undefined && lastWritten !== digest;
+    if (retryStart(r, live)) changes.push({ field: "state", from: `TERMINATED (${describeTermination(live)!.code})`, to: "RUNNING (started again: its last start failed; then terminated)" });
+    const specChanged = specChangedOn(r, live);
     const fields = [...changes, ...drift].map((c) => c.field);
-    const edit = needsEdit(fields) || (specChanged && !fields.some(isWorkerField));
+    // Also with a resize or a start: only an edit drops a field removed from the spec (else the next up restarts it).
+    const edit = needsEdit(fields) || specChanged;
     const effects = edit && UP.has(state) ? [RESTART_EFFECT] : [];
-    return foundState({ identity, adopted, changes, drift, specChanged, effects, outputs: { cluster_id: found.id } });
+    const inspected = foundState({ identity, adopted, changes, drift, specChanged, effects, outputs: { cluster_id: found.id } });
+    // Nothing to do: this run brings it up in no way. Otherwise the run says (unknown at plan time).
+    return inspected.intentChanged ? inspected : { ...inspected, outputs: { ...inspected.outputs, [STARTED_BY_BERTH]: NOT_STARTED } };
   },
 
   async run(r, given, ctx, progress) {
@@ -142,8 +164,7 @@ export const clusterKind: KindModule<ClusterResource> = {
     if (!live.exists) {
       const created = await ctx.api.post({ path: `${CLUSTERS_API}/create`, body: clusterBody(r, ctx.instance, false), operation: `create cluster ${r.key}`, progress, idempotent: false });
       const id = String(created.cluster_id);
-      markStarted(ctx.api, id);
-      return { did: "created", mutated: true, outputs: { cluster_id: id } };
+      return { did: "created", mutated: true, outputs: { cluster_id: id, [STARTED_BY_BERTH]: "created" } };
     }
     const id = live.outputs?.cluster_id;
     if (!id) throw new Error(`cluster ${r.key}: inspected without its id`);
@@ -159,7 +180,9 @@ export const clusterKind: KindModule<ClusterResource> = {
     }
     const live = await readCluster(ctx.api, id);
     if (!live) return { ...waiting(`cluster ${id} not found`), reason: "NotFound" };
-    return clusterVerdict(r, live, startedHere.get(ctx.api)?.has(id) ?? false);
+    // A failed start is this step's failure when its run brought the cluster up: the output says so (journaled, so a
+    // resumed run knows it too); a cluster whose last start failed is started again by the run (retryStart).
+    return clusterVerdict(r, live, (outputs[STARTED_BY_BERTH] ?? NOT_STARTED) !== NOT_STARTED);
   },
 
   async explain(r, ctx, _verdict, outputs) {
@@ -191,7 +214,7 @@ export const clusterKind: KindModule<ClusterResource> = {
 
 /** Applies the differences to an existing cluster: resize, edit, start — no request when nothing differs. */
 async function updateCluster(r: ClusterResource, live: LiveState, id: string, ctx: KindContext, progress: Progress): Promise<RunResult> {
-  const outputs = { cluster_id: id };
+  const outputs: Record<string, string> = { cluster_id: id, [STARTED_BY_BERTH]: NOT_STARTED };
   const fields = [...live.changes, ...(live.drift ?? [])].map((c) => c.field);
   if (!live.intentChanged) return { did: "unchanged", mutated: false, outputs };
   const current = await readCluster(ctx.api, id, progress);
@@ -201,7 +224,8 @@ async function updateCluster(r: ClusterResource, live: LiveState, id: string, ct
   const done: string[] = [];
   const wait = { retryInvalidStateMs: INVALID_STATE_MS, idempotent: true, progress } as const;
   const workers = fields.some(isWorkerField);
-  const edit = needsEdit(fields) || (!workers && !fields.includes("state")) || (workers && !UP.has(state));
+  const edit = needsEdit(fields) || specChangedOn(r, current) || (!workers && !fields.includes("state")) || (workers && !UP.has(state));
+  if (edit && UP.has(state)) outputs[STARTED_BY_BERTH] = "restarted";
   if (edit) {
     if (!["RUNNING", "TERMINATED", "ERROR"].includes(state)) progress.note(`cluster ${r.key} is ${state}: the edit waits until it is RUNNING or TERMINATED`);
     await ctx.api.post({ path: `${CLUSTERS_API}/edit`, body: { ...clusterBody(r, ctx.instance, adopted), cluster_id: id }, operation: `edit cluster ${r.key}`, ...wait });
@@ -211,10 +235,10 @@ async function updateCluster(r: ClusterResource, live: LiveState, id: string, ct
     await ctx.api.post({ path: `${CLUSTERS_API}/resize`, body: { cluster_id: id, ...size }, operation: `resize cluster ${r.key}`, ...wait });
     done.push("resized (no restart)");
   }
-  if (r.state === "running" && (state === "TERMINATED" || state === "TERMINATING" || state === "ERROR")) {
+  if ((r.state === "running" && (state === "TERMINATED" || state === "TERMINATING" || state === "ERROR")) || retryStart(r, current)) {
     await ctx.api.post({ path: `${CLUSTERS_API}/start`, body: { cluster_id: id }, operation: `start cluster ${r.key}`, ...wait });
-    markStarted(ctx.api, id);
-    done.push("started");
+    outputs[STARTED_BY_BERTH] = "started";
+    done.push(r.state === "running" ? "started" : "started again (its last start failed)");
   }
   if (!done.length) return { did: "unchanged", mutated: false, outputs };
   return { did: done.join(", "), mutated: true, outputs };

@@ -37,14 +37,17 @@ test("a cluster as the server shows it (defaults, default_tags, numbers as strin
   assert.equal(live.custom_tags[DATABRICKS_TAG.digest], clusterDigest(r), "the digest of what berth wrote travels in custom_tags");
 });
 
-test("differences name the field, from live, to the spec; removed and foreign tags count, Databricks' default_tags do not", () => {
-  const r = cluster({ ...BODY, spark_conf: { "spark.sql.shuffle.partitions": "16" } });
-  const live = asServerShows(clusterBody(cluster(BODY), INSTANCE, false));
-  live.custom_tags.owner = "someone";
+test("differences name the field, from live, to the spec; the spec's tags and berth.* tags count, a policy's extra tags and Databricks' default_tags do not", () => {
+  const r = cluster({ ...BODY, spark_conf: { "spark.sql.shuffle.partitions": "16" }, custom_tags: { team: "data" } });
+  const live = asServerShows(clusterBody(cluster({ ...BODY, custom_tags: { team: "data" } }), INSTANCE, false));
+  live.custom_tags.CostCenter = "4711"; // added by a cluster policy
+  live.custom_tags["berth.stray"] = "x";
   assert.deepEqual(clusterDifferences(r, live, INSTANCE, false), [
     { field: "spark_conf.spark.sql.shuffle.partitions", from: "8", to: "16" },
-    { field: "custom_tags.owner", from: "someone" },
+    { field: "custom_tags.berth.stray", from: "x" },
   ]);
+  live.custom_tags.team = "ops";
+  assert.deepEqual(clusterDifferences(cluster({ ...BODY, custom_tags: { team: "data" } }), live, INSTANCE, false).map((c) => c.field), ["custom_tags.berth.stray", "custom_tags.team"]);
 });
 
 test("a worker-count change alone needs no edit (resize, no restart); anything else does", () => {

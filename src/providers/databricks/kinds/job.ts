@@ -3,8 +3,10 @@
  * unique in a workspace: two of the same name is an error naming both ids). Compared on the settings the spec sets,
  * against the server's defaults (server-defaults.ts); any difference is one jobs/reset of the same job_id — a rename
  * too, whether of settings.name or of the spec key (renamedFrom), so a job's run history stays with it. An optional
- * smoke run after a create or update is a run-now with an idempotency token from the job id and the step's intent,
- * so trying it again never starts a second run; the step's check follows it on the engine's clock.
+ * smoke run after a create or update is a run-now with an idempotency token from the job id, the step's intent and what
+ * was there before this write (the live settings' digest and the job's newest run), so a retried request never starts
+ * a second run while a later write of the same intent (a remote edit put back, a spec going A→B→A) gets a new one; the
+ * step's check follows it on the engine's clock.
  */
 import { createHash } from "node:crypto";
 import { DATABRICKS_TAG, type JobResource } from "../../../resources/databricks-resource.ts";
@@ -67,6 +69,13 @@ export function jobDifferences(r: JobResource, liveSettings: Json, instance: str
 /** run-now's idempotency token (≤ 64 characters): the same job and intent give the same run, however often asked. */
 export const smokeRunToken = (jobId: string, intent: string): string => `berth-${createHash("sha256").update(`${jobId} ${intent}`).digest("hex").slice(0, 40)}`;
 
+/** The job before a reset: its settings' digest and its newest run (each smoke run is one), never the same twice. */
+async function writtenOver(ctx: KindContext, id: string, progress: Progress): Promise<string> {
+  const settings = (await readJob(ctx, id, progress))?.settings ?? {};
+  const runs = await ctx.api.get({ path: `${JOBS_API}/runs/list`, query: { job_id: id, limit: "1" }, operation: `read the newest run of job ${id}`, readOnly: true, progress });
+  return `${digestOf(settings)} ${String(((runs.runs as Json[] | undefined) ?? [])[0]?.run_id ?? "none")}`;
+}
+
 export const jobKind: KindModule<JobResource> = {
   async inspect(r, ctx) {
     const identity = await locate(r, ctx);
@@ -93,6 +102,8 @@ export const jobKind: KindModule<JobResource> = {
     }
     let id: string;
     let did: string;
+    /** What was there before this write: part of the smoke run's token, so each write gets its own run. */
+    let before = "created";
     if (!live.exists) {
       const created = await ctx.api.post({ path: `${JOBS_API}/create`, body: jobSettings(r, ctx.instance, false), operation: `create job ${r.key}`, progress, idempotent: false });
       id = String(created.job_id);
@@ -101,6 +112,7 @@ export const jobKind: KindModule<JobResource> = {
       id = live.outputs?.job_id ?? "";
       if (!id) throw new Error(`job ${r.key}: inspected without its id`);
       if (!live.intentChanged) return { did: "unchanged", mutated: false, outputs: { job_id: id } };
+      if (r.smokeRun) before = await writtenOver(ctx, id, progress);
       await ctx.api.post({ path: `${JOBS_API}/reset`, body: { job_id: Number(id), new_settings: jobSettings(r, ctx.instance, live.adopted === true) }, operation: `update job ${r.key}`, progress, idempotent: true });
       const renamed = live.changes.some((c) => c.field === "name" || c.field === `tags.${DATABRICKS_TAG.key}`);
       did = renamed ? "updated (renamed, same job id)" : live.ownership === "adoptable" ? "adopted" : "updated";
@@ -108,7 +120,7 @@ export const jobKind: KindModule<JobResource> = {
     if (!r.smokeRun) return { did, mutated: true, outputs: { job_id: id } };
     const started = await ctx.api.post({
       path: `${JOBS_API}/run-now`,
-      body: { job_id: Number(id), idempotency_token: smokeRunToken(id, ctx.digest ?? jobDigest(r)) },
+      body: { job_id: Number(id), idempotency_token: smokeRunToken(id, `${ctx.digest ?? jobDigest(r)} ${before}`) },
       operation: `start a smoke run of job ${r.key}`,
       progress,
       // The token makes a repeat return the same run.

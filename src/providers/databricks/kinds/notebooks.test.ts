@@ -28,6 +28,18 @@ test("normalising exported notebooks: Databricks' header line, line endings and 
   assert.notEqual(normaliseNotebook(Buffer.from("print(1)\nprint(2)"), "PYTHON"), normaliseNotebook(exported, "PYTHON"), "a removed cell separator is a change");
 });
 
+test("Databricks re-serialises cells (blank lines around separators, each cell trimmed): compared cell by cell, spacing is no edit; MAGIC lines are content", () => {
+  const local = Buffer.from("import x\n# COMMAND ----------\n# MAGIC %md\n# MAGIC # Title\n# COMMAND ----------\n\nprint(x)  \n");
+  const exported = Buffer.from("# Databricks notebook source\nimport x\n\n# COMMAND ----------\n\n# MAGIC %md\n# MAGIC # Title\n\n# COMMAND ----------\n\nprint(x)\n");
+  assert.equal(normaliseNotebook(local, "PYTHON"), normaliseNotebook(exported, "PYTHON"));
+  const sqlLocal = Buffer.from("SELECT 1;\n-- COMMAND ----------\nSELECT 2;");
+  const sqlExported = Buffer.from("-- Databricks notebook source\nSELECT 1;\n\n-- COMMAND ----------\n\nSELECT 2;\n");
+  assert.equal(normaliseNotebook(sqlLocal, "SQL"), normaliseNotebook(sqlExported, "SQL"));
+  const scala = Buffer.from("// Databricks notebook source\nval x = 1\n\n// COMMAND ----------\n\nprintln(x)");
+  assert.equal(normaliseNotebook(Buffer.from("val x = 1\n// COMMAND ----------\nprintln(x)\n"), "SCALA"), normaliseNotebook(scala, "SCALA"));
+  assert.notEqual(normaliseNotebook(Buffer.from("import x\n# COMMAND ----------\n# MAGIC %md\n# MAGIC # Other\n# COMMAND ----------\nprint(x)"), "PYTHON"), normaliseNotebook(exported, "PYTHON"), "a MAGIC line is content");
+});
+
 test("a folder of notebooks and plain files: folders made, notebooks as SOURCE, files RAW; a second run writes nothing; object_id out", async () => {
   const api = new FakeDatabricks();
   const r = folder([file("load", LOAD, "PYTHON"), file("sql/report", "SELECT 1\n", "SQL"), file("conf/settings.json", '{"a":1}\n'), file("/Workspace/Shared/etl/lib/util.scala", "object U\n", "SCALA")]);

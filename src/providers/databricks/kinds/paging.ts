@@ -5,7 +5,7 @@ import type { DatabricksApi, Json } from "../api.ts";
 /** A guard against a server that keeps answering the same token. */
 const MAX_PAGES = 10_000;
 
-export async function listAll(api: DatabricksApi, path: string, items: string, query: Readonly<Record<string, string>>, operation: string, progress?: Progress): Promise<Json[]> {
+export async function listAll(api: DatabricksApi, path: string, items: string, query: Readonly<Record<string, string | readonly string[]>>, operation: string, progress?: Progress): Promise<Json[]> {
   const out: Json[] = [];
   let token: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {

@@ -61,16 +61,39 @@ test("a job's ACL: the spec's entries PUT with the live owner kept; inherited en
 
   // A grant added by hand is removed, a changed level put back.
   const acl = api.permissions.get("jobs/42")!;
-  acl.push({ user_name: "mallory@example.com", all_permissions: [{ permission_level: "CAN_MANAGE", inherited: false }] });
+  acl.push({ user_name: "mallory@example.com", all_permissions: [{ permission_level: "CAN_MANAGE_RUN", inherited: false }] });
   acl.find((e) => e.group_name === "data-engineers")!.all_permissions = [{ permission_level: "CAN_MANAGE", inherited: false }];
   const drifted = await permissionsKind.check(r, kindContext(api), "settled", {});
   assert.deepEqual([drifted.ok, drifted.reason], [false, "Drifted"]);
   assert.deepEqual((await deploy(api, r)).live.changes, [
     { field: "access_control_list/group data-engineers", from: "CAN_MANAGE", to: "CAN_MANAGE_RUN" },
-    { field: "access_control_list/user mallory@example.com", from: "CAN_MANAGE", to: "removed" },
+    { field: "access_control_list/user mallory@example.com", from: "CAN_MANAGE_RUN", to: "removed" },
   ]);
   assert.equal(api.permissions.get("jobs/42")!.some((e) => e.user_name === "mallory@example.com"), false);
   assert.equal(api.permissions.get("jobs/42")!.some((e) => e.service_principal_name === "deployer-sp"), true, "the owner stays");
+});
+
+test("a cluster's creator keeps its CAN_MANAGE (a non-admin deployer is not locked out), unless the spec names it", async () => {
+  const api = new FakeDatabricks();
+  api.permissions.set("clusters/0101-abc", [
+    { user_name: "deployer@example.com", all_permissions: [{ permission_level: "CAN_MANAGE", inherited: false }] },
+    { group_name: "old-team", all_permissions: [{ permission_level: "CAN_MANAGE", inherited: false }] },
+    { group_name: "admins", all_permissions: [{ permission_level: "CAN_MANAGE", inherited: true, inherited_from_object: ["/clusters/"] }] },
+  ]);
+  const r = perms("clusters", "0101-abc", [{ group_name: "data-engineers", permission_level: "CAN_ATTACH_TO" }]);
+  const { live } = await deploy(api, r);
+  assert.deepEqual(live.changes, [
+    { field: "access_control_list/group data-engineers", to: "CAN_ATTACH_TO" },
+    { field: "access_control_list/group old-team", from: "CAN_MANAGE", to: "removed" },
+  ]);
+  assert.deepEqual(api.writes()[0]!.body, { access_control_list: [{ group_name: "data-engineers", permission_level: "CAN_ATTACH_TO" }, { user_name: "deployer@example.com", permission_level: "CAN_MANAGE" }] });
+  assert.equal((await deploy(api, r)).result.mutated, false, "the kept entry is no difference: zero writes");
+  // Named by the spec, the principal's level is the spec's.
+  const named = perms("clusters", "0101-abc", [{ user_name: "deployer@example.com", permission_level: "CAN_RESTART" }]);
+  assert.deepEqual((await deploy(api, named)).live.changes, [
+    { field: "access_control_list/group data-engineers", from: "CAN_ATTACH_TO", to: "removed" },
+    { field: "access_control_list/user deployer@example.com", from: "CAN_MANAGE", to: "CAN_RESTART" },
+  ]);
 });
 
 test("a spec that names the owner replaces the live one (and is compared with it)", async () => {

@@ -2,7 +2,11 @@
  * The access control list of a cluster, job, folder or notebook. berth manages the entries the spec lists: they are
  * compared with the object's direct (non-inherited) entries, leaving out the owner's IS_OWNER unless the spec names
  * an owner itself, and when they differ the whole list is PUT (the API replaces direct permissions) with the live
- * IS_OWNER entry kept, because a job must have exactly one owner. Inherited entries (workspace admins, a parent
+ * IS_OWNER entry kept, because a job must have exactly one owner. Live direct CAN_MANAGE entries of users and service
+ * principals the spec does not name are kept too, and never compared: the creator of a cluster (often the principal
+ * berth signs in as) holds one, and dropping it locks a non-admin deployer out of the cluster it just made — its
+ * clusterState step could not stop it. The caller's identity is not known without another request, so every such
+ * entry is kept (a group's is not: groups never get one by creating). Inherited entries (workspace admins, a parent
  * folder's) are the workspace's business and never compared.
  */
 import type { PermissionEntry, PermissionsResource } from "../../../resources/databricks-resource.ts";
@@ -77,7 +81,7 @@ const levelsByPrincipal = (grants: readonly Grant[]): Map<string, { who: Grant; 
 interface Work {
   readonly exists: boolean;
   readonly changes: FieldChange[];
-  /** What the PUT sends: the spec's entries, plus the live owner when the spec names none. */
+  /** What the PUT sends: the spec's entries, plus the live owner when the spec names none and the kept CAN_MANAGE entries. */
   readonly body: { access_control_list: Record<string, string>[] };
 }
 
@@ -88,8 +92,9 @@ async function plan(resource: PermissionsResource, ctx: KindContext, progress?: 
   const live = await ctx.api.find({ path: pathOf(resource), operation: `${whatOf(resource)}: get ${resource.objectType} ${resource.objectId}`, progress });
   const specNamesOwner = wanted.some((g) => g.level === "IS_OWNER");
   const direct = live ? directGrants(live) : [];
-  const owners = direct.filter((g) => g.level === "IS_OWNER");
-  const managed = direct.filter((g) => specNamesOwner || g.level !== "IS_OWNER");
+  const named = new Set(wanted.map(idOf));
+  const kept = direct.filter((g) => (g.level === "IS_OWNER" && !specNamesOwner) || (g.level === "CAN_MANAGE" && g.field !== "group_name" && !named.has(idOf(g))));
+  const managed = direct.filter((g) => !kept.includes(g));
   const before = levelsByPrincipal(managed);
   const after = levelsByPrincipal(wanted);
   const changes: FieldChange[] = [];
@@ -100,7 +105,6 @@ async function plan(resource: PermissionsResource, ctx: KindContext, progress?: 
     const who = (after.get(id) ?? before.get(id))!.who;
     changes.push({ field: `access_control_list/${labelOf(who)}`, ...(from ? { from } : {}), to: to ?? "removed" });
   }
-  const kept = specNamesOwner ? [] : owners;
   const body = { access_control_list: [...wanted, ...kept].map((g) => ({ [g.field]: g.name, permission_level: g.level })) };
   return { exists: !!live, changes, body };
 }
