@@ -41,6 +41,20 @@ interface Run {
   readonly exit: Promise<{ code: number; stdout: string; stderr: string }>;
 }
 
+/** berth as its own process, signed in to the Azure test server as `deployer` and trusting its certificate. */
+function spawnBerth(azure: AzureApiServer, deployer: { clientId: string; clientSecret: string }, argv: readonly string[], home = tempDir("berth-dbx-home-")): Run {
+  const child = spawn(process.execPath, [berthBundle(), ...argv], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { PATH: process.env.PATH, HOME: home, NODE_EXTRA_CA_CERTS: azure.caPath, AZURE_CLIENT_ID: deployer.clientId, AZURE_TENANT_ID: azure.tenantId, AZURE_CLIENT_SECRET: deployer.clientSecret, NO_COLOR: "1" },
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (d) => (stdout += d));
+  child.stderr!.on("data", (d) => (stderr += d));
+  const exit = new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => child.on("close", (code, signal) => resolve({ code: code ?? (signal ? -1 : -2), stdout, stderr })));
+  return { child, exit };
+}
+
 describe("databricks-devops: seed 001 deployed by berth up, per environment", () => {
   let azure: AzureApiServer;
   let dbx: DatabricksApiServer;
@@ -65,22 +79,9 @@ describe("databricks-devops: seed 001 deployed by berth up, per environment", ()
   after(async () => close?.());
 
   const berth = (command: string, env: Env, ...args: string[]): Run => {
-    const argv = [command, EXAMPLE, "--env", env, ...azureSets(azure).flatMap((s) => ["--set", s]), "--state-dir", stateDir, ...args];
-    const child = spawn(process.execPath, [berthBundle(), ...argv], {
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { PATH: process.env.PATH, HOME: home, NODE_EXTRA_CA_CERTS: azure.caPath, AZURE_CLIENT_ID: deployer.clientId, AZURE_TENANT_ID: azure.tenantId, AZURE_CLIENT_SECRET: deployer.clientSecret, NO_COLOR: "1" },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout!.on("data", (d) => (stdout += d));
-    child.stderr!.on("data", (d) => (stderr += d));
-    const exit = new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
-      child.on("close", (code, signal) => {
-        said.push(stdout, stderr);
-        resolve({ code: code ?? (signal ? -1 : -2), stdout, stderr });
-      }),
-    );
-    return { child, exit };
+    const started = spawnBerth(azure, deployer, [command, EXAMPLE, "--env", env, ...azureSets(azure).flatMap((s) => ["--set", s]), "--state-dir", stateDir, ...args], home);
+    void started.exit.then((r) => said.push(r.stdout, r.stderr));
+    return started;
   };
   const run = (command: string, env: Env, ...args: string[]) => berth(command, env, ...args).exit;
   const ok = async (command: string, env: Env, ...args: string[]) => {
@@ -234,15 +235,8 @@ describe("databricks-devops: the first up of a new environment, before its servi
     const deployer = { clientId: randomUUID(), clientSecret: `deployer-${randomUUID()}`, objectId: randomUUID() };
     const { azure, databricks, close } = await startLinkedServers({ realTime: true, clock: systemClock, clients: [deployer] }, { realTime: true, clock: systemClock });
     try {
-      const argv = ["up", EXAMPLE, "--env", "qa", ...azureSets(azure).flatMap((s) => ["--set", s]), "--state-dir", join(tempDir("berth-dbx-new-"), "state"), "--yes"];
-      const child = spawn(process.execPath, [berthBundle(), ...argv], {
-        stdio: ["ignore", "pipe", "pipe"],
-        env: { PATH: process.env.PATH, HOME: tempDir("berth-dbx-home-"), NODE_EXTRA_CA_CERTS: azure.caPath, AZURE_CLIENT_ID: deployer.clientId, AZURE_TENANT_ID: azure.tenantId, AZURE_CLIENT_SECRET: deployer.clientSecret, NO_COLOR: "1" },
-      });
-      let out = "";
-      child.stdout!.on("data", (d) => (out += d));
-      child.stderr!.on("data", (d) => (out += d));
-      const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+      const r = await spawnBerth(azure, deployer, ["up", EXAMPLE, "--env", "qa", ...azureSets(azure).flatMap((s) => ["--set", s]), "--state-dir", join(tempDir("berth-dbx-new-"), "state"), "--yes"]).exit;
+      const [code, out] = [r.code, r.stdout + r.stderr];
       assert.equal(code, 1, out);
       assert.equal(azure.resources("Microsoft.KeyVault/vaults").length, 1, "the vault is made, so the secrets can be set");
       for (const name of ["databricks-dev-ops-tenant-id", "databricks-dev-ops-client-id", "databricks-dev-ops-client-secret"])
@@ -264,15 +258,8 @@ describe("databricks-devops with IT's vault (existing: true): berth reads it and
       assert.ok(!plan.steps.some((s) => s.title.startsWith("grant the deploying principal")), "no grant on a vault berth does not own");
       seedExisting(azure, plan);
       azure.setUserSecrets("it-vault", { "databricks-dev-ops-tenant-id": azure.tenantId, "databricks-dev-ops-client-id": randomUUID(), "databricks-dev-ops-client-secret": `${CANARY}-it` });
-      const argv = ["up", EXAMPLE, "--env", "dev", ...set.flatMap((s) => ["--set", s]), "--state-dir", join(tempDir("berth-dbx-it-"), "state"), "--yes"];
-      const child = spawn(process.execPath, [berthBundle(), ...argv], {
-        stdio: ["ignore", "pipe", "pipe"],
-        env: { PATH: process.env.PATH, HOME: tempDir("berth-dbx-home-"), NODE_EXTRA_CA_CERTS: azure.caPath, AZURE_CLIENT_ID: deployer.clientId, AZURE_TENANT_ID: azure.tenantId, AZURE_CLIENT_SECRET: deployer.clientSecret, NO_COLOR: "1" },
-      });
-      let out = "";
-      child.stdout!.on("data", (d) => (out += d));
-      child.stderr!.on("data", (d) => (out += d));
-      const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+      const r = await spawnBerth(azure, deployer, ["up", EXAMPLE, "--env", "dev", ...set.flatMap((s) => ["--set", s]), "--state-dir", join(tempDir("berth-dbx-it-"), "state"), "--yes"]).exit;
+      const [code, out] = [r.code, r.stdout + r.stderr];
       assert.equal(code, 1, out);
       const vaultId = plan.steps.find((s) => s.action.type === "ensure" && s.action.resource.type === "Microsoft.KeyVault/vaults")!.id;
       assert.ok(vaultId.endsWith(":it-vault"), vaultId);
