@@ -7,47 +7,17 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { join } from "node:path";
 import { down } from "../../src/deploy/down.ts";
 import { status } from "../../src/deploy/status.ts";
-import type { DeployTarget } from "../../src/deploy/target.ts";
 import { up } from "../../src/deploy/up.ts";
-import type { EngineEvent } from "../../src/engine/events.ts";
-import { planFor } from "../../src/index.ts";
-import type { Plan } from "../../src/plan/step.ts";
-import { startAzureApiServer } from "../support/azure-api-server/index.ts";
-import { azureProviderFor } from "../support/azure-api-server/testing.ts";
-import type { AzureApiServer } from "../support/azure-api-server/types.ts";
-import { tempDir } from "../support/cli.ts";
-import { VirtualClock } from "../support/clock.ts";
-import { azureSets, seedUserSecrets } from "../support/deploy.ts";
-import { type KubeApiServer, startKubeApiServer } from "../support/kube-api-server/index.ts";
-import { linkWorkloadIdentity } from "../support/workload-identity.ts";
+import { seedUserSecrets } from "../support/deploy.ts";
+import { type AzureWorld as World, azureWorld } from "../support/azure-world.ts";
 
 const SPEC = "test/fixtures/azure";
 const FIC = "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials";
 
-interface World {
-  clock: VirtualClock;
-  azure: AzureApiServer;
-  kube: KubeApiServer;
-  plan: Plan;
-  target: DeployTarget;
-  events: EngineEvent[];
-}
-
-async function world(): Promise<World> {
-  const clock = new VirtualClock();
-  const kube = await startKubeApiServer({ readyAfterMs: {}, clock });
-  const azure = await startAzureApiServer({ clock, kubernetes: { server: kube.url }, retryAfterSeconds: 5, principalReplicationMs: 20_000, latency: { [FIC]: 0 } });
-  linkWorkloadIdentity(kube, azure);
-  const planned = planFor({ path: SPEC, env: "dev", set: azureSets(azure) });
-  assert.ok(planned.plan, JSON.stringify(planned.diagnostics, null, 2));
-  const plan = planned.plan;
-  const provider = azureProviderFor(azure, plan.instance, clock);
-  const events: EngineEvent[] = [];
-  return { clock, azure, kube, plan, events, target: { stateDir: join(tempDir("berth-azure-"), "state"), clock, providers: { azure: provider } } };
-}
+/** Entra replicates a new principal in 20 s: the role assignments of the identities berth makes wait for it. */
+const world = (): Promise<World> => azureWorld(SPEC, "dev", { principalReplicationMs: 20_000 });
 
 describe("berth up with Azure: provision, then deploy into the cluster it created", () => {
   let w: World;
@@ -55,13 +25,10 @@ describe("berth up with Azure: provision, then deploy into the cluster it create
     w = await world();
     seedUserSecrets(w.kube, w.plan, "canary-user-secret");
   });
-  after(async () => {
-    await w.azure.close();
-    await w.kube.close();
-  });
+  after(async () => w.close());
 
   test("up provisions every Azure resource and deploys the cluster part through the AKS credential", async () => {
-    const result = await up(w.plan, w.target, { onEvent: (e) => w.events.push(e), command: "berth up test/fixtures/azure --env dev" });
+    const result = await w.up();
     assert.equal(result.status, "ok", `${result.error}\n${JSON.stringify(result.blockers ?? [], null, 2)}`);
     // Every resource (registrations are the subscription's state, not resources: their steps are checked by the engine).
     for (const step of w.plan.steps.filter((s) => s.action.type === "ensure" && s.action.resource.type !== "Microsoft.Resources/providers")) {

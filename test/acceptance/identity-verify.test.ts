@@ -10,59 +10,15 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import type { DeployTarget } from "../../src/deploy/target.ts";
-import { up } from "../../src/deploy/up.ts";
 import type { EngineEvent } from "../../src/engine/events.ts";
-import { planFor } from "../../src/index.ts";
-import type { Plan } from "../../src/plan/step.ts";
-import { startAzureApiServer, type Scenario } from "../support/azure-api-server/index.ts";
-import { azureProviderFor } from "../support/azure-api-server/testing.ts";
-import type { AzureApiServer } from "../support/azure-api-server/types.ts";
-import { tempDir } from "../support/cli.ts";
-import { VirtualClock } from "../support/clock.ts";
-import { azureSets } from "../support/deploy.ts";
-import { type KubeApiServer, startKubeApiServer } from "../support/kube-api-server/index.ts";
-import { linkWorkloadIdentity } from "../support/workload-identity.ts";
+import type { Scenario } from "../support/azure-api-server/index.ts";
+import { type AzureWorld as World, azureWorld } from "../support/azure-world.ts";
 
 const SPEC = "test/fixtures/azure-identity";
 const FIC = "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials";
 const CHECK = "workload-identity:apps:api";
 
-interface World {
-  clock: VirtualClock;
-  azure: AzureApiServer;
-  kube: KubeApiServer;
-  plan: Plan;
-  target: DeployTarget;
-  events: EngineEvent[];
-  up(onEvent?: (e: EngineEvent) => void): ReturnType<typeof up>;
-  close(): Promise<void>;
-}
-
-async function world(env: string, scenario: Scenario = {}): Promise<World> {
-  const clock = new VirtualClock();
-  const kube = await startKubeApiServer({ readyAfterMs: {}, clock });
-  const azure = await startAzureApiServer({ clock, kubernetes: { server: kube.url }, retryAfterSeconds: 5, latency: { [FIC]: 0 }, ...scenario });
-  linkWorkloadIdentity(kube, azure);
-  const planned = planFor({ path: SPEC, env, set: azureSets(azure) });
-  assert.ok(planned.plan, JSON.stringify(planned.diagnostics, null, 2));
-  const plan = planned.plan;
-  const target: DeployTarget = { stateDir: join(tempDir("berth-identity-"), "state"), clock, providers: { azure: azureProviderFor(azure, plan.instance, clock) } };
-  const events: EngineEvent[] = [];
-  return {
-    clock,
-    azure,
-    kube,
-    plan,
-    target,
-    events,
-    up: (onEvent) => up(plan, target, { onEvent: (e) => (events.push(e), onEvent?.(e)), command: `berth up ${SPEC} --env ${env}` }),
-    close: async () => {
-      await azure.close();
-      await kube.close();
-    },
-  };
-}
+const world = (env: string, scenario: Scenario = {}): Promise<World> => azureWorld(SPEC, env, scenario);
 
 const stepEvent = (w: World, state: string) => w.events.find((e): e is Extract<EngineEvent, { type: "step" }> => e.type === "step" && e.id === CHECK && e.state === state);
 const notes = (w: World) => w.events.filter((e) => e.type === "note" && e.id === CHECK).map((e) => (e.type === "note" ? e.message : ""));
