@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import type { Diagnostic } from "../diagnostics/diagnostic.ts";
 import { hasErrors } from "../diagnostics/diagnostic.ts";
 import { shippedPrices, type Prices } from "./price-table.ts";
-import { parseExport, withExport } from "./retail-export.ts";
+import { parseExport, pricesFileProblem, withExport } from "./retail-export.ts";
 
 const READ_PROBLEMS: Readonly<Record<string, string>> = {
   ENOENT: "does not exist",
@@ -24,14 +24,7 @@ export function loadPrices(files: readonly string[]): { prices?: Prices; diagnos
       text = readFileSync(file, "utf8");
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? "";
-      diagnostics.push({
-        severity: "error",
-        code: "COST-PRICES-READ",
-        path: "--prices",
-        location: { file, line: 1, col: 1 },
-        message: READ_PROBLEMS[code] ?? `cannot be read (${code || (error as Error).message})`,
-        hint: "name a JSON file saved from https://prices.azure.com/api/retail/prices",
-      });
+      diagnostics.push(pricesFileProblem(file, "COST-PRICES-READ", READ_PROBLEMS[code] ?? `cannot be read (${code || (error as Error).message})`, "name a JSON file saved from https://prices.azure.com/api/retail/prices"));
       continue;
     }
     const parsed = parseExport(text, file);

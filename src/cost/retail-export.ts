@@ -74,6 +74,9 @@ function documents(text: string): { text: string; at: number }[] {
   return depth === 0 && docs.length ? docs : [{ text, at: 0 }];
 }
 
+/** A problem with a --prices file as a whole: located at its first line. */
+export const pricesFileProblem = (file: string, code: string, message: string, hint: string, severity: Diagnostic["severity"] = "error"): Diagnostic => ({ severity, code, path: "--prices", location: { file, line: 1, col: 1 }, message, hint });
+
 const SHAPE_HINT = "pass what https://prices.azure.com/api/retail/prices returns: a page { BillingCurrency, Items: [...] }, a list of pages, or a list of items";
 
 /** The items of an export, or the diagnostics that say why the text is not one. */
@@ -105,19 +108,10 @@ export function parseExport(raw: string, file: string): { export?: ParsedExport;
   for (const item of items) if (typeof item.currencyCode === "string") currencies.add(item.currencyCode);
   if (!items.length)
     return {
-      diagnostics: [
-        {
-          severity: "error",
-          code: "COST-PRICES-SHAPE",
-          path: "--prices",
-          location: { file, line: 1, col: 1 },
-          message: bad ? `no Retail Prices item in it: ${bad} value(s) without retailPrice, unitOfMeasure and serviceName` : "no Retail Prices item in it (Items is empty)",
-          hint: SHAPE_HINT,
-        },
-      ],
+      diagnostics: [pricesFileProblem(file, "COST-PRICES-SHAPE", bad ? `no Retail Prices item in it: ${bad} value(s) without retailPrice, unitOfMeasure and serviceName` : "no Retail Prices item in it (Items is empty)", SHAPE_HINT)],
     };
   if (currencies.size > 1)
-    return { diagnostics: [{ severity: "error", code: "COST-PRICES-CURRENCY", path: "--prices", location: { file, line: 1, col: 1 }, message: `prices in several currencies (${[...currencies].sort().join(", ")})`, hint: "export one currency (currencyCode='USD' in the API query)" }] };
+    return { diagnostics: [pricesFileProblem(file, "COST-PRICES-CURRENCY", `prices in several currencies (${[...currencies].sort().join(", ")})`, "export one currency (currencyCode='USD' in the API query)")] };
   const [currency] = currencies;
   return { export: { items, ...(currency ? { currency } : {}) }, diagnostics: [] };
 }
@@ -227,28 +221,20 @@ export function withExport(prices: Prices, parsed: ParsedExport, file: string): 
   if (parsed.currency && parsed.currency !== prices.table.currency)
     return {
       diagnostics: [
-        {
-          severity: "error",
-          code: "COST-PRICES-CURRENCY",
-          path: "--prices",
-          location: { file, line: 1, col: 1 },
-          message: `prices in ${parsed.currency}, berth's table is in ${prices.table.currency}`,
-          hint: `export ${prices.table.currency} prices (currencyCode='${prices.table.currency}' in the API query), so one estimate has one currency`,
-        },
+        pricesFileProblem(file, "COST-PRICES-CURRENCY", `prices in ${parsed.currency}, berth's table is in ${prices.table.currency}`, `export ${prices.table.currency} prices (currencyCode='${prices.table.currency}' in the API query), so one estimate has one currency`),
       ],
     };
   const result = importItems(prices.table, parsed.items, file);
   const diagnostics: Diagnostic[] = result.matched
     ? []
     : [
-        {
-          severity: "warning",
-          code: "COST-PRICES-UNUSED",
-          path: "--prices",
-          location: { file, line: 1, col: 1 },
-          message: `none of its ${parsed.items.length} item(s) is a price berth uses (pay-as-you-go prices of the services in src/cost/azure-prices.json)`,
-          hint: "query the services the plan uses, e.g. serviceName eq 'Virtual Machines' and armRegionName eq 'westeurope' and priceType eq 'Consumption'",
-        },
+        pricesFileProblem(
+          file,
+          "COST-PRICES-UNUSED",
+          `none of its ${parsed.items.length} item(s) is a price berth uses (pay-as-you-go prices of the services in src/cost/azure-prices.json)`,
+          "query the services the plan uses, e.g. serviceName eq 'Virtual Machines' and armRegionName eq 'westeurope' and priceType eq 'Consumption'",
+          "warning",
+        ),
       ];
   return {
     prices: { table: result.table, imported: new Map([...prices.imported, ...result.set]), files: [...prices.files, { file, prices: result.set.size }] },
