@@ -122,22 +122,29 @@ function recover(call: DataCall): Reply {
   const s = stateOf(w);
   s.deleted.delete(key);
   s.recovering.add(key);
-  w.ops.start({
-    kind: "post",
-    resourceId: String(d.resource.id),
-    namespace: "Microsoft.KeyVault",
-    location: String(vault.location ?? "global"),
-    apiVersion: call.query.get("api-version") ?? "",
-    durationMs: latency(w, "Microsoft.KeyVault/deletedSecrets/recover"),
-    finish: () => {
-      s.recovering.delete(key);
-      w.store.put(d.resource);
-      if (d.writeOnly) w.store.setWriteOnly(String(d.resource.id), d.writeOnly);
-      return {};
-    },
+  afterLatency(call, d, "post", "Microsoft.KeyVault/deletedSecrets/recover", () => {
+    s.recovering.delete(key);
+    w.store.put(d.resource);
+    if (d.writeOnly) w.store.setWriteOnly(String(d.resource.id), d.writeOnly);
   });
   const p = d.resource.properties ?? {};
   return json(200, { id: String(p.secretUriWithVersion ?? p.secretUri), ...(p.contentType ? { contentType: p.contentType } : {}), attributes: { enabled: true, ...(p.attributes ?? {}), recoveryLevel: recoveryLevel(vault) }, tags: d.resource.tags ?? {} });
+}
+
+/** What recovering or purging a deleted secret does, once its latency has passed on the server's clock. */
+function afterLatency(call: DataCall, d: { readonly resource: { readonly id?: unknown } }, kind: "post" | "delete", latencyKey: Parameters<typeof latency>[1], done: () => void): void {
+  call.w.ops.start({
+    kind,
+    resourceId: String(d.resource.id),
+    namespace: "Microsoft.KeyVault",
+    location: String(call.vault.location ?? "global"),
+    apiVersion: call.query.get("api-version") ?? "",
+    durationMs: latency(call.w, latencyKey),
+    finish: () => {
+      done();
+      return {};
+    },
+  });
 }
 
 function purge(call: DataCall): Reply {
@@ -154,18 +161,7 @@ function purge(call: DataCall): Reply {
     });
   if (!d.purging) {
     d.purging = true;
-    w.ops.start({
-      kind: "delete",
-      resourceId: String(d.resource.id),
-      namespace: "Microsoft.KeyVault",
-      location: String(vault.location ?? "global"),
-      apiVersion: call.query.get("api-version") ?? "",
-      durationMs: latency(w, "Microsoft.KeyVault/deletedSecrets/purge"),
-      finish: () => {
-        stateOf(w).deleted.delete(lower(d.resource.id));
-        return {};
-      },
-    });
+    afterLatency(call, d, "delete", "Microsoft.KeyVault/deletedSecrets/purge", () => stateOf(w).deleted.delete(lower(d.resource.id)));
   }
   return json(204);
 }
