@@ -9,7 +9,7 @@ import { databricksContext, signsInWithEntra } from "../../catalog/databricks/co
 import { NOTEBOOK_LANGUAGES, workspacePathOf } from "../../catalog/databricks/notebooks.ts";
 import { initScriptDestination } from "../../catalog/databricks/init-scripts.ts";
 import { scopeVaultName } from "../../catalog/databricks/secret-scopes.ts";
-import { folderFiles, sourceFile } from "../../catalog/databricks/source-files.ts";
+import { fileProblem, listFolder } from "../../catalog/databricks/source-files.ts";
 import { PERMISSION_LEVELS } from "../../resources/databricks-permissions.ts";
 import { didYouMean } from "../../util/did-you-mean.ts";
 import type { JobClusterSpec, PermissionSpec } from "../databricks-schema.ts";
@@ -92,8 +92,8 @@ export const databricksRules: SpecRule = (spec) => {
     const other = destinations.get(where);
     if (other) out.push(problem(spec, [...at, "file"], "DBX-INIT-SCRIPT-CLASH", `init scripts ${other} and ${name} would both be ${where}: each would overwrite the other on every run`, "rename one of the files, or give one another destination (to:)"));
     destinations.set(where, name);
-    const file = sourceFile(ctx.baseDir, s.file);
-    if ("problem" in file) out.push(problem(spec, [...at, "file"], "DBX-SOURCE-MISSING", `init script ${file.problem}`, "file is relative to the spec file"));
+    const missing = fileProblem(ctx.baseDir, s.file);
+    if (missing) out.push(problem(spec, [...at, "file"], "DBX-SOURCE-MISSING", `init script ${missing}`, "file is relative to the spec file"));
     if (typeof s.to === "object" && "dbfs" in s.to)
       out.push(problem(spec, [...at, "to"], "DBX-DBFS-INIT-SCRIPT", `init script ${name} goes to DBFS (${s.to.dbfs}): Databricks has ended DBFS init scripts`, "leave `to` out (a workspace file) or use { volume: /Volumes/<catalog>/<schema>/<volume> } on Unity Catalog", "warning"));
   }
@@ -101,7 +101,7 @@ export const databricksRules: SpecRule = (spec) => {
   const folders = new Map<string, string[] | undefined>();
   for (const [name, n] of Object.entries(d.notebooks)) {
     const at = [...root, "notebooks", name];
-    const found = folderFiles(ctx.baseDir, n.source);
+    const found = listFolder(ctx.baseDir, n.source);
     if ("problem" in found) {
       out.push(problem(spec, [...at, "source"], "DBX-SOURCE-MISSING", `notebooks folder ${found.problem}`, "source is a folder of the repository, relative to the spec file"));
       folders.set(name, undefined);
