@@ -3,7 +3,6 @@
  * scripts and scopes, clusters, notebooks, jobs, permissions, clusters stopped last). Pure but for reading the
  * repository files it uploads (their digests go into the plan, never their content).
  */
-import { relative, resolve, sep } from "node:path";
 import type { Diagnostic } from "../../diagnostics/diagnostic.ts";
 import type { AzureDesired } from "../../resources/azure-resource.ts";
 import type { DatabricksAuth, DatabricksDesired, InitScriptResource, VaultSecretRef } from "../../resources/databricks-resource.ts";
@@ -17,9 +16,6 @@ import { synthJobs } from "./jobs.ts";
 import { synthNotebooks } from "./notebooks.ts";
 import { synthPermissions } from "./permissions.ts";
 import { synthSecretScopes } from "./secret-scopes.ts";
-
-/** A file of a notebooks folder as a job task names it: relative to the folder, with '/'. */
-const relativeOf = (baseDir: string, source: string, path: string): string => relative(resolve(baseDir, source), path).split(sep).join("/");
 
 export interface DatabricksSynthesized {
   readonly databricks: DatabricksDesired[];
@@ -57,14 +53,8 @@ export function synthDatabricksArtifacts(spec: ResolvedSpec): DatabricksSynthesi
   const scriptKeys = new Map(initScripts.map((d) => [d.resource.key, d.key]));
   const scopes = synthSecretScopes(ctx);
   const clusters = synthClusters(ctx, scripts, scriptKeys);
-  const notebooks = synthNotebooks(ctx);
-  const notebookFolders = new Map(
-    notebooks.map((d) => {
-      const r = d.resource as Extract<DatabricksDesired["resource"], { kind: "notebooks" }>;
-      return [r.key, { key: d.key, folder: r.folder, files: new Set(r.files.map((f) => relativeOf(ctx.baseDir, ctx.spec.notebooks[r.key]!.source, f.source.path))) }] as const;
-    }),
-  );
-  const jobs = synthJobs(ctx, clusters, { byName: notebookFolders }, scripts, scriptKeys);
+  const { notebooks, folders } = synthNotebooks(ctx);
+  const jobs = synthJobs(ctx, clusters, folders, scripts, scriptKeys);
   const permissions = [
     ...Object.entries(ctx.spec.clusters).flatMap(([n, c]) => synthPermissions(ctx, "clusters", n, clusters.byName.get(n)!.key, c.permissions)),
     ...notebooks.flatMap((d) => synthPermissions(ctx, "notebooks", d.resource.key, d.key, ctx.spec.notebooks[d.resource.key]!.permissions)),

@@ -7,21 +7,16 @@ import { DATABRICKS_PROVIDER, type DatabricksDesired, type InitScriptResource, t
 import { databricksKey } from "../../providers/databricks/planning.ts";
 import type { DatabricksContext } from "./context.ts";
 import { clusterBody, type SynthesizedClusters } from "./clusters.ts";
-import { workspacePathOf } from "./notebooks.ts";
+import { type NotebookFolder, workspacePathOf } from "./notebooks.ts";
 
-export interface NotebookFolders {
-  /** Step key of the notebooks entry and its workspace folder, by spec name. */
-  readonly byName: ReadonlyMap<string, { readonly key: string; readonly folder: string; readonly files: ReadonlySet<string> }>;
-}
-
-export function synthJobs(ctx: DatabricksContext, clusters: SynthesizedClusters, notebooks: NotebookFolders, scripts: ReadonlyMap<string, InitScriptResource>, scriptKeys: ReadonlyMap<string, string>): DatabricksDesired[] {
+export function synthJobs(ctx: DatabricksContext, clusters: SynthesizedClusters, folders: ReadonlyMap<string, NotebookFolder>, scripts: ReadonlyMap<string, InitScriptResource>, scriptKeys: ReadonlyMap<string, string>): DatabricksDesired[] {
   const out: DatabricksDesired[] = [];
   for (const [key, j] of Object.entries(ctx.spec.jobs)) {
     const origin = ["spec", "databricks", "jobs", key];
     const needs = new Set(ctx.needs);
     const tasks = j.tasks.map((t) => {
       const [entry, ...rest] = t.notebook.split("/");
-      const folder = notebooks.byName.get(entry ?? "");
+      const folder = folders.get(entry ?? "");
       const file = rest.join("/");
       let notebookPath = `(unknown notebook ${t.notebook})`;
       if (folder) {

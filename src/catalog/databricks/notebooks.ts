@@ -20,8 +20,16 @@ export const workspacePathOf = (folder: string, relativePath: string): string =>
   return `${folder}/${language ? relativePath.replace(/\.[^./]+$/, "") : relativePath}`;
 };
 
-export function synthNotebooks(ctx: DatabricksContext): DatabricksDesired[] {
+/** A notebooks entry as job tasks name its files: its step, its workspace folder, its files relative to it. */
+export interface NotebookFolder {
+  readonly key: string;
+  readonly folder: string;
+  readonly files: ReadonlySet<string>;
+}
+
+export function synthNotebooks(ctx: DatabricksContext): { readonly notebooks: DatabricksDesired[]; readonly folders: ReadonlyMap<string, NotebookFolder> } {
   const out: DatabricksDesired[] = [];
+  const folders = new Map<string, NotebookFolder>();
   for (const [key, n] of Object.entries(ctx.spec.notebooks)) {
     const origin: (string | number)[] = ["spec", "databricks", "notebooks", key];
     const found = folderFiles(ctx.baseDir, n.source);
@@ -33,6 +41,7 @@ export function synthNotebooks(ctx: DatabricksContext): DatabricksDesired[] {
     });
     const resource = { kind: "notebooks" as const, key, workspace: ctx.workspace, folder: n.path, files, ...(n.retain ? { retain: true } : {}) };
     out.push({ key: databricksKey(resource), provider: DATABRICKS_PROVIDER, resource, origin, group: ["databricks", "notebooks", key], needs: ctx.needs });
+    folders.set(key, { key: databricksKey(resource), folder: n.path, files: new Set(found.files.map((f) => f.relative)) });
   }
-  return out;
+  return { notebooks: out, folders };
 }
